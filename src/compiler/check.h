@@ -1,0 +1,19 @@
+// Semantic checks on a parsed config (cross-field and cross-service rules).
+#pragma once
+
+#include "compiler/config.h"
+#include "compiler/diag.h"
+
+namespace lvsnft {
+
+/// Reports every semantic problem of `cfg` to `diags`: duplicate names,
+/// overlapping VIP/protocol/port, port mapping in DR/TUN, non-hash
+/// schedulers in DR/TUN, RS equal to a VIP, family mismatches, unsafe
+/// names, long interface names, weights, non-prime Maglev sizes, ...
+void CheckConfig(const Config& cfg, Diagnostics& diags);
+
+/// True when `name` is usable as a service name (and so inside nft
+/// identifiers): [A-Za-z][A-Za-z0-9_]{0,47}.
+bool IsSafeName(std::string_view name);
+
+}  // namespace lvsnft

@@ -1,0 +1,83 @@
+#include "compiler/plan.h"
+
+namespace lvsnft::plan {
+
+Value ProtoValue(uint8_t proto) { return {DataType::kInetProto, {proto}}; }
+
+Value AddrValue(const IpAddr& a) {
+  Value v;
+  v.type =
+      a.family == IpFamily::kV4 ? DataType::kIpv4Addr : DataType::kIpv6Addr;
+  v.bytes.assign(a.bytes.begin(), a.bytes.begin() + a.size());
+  return v;
+}
+
+Value PortValue(uint16_t port) {
+  return {DataType::kInetService,
+          {static_cast<uint8_t>(port >> 8), static_cast<uint8_t>(port & 0xff)}};
+}
+
+Value MarkValue(uint32_t mark) {
+  Value v{DataType::kMark, std::vector<uint8_t>(4)};
+  // Host byte order, as the kernel compares meta/ct mark registers.
+  for (int i = 0; i < 4; ++i) {
+    v.bytes[i] = reinterpret_cast<const uint8_t*>(&mark)[i];
+  }
+  return v;
+}
+
+const char* DataTypeName(DataType t) {
+  switch (t) {
+    case DataType::kInetProto:
+      return "inet_proto";
+    case DataType::kIpv4Addr:
+      return "ipv4_addr";
+    case DataType::kIpv6Addr:
+      return "ipv6_addr";
+    case DataType::kInetService:
+      return "inet_service";
+    case DataType::kMark:
+      return "mark";
+  }
+  return "?";
+}
+
+size_t DataTypeLen(DataType t) {
+  switch (t) {
+    case DataType::kInetProto:
+      return 1;
+    case DataType::kIpv4Addr:
+      return 4;
+    case DataType::kIpv6Addr:
+      return 16;
+    case DataType::kInetService:
+      return 2;
+    case DataType::kMark:
+      return 4;
+  }
+  return 0;
+}
+
+const char* HookName(Hook h) {
+  switch (h) {
+    case Hook::kPrerouting:
+      return "prerouting";
+    case Hook::kInput:
+      return "input";
+    case Hook::kForward:
+      return "forward";
+    case Hook::kOutput:
+      return "output";
+    case Hook::kPostrouting:
+      return "postrouting";
+    case Hook::kIngress:
+      return "ingress";
+  }
+  return "?";
+}
+
+const char* FamilyKeyword(TableFamily f) {
+  return f == TableFamily::kInet ? "inet" : "netdev";
+}
+
+}  // namespace lvsnft::plan

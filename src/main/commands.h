@@ -1,0 +1,35 @@
+// Subcommand registration. Each command lives in its own cmd_*.cc file and
+// adds itself to the CLI11 app; main.cc only wires them together.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace lvsnft::cli {
+
+/// The action run after parsing; returns the process exit code.
+using Action = std::function<int()>;
+
+/// Shared slot where the selected subcommand stores its action.
+struct Dispatch {
+  Action action;
+};
+
+/// Registration functions, one per command file.
+void RegisterValidate(CLI::App& app, Dispatch& d);
+void RegisterCompile(CLI::App& app, Dispatch& d);
+void RegisterApply(CLI::App& app, Dispatch& d);
+void RegisterDiff(CLI::App& app, Dispatch& d);
+void RegisterStatus(CLI::App& app, Dispatch& d);
+void RegisterDestroy(CLI::App& app, Dispatch& d);
+void RegisterRsSetup(CLI::App& app, Dispatch& d);
+
+/// Reads a whole file ("-" = stdin); on failure prints an error, returns false.
+bool ReadInput(const std::string& path, std::string& out);
+
+/// Writes `text` to `path` ("-" or "" = stdout); prints an error on failure.
+bool WriteOutput(const std::string& path, const std::string& text);
+
+}  // namespace lvsnft::cli
