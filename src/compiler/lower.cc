@@ -1,0 +1,175 @@
+#include "compiler/lower.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "compiler/lower_internal.h"
+
+namespace lvsnft {
+
+namespace lower {
+
+plan::Set& SetCollector::Get(const std::string& name, const plan::Set& proto) {
+  auto it = sets_.find(name);
+  if (it == sets_.end()) it = sets_.emplace(name, proto).first;
+  return it->second;
+}
+
+std::vector<plan::Set> SetCollector::Take() {
+  std::vector<plan::Set> out;
+  for (const auto& name : order_) {
+    auto it = sets_.find(name);
+    if (it != sets_.end()) out.push_back(std::move(it->second));
+  }
+  sets_.clear();
+  return out;
+}
+
+plan::Key HashKey(const Service& s) {
+  IpFamily f = s.vip.family;
+  switch (s.scheduler) {
+    case Scheduler::kDh:
+      return {F(DaddrField(f))};
+    case Scheduler::kMh:
+      if (s.mh_port) return {F(SaddrField(f)), F(plan::Field::kThSport)};
+      return {F(SaddrField(f))};
+    default:
+      return {F(SaddrField(f))};
+  }
+}
+
+std::vector<plan::Element> DispatchElements(const Service& s) {
+  std::vector<plan::Element> out;
+  for (const auto& p : s.ports) {
+    plan::Element e;
+    plan::Value proto = plan::ProtoValue(ProtoNumber(s.protocol));
+    e.key = {proto, plan::AddrValue(s.vip), plan::PortValue(p.first)};
+    e.key_end = {proto, plan::AddrValue(s.vip), plan::PortValue(p.last)};
+    e.verdict = plan::Verdict{plan::VerdictKind::kGoto, ServiceChain(s)};
+    e.service = s.name;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+plan::HostPlan LowerHost(const Config& cfg) {
+  plan::HostPlan h;
+  std::map<IpAddr, size_t> seen;
+  bool forward[2] = {false, false};
+  for (const auto& s : cfg.services) {
+    if (cfg.director.manage_vips && !seen.count(s.vip)) {
+      seen[s.vip] = h.addresses.size();
+      h.addresses.push_back(
+          {cfg.director.interface, s.vip, s.vip.bits(), s.name});
+    }
+    if (!IsStatelessMode(s.mode))
+      forward[s.vip.family == IpFamily::kV4 ? 0 : 1] = true;
+    if (s.mode != Mode::kTun) continue;
+    for (const auto* rs : LiveServers(s)) {
+      std::string name = TunnelName(rs->address);
+      auto it = std::find_if(h.tunnels.begin(), h.tunnels.end(),
+                             [&](const auto& t) { return t.name == name; });
+      if (it == h.tunnels.end()) {
+        h.tunnels.push_back({name, rs->address, std::nullopt, {}});
+        it = h.tunnels.end() - 1;
+      }
+      it->services.push_back(s.name);
+    }
+  }
+  if (forward[0]) h.sysctls.push_back({"net/ipv4/ip_forward", "1"});
+  if (forward[1]) h.sysctls.push_back({"net/ipv6/conf/all/forwarding", "1"});
+  return h;
+}
+
+namespace {
+
+// The address family whose header a key reads, if any.
+std::optional<IpFamily> KeyFamily(const plan::Key& k) {
+  for (const auto& f : k) {
+    if (f.field == plan::Field::kIpSaddr || f.field == plan::Field::kIpDaddr) {
+      return IpFamily::kV4;
+    }
+    if (f.field == plan::Field::kIp6Saddr ||
+        f.field == plan::Field::kIp6Daddr) {
+      return IpFamily::kV6;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<IpFamily> StmtFamily(const plan::Stmt& s) {
+  if (auto* l = std::get_if<plan::Lookup>(&s)) return KeyFamily(l->key);
+  if (auto* v = std::get_if<plan::VmapLookup>(&s)) return KeyFamily(v->key);
+  if (auto* u = std::get_if<plan::Update>(&s)) return KeyFamily(u->key);
+  if (auto* m = std::get_if<plan::SetMark>(&s)) {
+    if (auto* j = std::get_if<plan::Jhash>(&m->source))
+      return KeyFamily(j->key);
+  }
+  return std::nullopt;
+}
+
+bool IsFamilyMatch(const plan::Stmt& s) {
+  auto* m = std::get_if<plan::Match>(&s);
+  return m && (m->field.field == plan::Field::kMetaNfproto ||
+               m->field.field == plan::Field::kMetaProtocol);
+}
+
+}  // namespace
+
+plan::Stmt FamilyMatch(plan::TableFamily t, IpFamily f) {
+  bool v4 = f == IpFamily::kV4;
+  if (t == plan::TableFamily::kInet) {
+    return plan::Match{F(plan::Field::kMetaNfproto),
+                       plan::ProtoValue(v4 ? 2 : 10)};
+  }
+  return plan::Match{F(plan::Field::kMetaProtocol),
+                     {plan::DataType::kInetService,
+                      {static_cast<uint8_t>(v4 ? 0x08 : 0x86),
+                       static_cast<uint8_t>(v4 ? 0x00 : 0xdd)}}};
+}
+
+void AddFamilyDependencies(plan::Table& t) {
+  for (auto& c : t.chains) {
+    for (auto& r : c.rules) {
+      if (!r.stmts.empty() && IsFamilyMatch(r.stmts.front())) continue;
+      for (const auto& s : r.stmts) {
+        if (auto f = StmtFamily(s)) {
+          r.stmts.insert(r.stmts.begin(), FamilyMatch(t.family, *f));
+          break;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace lower
+
+plan::Plan Lower(const Config& cfg) {
+  using namespace lower;
+  std::map<std::string, uint32_t> needs;
+  for (const auto& s : cfg.services) needs[s.name] = SlotOwners(s).size();
+  auto blocks = AllocateSlots(needs);
+  plan::Plan p;
+  NatTableBuilder nat;
+  bool any_nat = false, any_netdev = false;
+  for (const auto& s : cfg.services) {
+    if (IsStatelessMode(s.mode)) {
+      any_netdev = true;
+      continue;
+    }
+    any_nat = true;
+    auto it = blocks.find(s.name);
+    const SlotBlock* block = it == blocks.end() ? nullptr : &it->second;
+    nat.Dispatch(s);
+    if (s.persistence) nat.Persist(s.vip.family);
+    AddNatServiceChain(s, block, nat);
+    if (s.mode == Mode::kFullNat && block) nat.FullNat(s, *block);
+  }
+  if (any_nat) p.tables.push_back(nat.Finish(cfg.director));
+  if (any_netdev) p.tables.push_back(LowerNetdevTable(cfg, blocks));
+  for (auto& t : p.tables) AddFamilyDependencies(t);
+  p.host = LowerHost(cfg);
+  return p;
+}
+
+}  // namespace lvsnft

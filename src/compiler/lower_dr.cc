@@ -1,0 +1,257 @@
+// Lowering of DR and TUN services into `table netdev lvsnft`
+// (docs/LAYOUT.md, "DR and TUN").
+#include <set>
+
+#include "compiler/lower_internal.h"
+
+namespace lvsnft::lower {
+
+namespace {
+
+using plan::DataType;
+using plan::Field;
+
+const char* const kNetdevSets[] = {"svc4",   "svc6",   "slots",    "targets",
+                                   "flows4", "flows6", "persist4", "persist6"};
+
+DataType AddrType(IpFamily f) {
+  return f == IpFamily::kV4 ? DataType::kIpv4Addr : DataType::kIpv6Addr;
+}
+
+std::string Fam(const char* base, IpFamily f) {
+  return std::string(base) + FamilySuffix(f);
+}
+
+// Where a real server's packets leave: the director interface (DR) or the
+// server's own ipip device (TUN).
+std::string DeviceFor(const Config& cfg, const Service& s,
+                      const RealServer& rs) {
+  return s.mode == Mode::kTun ? TunnelName(rs.address) : cfg.director.interface;
+}
+
+plan::Key FlowKey(IpFamily f) {
+  return {F(SaddrField(f)), F(DaddrField(f)), F(Field::kThSport),
+          F(Field::kThDport), F(Field::kMetaMark)};
+}
+
+plan::Key PersistKey(const Service& s) {
+  IpFamily f = s.vip.family;
+  return {plan::FieldRef{SaddrField(f), PrefixMask(f, s.persistence->netmask)},
+          F(DaddrField(f)), F(Field::kMetaMark)};
+}
+
+struct Builder {
+  const Config& cfg;
+  plan::Table table;
+  SetCollector sets{{std::begin(kNetdevSets), std::end(kNetdevSets)}};
+  std::map<std::string, plan::Chain> target_chains;
+  bool families[2] = {false, false};
+
+  void Target(const Service& s, const RealServer& rs);
+  void Slots(const Service& s, const SlotBlock& b,
+             const std::vector<uint32_t>& tids);
+  void ServiceChain(const Service& s, const SlotBlock* b);
+  void DeclareFlows(IpFamily f);
+  void DeclarePersist(IpFamily f);
+  plan::Table Finish();
+};
+
+void Builder::DeclareFlows(IpFamily f) {
+  plan::Set p;
+  p.name = Fam("flows", f);
+  p.key = {AddrType(f), AddrType(f), DataType::kInetService,
+           DataType::kInetService, DataType::kMark};
+  p.dynamic = p.timeout = true;
+  p.timeout_ms = uint64_t{cfg.director.flow_timeout_s} * 1000;
+  p.size = cfg.director.flow_table_size;
+  p.comment = "established flows: client . VIP . ports . target";
+  sets.Get(p.name, p);
+}
+
+void Builder::DeclarePersist(IpFamily f) {
+  plan::Set p;
+  p.name = Fam("persist", f);
+  p.key = {AddrType(f), AddrType(f), DataType::kMark};
+  p.dynamic = p.timeout = true;
+  p.size = 1048576;
+  p.comment = "client affinity: client network . VIP . target";
+  sets.Get(p.name, p);
+}
+
+void Builder::Target(const Service& s, const RealServer& rs) {
+  std::string dev = DeviceFor(cfg, s, rs);
+  std::string name = TargetChain(rs.address, dev);
+  if (target_chains.count(name)) return;
+  uint32_t tid = TargetId(rs.address, dev);
+  IpFamily f = rs.address.family;
+  plan::Chain c;
+  c.name = name;
+  c.comment = "forward to " + rs.address.ToString() + " via " + dev;
+  std::vector<plan::Stmt> out = {plan::SetMark{Field::kMetaMark, uint32_t{0}},
+                                 plan::Counter{}, plan::Fwd{rs.address, dev}};
+  if (cfg.director.flow_table_size > 0) {
+    std::vector<plan::Stmt> first = {
+        plan::Update{Fam("flows", f), FlowKey(f), 0}};
+    first.insert(first.end(), out.begin(), out.end());
+    c.rules.push_back({first, "remember the flow, forward", ""});
+    c.rules.push_back({out, "flow table full: forward statelessly", ""});
+  } else {
+    c.rules.push_back({out, "forward", ""});
+  }
+  target_chains[name] = std::move(c);
+  plan::Set p;
+  p.name = "targets";
+  p.key = {DataType::kMark};
+  p.verdict_map = true;
+  p.comment = "forwarding target id -> target chain";
+  plan::Element e{{plan::MarkValue(tid)},
+                  {},
+                  {},
+                  plan::Verdict{plan::VerdictKind::kGoto, name},
+                  "",
+                  rs.address.ToString()};
+  sets.Get("targets", p).elements.push_back(std::move(e));
+}
+
+void Builder::Slots(const Service& s, const SlotBlock& b,
+                    const std::vector<uint32_t>& tids) {
+  plan::Set p;
+  p.name = "slots";
+  p.key = {DataType::kMark};
+  p.data = {DataType::kMark};
+  p.counter = true;
+  p.comment = "scheduler slot -> forwarding target id";
+  auto& set = sets.Get("slots", p);
+  auto owners = SlotOwners(s);
+  auto active = ActiveServers(s);
+  for (uint32_t i = 0; i < owners.size(); ++i) {
+    set.elements.push_back({{plan::MarkValue(b.base + i)},
+                            {},
+                            {plan::MarkValue(tids[owners[i]])},
+                            std::nullopt,
+                            s.name,
+                            RsLabel(*active[owners[i]])});
+  }
+}
+
+void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
+  IpFamily f = s.vip.family;
+  plan::Chain c;
+  c.name = lower::ServiceChain(s);
+  c.service = s.name;
+  c.comment = ServiceSummary(s);
+  auto tid_of = [&](const RealServer& rs) {
+    return TargetId(rs.address, DeviceFor(cfg, s, rs));
+  };
+  auto goto_target = [&](const RealServer& rs) {
+    return plan::Verdict{plan::VerdictKind::kGoto,
+                         TargetChain(rs.address, DeviceFor(cfg, s, rs))};
+  };
+  if (cfg.director.flow_table_size > 0) {
+    for (const auto* rs : LiveServers(s)) {
+      c.rules.push_back(
+          {{plan::SetMark{Field::kMetaMark, tid_of(*rs)},
+            plan::Lookup{FlowKey(f), Fam("flows", f)}, goto_target(*rs)},
+           s.name + ": established flow to " + RsLabel(*rs),
+           s.name});
+    }
+  }
+  auto active = ActiveServers(s);
+  if (s.persistence) {
+    for (const auto* rs : active) {
+      c.rules.push_back(
+          {{plan::SetMark{Field::kMetaMark, tid_of(*rs)},
+            plan::Lookup{PersistKey(s), Fam("persist", f)},
+            plan::Update{Fam("persist", f), PersistKey(s),
+                         uint64_t{s.persistence->timeout_s} * 1000},
+            goto_target(*rs)},
+           s.name + ": client affinity to " + RsLabel(*rs),
+           s.name});
+    }
+  }
+  if (b && !active.empty()) {
+    plan::Rule pick{
+        {plan::SetMark{Field::kMetaMark, plan::Jhash{HashKey(s), b->size,
+                                                     ServiceSeed(s), b->base}},
+         plan::SetMark{Field::kMetaMark,
+                       plan::MapOf{Field::kMetaMark, "slots"}}},
+        s.name + ": " + SchedulerName(s.scheduler) + " over " +
+            Servers(active.size()),
+        s.name};
+    if (s.persistence) {
+      pick.stmts.push_back(
+          plan::Update{Fam("persist", f), PersistKey(s),
+                       uint64_t{s.persistence->timeout_s} * 1000});
+    }
+    pick.stmts.push_back(plan::VmapLookup{{F(Field::kMetaMark)}, "targets"});
+    c.rules.push_back(std::move(pick));
+  }
+  c.rules.push_back({{plan::SetMark{Field::kMetaMark, uint32_t{0}},
+                      plan::Counter{}, plan::Verdict{plan::VerdictKind::kDrop}},
+                     s.name + ": no real server available",
+                     s.name});
+  table.chains.push_back(std::move(c));
+}
+
+plan::Table Builder::Finish() {
+  plan::Chain in;
+  in.name = "ingress";
+  in.base = plan::BaseChain{"filter", plan::Hook::kIngress, -500,
+                            cfg.director.interface};
+  for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
+    if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
+    in.rules.push_back(
+        {{FamilyMatch(plan::TableFamily::kNetdev, f),
+          plan::VmapLookup{
+              {F(Field::kMetaL4proto), F(DaddrField(f)), F(Field::kThDport)},
+              Fam("svc", f)}},
+         std::string("dispatch ") + (f == IpFamily::kV4 ? "ipv4" : "ipv6") +
+             " virtual services",
+         ""});
+  }
+  std::vector<plan::Chain> chains = {std::move(in)};
+  for (auto& c : table.chains) chains.push_back(std::move(c));
+  for (auto& [name, c] : target_chains) chains.push_back(std::move(c));
+  table.chains = std::move(chains);
+  table.sets = sets.Take();
+  return std::move(table);
+}
+
+}  // namespace
+
+plan::Table LowerNetdevTable(const Config& cfg,
+                             const std::map<std::string, SlotBlock>& blocks) {
+  Builder b{cfg, {}};
+  b.table.family = plan::TableFamily::kNetdev;
+  b.table.name = plan::kNetdevTable;
+  b.table.comment = plan::kOwnerComment;
+  for (const auto& s : cfg.services) {
+    if (!IsStatelessMode(s.mode)) continue;
+    IpFamily f = s.vip.family;
+    b.families[f == IpFamily::kV4 ? 0 : 1] = true;
+    plan::Set proto;
+    proto.name = Fam("svc", f);
+    proto.key = {DataType::kInetProto, AddrType(f), DataType::kInetService};
+    proto.verdict_map = proto.interval = proto.counter = true;
+    proto.comment = "virtual services: protocol . VIP . port -> service chain";
+    auto& dispatch = b.sets.Get(proto.name, proto);
+    for (auto& e : DispatchElements(s))
+      dispatch.elements.push_back(std::move(e));
+    if (cfg.director.flow_table_size > 0) b.DeclareFlows(f);
+    if (s.persistence) b.DeclarePersist(f);
+    for (const auto* rs : LiveServers(s)) b.Target(s, *rs);
+    auto it = blocks.find(s.name);
+    const SlotBlock* block = it == blocks.end() ? nullptr : &it->second;
+    if (block) {
+      std::vector<uint32_t> tids;
+      for (const auto* rs : ActiveServers(s)) {
+        tids.push_back(TargetId(rs->address, DeviceFor(cfg, s, *rs)));
+      }
+      b.Slots(s, *block, tids);
+    }
+    b.ServiceChain(s, block);
+  }
+  return b.Finish();
+}
+
+}  // namespace lvsnft::lower

@@ -1,0 +1,83 @@
+// Internal interfaces between the lowering files (lower*.cc).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/config.h"
+#include "compiler/lower_util.h"
+#include "compiler/plan.h"
+
+namespace lvsnft::lower {
+
+/// Declares sets on first use and emits them in a fixed order.
+class SetCollector {
+ public:
+  /// `order` lists every set name this table may contain, in output order.
+  explicit SetCollector(std::vector<std::string> order)
+      : order_(std::move(order)) {}
+  /// The set `name`, created from `proto` if it does not exist yet.
+  plan::Set& Get(const std::string& name, const plan::Set& proto);
+  /// True if `name` was declared.
+  bool Has(const std::string& name) const { return sets_.count(name) > 0; }
+  /// All declared sets in output order.
+  std::vector<plan::Set> Take();
+
+ private:
+  std::vector<std::string> order_;
+  std::map<std::string, plan::Set> sets_;
+};
+
+/// Accumulates `table inet lvsnft` while services are lowered.
+struct NatTableBuilder {
+  NatTableBuilder();
+  plan::Table table;
+  SetCollector sets;
+  bool families[2] = {false, false};  ///< v4, v6 services present.
+
+  /// Adds slot `mark` -> data to the backend map `set` (be4, be4a, ...).
+  void Backend(const std::string& set, uint32_t mark,
+               std::vector<plan::Value> data, const std::string& svc,
+               const std::string& rs);
+  /// Adds slot -> canonical slot (persistent services).
+  void Canon(uint32_t mark, uint32_t canon, const std::string& svc,
+             const std::string& rs);
+  /// Adds the dispatch entries (protocol . VIP . ports) of a service.
+  void Dispatch(const Service& s);
+  /// Marks the service's slot range as FULLNAT (SNAT in postrouting).
+  void FullNat(const Service& s, const SlotBlock& b);
+  /// Declares the persistence set of a family.
+  void Persist(IpFamily f);
+  /// Adds base chains and sets; returns the finished table.
+  plan::Table Finish(const Director& d);
+};
+
+/// Appends the chain of one NAT/FULLNAT service (block may be null when the
+/// service has no active server).
+void AddNatServiceChain(const Service& s, const SlotBlock* block,
+                        NatTableBuilder& t);
+
+/// Builds `table netdev lvsnft` for the DR/TUN services of `cfg`.
+plan::Table LowerNetdevTable(const Config& cfg,
+                             const std::map<std::string, SlotBlock>& blocks);
+
+/// Host objects: VIPs on the director interface, sysctls, ipip devices.
+plan::HostPlan LowerHost(const Config& cfg);
+
+/// The fields a hash scheduler hashes (sh: source, dh: destination,
+/// mh: source [. source port]).
+plan::Key HashKey(const Service& s);
+
+/// `meta nfproto ipvX` (inet) or `meta protocol ipX` (netdev).
+plan::Stmt FamilyMatch(plan::TableFamily t, IpFamily f);
+
+/// Puts the family match nft would insert as an implicit dependency at the
+/// front of every rule that reads an IP header field (so that the text, nft's
+/// own bytecode and lvsnft's netlink bytecode are the same).
+void AddFamilyDependencies(plan::Table& t);
+
+/// Dispatch map elements for one service: proto . vip . port range.
+std::vector<plan::Element> DispatchElements(const Service& s);
+
+}  // namespace lvsnft::lower

@@ -1,0 +1,120 @@
+// Lowering of NAT and FULLNAT services into `table inet lvsnft`
+// (docs/LAYOUT.md, "NAT and FULLNAT").
+#include "compiler/lower_internal.h"
+
+namespace lvsnft::lower {
+
+namespace {
+
+using plan::DataType;
+using plan::Field;
+
+bool UsesPortMapping(const Service& s) {
+  for (const auto& rs : s.real_servers) {
+    if (rs.port) return true;
+  }
+  return false;
+}
+
+// The port a real server is reached on when the service maps ports.
+uint16_t TargetPort(const Service& s, const RealServer& rs) {
+  return rs.port ? *rs.port : s.ports.front().first;
+}
+
+std::string BackendSet(const Service& s) {
+  return std::string("be") + FamilySuffix(s.vip.family) +
+         (UsesPortMapping(s) ? "" : "a");
+}
+
+plan::Stmt DnatStmt(const Service& s) {
+  return plan::Nat{
+      plan::NatKind::kDnat, s.vip.family,
+      plan::NatAddrMap{Field::kCtMark, BackendSet(s), UsesPortMapping(s)}};
+}
+
+plan::Key PersistKey(const Service& s) {
+  plan::FieldRef client{SaddrField(s.vip.family),
+                        PrefixMask(s.vip.family, s.persistence->netmask)};
+  return {client, F(Field::kCtMark)};
+}
+
+plan::Stmt PersistUpdate(const Service& s) {
+  return plan::Update{std::string("persist") + FamilySuffix(s.vip.family),
+                      PersistKey(s), uint64_t{s.persistence->timeout_s} * 1000};
+}
+
+plan::Stmt L4Match(const Service& s) {
+  return plan::Match{F(Field::kMetaL4proto),
+                     plan::ProtoValue(ProtoNumber(s.protocol))};
+}
+
+// The scheduler's choice of a slot, written to the connection's ct mark.
+plan::Stmt PickSlot(const Service& s, const SlotBlock& b) {
+  plan::SetMark set{Field::kCtMark, uint32_t{0}};
+  if (s.scheduler == Scheduler::kRr || s.scheduler == Scheduler::kWrr) {
+    set.source = plan::Numgen{false, b.size, b.base};
+  } else if (s.scheduler == Scheduler::kRandom) {
+    set.source = plan::Numgen{true, b.size, b.base};
+  } else {
+    set.source = plan::Jhash{HashKey(s), b.size, ServiceSeed(s), b.base};
+  }
+  return set;
+}
+
+}  // namespace
+
+void AddNatServiceChain(const Service& s, const SlotBlock* block,
+                        NatTableBuilder& t) {
+  plan::Chain c;
+  c.name = ServiceChain(s);
+  c.service = s.name;
+  c.comment = ServiceSummary(s);
+  auto active = ActiveServers(s);
+  if (!block || active.empty()) {
+    c.rules.push_back(
+        {{plan::Counter{}, plan::Verdict{plan::VerdictKind::kDrop}},
+         s.name + ": no real server available",
+         s.name});
+    t.table.chains.push_back(std::move(c));
+    return;
+  }
+  auto owners = SlotOwners(s);
+  // Canonical slot of each active server: its first slot in the block.
+  std::vector<uint32_t> canonical(active.size(), 0);
+  for (uint32_t i = owners.size(); i-- > 0;)
+    canonical[owners[i]] = block->base + i;
+  for (uint32_t i = 0; i < owners.size(); ++i) {
+    const RealServer& rs = *active[owners[i]];
+    std::vector<plan::Value> data = {plan::AddrValue(rs.address)};
+    if (UsesPortMapping(s)) data.push_back(plan::PortValue(TargetPort(s, rs)));
+    t.Backend(BackendSet(s), block->base + i, data, s.name, RsLabel(rs));
+    if (s.persistence) {
+      t.Canon(block->base + i, canonical[owners[i]], s.name, RsLabel(rs));
+    }
+  }
+  if (s.persistence) {
+    for (size_t r = 0; r < active.size(); ++r) {
+      c.rules.push_back(
+          {{L4Match(s), plan::SetMark{Field::kCtMark, canonical[r]},
+            plan::Lookup{PersistKey(s),
+                         std::string("persist") + FamilySuffix(s.vip.family)},
+            PersistUpdate(s), DnatStmt(s)},
+           s.name + ": client affinity to " + RsLabel(*active[r]),
+           s.name});
+    }
+  }
+  plan::Rule pick{{L4Match(s), PickSlot(s, *block)},
+                  s.name + ": " + SchedulerName(s.scheduler) + " over " +
+                      Servers(active.size()),
+                  s.name};
+  if (s.persistence) {
+    pick.stmts.push_back(
+        plan::SetMark{Field::kCtMark, plan::MapOf{Field::kCtMark, "canon"}});
+    pick.stmts.push_back(PersistUpdate(s));
+  }
+  pick.stmts.push_back(DnatStmt(s));
+  c.rules.push_back(std::move(pick));
+  t.table.chains.push_back(std::move(c));
+}
+
+}  // namespace lvsnft::lower

@@ -1,0 +1,169 @@
+// The shared parts of `table inet lvsnft`: sets, dispatch, base chains.
+#include "compiler/lower_internal.h"
+
+namespace lvsnft::lower {
+
+namespace {
+
+using plan::DataType;
+using plan::Field;
+
+const char* const kNatSets[] = {"svc4",     "svc6",     "be4",     "be4a",
+                                "be6",      "be6a",     "canon",   "persist4",
+                                "persist6", "fullnat4", "fullnat6"};
+
+DataType AddrType(IpFamily f) {
+  return f == IpFamily::kV4 ? DataType::kIpv4Addr : DataType::kIpv6Addr;
+}
+
+plan::Set DispatchSetProto(const std::string& name, IpFamily f) {
+  plan::Set s;
+  s.name = name;
+  s.key = {DataType::kInetProto, AddrType(f), DataType::kInetService};
+  s.verdict_map = true;
+  s.interval = true;
+  s.counter = true;
+  s.comment = "virtual services: protocol . VIP . port -> service chain";
+  return s;
+}
+
+plan::Set BackendSetProto(const std::string& name) {
+  plan::Set s;
+  s.name = name;
+  s.key = {DataType::kMark};
+  IpFamily f = name[2] == '4' ? IpFamily::kV4 : IpFamily::kV6;
+  s.data = {AddrType(f)};
+  if (name.size() == 3) s.data.push_back(DataType::kInetService);
+  s.counter = true;
+  s.comment = "scheduler slot -> real server";
+  return s;
+}
+
+plan::Rule DispatchRule(IpFamily f) {
+  const char* fam = f == IpFamily::kV4 ? "ipv4" : "ipv6";
+  return {{FamilyMatch(plan::TableFamily::kInet, f),
+           plan::VmapLookup{
+               {F(Field::kMetaL4proto), F(DaddrField(f)), F(Field::kThDport)},
+               std::string("svc") + FamilySuffix(f)}},
+          std::string("dispatch ") + fam + " virtual services",
+          ""};
+}
+
+plan::Chain BaseChain(const std::string& name, plan::Hook hook, int prio) {
+  plan::Chain c;
+  c.name = name;
+  c.base = plan::BaseChain{"nat", hook, prio, ""};
+  return c;
+}
+
+plan::Rule FullNatRule(IpFamily f, const Director& d, const std::string& set) {
+  std::vector<IpAddr> locals;
+  for (const auto& a : d.local_addresses) {
+    if (a.family == f) locals.push_back(a);
+  }
+  plan::Nat nat{plan::NatKind::kSnat, f, std::monostate{}};
+  std::string what = "masquerade";
+  if (locals.empty()) {
+    nat.kind = plan::NatKind::kMasquerade;
+  } else if (locals.size() == 1) {
+    nat.target = locals[0];
+    what = locals[0].ToString();
+  } else {
+    nat.target = plan::NatRoundRobin{locals};
+    what = std::to_string(locals.size()) + " local addresses";
+  }
+  return {{FamilyMatch(plan::TableFamily::kInet, f),
+           plan::Lookup{{F(Field::kCtMark)}, set}, nat},
+          "FULLNAT: source NAT to " + what,
+          ""};
+}
+
+}  // namespace
+
+NatTableBuilder::NatTableBuilder()
+    : sets({std::begin(kNatSets), std::end(kNatSets)}) {
+  table.family = plan::TableFamily::kInet;
+  table.name = plan::kNatTable;
+  table.comment = plan::kOwnerComment;
+}
+
+void NatTableBuilder::Backend(const std::string& set, uint32_t mark,
+                              std::vector<plan::Value> data,
+                              const std::string& svc, const std::string& rs) {
+  plan::Element e;
+  e.key = {plan::MarkValue(mark)};
+  e.data = std::move(data);
+  e.service = svc;
+  e.real_server = rs;
+  sets.Get(set, BackendSetProto(set)).elements.push_back(std::move(e));
+}
+
+void NatTableBuilder::Canon(uint32_t mark, uint32_t canon,
+                            const std::string& svc, const std::string& rs) {
+  plan::Set proto;
+  proto.name = "canon";
+  proto.key = {DataType::kMark};
+  proto.data = {DataType::kMark};
+  proto.comment = "persistence: slot -> first slot of its real server";
+  plan::Element e{{plan::MarkValue(mark)},
+                  {},
+                  {plan::MarkValue(canon)},
+                  std::nullopt,
+                  svc,
+                  rs};
+  sets.Get("canon", proto).elements.push_back(std::move(e));
+}
+
+void NatTableBuilder::Dispatch(const Service& s) {
+  std::string name = std::string("svc") + FamilySuffix(s.vip.family);
+  families[s.vip.family == IpFamily::kV4 ? 0 : 1] = true;
+  auto& set = sets.Get(name, DispatchSetProto(name, s.vip.family));
+  for (auto& e : DispatchElements(s)) set.elements.push_back(std::move(e));
+}
+
+void NatTableBuilder::FullNat(const Service& s, const SlotBlock& b) {
+  std::string name = std::string("fullnat") + FamilySuffix(s.vip.family);
+  plan::Set proto;
+  proto.name = name;
+  proto.key = {DataType::kMark};
+  proto.interval = true;
+  proto.comment = "FULLNAT connections (by ct mark slot range)";
+  plan::Element e;
+  e.key = {plan::MarkValue(b.base)};
+  e.key_end = {plan::MarkValue(b.base + b.size - 1)};
+  e.service = s.name;
+  sets.Get(name, proto).elements.push_back(std::move(e));
+}
+
+void NatTableBuilder::Persist(IpFamily f) {
+  std::string name = std::string("persist") + FamilySuffix(f);
+  plan::Set proto;
+  proto.name = name;
+  proto.key = {AddrType(f), DataType::kMark};
+  proto.dynamic = true;
+  proto.timeout = true;
+  proto.size = 1048576;
+  proto.comment = "client affinity: client network . server slot";
+  sets.Get(name, proto);
+}
+
+plan::Table NatTableBuilder::Finish(const Director& d) {
+  auto pre = BaseChain("prerouting", plan::Hook::kPrerouting, -100);
+  auto out = BaseChain("output", plan::Hook::kOutput, -100);
+  auto post = BaseChain("postrouting", plan::Hook::kPostrouting, 100);
+  for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
+    if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
+    pre.rules.push_back(DispatchRule(f));
+    out.rules.push_back(DispatchRule(f));
+    std::string fn = std::string("fullnat") + FamilySuffix(f);
+    if (sets.Has(fn)) post.rules.push_back(FullNatRule(f, d, fn));
+  }
+  table.sets = sets.Take();
+  std::vector<plan::Chain> chains = {std::move(pre), std::move(out),
+                                     std::move(post)};
+  for (auto& c : table.chains) chains.push_back(std::move(c));
+  table.chains = std::move(chains);
+  return std::move(table);
+}
+
+}  // namespace lvsnft::lower

@@ -1,0 +1,151 @@
+#include "compiler/lower_util.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "compiler/hash.h"
+#include "compiler/sched.h"
+
+namespace lvsnft::lower {
+
+namespace {
+
+uint32_t UnitsFor(uint32_t slots) {
+  uint32_t units = (slots + kSlotUnit - 1) / kSlotUnit;
+  uint32_t pow2 = 1;
+  while (pow2 < units) pow2 <<= 1;
+  return pow2;
+}
+
+}  // namespace
+
+std::map<std::string, SlotBlock> AllocateSlots(
+    const std::map<std::string, uint32_t>& needs) {
+  std::vector<bool> used(kSlotUnits, false);
+  std::map<std::string, SlotBlock> out;
+  // std::map iterates by name: the probing order is input-order independent.
+  for (const auto& [name, slots] : needs) {
+    if (slots == 0) continue;
+    uint32_t k = UnitsFor(slots);
+    uint32_t positions = kSlotUnits / k;
+    uint32_t pos = Hash32(name, 0x736c6f74) % positions;
+    for (uint32_t tries = 0; tries < positions; ++tries) {
+      uint32_t unit = ((pos + tries) % positions) * k;
+      bool free = std::none_of(used.begin() + unit, used.begin() + unit + k,
+                               [](bool b) { return b; });
+      if (!free) continue;
+      std::fill(used.begin() + unit, used.begin() + unit + k, true);
+      out[name] = {kSlotRegionStart + unit * kSlotUnit, slots};
+      break;
+    }
+  }
+  return out;
+}
+
+std::vector<const RealServer*> ActiveServers(const Service& s) {
+  std::vector<const RealServer*> out;
+  for (const auto& rs : s.real_servers) {
+    if (rs.state == RsState::kUp && rs.weight > 0) out.push_back(&rs);
+  }
+  return out;
+}
+
+std::vector<const RealServer*> LiveServers(const Service& s) {
+  std::vector<const RealServer*> out;
+  for (const auto& rs : s.real_servers) {
+    if (rs.state != RsState::kDown) out.push_back(&rs);
+  }
+  return out;
+}
+
+std::vector<uint32_t> SlotOwners(const Service& s) {
+  std::vector<SchedBackend> b;
+  for (const auto* rs : ActiveServers(s))
+    b.push_back({RsLabel(*rs), rs->weight});
+  if (b.empty()) return {};
+  switch (s.scheduler) {
+    case Scheduler::kRr: {
+      std::vector<uint32_t> seq(b.size());
+      for (uint32_t i = 0; i < seq.size(); ++i) seq[i] = i;
+      return seq;
+    }
+    case Scheduler::kWrr:
+    case Scheduler::kRandom:
+      return WeightedSequence(b);
+    case Scheduler::kSh:
+    case Scheduler::kDh:
+    case Scheduler::kMh:
+      return MaglevTable(b, s.mh_table_size);
+  }
+  return {};
+}
+
+std::string RsLabel(const RealServer& rs) {
+  std::string a = rs.address.ToString();
+  if (!rs.port) return a;
+  if (rs.address.family == IpFamily::kV6) a = "[" + a + "]";
+  return a + ":" + std::to_string(*rs.port);
+}
+
+uint32_t ServiceSeed(const Service& s) { return Hash32(s.name, 0x73656564); }
+
+uint32_t TargetId(const IpAddr& addr, const std::string& device) {
+  uint32_t id = Hash32(addr.ToString() + "%" + device, 0x74617267);
+  return id == 0 ? 1 : id;
+}
+
+std::string TunnelName(const IpAddr& rs) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "lvt-%08x", rs.v4());
+  return buf;
+}
+
+std::string ServiceChain(const Service& s) { return "svc_" + s.name; }
+
+std::string TargetChain(const IpAddr& addr, const std::string& device) {
+  std::string n = "rs_" + addr.ToString() + "_" + device;
+  for (char& c : n) {
+    if (c == '.' || c == ':' || c == '-') c = '_';
+  }
+  return n;
+}
+
+plan::FieldRef F(plan::Field f) { return plan::FieldRef{f, {}}; }
+
+plan::Field SaddrField(IpFamily f) {
+  return f == IpFamily::kV4 ? plan::Field::kIpSaddr : plan::Field::kIp6Saddr;
+}
+
+plan::Field DaddrField(IpFamily f) {
+  return f == IpFamily::kV4 ? plan::Field::kIpDaddr : plan::Field::kIp6Daddr;
+}
+
+std::vector<uint8_t> PrefixMask(IpFamily f, int prefix) {
+  int bits = f == IpFamily::kV4 ? 32 : 128;
+  if (prefix < 0 || prefix >= bits) return {};
+  std::vector<uint8_t> m(bits / 8, 0);
+  for (int i = 0; i < prefix; ++i)
+    m[i / 8] |= static_cast<uint8_t>(0x80 >> (i % 8));
+  return m;
+}
+
+const char* FamilySuffix(IpFamily f) { return f == IpFamily::kV4 ? "4" : "6"; }
+
+std::string Servers(size_t n) {
+  return std::to_string(n) + (n == 1 ? " server" : " servers");
+}
+
+std::string ServiceSummary(const Service& s) {
+  std::string ports;
+  for (const auto& p : s.ports) {
+    if (!ports.empty()) ports += ",";
+    ports += std::to_string(p.first);
+    if (!p.single()) ports += "-" + std::to_string(p.last);
+  }
+  std::string vip = s.vip.ToString();
+  if (s.vip.family == IpFamily::kV6) vip = "[" + vip + "]";
+  return std::string(ModeName(s.mode)) + " " + ProtoName(s.protocol) + " " +
+         vip + ":" + ports + " " + SchedulerName(s.scheduler);
+}
+
+}  // namespace lvsnft::lower
