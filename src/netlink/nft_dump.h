@@ -1,0 +1,85 @@
+// Reading lvsnft's tables back from the kernel into a normalised form that
+// can be compared with the desired state.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/status.h"
+
+struct nftnl_rule;
+#include "netlink/nft_socket.h"
+
+namespace lvsnft::nl {
+
+/// One element as the kernel holds it (raw key/data bytes).
+struct LiveElement {
+  std::vector<uint8_t> key, key_end, data;
+  int verdict = INT_MIN;  ///< NF_ACCEPT/NF_DROP/NFT_JUMP/...; INT_MIN: none.
+  std::string chain;      ///< Jump/goto target.
+  uint32_t flags = 0;     ///< NFT_SET_ELEM_INTERVAL_END etc.
+  uint64_t packets = 0, bytes = 0;  ///< Per-element counter, if any.
+  bool has_counter = false;
+};
+
+/// A set or map.
+struct LiveSet {
+  std::string name;
+  uint64_t handle = 0;
+  uint32_t flags = 0, key_type = 0, key_len = 0, data_type = 0, data_len = 0;
+  uint64_t timeout_ms = 0;
+  uint32_t size = 0;
+  bool counter = false;  ///< Has a counter set expression.
+  std::string comment;
+  std::vector<uint8_t> field_lens;  ///< Concatenation field lengths.
+  std::vector<LiveElement> elements;
+};
+
+/// A rule: handle plus a canonical text of its expressions.
+struct LiveRule {
+  uint64_t handle = 0;
+  std::string canon;  ///< Expressions as libnftnl prints them, counters zeroed.
+  std::string comment;              ///< From rule userdata.
+  uint64_t packets = 0, bytes = 0;  ///< Sum of its counter expressions.
+};
+
+/// A chain with its rules in order.
+struct LiveChain {
+  std::string name;
+  uint64_t handle = 0;
+  bool base = false;
+  std::string type, device;
+  uint32_t hooknum = 0, policy = 0;
+  int32_t priority = 0;
+  std::string comment;
+  std::vector<LiveRule> rules;
+};
+
+/// A table with everything in it.
+struct LiveTable {
+  int family = 0;
+  std::string name;
+  uint64_t handle = 0;
+  uint32_t flags = 0;
+  std::string comment;
+  std::vector<LiveSet> sets;
+  std::vector<LiveChain> chains;
+};
+
+/// Dumps table `name` of `family` (NFPROTO_*). nullopt if it does not exist.
+/// `with_elements` = false skips GETSETELEM (cheaper, for existence checks).
+Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
+                                           const std::string& name,
+                                           bool with_elements = true);
+
+/// Canonical text of a rule's expressions (shared with the desired side so
+/// that both are printed the same way).
+std::string CanonicalExprs(const ::nftnl_rule* r);
+
+/// Comment stored in nft-style userdata (NFTNL_UDATA_*_COMMENT), or "".
+std::string UdataComment(const void* data, uint32_t len, uint8_t type);
+
+}  // namespace lvsnft::nl
