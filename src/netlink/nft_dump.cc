@@ -13,7 +13,9 @@
 #include <cstring>
 #include <map>
 
-namespace lvsnft::nl {
+#include "netlink/reconcile.h"
+
+namespace lvsnft::netlink {
 
 namespace {
 
@@ -59,6 +61,9 @@ LiveElement ParseElement(nftnl_set_elem* e) {
   if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS)) {
     out.flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
   }
+  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT)) {
+    out.timeout_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
+  }
   nftnl_set_elem_expr_foreach(e, CounterCb, &out);
   return out;
 }
@@ -96,6 +101,7 @@ LiveSet ParseSet(nftnl_set* s) {
     uint32_t len = 0;
     const void* p = nftnl_set_get_data(s, NFTNL_SET_USERDATA, &len);
     out.comment = UdataComment(p, len, NFTNL_UDATA_SET_COMMENT);
+    out.tag = UdataTag(p, len);
   }
   nftnl_set_expr_foreach(s, SetExprCb, &out.counter);
   return out;
@@ -119,6 +125,7 @@ LiveChain ParseChain(nftnl_chain* c) {
     uint32_t len = 0;
     const void* p = nftnl_chain_get_data(c, NFTNL_CHAIN_USERDATA, &len);
     out.comment = UdataComment(p, len, NFTNL_UDATA_CHAIN_COMMENT);
+    out.tag = UdataTag(p, len);
   }
   return out;
 }
@@ -131,6 +138,7 @@ LiveRule ParseRule(nftnl_rule* r) {
     uint32_t len = 0;
     const void* p = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
     out.comment = UdataComment(p, len, NFTNL_UDATA_RULE_COMMENT);
+    out.tag = UdataTag(p, len);
   }
   LiveElement counters;
   nftnl_expr_foreach(r, CounterCb, &counters);
@@ -176,9 +184,9 @@ std::string CanonicalExprs(const nftnl_rule* r) {
   return out;
 }
 
-}  // namespace lvsnft::nl
+}  // namespace lvsnft::netlink
 
-namespace lvsnft::nl {
+namespace lvsnft::netlink {
 
 namespace {
 
@@ -311,6 +319,7 @@ Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
             uint32_t len = 0;
             const void* p = nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len);
             lt.comment = UdataComment(p, len, NFTNL_UDATA_TABLE_COMMENT);
+            lt.tag = UdataTag(p, len);
           }
           found = std::move(lt);
         }
@@ -326,4 +335,4 @@ Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
   return found;
 }
 
-}  // namespace lvsnft::nl
+}  // namespace lvsnft::netlink

@@ -13,7 +13,7 @@
 struct nftnl_rule;
 #include "netlink/nft_socket.h"
 
-namespace lvsnft::nl {
+namespace lvsnft::netlink {
 
 /// One element as the kernel holds it (raw key/data bytes).
 struct LiveElement {
@@ -23,6 +23,7 @@ struct LiveElement {
   uint32_t flags = 0;     ///< NFT_SET_ELEM_INTERVAL_END etc.
   uint64_t packets = 0, bytes = 0;  ///< Per-element counter, if any.
   bool has_counter = false;
+  uint64_t timeout_ms = 0;  ///< Per-element timeout (dynamic sets).
 };
 
 /// A set or map.
@@ -36,6 +37,7 @@ struct LiveSet {
   std::string comment;
   std::vector<uint8_t> field_lens;  ///< Concatenation field lengths.
   std::vector<LiveElement> elements;
+  uint64_t tag = 0;  ///< lvsnft tag from userdata (0: none).
 };
 
 /// A rule: handle plus a canonical text of its expressions.
@@ -44,6 +46,7 @@ struct LiveRule {
   std::string canon;  ///< Expressions as libnftnl prints them, counters zeroed.
   std::string comment;              ///< From rule userdata.
   uint64_t packets = 0, bytes = 0;  ///< Sum of its counter expressions.
+  uint64_t tag = 0;                 ///< lvsnft tag from userdata (0: none).
 };
 
 /// A chain with its rules in order.
@@ -56,6 +59,7 @@ struct LiveChain {
   int32_t priority = 0;
   std::string comment;
   std::vector<LiveRule> rules;
+  uint64_t tag = 0;  ///< lvsnft tag from userdata (0: none).
 };
 
 /// A table with everything in it.
@@ -67,6 +71,7 @@ struct LiveTable {
   std::string comment;
   std::vector<LiveSet> sets;
   std::vector<LiveChain> chains;
+  uint64_t tag = 0;  ///< lvsnft tag from userdata (0: none).
 };
 
 /// Dumps table `name` of `family` (NFPROTO_*). nullopt if it does not exist.
@@ -82,4 +87,4 @@ std::string CanonicalExprs(const ::nftnl_rule* r);
 /// Comment stored in nft-style userdata (NFTNL_UDATA_*_COMMENT), or "".
 std::string UdataComment(const void* data, uint32_t len, uint8_t type);
 
-}  // namespace lvsnft::nl
+}  // namespace lvsnft::netlink

@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace lvsnft::nl {
+namespace lvsnft::netlink {
 
 namespace {
 
@@ -163,4 +163,4 @@ Result<BatchReply> NftSocket::SendBatch(const std::vector<iovec>& pages,
   return reply;
 }
 
-}  // namespace lvsnft::nl
+}  // namespace lvsnft::netlink

@@ -15,7 +15,7 @@
 struct mnl_socket;
 struct nlmsghdr;
 
-namespace lvsnft::nl {
+namespace lvsnft::netlink {
 
 /// A per-message error reported by the kernel for a batch.
 struct BatchError {
@@ -70,4 +70,4 @@ class NftSocket {
 /// Text of an errno for messages ("Operation not permitted").
 std::string ErrnoText(int err);
 
-}  // namespace lvsnft::nl
+}  // namespace lvsnft::netlink

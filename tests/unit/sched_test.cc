@@ -34,9 +34,9 @@ TEST(IsPrimeTest, Table) {
   struct {
     uint32_t n;
     bool prime;
-  } cases[] = {{0, false}, {1, false},    {2, true},     {4, false},
-               {251, true}, {4093, true}, {4095, false}, {65521, true},
-               {131071, true}};
+  } cases[] = {{0, false},    {1, false},    {2, true},
+               {4, false},    {251, true},   {4093, true},
+               {4095, false}, {65521, true}, {131071, true}};
   for (auto c : cases) EXPECT_EQ(IsPrime(c.n), c.prime) << c.n;
 }
 

@@ -1,0 +1,133 @@
+#include "netlink/reconcile.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "compiler/hash.h"
+#include "compiler/render.h"
+
+namespace lvsnft::netlink {
+
+namespace {
+
+std::string Hex(const std::vector<uint8_t>& b) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (uint8_t c : b) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::string TypesText(const std::vector<plan::DataType>& t) {
+  std::string out;
+  for (auto x : t) out += std::string(plan::DataTypeName(x)) + ".";
+  return out;
+}
+
+uint64_t SetTag(const plan::Set& s) {
+  std::string d =
+      "set " + s.name + " " + TypesText(s.key) + ":" + TypesText(s.data) +
+      (s.verdict_map ? "verdict" : "") + " i" + std::to_string(s.interval) +
+      " d" + std::to_string(s.dynamic) + " t" + std::to_string(s.timeout) +
+      " c" + std::to_string(s.counter) + " " + std::to_string(s.timeout_ms) +
+      " " + std::to_string(s.size) + " " + s.comment;
+  return Hash64(d, 2);
+}
+
+uint64_t ChainTag(const plan::Chain& c) {
+  std::string d = "chain " + c.name + " " + c.comment;
+  if (c.base) {
+    d += " base " + c.base->type + " " + plan::HookName(c.base->hook) + " " +
+         std::to_string(c.base->priority) + " " + c.base->device;
+  }
+  return Hash64(d, 3);
+}
+
+uint64_t RuleTag(const plan::Rule& r, plan::TableFamily fam,
+                 const std::map<std::string, uint32_t>& ifindex) {
+  std::string d = RenderRuleNft(r, fam) + " # " + r.comment;
+  // fwd carries the device's ifindex: a recreated device needs a new rule.
+  for (const auto& s : r.stmts) {
+    if (auto* f = std::get_if<plan::Fwd>(&s)) {
+      auto it = ifindex.find(f->device);
+      d += " ifindex " + std::to_string(it == ifindex.end() ? 0 : it->second);
+    }
+  }
+  return Hash64(d, 4);
+}
+
+}  // namespace
+
+std::string RawElement::Id() const {
+  return Hex(key) + "-" + Hex(key_end) + "/" + std::to_string(flags);
+}
+
+std::string RawElement::Value() const {
+  return Hex(data) + "/" + std::to_string(verdict) + "/" + chain;
+}
+
+std::vector<std::pair<size_t, size_t>> MatchTags(
+    const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  std::vector<std::vector<uint32_t>> t(a.size() + 1,
+                                       std::vector<uint32_t>(b.size() + 1, 0));
+  for (size_t i = a.size(); i-- > 0;) {
+    for (size_t j = b.size(); j-- > 0;) {
+      t[i][j] = a[i] == b[j] && a[i] != 0 ? t[i + 1][j + 1] + 1
+                                          : std::max(t[i + 1][j], t[i][j + 1]);
+    }
+  }
+  std::vector<std::pair<size_t, size_t>> out;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j] && a[i] != 0) {
+      out.push_back({i++, j++});
+    } else if (t[i + 1][j] >= t[i][j + 1]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return out;
+}
+
+uint64_t UdataTag(const void* data, uint32_t len) {
+  auto* p = static_cast<const uint8_t*>(data);
+  for (uint32_t i = 0; i + 2 <= len;) {
+    uint8_t t = p[i], l = p[i + 1];
+    if (i + 2 + l > len) break;
+    if (t == kTagUdataType && l == 8) {
+      uint64_t v;
+      std::memcpy(&v, p + i + 2, 8);
+      return v;
+    }
+    i += 2 + l;
+  }
+  return 0;
+}
+
+Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
+                              const std::map<std::string, uint32_t>& ifindex) {
+  DesiredTable d;
+  d.table = &t;
+  d.tag =
+      Hash64(std::string("lvsnft-table-v1 ") + plan::FamilyKeyword(t.family) +
+                 " " + t.name + " " + t.comment,
+             1);
+  for (const auto& s : t.sets) {
+    d.set_tags[s.name] = SetTag(s);
+    if (s.dynamic) continue;
+    auto raw = enc(s);
+    if (!raw.ok()) return raw.status();
+    d.elements[s.name] = std::move(*raw);
+  }
+  for (const auto& c : t.chains) {
+    d.chain_tags[c.name] = ChainTag(c);
+    auto& tags = d.rule_tags[c.name];
+    for (const auto& r : c.rules) tags.push_back(RuleTag(r, t.family, ifindex));
+  }
+  return d;
+}
+
+}  // namespace lvsnft::netlink

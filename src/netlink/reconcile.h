@@ -1,0 +1,108 @@
+// Reconciliation: what must change in the kernel to go from the live
+// lvsnft tables to the desired plan. Pure: no sockets.
+//
+// Identity of tables, sets, chains and rules is a 64-bit tag that lvsnft
+// stores in each object's userdata (after nft's own comment TLV); the
+// kernel returns it byte for byte, so a hand edit (a rule replaced, added
+// or deleted with nft) shows up as a missing or untagged object. Elements
+// are compared by their raw kernel encoding. Dynamic sets (flows,
+// persistence) hold runtime state and are never diffed element-wise.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/plan.h"
+#include "compiler/status.h"
+#include "netlink/nft_dump.h"
+
+namespace lvsnft::netlink {
+
+/// Userdata TLV type carrying lvsnft's 8-byte tag (nft ignores unknown types).
+inline constexpr uint8_t kTagUdataType = 0xf0;
+
+/// An element in raw kernel form plus where it came from.
+struct RawElement {
+  std::vector<uint8_t> key, key_end, data;
+  uint32_t flags = 0;
+  int verdict = INT_MIN;
+  std::string chain;
+  const plan::Element* src = nullptr;  ///< Desired side only.
+  size_t src_index = 0;                ///< Index into the encoded list.
+  /// Identity within a set: key, key_end and flags.
+  std::string Id() const;
+  /// Data identity: data bytes, verdict and chain.
+  std::string Value() const;
+};
+
+/// The desired state of one table in comparable form.
+struct DesiredTable {
+  const plan::Table* table = nullptr;
+  uint64_t tag = 0;
+  std::map<std::string, uint64_t> set_tags, chain_tags;
+  std::map<std::string, std::vector<uint64_t>> rule_tags;   ///< Per chain.
+  std::map<std::string, std::vector<RawElement>> elements;  ///< Per set.
+};
+
+/// Encodes a plan set's elements the way the kernel will hold them.
+using ElementEncoder =
+    std::function<Result<std::vector<RawElement>>(const plan::Set&)>;
+
+/// Computes tags and raw elements for a plan table. `ifindex` resolves the
+/// devices of fwd statements (a changed ifindex changes the rule's tag).
+Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
+                              const std::map<std::string, uint32_t>& ifindex);
+
+/// Kinds of changes, in the order they go into the batch.
+enum class OpKind {
+  kDelTable,  ///< Structural change or table no longer wanted.
+  kAddTable,
+  kAddSet,
+  kAddChain,
+  kDelRule,
+  kDelElems,
+  kAddElems,
+  kAddRule,
+  kDelChain,
+  kDelSet,
+};
+
+/// One change. Pointers refer into the desired plan or the live tables.
+struct Op {
+  OpKind kind = OpKind::kAddTable;
+  const plan::Table* table = nullptr;  ///< Desired table (adds).
+  const LiveTable* live = nullptr;     ///< Live table (deletes).
+  std::string set, chain;              ///< Object names.
+  const plan::Rule* rule = nullptr;    ///< kAddRule.
+  uint64_t rule_tag = 0;               ///< kAddRule.
+  uint64_t handle = 0;                 ///< Deletes; kAddRule: insert before it.
+  std::vector<RawElement> elements;    ///< kAddElems / kDelElems.
+  std::string service;                 ///< Owning service, for reports.
+  std::string what;                    ///< Human description.
+};
+
+/// The changes for all tables, already in batch order.
+struct Delta {
+  std::vector<Op> ops;
+  bool empty() const { return ops.empty(); }
+};
+
+/// Compares desired tables with the live lvsnft tables (same family+name).
+/// A live table without lvsnft's owner tag is an error: it is not ours.
+Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
+                        const std::vector<LiveTable>& live);
+
+/// Longest common subsequence of two tag lists (tag 0 never matches):
+/// the (index in a, index in b) pairs that are kept.
+std::vector<std::pair<size_t, size_t>> MatchTags(
+    const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+
+/// Tag of a userdata blob (0 if none).
+uint64_t UdataTag(const void* data, uint32_t len);
+
+}  // namespace lvsnft::netlink

@@ -1,0 +1,251 @@
+// Reconcile(): the ordered list of changes from live to desired.
+#include <algorithm>
+#include <map>
+
+#include "netlink/reconcile.h"
+
+namespace lvsnft::netlink {
+
+namespace {
+
+struct Builder {
+  std::vector<Op> ops;
+
+  Op& Add(OpKind k, const DesiredTable* d, const LiveTable* l) {
+    Op op;
+    op.kind = k;
+    op.table = d ? d->table : nullptr;
+    op.live = l;
+    ops.push_back(std::move(op));
+    return ops.back();
+  }
+
+  void AddRules(const DesiredTable& d, const plan::Chain& c,
+                const std::vector<size_t>& which, uint64_t before) {
+    const auto& tags = d.rule_tags.at(c.name);
+    for (size_t i : which) {
+      Op& op = Add(OpKind::kAddRule, &d, nullptr);
+      op.chain = c.name;
+      op.rule = &c.rules[i];
+      op.rule_tag = tags[i];
+      op.handle = before;
+      op.service = c.rules[i].service;
+      op.what = "rule \"" + c.rules[i].comment + "\" in chain " + c.name;
+    }
+  }
+
+  void AddElems(const DesiredTable& d, const std::string& set,
+                std::vector<RawElement> elems) {
+    if (elems.empty()) return;
+    Op& op = Add(OpKind::kAddElems, &d, nullptr);
+    op.set = set;
+    op.what = std::to_string(elems.size()) + " element(s) of " + set;
+    op.elements = std::move(elems);
+  }
+
+  void FullCreate(const DesiredTable& d) {
+    Add(OpKind::kAddTable, &d, nullptr).what = "table " + d.table->name;
+    for (const auto& s : d.table->sets) {
+      Op& op = Add(OpKind::kAddSet, &d, nullptr);
+      op.set = s.name;
+      op.what = "set " + s.name;
+      auto it = d.elements.find(s.name);
+      if (it != d.elements.end()) AddElems(d, s.name, it->second);
+    }
+    for (const auto& c : d.table->chains) {
+      Op& op = Add(OpKind::kAddChain, &d, nullptr);
+      op.chain = c.name;
+      op.service = c.service;
+      op.what = "chain " + c.name;
+    }
+    for (const auto& c : d.table->chains) {
+      std::vector<size_t> all(c.rules.size());
+      for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+      AddRules(d, c, all, 0);
+    }
+  }
+
+  void DiffRules(const DesiredTable& d, const plan::Chain& c,
+                 const LiveChain* live);
+  void DiffElements(const DesiredTable& d, const plan::Set& s,
+                    const LiveSet& live, const LiveTable& lt);
+  void Update(const DesiredTable& d, const LiveTable& l);
+};
+
+void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
+                        const LiveChain* live) {
+  const auto& want = d.rule_tags.at(c.name);
+  std::vector<uint64_t> have;
+  if (live) {
+    for (const auto& r : live->rules) have.push_back(r.tag);
+  }
+  auto kept = MatchTags(have, want);
+  std::vector<bool> keep_live(have.size(), false),
+      have_want(want.size(), false);
+  for (auto [i, j] : kept) keep_live[i] = have_want[j] = true;
+  for (size_t i = 0; i < have.size(); ++i) {
+    if (keep_live[i]) continue;
+    Op& op = Add(OpKind::kDelRule, nullptr, nullptr);
+    op.chain = c.name;
+    op.handle = live->rules[i].handle;
+    op.service = c.service;
+    op.what = "rule \"" + live->rules[i].comment + "\" in chain " + c.name;
+  }
+  // New rules go before the next kept live rule (or at the end).
+  size_t k = 0;
+  std::vector<size_t> run;
+  for (size_t j = 0; j <= want.size(); ++j) {
+    if (j < want.size() && !have_want[j]) {
+      run.push_back(j);
+      continue;
+    }
+    uint64_t before = 0;
+    if (j < want.size()) {
+      while (k < kept.size() && kept[k].second != j) ++k;
+      before = live->rules[kept[k].first].handle;
+    }
+    AddRules(d, c, run, before);
+    run.clear();
+  }
+}
+
+void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
+                           const LiveSet& live, const LiveTable& lt) {
+  std::map<std::string, const RawElement*> want;
+  for (const auto& e : d.elements.at(s.name)) want[e.Id()] = &e;
+  std::vector<RawElement> del, add;
+  std::map<std::string, bool> seen;
+  for (const auto& le : live.elements) {
+    RawElement r{le.key, le.key_end, le.data, le.flags, le.verdict, le.chain};
+    auto it = want.find(r.Id());
+    seen[r.Id()] = true;
+    if (it == want.end()) {
+      del.push_back(std::move(r));
+    } else if (it->second->Value() != r.Value()) {
+      del.push_back(std::move(r));
+      add.push_back(*it->second);
+    }
+  }
+  for (const auto& [id, e] : want) {
+    if (!seen.count(id)) add.push_back(*e);
+  }
+  std::sort(add.begin(), add.end(),
+            [](const RawElement& a, const RawElement& b) {
+              return a.src_index < b.src_index;
+            });
+  if (!del.empty()) {
+    Op& op = Add(OpKind::kDelElems, nullptr, &lt);
+    op.set = s.name;
+    op.what = std::to_string(del.size()) + " element(s) of " + s.name;
+    op.elements = std::move(del);
+  }
+  AddElems(d, s.name, std::move(add));
+}
+
+void Builder::Update(const DesiredTable& d, const LiveTable& l) {
+  std::map<std::string, const LiveSet*> lsets;
+  std::map<std::string, const LiveChain*> lchains;
+  for (const auto& s : l.sets) lsets[s.name] = &s;
+  for (const auto& c : l.chains) lchains[c.name] = &c;
+  for (const auto& s : d.table->sets) {
+    auto it = lsets.find(s.name);
+    if (it == lsets.end()) {
+      Op& op = Add(OpKind::kAddSet, &d, nullptr);
+      op.set = s.name;
+      op.what = "set " + s.name;
+      if (d.elements.count(s.name)) AddElems(d, s.name, d.elements.at(s.name));
+    } else if (!s.dynamic) {
+      DiffElements(d, s, *it->second, l);
+    }
+  }
+  for (const auto& c : d.table->chains) {
+    if (lchains.count(c.name)) continue;
+    Op& op = Add(OpKind::kAddChain, &d, nullptr);
+    op.chain = c.name;
+    op.service = c.service;
+    op.what = "chain " + c.name;
+  }
+  for (const auto& c : d.table->chains) {
+    auto it = lchains.find(c.name);
+    DiffRules(d, c, it == lchains.end() ? nullptr : it->second);
+  }
+  for (const auto& c : l.chains) {
+    if (d.chain_tags.count(c.name)) continue;
+    Op& op = Add(OpKind::kDelChain, nullptr, &l);
+    op.chain = c.name;
+    op.handle = c.handle;
+    op.what = "chain " + c.name;
+  }
+  for (const auto& s : l.sets) {
+    if (d.set_tags.count(s.name) || s.name.rfind("__", 0) == 0) continue;
+    Op& op = Add(OpKind::kDelSet, nullptr, &l);
+    op.set = s.name;
+    op.handle = s.handle;
+    op.what = "set " + s.name;
+  }
+}
+
+// A set or chain whose declaration changed cannot be altered in place.
+bool Structural(const DesiredTable& d, const LiveTable& l) {
+  for (const auto& s : l.sets) {
+    auto it = d.set_tags.find(s.name);
+    if (it != d.set_tags.end() && it->second != s.tag) return true;
+  }
+  for (const auto& c : l.chains) {
+    auto it = d.chain_tags.find(c.name);
+    if (it != d.chain_tags.end() && it->second != c.tag) return true;
+  }
+  return l.tag != d.tag;
+}
+
+}  // namespace
+
+Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
+                        const std::vector<LiveTable>& live) {
+  Builder b;
+  for (const auto& d : desired) {
+    auto it = std::find_if(live.begin(), live.end(), [&](const LiveTable& l) {
+      return l.name == d.table->name &&
+             l.family == (d.table->family == plan::TableFamily::kInet ? 1 : 5);
+    });
+    if (it == live.end()) {
+      b.FullCreate(d);
+      continue;
+    }
+    if (it->tag == 0 && it->comment != d.table->comment) {
+      return Status::Error(std::string("table ") +
+                           plan::FamilyKeyword(d.table->family) + " " +
+                           d.table->name +
+                           " exists but is not managed by lvsnft; refusing to "
+                           "touch it");
+    }
+    if (Structural(d, *it)) {
+      Op op;
+      op.kind = OpKind::kDelTable;
+      op.live = &*it;
+      op.what = "table " + it->name + " (declarations changed: rebuilt)";
+      b.ops.push_back(op);
+      b.FullCreate(d);
+    } else {
+      b.Update(d, *it);
+    }
+  }
+  for (const auto& l : live) {
+    bool wanted = std::any_of(desired.begin(), desired.end(), [&](auto& d) {
+      return d.table->name == l.name &&
+             l.family == (d.table->family == plan::TableFamily::kInet ? 1 : 5);
+    });
+    if (wanted) continue;
+    Op op;
+    op.kind = OpKind::kDelTable;
+    op.live = &l;
+    op.what = "table " + l.name + " (no longer needed)";
+    b.ops.push_back(op);
+  }
+  std::stable_sort(b.ops.begin(), b.ops.end(), [](const Op& x, const Op& y) {
+    return static_cast<int>(x.kind) < static_cast<int>(y.kind);
+  });
+  return Delta{std::move(b.ops)};
+}
+
+}  // namespace lvsnft::netlink
