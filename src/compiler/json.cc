@@ -121,6 +121,7 @@ void Reader::SkipSpace() {
 std::string Reader::DescribeHere() const {
   if (AtEnd()) return "end of input";
   char c = Peek();
+  if (c == '\'') return "\"'\"";
   if (c >= 0x20 && c < 0x7f) return std::string("'") + c + "'";
   uint32_t cp = 0;
   if (Utf8Length(s_, pos_, &cp) == 0) {
@@ -424,9 +425,8 @@ bool Reader::ParseNumber(Value& v) {
   v.text.assign(s_.substr(start, pos_ - start));
   int64_t n = 0;
   const char* end = v.text.data() + v.text.size();
-  if (v.integral && std::from_chars(v.text.data(), end, n).ptr == end) {
-    v.integer = n;
-  }
+  auto [ptr, ec] = std::from_chars(v.text.data(), end, n);
+  if (v.integral && ec == std::errc() && ptr == end) v.integer = n;
   return true;
 }
 
