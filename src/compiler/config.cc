@@ -1,61 +1,23 @@
 #include "compiler/config.h"
 
+#include "compiler/config_names.h"
+
 namespace lvsnft {
 
 const char* ModeName(Mode m) {
-  switch (m) {
-    case Mode::kNat:
-      return "nat";
-    case Mode::kDr:
-      return "dr";
-    case Mode::kTun:
-      return "tun";
-    case Mode::kFullNat:
-      return "fullnat";
-  }
-  return "?";
+  return names::kModes[static_cast<size_t>(m)].data();
 }
 
 const char* ProtoName(Proto p) {
-  switch (p) {
-    case Proto::kTcp:
-      return "tcp";
-    case Proto::kUdp:
-      return "udp";
-    case Proto::kSctp:
-      return "sctp";
-  }
-  return "?";
+  return names::kProtocols[static_cast<size_t>(p)].data();
 }
 
 const char* SchedulerName(Scheduler s) {
-  switch (s) {
-    case Scheduler::kRr:
-      return "rr";
-    case Scheduler::kWrr:
-      return "wrr";
-    case Scheduler::kRandom:
-      return "random";
-    case Scheduler::kSh:
-      return "sh";
-    case Scheduler::kDh:
-      return "dh";
-    case Scheduler::kMh:
-      return "mh";
-  }
-  return "?";
+  return names::kSchedulers[static_cast<size_t>(s)].data();
 }
 
 const char* RsStateName(RsState s) {
-  switch (s) {
-    case RsState::kUp:
-      return "up";
-    case RsState::kDrain:
-      return "drain";
-    case RsState::kDown:
-      return "down";
-  }
-  return "?";
+  return names::kRsStates[static_cast<size_t>(s)].data();
 }
 
 uint8_t ProtoNumber(Proto p) {

@@ -1,0 +1,311 @@
+#include "compiler/check.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace lvsnft {
+namespace {
+
+bool IsPrimeNumber(uint32_t n) {
+  if (n < 2) return false;
+  for (uint64_t d = 2; d * d <= n; ++d) {
+    if (n % d == 0) return false;
+  }
+  return true;
+}
+
+uint32_t NextPrime(uint32_t n) {
+  while (!IsPrimeNumber(n)) ++n;
+  return n;
+}
+
+std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string PortsText(uint32_t first, uint32_t last) {
+  return first == last ? "port " + std::to_string(first)
+                       : "port range " + std::to_string(first) + "-" +
+                             std::to_string(last);
+}
+
+std::string Endpoint(const IpAddr& a, std::optional<uint16_t> port) {
+  std::string s = a.ToString();
+  if (!port) return s;
+  if (a.family == IpFamily::kV6) s = "[" + s + "]";
+  return s + ":" + std::to_string(*port);
+}
+
+/// Why an unusable address is rejected (shared tail of several messages).
+constexpr const char* kUnusable =
+    "is not usable: unspecified, loopback, multicast and broadcast "
+    "addresses cannot carry a service";
+
+/// One port range of one service, for overlap detection.
+struct PortUse {
+  const Service* svc;
+  const PortRange* range;
+  size_t order;  // position in the file (service-major)
+};
+
+/// Runs every semantic check over one config.
+class Checker {
+ public:
+  Checker(const Config& cfg, Diagnostics& d) : cfg_(cfg), d_(d) {}
+  void Run();
+
+ private:
+  void Error(const Origin& o, std::string msg) {
+    d_.Error(o.loc, o.pointer, std::move(msg));
+  }
+  void Error(const Origin& o, std::string_view suffix, std::string msg) {
+    d_.Error(o.loc, o.pointer + std::string(suffix), std::move(msg));
+  }
+  void CheckDirector();
+  std::string InterfaceNeed() const;
+  void CheckNames();
+  void CheckService(const Service& s);
+  void CheckScheduler(const Service& s);
+  void CheckMaglev(const Service& s);
+  void CheckRealServer(const Service& s, const RealServer& rs);
+  void CheckDuplicateServers(const Service& s);
+  void CheckOverlaps();
+  void ReportOverlap(const PortUse& a, const PortUse& b);
+
+  const Config& cfg_;
+  Diagnostics& d_;
+  std::map<IpAddr, const Service*> vips_;  // first service of each VIP
+};
+
+void Checker::Run() {
+  for (const auto& s : cfg_.services) vips_.emplace(s.vip, &s);
+  CheckDirector();
+  CheckNames();
+  for (const auto& s : cfg_.services) CheckService(s);
+  CheckOverlaps();
+}
+
+/// Why the config needs director.interface, or "" when it does not.
+std::string Checker::InterfaceNeed() const {
+  for (const auto& s : cfg_.services) {
+    if (IsStatelessMode(s.mode)) {
+      return "service " + Q(s.name) + " uses " + ModeName(s.mode) +
+             " mode, which forwards at the ingress of that interface";
+    }
+  }
+  if (cfg_.director.manage_vips && !cfg_.services.empty()) {
+    return "lvsnft adds the VIPs to it (set \"manage_vips\": false when "
+           "keepalived or another VRRP daemon owns the VIPs)";
+  }
+  return "";
+}
+
+void Checker::CheckDirector() {
+  const Director& dir = cfg_.director;
+  const std::string& ifname = dir.interface;
+  const Origin& o = dir.interface_origin;
+  bool given = o.pointer.ends_with("/interface");
+  if (ifname.empty()) {
+    std::string why = InterfaceNeed();
+    if (given) {
+      Error(o, "interface name is empty" + (why.empty() ? "" : ": " + why));
+    } else if (!why.empty()) {
+      Error(o, "director.interface is required: " + why);
+    }
+    return;
+  }
+  std::string bad;
+  if (ifname.size() > 15) {
+    bad = "is " + std::to_string(ifname.size()) +
+          " bytes long; Linux allows at most 15";
+  } else if (ifname == "." || ifname == "..") {
+    bad = "is reserved";
+  } else if (ifname.find_first_of("/: \t\n\r\v\f") != std::string::npos) {
+    bad = "contains '/', ':' or whitespace";
+  }
+  if (!bad.empty()) Error(o, "interface name " + Q(ifname) + " " + bad);
+}
+
+void Checker::CheckNames() {
+  std::map<std::string, const Service*> seen;
+  for (const auto& s : cfg_.services) {
+    if (!IsSafeName(s.name)) {
+      std::string fixed = s.name;
+      std::replace(fixed.begin(), fixed.end(), '-', '_');
+      std::string msg = "service name " + Q(s.name) +
+                        " is not a safe identifier: use letters, digits and "
+                        "'_', start with a letter, at most 48 characters";
+      if (IsSafeName(fixed)) msg += " (try " + Q(fixed) + ")";
+      Error(s.name_origin, msg);
+      continue;
+    }
+    auto [it, fresh] = seen.emplace(s.name, &s);
+    if (!fresh) {
+      Error(s.name_origin, "duplicate service name " + Q(s.name) +
+                               " (first used at " +
+                               it->second->name_origin.pointer + ")");
+    }
+  }
+}
+
+void Checker::CheckService(const Service& s) {
+  if (s.vip.IsUnusableForService()) {
+    Error(s.vip_origin, "VIP " + s.vip.ToString() + " " + kUnusable);
+  }
+  if (s.mode == Mode::kTun && s.vip.family == IpFamily::kV6) {
+    Error(s.vip_origin, "tun mode supports IPv4 only (the VIP " +
+                            s.vip.ToString() + " is IPv6)");
+  }
+  if (s.ports.empty()) Error(s.origin, "/ports", "ports must not be empty");
+  CheckScheduler(s);
+  if (s.persistence && IsStatelessMode(s.mode) &&
+      cfg_.director.flow_table_size == 0) {
+    Error(s.persistence->origin,
+          std::string("persistence cannot be honoured without the per-flow "
+                      "table (director.flow_table_size is 0): ") +
+              ModeName(s.mode) +
+              " mode has no connection tracking; raise flow_table_size or "
+              "use the sh scheduler for source affinity");
+  }
+  for (const auto& rs : s.real_servers) CheckRealServer(s, rs);
+  CheckDuplicateServers(s);
+}
+
+void Checker::CheckScheduler(const Service& s) {
+  if (IsStatelessMode(s.mode) && !IsHashScheduler(s.scheduler)) {
+    Error(s.scheduler_origin,
+          "scheduler " + Q(SchedulerName(s.scheduler)) + " cannot be used in " +
+              ModeName(s.mode) + " mode: " + ModeName(s.mode) +
+              " forwards at ingress without connection tracking, so every "
+              "packet must pick the same server by hash; use sh, dh or mh");
+  }
+  if (s.scheduler == Scheduler::kMh) CheckMaglev(s);
+}
+
+void Checker::CheckMaglev(const Service& s) {
+  const Origin& o = s.mh_table_size_origin;
+  uint32_t m = s.mh_table_size;
+  std::string what = "mh_table_size " + std::to_string(m);
+  if (m < 3 || m > 131071) {
+    Error(o, what + " is out of range 3..131071");
+  } else if (!IsPrimeNumber(m)) {
+    Error(o, what + " is not a prime number (next prime: " +
+                 std::to_string(NextPrime(m)) + ")");
+  } else if (m < s.real_servers.size()) {
+    Error(o, what + " is smaller than the number of real servers (" +
+                 std::to_string(s.real_servers.size()) + ")");
+  }
+}
+
+void Checker::CheckRealServer(const Service& s, const RealServer& rs) {
+  const IpAddr& a = rs.address;
+  if (a.IsUnusableForService()) {
+    Error(rs.address_origin,
+          "real server address " + a.ToString() + " " + kUnusable);
+  } else if (a.family != s.vip.family) {
+    Error(rs.address_origin, "real server " + a.ToString() + " is " +
+                                 FamilyName(a.family) + " but the VIP " +
+                                 s.vip.ToString() + " is " +
+                                 FamilyName(s.vip.family));
+  } else if (auto it = vips_.find(a); it != vips_.end()) {
+    Error(rs.address_origin, "real server address " + a.ToString() +
+                                 " is the VIP of service " +
+                                 Q(it->second->name) + " (" +
+                                 it->second->vip_origin.pointer + ")");
+  }
+  bool one_port = s.ports.size() == 1 && s.ports[0].single();
+  if (IsStatelessMode(s.mode) && rs.port &&
+      !(one_port && *rs.port == s.ports[0].first)) {
+    std::string fix = one_port ? "remove \"port\" or set it to " +
+                                     std::to_string(s.ports[0].first)
+                               : "remove \"port\"";
+    Error(rs.port_origin,
+          std::string("port mapping is not possible in ") + ModeName(s.mode) +
+              " mode: the packet is forwarded unchanged (" + fix + ")");
+  }
+  if (rs.weight > 65535) {
+    Error(rs.origin, "/weight",
+          "weight " + std::to_string(rs.weight) + " is out of range 0..65535");
+  }
+}
+
+void Checker::CheckDuplicateServers(const Service& s) {
+  bool one_port = s.ports.size() == 1 && s.ports[0].single();
+  std::map<std::pair<IpAddr, int>, const RealServer*> seen;
+  for (const auto& rs : s.real_servers) {
+    // An absent port means "the VIP port"; with a single VIP port that is
+    // the same server as one naming that port explicitly.
+    int port = rs.port ? *rs.port : one_port ? s.ports[0].first : -1;
+    auto [it, fresh] = seen.emplace(std::pair{rs.address, port}, &rs);
+    if (fresh) continue;
+    std::optional<uint16_t> shown;
+    if (port >= 0) shown = static_cast<uint16_t>(port);
+    Error(rs.address_origin, "duplicate real server " +
+                                 Endpoint(rs.address, shown) + " (first at " +
+                                 it->second->origin.pointer + ")");
+  }
+}
+
+void Checker::CheckOverlaps() {
+  // Group the port ranges by VIP and protocol, then sweep each group in
+  // port order: a range starting at or before the highest end seen so far
+  // overlaps the range that reached that end.
+  std::map<std::pair<IpAddr, Proto>, std::vector<PortUse>> groups;
+  size_t order = 0;
+  for (const auto& s : cfg_.services) {
+    for (const auto& r : s.ports) {
+      groups[{s.vip, s.protocol}].push_back({&s, &r, order++});
+    }
+  }
+  for (auto& [key, uses] : groups) {
+    std::sort(uses.begin(), uses.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.range->first, a.order) <
+             std::tie(b.range->first, b.order);
+    });
+    const PortUse* reach = nullptr;  // the range with the highest end
+    for (const auto& u : uses) {
+      if (reach && u.range->first <= reach->range->last) {
+        ReportOverlap(*reach, u);
+      }
+      if (!reach || u.range->last > reach->range->last) reach = &u;
+    }
+  }
+}
+
+void Checker::ReportOverlap(const PortUse& a, const PortUse& b) {
+  // Report at whichever of the two comes later in the file.
+  const PortUse& later = a.order > b.order ? a : b;
+  const PortUse& earlier = a.order > b.order ? b : a;
+  uint32_t lo = std::max(a.range->first, b.range->first);
+  uint32_t hi = std::min(a.range->last, b.range->last);
+  std::string both = lo == hi ? std::to_string(lo)
+                              : std::to_string(lo) + "-" + std::to_string(hi);
+  const Service& s = *later.svc;
+  std::string where = later.svc == earlier.svc
+                          ? "listed before"
+                          : "of service " + Q(earlier.svc->name);
+  Error(later.range->origin,
+        PortsText(later.range->first, later.range->last) + " overlaps " +
+            PortsText(earlier.range->first, earlier.range->last) + " " + where +
+            " (" + earlier.range->origin.pointer + "): " + s.vip.ToString() +
+            " " + ProtoName(s.protocol) + " " +
+            (lo == hi ? "port " : "ports ") + both + " would be served twice");
+}
+
+}  // namespace
+
+void CheckConfig(const Config& cfg, Diagnostics& diags) {
+  Checker(cfg, diags).Run();
+}
+
+bool IsSafeName(std::string_view name) {
+  if (name.empty() || name.size() > 48) return false;
+  auto alpha = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
+  if (!alpha(name[0])) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) {
+    return alpha(c) || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+}  // namespace lvsnft

@@ -1,0 +1,461 @@
+#include "compiler/json.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <map>
+
+namespace lvsnft::json {
+namespace {
+
+/// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid
+/// (overlong forms, surrogates and code points over U+10FFFF included).
+size_t Utf8Length(std::string_view s, size_t i, uint32_t* cp = nullptr) {
+  auto b = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
+  uint8_t c = b(0);
+  size_t n = c < 0x80         ? 1
+             : (c >> 5) == 6  ? 2
+             : (c >> 4) == 14 ? 3
+             : (c >> 3) == 30 ? 4
+                              : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  uint32_t v = n == 1 ? c : c & (0x7f >> n);
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(k) & 0xc0) != 0x80) return 0;
+    v = (v << 6) | (b(k) & 0x3f);
+  }
+  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (v < kMin[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
+  if (cp) *cp = v;
+  return n;
+}
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xc0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xe0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
+
+std::string Hex(uint32_t v, int digits) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%0*X", digits, v);
+  return buf;
+}
+
+std::string LocText(SourceLoc l) {
+  return std::to_string(l.line) + ":" + std::to_string(l.col);
+}
+
+/// Recursive-descent reader over one input text.
+class Reader {
+ public:
+  Reader(std::string_view text, Diagnostics& d) : s_(text), d_(d) {}
+  std::optional<Value> Run();
+
+ private:
+  bool ParseValue(Value& v, int depth);
+  bool ParseObject(Value& v, int depth);
+  bool ParseMember(Value& obj, std::map<std::string, SourceLoc>& seen,
+                   int depth);
+  bool ParseArray(Value& v, int depth);
+  bool ParseString(std::string& out);
+  bool ParseEscape(std::string& out);
+  bool ParseHex4(uint32_t& v);
+  bool ParseNumber(Value& v);
+  bool ParseWord(Value& v);
+  bool Unexpected(const std::string& pointer, const std::string& expected);
+  std::string DescribeHere() const;
+
+  bool AtEnd() const { return pos_ >= s_.size(); }
+  char Peek() const { return AtEnd() ? '\0' : s_[pos_]; }
+  bool IsDigit() const { return !AtEnd() && Peek() >= '0' && Peek() <= '9'; }
+  void Advance();
+  void SkipSpace();
+  SourceLoc Here() const { return {line_, col_}; }
+  bool Fail(SourceLoc at, const std::string& pointer, std::string msg) {
+    d_.Error(at, pointer, std::move(msg));
+    return false;
+  }
+
+  std::string_view s_;
+  Diagnostics& d_;
+  size_t pos_ = 0;
+  int line_ = 1;
+  int col_ = 1;
+  size_t values_ = 0;
+  bool soft_errors_ = false;  // duplicate keys: reported, parsing goes on
+  std::string str_ptr_;       // pointer reported for string errors
+};
+
+void Reader::Advance() {
+  char c = s_[pos_++];
+  if (c == '\n' && pos_ >= 2 && s_[pos_ - 2] == '\r') return;  // CRLF
+  if (c == '\n' || c == '\r') {
+    ++line_;
+    col_ = 1;
+  } else if ((static_cast<uint8_t>(c) & 0xc0) != 0x80) {
+    ++col_;  // columns count characters, not UTF-8 continuation bytes
+  }
+}
+
+void Reader::SkipSpace() {
+  while (!AtEnd()) {
+    char c = Peek();
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+    Advance();
+  }
+}
+
+std::string Reader::DescribeHere() const {
+  if (AtEnd()) return "end of input";
+  char c = Peek();
+  if (c == '\'') return "\"'\"";
+  if (c >= 0x20 && c < 0x7f) return std::string("'") + c + "'";
+  uint32_t cp = 0;
+  if (Utf8Length(s_, pos_, &cp) == 0) {
+    return "byte 0x" + Hex(static_cast<uint8_t>(c), 2);
+  }
+  std::string out = "character U+" + Hex(cp, 4);
+  if (cp == 0x201c || cp == 0x201d || cp == 0x2018 || cp == 0x2019) {
+    out += " (a typographic quote; JSON needs plain '\"')";
+  }
+  return out;
+}
+
+bool Reader::Unexpected(const std::string& pointer,
+                        const std::string& expected) {
+  char c = Peek();
+  std::string msg = "expected " + expected + ", got " + DescribeHere();
+  if (c == '\'') msg += " (JSON strings need double quotes)";
+  if (c == '/') msg += " (JSON has no comments)";
+  return Fail(Here(), pointer, msg);
+}
+
+std::optional<Value> Reader::Run() {
+  if (s_.size() > kMaxInputBytes) {
+    Fail({1, 1}, "",
+         "input too large: " + std::to_string(s_.size()) + " bytes (limit " +
+             std::to_string(kMaxInputBytes) + ")");
+    return std::nullopt;
+  }
+  if (s_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // UTF-8 byte order mark
+  SkipSpace();
+  if (AtEnd()) {
+    Fail(Here(), "", "empty input: expected a JSON object");
+    return std::nullopt;
+  }
+  Value root;
+  if (!ParseValue(root, 0)) return std::nullopt;
+  SkipSpace();
+  if (!AtEnd()) {
+    Unexpected("", "end of input after the top-level value");
+    return std::nullopt;
+  }
+  if (soft_errors_) return std::nullopt;
+  return root;
+}
+
+bool Reader::ParseValue(Value& v, int depth) {
+  v.loc = Here();
+  if (++values_ > kMaxValues) {
+    return Fail(v.loc, v.pointer,
+                "too many values (limit " + std::to_string(kMaxValues) + ")");
+  }
+  char c = Peek();
+  if (c == '{' || c == '[') {
+    if (depth >= kMaxDepth) {
+      return Fail(
+          v.loc, v.pointer,
+          "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    return c == '{' ? ParseObject(v, depth + 1) : ParseArray(v, depth + 1);
+  }
+  if (c == '"') {
+    v.type = Type::kString;
+    str_ptr_ = v.pointer;
+    return ParseString(v.text);
+  }
+  if (c == '-' || IsDigit()) return ParseNumber(v);
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return ParseWord(v);
+  return Unexpected(v.pointer, "a value");
+}
+
+bool Reader::ParseObject(Value& v, int depth) {
+  v.type = Type::kObject;
+  SourceLoc open = Here();
+  Advance();  // '{'
+  SkipSpace();
+  if (Peek() == '}') {
+    Advance();
+    return true;
+  }
+  std::map<std::string, SourceLoc> seen;
+  for (;;) {
+    if (Peek() != '"') return Unexpected(v.pointer, "a string key or '}'");
+    if (!ParseMember(v, seen, depth)) return false;
+    SkipSpace();
+    if (Peek() == '}') {
+      Advance();
+      return true;
+    }
+    if (AtEnd()) {
+      return Fail(Here(), v.pointer,
+                  "unexpected end of input: missing '}' for the object "
+                  "opened at " +
+                      LocText(open));
+    }
+    if (Peek() != ',') {
+      return Unexpected(v.pointer, "',' or '}' after object member");
+    }
+    Advance();
+    SkipSpace();
+    if (Peek() == '}') {
+      return Fail(Here(), v.pointer, "trailing comma before '}'");
+    }
+  }
+}
+
+bool Reader::ParseMember(Value& obj, std::map<std::string, SourceLoc>& seen,
+                         int depth) {
+  Member m;
+  m.key_loc = Here();
+  str_ptr_ = obj.pointer;
+  if (!ParseString(m.key)) return false;
+  m.value.pointer = JoinPointer(obj.pointer, m.key);
+  auto [it, fresh] = seen.emplace(m.key, m.key_loc);
+  if (!fresh) {
+    Fail(m.key_loc, m.value.pointer,
+         "duplicate key " + Quote(m.key) + " (first at " + LocText(it->second) +
+             ")");
+    soft_errors_ = true;
+  }
+  SkipSpace();
+  if (Peek() != ':') {
+    return Unexpected(m.value.pointer, "':' after object key " + Quote(m.key));
+  }
+  Advance();
+  SkipSpace();
+  if (AtEnd()) {
+    return Fail(Here(), m.value.pointer,
+                "unexpected end of input: expected a value");
+  }
+  if (!ParseValue(m.value, depth)) return false;
+  obj.members.push_back(std::move(m));
+  return true;
+}
+
+bool Reader::ParseArray(Value& v, int depth) {
+  v.type = Type::kArray;
+  SourceLoc open = Here();
+  Advance();  // '['
+  SkipSpace();
+  if (Peek() == ']') {
+    Advance();
+    return true;
+  }
+  for (;;) {
+    Value item;
+    item.pointer = v.pointer + "/" + std::to_string(v.items.size());
+    if (AtEnd()) {
+      return Fail(Here(), item.pointer,
+                  "unexpected end of input: expected a value");
+    }
+    if (!ParseValue(item, depth)) return false;
+    v.items.push_back(std::move(item));
+    SkipSpace();
+    if (Peek() == ']') {
+      Advance();
+      return true;
+    }
+    if (AtEnd()) {
+      return Fail(Here(), v.pointer,
+                  "unexpected end of input: missing ']' for the array "
+                  "opened at " +
+                      LocText(open));
+    }
+    if (Peek() != ',') {
+      return Unexpected(v.pointer, "',' or ']' after array element");
+    }
+    Advance();
+    SkipSpace();
+    if (Peek() == ']') {
+      return Fail(Here(), v.pointer, "trailing comma before ']'");
+    }
+  }
+}
+
+bool Reader::ParseString(std::string& out) {
+  SourceLoc open = Here();
+  Advance();  // '"'
+  for (;;) {
+    if (AtEnd()) {
+      return Fail(open, str_ptr_, "unterminated string (missing closing '\"')");
+    }
+    char c = Peek();
+    if (c == '"') {
+      Advance();
+      return true;
+    }
+    if (c == '\\') {
+      if (!ParseEscape(out)) return false;
+      continue;
+    }
+    if (static_cast<uint8_t>(c) < 0x20) {
+      return Fail(Here(), str_ptr_,
+                  "control character U+" + Hex(static_cast<uint8_t>(c), 4) +
+                      " in string must be escaped");
+    }
+    size_t n = Utf8Length(s_, pos_);
+    if (n == 0) {
+      return Fail(Here(), str_ptr_,
+                  "invalid UTF-8 byte 0x" + Hex(static_cast<uint8_t>(c), 2) +
+                      " in string");
+    }
+    out.append(s_.substr(pos_, n));
+    for (size_t k = 0; k < n; ++k) Advance();
+  }
+}
+
+bool Reader::ParseHex4(uint32_t& v) {
+  v = 0;
+  for (int k = 0; k < 4; ++k) {
+    char c = Peek();
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
+    if (d < 0) {
+      return Fail(Here(), str_ptr_,
+                  "invalid \\u escape: expected 4 hex digits");
+    }
+    v = v * 16 + static_cast<uint32_t>(d);
+    Advance();
+  }
+  return true;
+}
+
+bool Reader::ParseEscape(std::string& out) {
+  SourceLoc at = Here();
+  Advance();  // '\'
+  char c = Peek();
+  static constexpr std::string_view kFrom = "\"\\/bfnrt",
+                                    kTo = "\"\\/\b\f\n\r\t";
+  if (size_t i = kFrom.find(c); !AtEnd() && i != std::string_view::npos) {
+    out += kTo[i];
+    Advance();
+    return true;
+  }
+  if (c != 'u') {
+    std::string what = AtEnd() ? "end of input" : DescribeHere();
+    return Fail(at, str_ptr_,
+                "invalid escape sequence: '\\' followed by " + what);
+  }
+  Advance();
+  uint32_t cp = 0;
+  if (!ParseHex4(cp)) return false;
+  if (cp >= 0xdc00 && cp <= 0xdfff) {
+    return Fail(at, str_ptr_, "unpaired UTF-16 low surrogate \\u" + Hex(cp, 4));
+  }
+  if (cp >= 0xd800 && cp <= 0xdbff) {
+    uint32_t lo = 0;
+    if (Peek() != '\\' || pos_ + 1 >= s_.size() || s_[pos_ + 1] != 'u') {
+      return Fail(at, str_ptr_,
+                  "unpaired UTF-16 high surrogate \\u" + Hex(cp, 4));
+    }
+    Advance();
+    Advance();
+    if (!ParseHex4(lo)) return false;
+    if (lo < 0xdc00 || lo > 0xdfff) {
+      return Fail(at, str_ptr_,
+                  "unpaired UTF-16 high surrogate \\u" + Hex(cp, 4));
+    }
+    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+  }
+  AppendUtf8(out, cp);
+  return true;
+}
+
+bool Reader::ParseNumber(Value& v) {
+  v.type = Type::kNumber;
+  size_t start = pos_;
+  auto digits = [&] {
+    while (IsDigit()) Advance();
+  };
+  if (Peek() == '-') Advance();
+  if (!IsDigit()) return Unexpected(v.pointer, "a digit after '-'");
+  if (Peek() == '0') {
+    Advance();
+    if (IsDigit()) {
+      return Fail(v.loc, v.pointer,
+                  "invalid number: leading zeros are not allowed");
+    }
+  } else {
+    digits();
+  }
+  v.integral = true;
+  if (Peek() == '.') {
+    Advance();
+    if (!IsDigit()) return Unexpected(v.pointer, "a digit after '.'");
+    digits();
+    v.integral = false;
+  }
+  if (Peek() == 'e' || Peek() == 'E') {
+    Advance();
+    if (Peek() == '+' || Peek() == '-') Advance();
+    if (!IsDigit()) return Unexpected(v.pointer, "a digit in the exponent");
+    digits();
+    v.integral = false;
+  }
+  char c = Peek();
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+    return Unexpected(v.pointer, "a delimiter after the number");
+  }
+  v.text.assign(s_.substr(start, pos_ - start));
+  int64_t n = 0;
+  const char* end = v.text.data() + v.text.size();
+  auto [ptr, ec] = std::from_chars(v.text.data(), end, n);
+  if (v.integral && ec == std::errc() && ptr == end) v.integer = n;
+  return true;
+}
+
+bool Reader::ParseWord(Value& v) {
+  size_t start = pos_;
+  while (!AtEnd() &&
+         (std::isalnum(static_cast<unsigned char>(Peek())) || Peek() == '_')) {
+    Advance();
+  }
+  std::string_view w = s_.substr(start, pos_ - start);
+  if (w == "true" || w == "false") {
+    v.type = Type::kBool;
+    v.boolean = w == "true";
+    return true;
+  }
+  if (w == "null") {
+    v.type = Type::kNull;
+    return true;
+  }
+  return Fail(v.loc, v.pointer,
+              "invalid literal " + Quote(w, 20) +
+                  ": expected true, false, null, a number, a \"string\", an "
+                  "array or an object");
+}
+
+}  // namespace
+
+std::optional<Value> Parse(std::string_view text, Diagnostics& diags) {
+  return Reader(text, diags).Run();
+}
+
+}  // namespace lvsnft::json

@@ -1,0 +1,82 @@
+// Value helpers and message formatting for the JSON reader.
+#include <cstdio>
+
+#include "compiler/json.h"
+
+namespace lvsnft::json {
+
+const Value* Value::Find(std::string_view key) const {
+  for (const auto& m : members) {
+    if (m.key == key) return &m.value;
+  }
+  return nullptr;
+}
+
+std::string JoinPointer(const std::string& pointer, std::string_view key) {
+  std::string out = pointer + "/";
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string Quote(std::string_view s, size_t max) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i >= max && (s[i] & 0xc0) != 0x80) {
+      out += "...";
+      break;
+    }
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+const char* TypeName(Type t) {
+  switch (t) {
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return "a boolean";
+    case Type::kNumber:
+      return "a number";
+    case Type::kString:
+      return "a string";
+    case Type::kArray:
+      return "an array";
+    case Type::kObject:
+      return "an object";
+  }
+  return "?";
+}
+
+std::string Describe(const Value& v) {
+  switch (v.type) {
+    case Type::kBool:
+      return v.boolean ? "true" : "false";
+    case Type::kNumber:
+      return "number " + v.text.substr(0, 40);
+    case Type::kString:
+      return "string " + Quote(v.text);
+    default:
+      return TypeName(v.type);
+  }
+}
+
+}  // namespace lvsnft::json

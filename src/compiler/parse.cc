@@ -1,0 +1,384 @@
+#include "compiler/parse.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+
+#include "compiler/check.h"
+#include "compiler/config_names.h"
+#include "compiler/json.h"
+#include "compiler/suggest.h"
+
+namespace lvsnft {
+namespace {
+
+using json::Type;
+using json::Value;
+
+Origin OriginOf(const Value& v) { return {v.pointer, v.loc}; }
+
+std::string JoinNames(std::span<const std::string_view> names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+/// "(did you mean \"x\"?)" or "(expected a, b or c)".
+std::string Hint(std::string_view word, std::span<const std::string_view> k) {
+  if (auto best = ClosestName(word, k)) {
+    return "(did you mean " + json::Quote(*best) + "?)";
+  }
+  return "(expected " + JoinNames(k) + ")";
+}
+
+/// Walks the JSON tree of a config v1 file and fills a Config, reporting
+/// every problem it meets and carrying on with the next value.
+class ConfigParser {
+ public:
+  explicit ConfigParser(Diagnostics& d) : d_(d) {}
+  void ParseRoot(const Value& root, Config& cfg);
+
+ private:
+  void Error(const Value& v, std::string msg) {
+    d_.Error(v.loc, v.pointer, std::move(msg));
+  }
+  bool Is(const Value& v, Type t, const char* what = nullptr);
+  bool Object(const Value& v, std::string_view kind);
+  const Value* Require(const Value& obj, std::string_view key);
+  bool Int(const Value& v, int64_t lo, int64_t hi, int64_t& out);
+  template <typename T>
+  void GetInt(const Value& obj, std::string_view key, int64_t lo, int64_t hi,
+              T& out);
+  void GetBool(const Value& obj, std::string_view key, bool& out);
+  bool GetString(const Value* v, std::string& out);
+  template <typename E, size_t N>
+  bool GetEnum(const Value& obj, std::string_view key,
+               const std::array<std::string_view, N>& names, E& out,
+               Origin* origin = nullptr);
+  bool Address(const Value* v, IpAddr& out);
+  void ParseDirector(const Value& v, Director& dir);
+  void ParseService(const Value& v, Service& s);
+  void ParseScheduler(const Value& v, Service& s);
+  void ParsePorts(const Value& v, std::vector<PortRange>& out);
+  bool ParsePortItem(const Value& v, PortRange& out);
+  bool ParsePortText(const Value& v, PortRange& out);
+  void ParsePersistence(const Value& v, const IpAddr* vip, Persistence& p);
+  void ParseRealServer(const Value& v, RealServer& rs);
+
+  Diagnostics& d_;
+};
+
+bool ConfigParser::Is(const Value& v, Type t, const char* what) {
+  if (v.type == t) return true;
+  Error(v, std::string("expected ") + (what ? what : json::TypeName(t)) +
+               ", got " + json::Describe(v));
+  return false;
+}
+
+/// Checks that `v` is an object whose keys all belong to `kind`.
+bool ConfigParser::Object(const Value& v, std::string_view kind) {
+  if (!Is(v, Type::kObject)) return false;
+  std::span<const std::string_view> keys;
+  for (const auto& t : names::kKeyTables) {
+    if (t.kind == kind) keys = t.keys;
+  }
+  for (const auto& m : v.members) {
+    if (std::find(keys.begin(), keys.end(), m.key) != keys.end()) continue;
+    d_.Error(m.key_loc, m.value.pointer,
+             "unknown key " + json::Quote(m.key) + " " + Hint(m.key, keys));
+  }
+  return true;
+}
+
+const Value* ConfigParser::Require(const Value& obj, std::string_view key) {
+  const Value* v = obj.Find(key);
+  if (!v) Error(obj, "missing required key " + json::Quote(key));
+  return v;
+}
+
+bool ConfigParser::Int(const Value& v, int64_t lo, int64_t hi, int64_t& out) {
+  if (v.type != Type::kNumber || !v.integral) {
+    Error(v, "expected an integer, got " + json::Describe(v));
+    return false;
+  }
+  if (!v.integer || *v.integer < lo || *v.integer > hi) {
+    Error(v, v.text.substr(0, 40) + " is out of range " + std::to_string(lo) +
+                 ".." + std::to_string(hi));
+    return false;
+  }
+  out = *v.integer;
+  return true;
+}
+
+template <typename T>
+void ConfigParser::GetInt(const Value& obj, std::string_view key, int64_t lo,
+                          int64_t hi, T& out) {
+  int64_t n = 0;
+  if (const Value* v = obj.Find(key); v && Int(*v, lo, hi, n)) {
+    out = static_cast<T>(n);
+  }
+}
+
+void ConfigParser::GetBool(const Value& obj, std::string_view key, bool& out) {
+  if (const Value* v = obj.Find(key); v && Is(*v, Type::kBool)) {
+    out = v->boolean;
+  }
+}
+
+bool ConfigParser::GetString(const Value* v, std::string& out) {
+  if (!v || !Is(*v, Type::kString)) return false;
+  out = v->text;
+  return true;
+}
+
+template <typename E, size_t N>
+bool ConfigParser::GetEnum(const Value& obj, std::string_view key,
+                           const std::array<std::string_view, N>& names, E& out,
+                           Origin* origin) {
+  std::string text;
+  const Value* v = obj.Find(key);
+  if (!GetString(v, text)) return false;
+  if (origin) *origin = OriginOf(*v);
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == text) {
+      out = static_cast<E>(i);
+      return true;
+    }
+  }
+  Error(*v, "unknown " + std::string(key) + " " + json::Quote(text) + " " +
+                Hint(text, names));
+  return false;
+}
+
+bool ConfigParser::Address(const Value* v, IpAddr& out) {
+  std::string text;
+  if (!GetString(v, text)) return false;
+  if (auto a = IpAddr::Parse(text)) {
+    out = *a;
+    return true;
+  }
+  std::string msg = "invalid IP address " + json::Quote(text);
+  if (text.find('/') != std::string::npos) {
+    msg += ": write the address without a prefix length";
+  } else {
+    msg += ": expected dotted-quad IPv4 or IPv6";
+  }
+  Error(*v, msg);
+  return false;
+}
+
+void ConfigParser::ParseRoot(const Value& root, Config& cfg) {
+  if (!Object(root, "config")) return;
+  cfg.director.origin = cfg.director.interface_origin =
+      cfg.director.flow_table_size_origin = OriginOf(root);
+  if (const Value* v = Require(root, "version")) {
+    int64_t n = 0;
+    if (Int(*v, INT64_MIN, INT64_MAX, n) && n != 1) {
+      Error(*v, "unsupported config version " + v->text +
+                    ": this lvsnft reads version 1");
+    }
+  }
+  if (const Value* v = root.Find("director")) ParseDirector(*v, cfg.director);
+  const Value* list = Require(root, "services");
+  if (!list || !Is(*list, Type::kArray)) return;
+  for (const Value& item : list->items) {
+    ParseService(item, cfg.services.emplace_back());
+  }
+}
+
+void ConfigParser::ParseDirector(const Value& v, Director& dir) {
+  if (!Object(v, "director")) return;
+  dir.origin = dir.interface_origin = dir.flow_table_size_origin = OriginOf(v);
+  if (const Value* i = v.Find("interface"); GetString(i, dir.interface)) {
+    dir.interface_origin = OriginOf(*i);
+  }
+  if (const Value* l = v.Find("local_addresses");
+      l && Is(*l, Type::kArray, "an array of IP addresses")) {
+    for (const Value& a : l->items) {
+      IpAddr addr;
+      if (!Address(&a, addr)) continue;
+      if (addr.IsUnusableForService()) {
+        Error(a, "local address " + addr.ToString() +
+                     " is not usable: unspecified, loopback, multicast and "
+                     "broadcast addresses cannot be a source address");
+      } else if (std::find(dir.local_addresses.begin(),
+                           dir.local_addresses.end(),
+                           addr) != dir.local_addresses.end()) {
+        Error(a, "duplicate local address " + addr.ToString());
+      }
+      dir.local_addresses.push_back(addr);
+    }
+  }
+  GetBool(v, "manage_vips", dir.manage_vips);
+  GetInt(v, "flow_timeout", 1, 86400, dir.flow_timeout_s);
+  if (const Value* f = v.Find("flow_table_size")) {
+    dir.flow_table_size_origin = OriginOf(*f);
+    GetInt(v, "flow_table_size", 0, 16777216, dir.flow_table_size);
+  }
+}
+
+void ConfigParser::ParseService(const Value& v, Service& s) {
+  if (!Object(v, "service")) return;
+  s.origin = s.name_origin = s.vip_origin = s.mode_origin = s.scheduler_origin =
+      s.mh_table_size_origin = OriginOf(v);
+  if (const Value* n = Require(v, "name"); GetString(n, s.name)) {
+    s.name_origin = OriginOf(*n);
+  }
+  bool vip_ok = false;
+  if (const Value* a = Require(v, "vip")) {
+    s.vip_origin = OriginOf(*a);
+    vip_ok = Address(a, s.vip);
+  }
+  GetEnum(v, "protocol", names::kProtocols, s.protocol);
+  if (const Value* p = Require(v, "ports")) ParsePorts(*p, s.ports);
+  GetEnum(v, "mode", names::kModes, s.mode, &s.mode_origin);
+  ParseScheduler(v, s);
+  if (const Value* p = v.Find("persistence")) {
+    ParsePersistence(*p, vip_ok ? &s.vip : nullptr, s.persistence.emplace());
+  }
+  if (const Value* l = v.Find("real_servers");
+      l && Is(*l, Type::kArray, "an array of real servers")) {
+    for (const Value& item : l->items) {
+      ParseRealServer(item, s.real_servers.emplace_back());
+    }
+  }
+  std::string comment;
+  if (const Value* c = v.Find("comment")) GetString(c, comment);
+}
+
+void ConfigParser::ParseScheduler(const Value& v, Service& s) {
+  s.scheduler = IsStatelessMode(s.mode) ? Scheduler::kMh : Scheduler::kWrr;
+  if (v.Find("scheduler")) {
+    s.scheduler_given = true;
+    GetEnum(v, "scheduler", names::kSchedulers, s.scheduler,
+            &s.scheduler_origin);
+  }
+  if (const Value* m = v.Find("mh_table_size")) {
+    s.mh_table_size_origin = OriginOf(*m);
+    GetInt(v, "mh_table_size", 0, UINT32_MAX, s.mh_table_size);
+  }
+  GetBool(v, "mh_port", s.mh_port);
+  for (const char* key : {"mh_table_size", "mh_port"}) {
+    const Value* m = v.Find(key);
+    if (m && s.scheduler != Scheduler::kMh) {
+      Error(*m, std::string(key) + " applies only to the mh scheduler (this " +
+                    "service uses " + SchedulerName(s.scheduler) + ")");
+    }
+  }
+}
+
+void ConfigParser::ParsePorts(const Value& v, std::vector<PortRange>& out) {
+  if (v.type != Type::kArray) {
+    if (PortRange r; ParsePortItem(v, r)) out.push_back(r);
+    return;
+  }
+  if (v.items.empty()) Error(v, "ports must list at least one port");
+  for (const Value& item : v.items) {
+    if (PortRange r; ParsePortItem(item, r)) out.push_back(r);
+  }
+}
+
+bool ConfigParser::ParsePortItem(const Value& v, PortRange& out) {
+  out.origin = OriginOf(v);
+  if (v.type == Type::kString) return ParsePortText(v, out);
+  if (!Is(v, Type::kNumber, "a port number or a \"lo-hi\" range")) {
+    return false;
+  }
+  int64_t n = 0;
+  if (!Int(v, 1, 65535, n)) return false;
+  out.first = out.last = static_cast<uint16_t>(n);
+  return true;
+}
+
+bool ConfigParser::ParsePortText(const Value& v, PortRange& out) {
+  std::string_view t = v.text;
+  size_t dash = t.find('-');
+  std::string_view parts[2] = {t.substr(0, dash),
+                               dash == t.npos ? t : t.substr(dash + 1)};
+  uint32_t nums[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    auto p = parts[i];
+    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), nums[i]);
+    bool digits_only = !p.empty() && p.size() <= 5 && p[0] != '+' &&
+                       p[0] != '-' && end == p.data() + p.size();
+    if (ec != std::errc() || !digits_only) {
+      Error(v, "invalid port range " + json::Quote(t) +
+                   ": expected \"PORT\" or \"FIRST-LAST\"");
+      return false;
+    }
+    if (nums[i] < 1 || nums[i] > 65535) {
+      Error(v, "port " + std::to_string(nums[i]) + " in " + json::Quote(t) +
+                   " is out of range 1..65535");
+      return false;
+    }
+  }
+  if (nums[0] > nums[1]) {
+    Error(v, "invalid port range " + json::Quote(t) + ": " +
+                 std::to_string(nums[0]) + " is greater than " +
+                 std::to_string(nums[1]));
+    return false;
+  }
+  out.first = static_cast<uint16_t>(nums[0]);
+  out.last = static_cast<uint16_t>(nums[1]);
+  return true;
+}
+
+void ConfigParser::ParsePersistence(const Value& v, const IpAddr* vip,
+                                    Persistence& p) {
+  p.origin = OriginOf(v);
+  if (!Object(v, "persistence")) return;
+  GetInt(v, "timeout", 1, 86400, p.timeout_s);
+  const Value* m = v.Find("netmask");
+  int64_t bits = 0;
+  if (!m || !Int(*m, 0, 128, bits)) return;
+  p.netmask = static_cast<int>(bits);
+  if (vip && bits > vip->bits()) {
+    Error(*m, "netmask /" + std::to_string(bits) + " is longer than an " +
+                  FamilyName(vip->family) + " address (at most /" +
+                  std::to_string(vip->bits()) + ")");
+  }
+}
+
+void ConfigParser::ParseRealServer(const Value& v, RealServer& rs) {
+  if (!Object(v, "real_server")) return;
+  rs.origin = rs.address_origin = rs.port_origin = OriginOf(v);
+  if (const Value* a = Require(v, "address")) {
+    rs.address_origin = OriginOf(*a);
+    Address(a, rs.address);
+  }
+  if (const Value* p = v.Find("port")) {
+    rs.port_origin = OriginOf(*p);
+    int64_t n = 0;
+    if (Int(*p, 1, 65535, n)) rs.port = static_cast<uint16_t>(n);
+  }
+  GetInt(v, "weight", 0, 65535, rs.weight);
+  GetEnum(v, "state", names::kRsStates, rs.state);
+  std::string comment;
+  if (const Value* c = v.Find("comment")) GetString(c, comment);
+}
+
+}  // namespace
+
+std::optional<Config> ParseConfig(std::string_view text, Diagnostics& diags) {
+  size_t before = diags.items().size();
+  auto root = json::Parse(text, diags);
+  if (!root) return std::nullopt;
+  Config cfg;
+  ConfigParser(diags).ParseRoot(*root, cfg);
+  if (diags.items().size() != before) return std::nullopt;
+  return cfg;
+}
+
+std::optional<Config> LoadConfig(std::string_view text, Diagnostics& diags) {
+  size_t before = diags.items().size();
+  auto cfg = ParseConfig(text, diags);
+  if (!cfg) return std::nullopt;
+  CheckConfig(*cfg, diags);
+  if (diags.items().size() != before) return std::nullopt;
+  return cfg;
+}
+
+}  // namespace lvsnft
