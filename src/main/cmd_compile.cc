@@ -1,17 +1,43 @@
 #include <cstdio>
+#include <string>
 
+#include "compiler/lower.h"
+#include "compiler/render.h"
 #include "main/commands.h"
 
 namespace lvsnft::cli {
+namespace {
+
+struct CompileOpts {
+  std::string config;
+  std::string format = "nft";
+  std::string output;
+};
+
+int RunCompile(const CompileOpts& o) {
+  auto cfg = LoadConfigFile(o.config);
+  if (!cfg) return 1;
+  plan::Plan p = Lower(*cfg);
+  std::string text = o.format == "json" ? RenderJson(p) : RenderNft(p);
+  return WriteOutput(o.output, text) ? 0 : 1;
+}
+
+}  // namespace
 
 void RegisterCompile(CLI::App& app, Dispatch& d) {
-  auto* sub = app.add_subcommand("compile", "(under construction)");
-  sub->callback([&d] {
-    d.action = [] {
-      std::fprintf(stderr, "lvsnft: compile: not implemented yet\n");
-      return 1;
-    };
-  });
+  auto* sub = app.add_subcommand(
+      "compile",
+      "Compile a config into an nftables ruleset (nft -f / nft -j -f loads "
+      "it); deterministic, needs no root");
+  auto o = std::make_shared<CompileOpts>();
+  sub->add_option("-c,--config", o->config, "Config file (\"-\" = stdin)")
+      ->required();
+  sub->add_option("--format", o->format, "Output format")
+      ->check(CLI::IsMember({"nft", "json"}))
+      ->capture_default_str();
+  sub->add_option("-o,--output", o->output,
+                  "Write to this file (default stdout)");
+  sub->callback([&d, o] { d.action = [o] { return RunCompile(*o); }; });
 }
 
 }  // namespace lvsnft::cli

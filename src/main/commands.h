@@ -5,7 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "compiler/config.h"
 
 namespace lvsnft::cli {
 
@@ -25,6 +28,10 @@ void RegisterDiff(CLI::App& app, Dispatch& d);
 void RegisterStatus(CLI::App& app, Dispatch& d);
 void RegisterDestroy(CLI::App& app, Dispatch& d);
 void RegisterRsSetup(CLI::App& app, Dispatch& d);
+
+/// Reads and loads (parse + check) a config file. On any problem prints
+/// every diagnostic to stderr and returns nullopt.
+std::optional<Config> LoadConfigFile(const std::string& path);
 
 /// Reads a whole file ("-" = stdin); on failure prints an error, returns false.
 bool ReadInput(const std::string& path, std::string& out);

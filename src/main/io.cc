@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "compiler/parse.h"
 #include "main/commands.h"
 
 namespace lvsnft::cli {
@@ -41,6 +42,18 @@ bool WriteOutput(const std::string& path, const std::string& text) {
     return false;
   }
   return true;
+}
+
+std::optional<Config> LoadConfigFile(const std::string& path) {
+  std::string text;
+  if (!ReadInput(path, text)) return std::nullopt;
+  Diagnostics diags(path == "-" ? "<stdin>" : path);
+  auto cfg = LoadConfig(text, diags);
+  if (!cfg) {
+    std::string all = diags.FormatAll();
+    std::fwrite(all.data(), 1, all.size(), stderr);
+  }
+  return cfg;
 }
 
 }  // namespace lvsnft::cli
