@@ -59,7 +59,7 @@ Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
                               const std::map<std::string, uint32_t>& ifindex);
 
 /// Kinds of changes, in the order they go into the batch.
-enum class OpKind {
+enum class ChangeKind {
   kDelTable,  ///< Structural change or table no longer wanted.
   kAddTable,
   kAddSet,
@@ -73,8 +73,8 @@ enum class OpKind {
 };
 
 /// One change. Pointers refer into the desired plan or the live tables.
-struct Op {
-  OpKind kind = OpKind::kAddTable;
+struct Change {
+  ChangeKind kind = ChangeKind::kAddTable;
   const plan::Table* table = nullptr;  ///< Desired table (adds).
   const LiveTable* live = nullptr;     ///< Live table (deletes).
   std::string set, chain;              ///< Object names.
@@ -88,8 +88,8 @@ struct Op {
 
 /// The changes for all tables, already in batch order.
 struct Delta {
-  std::vector<Op> ops;
-  bool empty() const { return ops.empty(); }
+  std::vector<Change> changes;
+  bool empty() const { return changes.empty(); }
 };
 
 /// Compares desired tables with the live lvsnft tables (same family+name).

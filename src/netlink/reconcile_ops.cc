@@ -9,22 +9,22 @@ namespace lvsnft::netlink {
 namespace {
 
 struct Builder {
-  std::vector<Op> ops;
+  std::vector<Change> changes;
 
-  Op& Add(OpKind k, const DesiredTable* d, const LiveTable* l) {
-    Op op;
+  Change& Add(ChangeKind k, const DesiredTable* d, const LiveTable* l) {
+    Change op;
     op.kind = k;
     op.table = d ? d->table : nullptr;
     op.live = l;
-    ops.push_back(std::move(op));
-    return ops.back();
+    changes.push_back(std::move(op));
+    return changes.back();
   }
 
   void AddRules(const DesiredTable& d, const plan::Chain& c,
                 const std::vector<size_t>& which, uint64_t before) {
     const auto& tags = d.rule_tags.at(c.name);
     for (size_t i : which) {
-      Op& op = Add(OpKind::kAddRule, &d, nullptr);
+      Change& op = Add(ChangeKind::kAddRule, &d, nullptr);
       op.chain = c.name;
       op.rule = &c.rules[i];
       op.rule_tag = tags[i];
@@ -37,23 +37,23 @@ struct Builder {
   void AddElems(const DesiredTable& d, const std::string& set,
                 std::vector<RawElement> elems) {
     if (elems.empty()) return;
-    Op& op = Add(OpKind::kAddElems, &d, nullptr);
+    Change& op = Add(ChangeKind::kAddElems, &d, nullptr);
     op.set = set;
     op.what = std::to_string(elems.size()) + " element(s) of " + set;
     op.elements = std::move(elems);
   }
 
   void FullCreate(const DesiredTable& d) {
-    Add(OpKind::kAddTable, &d, nullptr).what = "table " + d.table->name;
+    Add(ChangeKind::kAddTable, &d, nullptr).what = "table " + d.table->name;
     for (const auto& s : d.table->sets) {
-      Op& op = Add(OpKind::kAddSet, &d, nullptr);
+      Change& op = Add(ChangeKind::kAddSet, &d, nullptr);
       op.set = s.name;
       op.what = "set " + s.name;
       auto it = d.elements.find(s.name);
       if (it != d.elements.end()) AddElems(d, s.name, it->second);
     }
     for (const auto& c : d.table->chains) {
-      Op& op = Add(OpKind::kAddChain, &d, nullptr);
+      Change& op = Add(ChangeKind::kAddChain, &d, nullptr);
       op.chain = c.name;
       op.service = c.service;
       op.what = "chain " + c.name;
@@ -85,7 +85,7 @@ void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
   for (auto [i, j] : kept) keep_live[i] = have_want[j] = true;
   for (size_t i = 0; i < have.size(); ++i) {
     if (keep_live[i]) continue;
-    Op& op = Add(OpKind::kDelRule, nullptr, nullptr);
+    Change& op = Add(ChangeKind::kDelRule, nullptr, nullptr);
     op.chain = c.name;
     op.handle = live->rules[i].handle;
     op.service = c.service;
@@ -134,7 +134,7 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
               return a.src_index < b.src_index;
             });
   if (!del.empty()) {
-    Op& op = Add(OpKind::kDelElems, nullptr, &lt);
+    Change& op = Add(ChangeKind::kDelElems, nullptr, &lt);
     op.set = s.name;
     op.what = std::to_string(del.size()) + " element(s) of " + s.name;
     op.elements = std::move(del);
@@ -150,7 +150,7 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
   for (const auto& s : d.table->sets) {
     auto it = lsets.find(s.name);
     if (it == lsets.end()) {
-      Op& op = Add(OpKind::kAddSet, &d, nullptr);
+      Change& op = Add(ChangeKind::kAddSet, &d, nullptr);
       op.set = s.name;
       op.what = "set " + s.name;
       if (d.elements.count(s.name)) AddElems(d, s.name, d.elements.at(s.name));
@@ -160,7 +160,7 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
   }
   for (const auto& c : d.table->chains) {
     if (lchains.count(c.name)) continue;
-    Op& op = Add(OpKind::kAddChain, &d, nullptr);
+    Change& op = Add(ChangeKind::kAddChain, &d, nullptr);
     op.chain = c.name;
     op.service = c.service;
     op.what = "chain " + c.name;
@@ -171,14 +171,14 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
   }
   for (const auto& c : l.chains) {
     if (d.chain_tags.count(c.name)) continue;
-    Op& op = Add(OpKind::kDelChain, nullptr, &l);
+    Change& op = Add(ChangeKind::kDelChain, nullptr, &l);
     op.chain = c.name;
     op.handle = c.handle;
     op.what = "chain " + c.name;
   }
   for (const auto& s : l.sets) {
     if (d.set_tags.count(s.name) || s.name.rfind("__", 0) == 0) continue;
-    Op& op = Add(OpKind::kDelSet, nullptr, &l);
+    Change& op = Add(ChangeKind::kDelSet, nullptr, &l);
     op.set = s.name;
     op.handle = s.handle;
     op.what = "set " + s.name;
@@ -220,11 +220,11 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
                            "touch it");
     }
     if (Structural(d, *it)) {
-      Op op;
-      op.kind = OpKind::kDelTable;
+      Change op;
+      op.kind = ChangeKind::kDelTable;
       op.live = &*it;
       op.what = "table " + it->name + " (declarations changed: rebuilt)";
-      b.ops.push_back(op);
+      b.changes.push_back(op);
       b.FullCreate(d);
     } else {
       b.Update(d, *it);
@@ -236,16 +236,17 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
              l.family == (d.table->family == plan::TableFamily::kInet ? 1 : 5);
     });
     if (wanted) continue;
-    Op op;
-    op.kind = OpKind::kDelTable;
+    Change op;
+    op.kind = ChangeKind::kDelTable;
     op.live = &l;
     op.what = "table " + l.name + " (no longer needed)";
-    b.ops.push_back(op);
+    b.changes.push_back(op);
   }
-  std::stable_sort(b.ops.begin(), b.ops.end(), [](const Op& x, const Op& y) {
-    return static_cast<int>(x.kind) < static_cast<int>(y.kind);
-  });
-  return Delta{std::move(b.ops)};
+  std::stable_sort(b.changes.begin(), b.changes.end(),
+                   [](const Change& x, const Change& y) {
+                     return static_cast<int>(x.kind) < static_cast<int>(y.kind);
+                   });
+  return Delta{std::move(b.changes)};
 }
 
 }  // namespace lvsnft::netlink

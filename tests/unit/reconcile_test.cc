@@ -90,7 +90,8 @@ std::vector<std::string> Kinds(const Delta& d) {
                                  "delrule",  "delelems", "addelems", "addrule",
                                  "delchain", "delset"};
   std::vector<std::string> out;
-  for (const auto& op : d.ops) out.push_back(kNames[static_cast<int>(op.kind)]);
+  for (const auto& op : d.changes)
+    out.push_back(kNames[static_cast<int>(op.kind)]);
   return out;
 }
 
@@ -119,9 +120,9 @@ TEST(ReconcileTest, ChangedMiddleRuleIsReplacedInPlace) {
   auto delta = Reconcile({Describe(t)}, {live});
   ASSERT_TRUE(delta.ok());
   ASSERT_EQ(Kinds(*delta), (V{"delrule", "addrule"}));
-  EXPECT_EQ(delta->ops[0].handle, 101u);  // old "b"
-  EXPECT_EQ(delta->ops[1].handle, 102u);  // inserted before "c"
-  EXPECT_EQ(delta->ops[1].rule->comment, "b2");
+  EXPECT_EQ(delta->changes[0].handle, 101u);  // old "b"
+  EXPECT_EQ(delta->changes[1].handle, 102u);  // inserted before "c"
+  EXPECT_EQ(delta->changes[1].rule->comment, "b2");
 }
 
 TEST(ReconcileTest, HandDeletedAndHandAddedRulesAreRepaired) {
@@ -133,8 +134,8 @@ TEST(ReconcileTest, HandDeletedAndHandAddedRulesAreRepaired) {
   auto delta = Reconcile({Describe(t)}, {live});
   ASSERT_TRUE(delta.ok());
   ASSERT_EQ(Kinds(*delta), (V{"delrule", "addrule"}));
-  EXPECT_EQ(delta->ops[0].handle, 7u);
-  EXPECT_EQ(delta->ops[1].handle, 0u);  // appended
+  EXPECT_EQ(delta->changes[0].handle, 7u);
+  EXPECT_EQ(delta->changes[1].handle, 0u);  // appended
 }
 
 TEST(ReconcileTest, ElementDataChangeIsDeleteThenAdd) {
@@ -147,8 +148,8 @@ TEST(ReconcileTest, ElementDataChangeIsDeleteThenAdd) {
   auto delta = Reconcile({Describe(t)}, {live});
   ASSERT_TRUE(delta.ok());
   ASSERT_EQ(Kinds(*delta), (V{"delelems", "addelems"}));
-  EXPECT_EQ(delta->ops[0].elements.size(), 1u);
-  EXPECT_EQ(delta->ops[1].elements.size(), 2u);
+  EXPECT_EQ(delta->changes[0].elements.size(), 1u);
+  EXPECT_EQ(delta->changes[1].elements.size(), 2u);
 }
 
 TEST(ReconcileTest, ForeignTableWithSameNameIsRefused) {
@@ -182,8 +183,8 @@ TEST(ReconcileTest, LeftoverChainAndSetAreDeletedLast) {
   auto delta = Reconcile({Describe(t)}, {live});
   ASSERT_TRUE(delta.ok());
   EXPECT_EQ(Kinds(*delta), (V{"delchain", "delset"}));
-  EXPECT_EQ(delta->ops[0].handle, 55u);
-  EXPECT_EQ(delta->ops[1].handle, 56u);
+  EXPECT_EQ(delta->changes[0].handle, 55u);
+  EXPECT_EQ(delta->changes[1].handle, 56u);
 }
 
 TEST(ReconcileTest, UnwantedTableIsDeleted) {
