@@ -10,8 +10,8 @@
 namespace lvsnft::jsoncases {
 
 /// Sets of the NAT layout: dispatch vmaps per family, backend maps, canon
-/// map, persistence set, fullnat range. `port_map` selects LAYOUT's be4
-/// (mark : ipv4_addr . inet_service) instead of be4a (mark : ipv4_addr).
+/// map, persistence set, fullnat range. `port_map` adds the port map bep
+/// (mark : inet_service) next to the address map be4a (mark : ipv4_addr).
 inline std::vector<Set> NatLayoutSets(bool port_map) {
   using enum DataType;
   Set svc4 = VM("svc4", kDispatch4,
@@ -25,15 +25,14 @@ inline std::vector<Set> NatLayoutSets(bool port_map) {
   svc4.interval = svc6.interval = svc4.counter = svc6.counter = true;
   std::vector<Element> be;
   std::vector<Element> canon;
+  std::vector<Element> ports;
   for (uint32_t i = 0; i < 4; ++i) {
-    std::vector<Value> data = {Ad(i == 1 ? "192.168.1.11" : "192.168.1.10")};
-    if (port_map) data.push_back(Po(8080));
-    be.push_back(To(El({Mk(0x4c560000 + i)}), data));
+    be.push_back(To(El({Mk(0x4c560000 + i)}),
+                    {Ad(i == 1 ? "192.168.1.11" : "192.168.1.10")}));
+    ports.push_back(To(El({Mk(0x4c560000 + i)}), {Po(8080)}));
     canon.push_back(To(El({Mk(0x4c560000 + i)}), {Mk(0x4c560000 + (i == 1))}));
   }
-  std::vector<DataType> be_type = {kIpv4Addr};
-  if (port_map) be_type.push_back(kInetService);
-  Set be4 = M(port_map ? "be4" : "be4a", {kMark}, be_type, be);
+  Set be4 = M("be4a", {kMark}, {kIpv4Addr}, be);
   Set be6a = M("be6a", {kMark}, {kIpv6Addr},
                {To(El({Mk(0x4c560010)}), {Ad("2001:db8:1::10")})});
   be4.counter = be6a.counter = true;
@@ -44,18 +43,22 @@ inline std::vector<Set> NatLayoutSets(bool port_map) {
   Set full6 =
       S("fullnat6", {kMark}, {Range({Mk(0x4c560010)}, {Mk(0x4c56001f)})});
   full6.interval = true;
-  return {svc4,    svc6, be4, be6a, M("canon", {kMark}, {kMark}, canon),
-          persist, full6};
+  std::vector<Set> sets = {
+      svc4,    svc6, be4, be6a, M("canon", {kMark}, {kMark}, canon),
+      persist, full6};
+  if (port_map) sets.push_back(M("bep", {kMark}, {kInetService}, ports));
+  return sets;
 }
 
 /// The service chains of the NAT layout: persistence rules per server,
 /// then the scheduler (wrr over slots for IPv4, sh for IPv6).
 inline std::vector<Chain> NatServiceChains(bool port_map) {
   using enum Field;
-  const std::string be = port_map ? "be4" : "be4a";
+  const std::string be = "be4a";
+  const std::string bep = port_map ? "bep" : "";
   Key client = {F(kIpSaddr, IpMask("255.255.255.0")), F(kCtMark)};
   auto sticky = [&](uint32_t slot, const char* rs) {
-    NatTarget t = NatAddrMap{kCtMark, be, port_map};
+    NatTarget t = NatAddrMap{kCtMark, be, bep};
     if (!port_map) t = Ip(rs);
     return R({Eq(F(kMetaL4proto), Pr(6)), SetMark{kCtMark, slot},
               Lookup{client, "persist4"}, Update{"persist4", client, 0},
@@ -66,13 +69,13 @@ inline std::vector<Chain> NatServiceChains(bool port_map) {
       {Eq(F(kMetaL4proto), Pr(6)),
        SetMark{kCtMark, Numgen{false, 4, 0x4c560000}},
        SetMark{kCtMark, MapOf{kCtMark, "canon"}}, Update{"persist4", client, 0},
-       Nat{NatKind::kDnat, IpFamily::kV4, NatAddrMap{kCtMark, be, port_map}}},
+       Nat{NatKind::kDnat, IpFamily::kV4, NatAddrMap{kCtMark, be, bep}}},
       "web: schedule wrr");
-  Rule sched6 = R(
-      {SetMark{kCtMark, Jhash{{F(kIp6Saddr)}, 1, 0x5eed, 0x4c560010}},
-       Counter{},
-       Nat{NatKind::kDnat, IpFamily::kV6, NatAddrMap{kCtMark, "be6a", false}}},
-      "web6: schedule sh");
+  Rule sched6 =
+      R({SetMark{kCtMark, Jhash{{F(kIp6Saddr)}, 1, 0x5eed, 0x4c560010}},
+         Counter{},
+         Nat{NatKind::kDnat, IpFamily::kV6, NatAddrMap{kCtMark, "be6a", ""}}},
+        "web6: schedule sh");
   return {Ch("svc_web",
              {sticky(0x4c560000, "192.168.1.10"),
               sticky(0x4c560001, "192.168.1.11"), sched},
@@ -111,7 +114,8 @@ inline Plan NatLayoutPlan(bool port_map) {
 /// `rs0`/`rs1` the DNAT targets of the two persistence rules.
 inline std::string NatLayoutText(const std::string& be, const std::string& rs0,
                                  const std::string& rs1,
-                                 const std::string& sched) {
+                                 const std::string& sched,
+                                 const std::string& ports = "") {
   const std::string dispatch = R"(
     meta nfproto ipv4 meta l4proto . ip daddr . th dport vmap @svc4 comment "dispatch IPv4"
     meta nfproto ipv6 meta l4proto . ip6 daddr . th dport vmap @svc6 comment "dispatch IPv6"
@@ -133,6 +137,8 @@ inline std::string NatLayoutText(const std::string& be, const std::string& rs0,
   map canon { type mark : mark; elements = { 0x4c560000 : 0x4c560000, 0x4c560001 : 0x4c560001, 0x4c560002 : 0x4c560000, 0x4c560003 : 0x4c560000 }; }
   set persist4 { type ipv4_addr . mark; size 65535; flags dynamic,timeout; timeout 5m; }
   set fullnat6 { type mark; flags interval; elements = { 0x4c560010-0x4c56001f }; }
+)" + ports +
+         R"(
   chain prerouting {
     type nat hook prerouting priority dstnat; policy accept;)" +
          dispatch + R"(  }
@@ -186,21 +192,22 @@ inline Case NatLayoutCase() {
           Expect::kNoComments};
 }
 
-/// LAYOUT.md NAT table with be4 (concatenated data): nft 1.0.6 crashes.
+/// LAYOUT.md NAT table with port mapping: an address map and a port map
+/// (nft 1.0.6 JSON cannot declare maps with concatenated data).
 inline Case NatLayoutPortMapCase() {
-  return {
-      "layout_nat_port_map",
-      "KNOWN LIMIT: LAYOUT.md NAT table with be4 (mark : ipv4_addr . "
-      "inet_service): nft 1.0.6 takes be4 for a plain set and crashes "
-      "(SIGSEGV, no message) on `dnat ip to ct mark map @be4`",
-      NatLayoutPlan(true),
-      NatLayoutText("  map be4 { type mark : ipv4_addr . inet_service; "
-                    "counter; elements = { " +
-                        BackendElements(" . 8080") + " }; }",
-                    "ct mark map @be4", "ct mark map @be4", "ct mark map @be4"),
-      Expect::kFail,
-      "",
-      128 + 11};
+  const std::string to = "ct mark map @be4a : ct mark map @bep";
+  return {"layout_nat_port_map",
+          "LAYOUT.md NAT table with port mapping: dnat to address map : port "
+          "map",
+          NatLayoutPlan(true),
+          NatLayoutText("  map be4a { type mark : ipv4_addr; counter; "
+                        "elements = { " +
+                            BackendElements("") + " }; }",
+                        to, to, to,
+                        "  map bep { type mark : inet_service; elements = { "
+                        "0x4c560000 : 8080, 0x4c560001 : 8080, 0x4c560002 : "
+                        "8080, 0x4c560003 : 8080 }; }"),
+          Expect::kNoComments};
 }
 
 }  // namespace lvsnft::jsoncases

@@ -21,14 +21,13 @@ inline std::vector<Chain> NatChains() {
   Match v6 = Eq(F(kMetaNfproto), Raw({10}));
   NatRoundRobin rr4{{Ip("192.168.1.100"), Ip("192.168.1.101")}};
   NatRoundRobin rr6{{Ip("2001:db8::100"), Ip("2001:db8::101")}};
-  Chain pre =
-      Ch("pre",
-         {R({v4, SetMark{kCtMark, Numgen{false, 2, 0x4c560000}},
-             NatTo(kDnat, kV4, NatAddrMap{kCtMark, "be4a", false})}),
-          R({v6, NatTo(kDnat, kV6, NatAddrMap{kMetaMark, "be6a", false})}),
-          R({v4, NatTo(kDnat, kV4, Ip("192.168.1.10"))}),
-          R({v6, NatTo(kDnat, kV6, Ip("2001:db8::10"))})},
-         Base("nat", Hook::kPrerouting, -100));
+  Chain pre = Ch("pre",
+                 {R({v4, SetMark{kCtMark, Numgen{false, 2, 0x4c560000}},
+                     NatTo(kDnat, kV4, NatAddrMap{kCtMark, "be4a", ""})}),
+                  R({v6, NatTo(kDnat, kV6, NatAddrMap{kMetaMark, "be6a", ""})}),
+                  R({v4, NatTo(kDnat, kV4, Ip("192.168.1.10"))}),
+                  R({v6, NatTo(kDnat, kV6, Ip("2001:db8::10"))})},
+                 Base("nat", Hook::kPrerouting, -100));
   Lookup fn{{F(kCtMark)}, "fullnat4"};
   Chain post =
       Ch("post",

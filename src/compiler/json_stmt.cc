@@ -220,8 +220,6 @@ json MarkSourceJson(const plan::MarkSource& src) {
 json NatAddrJson(const plan::NatTarget& t) {
   if (const auto* a = std::get_if<IpAddr>(&t)) return a->ToString();
   if (const auto* m = std::get_if<plan::NatAddrMap>(&t)) {
-    // Same form with and without a port in the map data: nft derives the
-    // port register from the map's data type.
     return {{"map", {{"key", FieldJson(m->field)}, {"data", SetRef(m->set)}}}};
   }
   const auto& rr = std::get<plan::NatRoundRobin>(t);
@@ -237,9 +235,14 @@ json NatAddrJson(const plan::NatTarget& t) {
 json NatJson(const plan::Nat& n) {
   if (n.kind == plan::NatKind::kMasquerade) return {{"masquerade", nullptr}};
   const char* op = n.kind == plan::NatKind::kDnat ? "dnat" : "snat";
-  return {{op,
-           {{"family", IpFamilyKeyword(n.family)},
-            {"addr", NatAddrJson(n.target)}}}};
+  json body = {{"family", IpFamilyKeyword(n.family)},
+               {"addr", NatAddrJson(n.target)}};
+  const auto* m = std::get_if<plan::NatAddrMap>(&n.target);
+  if (m && !m->port_set.empty()) {
+    body["port"] = {
+        {"map", {{"key", FieldJson(m->field)}, {"data", SetRef(m->port_set)}}}};
+  }
+  return {{op, body}};
 }
 
 json UpdateJson(const plan::Update& u) {

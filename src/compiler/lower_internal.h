@@ -36,10 +36,10 @@ struct NatTableBuilder {
   SetCollector sets;
   bool families[2] = {false, false};  ///< v4, v6 services present.
 
-  /// Adds slot `mark` -> data to the backend map `set` (be4, be4a, ...).
-  void Backend(const std::string& set, uint32_t mark,
-               std::vector<plan::Value> data, const std::string& svc,
-               const std::string& rs);
+  /// Adds slot `mark` -> value to a backend map: be4/be6 (address) or
+  /// bep (port, for services that map ports).
+  void Backend(const std::string& set, uint32_t mark, plan::Value value,
+               const std::string& svc, const std::string& rs);
   /// Adds slot -> canonical slot (persistent services).
   void Canon(uint32_t mark, uint32_t canon, const std::string& svc,
              const std::string& rs);

@@ -9,9 +9,12 @@ namespace {
 using plan::DataType;
 using plan::Field;
 
+// True when some real server listens on another port than the VIP's.
 bool UsesPortMapping(const Service& s) {
   for (const auto& rs : s.real_servers) {
-    if (rs.port) return true;
+    if (!rs.port) continue;
+    if (s.ports.size() != 1 || !s.ports[0].single()) return true;
+    if (*rs.port != s.ports[0].first) return true;
   }
   return false;
 }
@@ -22,14 +25,13 @@ uint16_t TargetPort(const Service& s, const RealServer& rs) {
 }
 
 std::string BackendSet(const Service& s) {
-  return std::string("be") + FamilySuffix(s.vip.family) +
-         (UsesPortMapping(s) ? "" : "a");
+  return std::string("be") + FamilySuffix(s.vip.family);
 }
 
 plan::Stmt DnatStmt(const Service& s) {
-  return plan::Nat{
-      plan::NatKind::kDnat, s.vip.family,
-      plan::NatAddrMap{Field::kCtMark, BackendSet(s), UsesPortMapping(s)}};
+  return plan::Nat{plan::NatKind::kDnat, s.vip.family,
+                   plan::NatAddrMap{Field::kCtMark, BackendSet(s),
+                                    UsesPortMapping(s) ? "bep" : ""}};
 }
 
 plan::Key PersistKey(const Service& s) {
@@ -85,9 +87,12 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
     canonical[owners[i]] = block->base + i;
   for (uint32_t i = 0; i < owners.size(); ++i) {
     const RealServer& rs = *active[owners[i]];
-    std::vector<plan::Value> data = {plan::AddrValue(rs.address)};
-    if (UsesPortMapping(s)) data.push_back(plan::PortValue(TargetPort(s, rs)));
-    t.Backend(BackendSet(s), block->base + i, data, s.name, RsLabel(rs));
+    t.Backend(BackendSet(s), block->base + i, plan::AddrValue(rs.address),
+              s.name, RsLabel(rs));
+    if (UsesPortMapping(s)) {
+      t.Backend("bep", block->base + i, plan::PortValue(TargetPort(s, rs)),
+                s.name, RsLabel(rs));
+    }
     if (s.persistence) {
       t.Canon(block->base + i, canonical[owners[i]], s.name, RsLabel(rs));
     }

@@ -8,9 +8,9 @@ namespace {
 using plan::DataType;
 using plan::Field;
 
-const char* const kNatSets[] = {"svc4",     "svc6",     "be4",     "be4a",
-                                "be6",      "be6a",     "canon",   "persist4",
-                                "persist6", "fullnat4", "fullnat6"};
+const char* const kNatSets[] = {"svc4",     "svc6",    "be4",      "be6",
+                                "bep",      "canon",   "persist4", "persist6",
+                                "fullnat4", "fullnat6"};
 
 DataType AddrType(IpFamily f) {
   return f == IpFamily::kV4 ? DataType::kIpv4Addr : DataType::kIpv6Addr;
@@ -31,9 +31,12 @@ plan::Set BackendSetProto(const std::string& name) {
   plan::Set s;
   s.name = name;
   s.key = {DataType::kMark};
-  IpFamily f = name[2] == '4' ? IpFamily::kV4 : IpFamily::kV6;
-  s.data = {AddrType(f)};
-  if (name.size() == 3) s.data.push_back(DataType::kInetService);
+  if (name == "bep") {
+    s.data = {DataType::kInetService};
+    s.comment = "scheduler slot -> real server port (port mapping)";
+    return s;
+  }
+  s.data = {AddrType(name[2] == '4' ? IpFamily::kV4 : IpFamily::kV6)};
   s.counter = true;
   s.comment = "scheduler slot -> real server";
   return s;
@@ -88,11 +91,11 @@ NatTableBuilder::NatTableBuilder()
 }
 
 void NatTableBuilder::Backend(const std::string& set, uint32_t mark,
-                              std::vector<plan::Value> data,
-                              const std::string& svc, const std::string& rs) {
+                              plan::Value value, const std::string& svc,
+                              const std::string& rs) {
   plan::Element e;
   e.key = {plan::MarkValue(mark)};
-  e.data = std::move(data);
+  e.data = {std::move(value)};
   e.service = svc;
   e.real_server = rs;
   sets.Get(set, BackendSetProto(set)).elements.push_back(std::move(e));

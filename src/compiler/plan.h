@@ -148,11 +148,13 @@ struct Update {
 /// NAT kinds.
 enum class NatKind { kDnat, kSnat, kMasquerade };
 
-/// NAT target: one address, a mark-keyed map, or a round robin over a list.
+/// NAT target: one address, mark-keyed maps, or a round robin over a list.
+/// `FIELD map @set [: FIELD map @port_set]`: separate address and port maps
+/// because nft 1.0.6 JSON cannot declare maps with concatenated data.
 struct NatAddrMap {
   Field field = Field::kCtMark;
-  std::string set;
-  bool with_port = false;  ///< Map data is addr . port.
+  std::string set;       ///< mark -> address.
+  std::string port_set;  ///< mark -> inet_service; "" keeps the port.
   bool operator==(const NatAddrMap&) const = default;
 };
 struct NatRoundRobin {

@@ -67,7 +67,10 @@ std::string NatText(const plan::Nat& n) {
   out += NatFamily(n.family) + " to ";
   if (auto* a = std::get_if<IpAddr>(&n.target)) return out + a->ToString();
   if (auto* m = std::get_if<plan::NatAddrMap>(&n.target)) {
-    return out + FieldText(plan::FieldRef{m->field, {}}) + " map @" + m->set;
+    std::string field = FieldText(plan::FieldRef{m->field, {}});
+    out += field + " map @" + m->set;
+    if (!m->port_set.empty()) out += " : " + field + " map @" + m->port_set;
+    return out;
   }
   const auto& rr = std::get<plan::NatRoundRobin>(n.target);
   out += "numgen inc mod " + std::to_string(rr.addrs.size()) + " map { ";

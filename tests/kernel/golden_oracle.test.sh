@@ -2,7 +2,9 @@
 # Oracle test (root, throw-away network namespaces): every golden ruleset is
 # accepted by the distro's nft (`nft -c -f`), loads (`nft -f`), lists
 # (`nft list ruleset`, `nft -j list ruleset` exit 0), and the JSON golden
-# loaded with `nft -j -f` in a second namespace lists exactly the same text.
+# loaded with `nft -j -f` in a second namespace lists the same text except
+# table/chain/set comments, which nft 1.0.6's JSON parser drops (see
+# docs/JSON.md; rule comments are kept and compared).
 set -euo pipefail
 build=$1 src=$2
 ns1=lvgo-a-$$ ns2=lvgo-b-$$
@@ -33,7 +35,9 @@ for nft_file in "$src"/tests/golden/*.nft; do
   step ip netns exec $ns1 nft -j list ruleset || continue
   step ip netns exec $ns2 nft -j -f "$json_file" || continue
   step ip netns exec $ns2 nft -j list ruleset || continue
-  if ! diff <(ip netns exec $ns1 nft list ruleset) <(ip netns exec $ns2 nft list ruleset) > /tmp/lvgo.$$; then
+  nocomments() { grep -v -E '^[[:space:]]*comment "[^"]*"$'; }
+  if ! diff <(ip netns exec $ns1 nft list ruleset | nocomments) \
+            <(ip netns exec $ns2 nft list ruleset | nocomments) > /tmp/lvgo.$$; then
     echo "FAIL $name: nft -j -f of the JSON golden lists differently from nft -f of the text:"
     head -30 /tmp/lvgo.$$; fail=1; continue
   fi

@@ -92,9 +92,9 @@ std::vector<StmtCase> ActionCases() {
        R"({"set":{"op":"update","set":"@s","elem":{"payload":{"protocol":"ip","field":"daddr"}}}})"},
       {"dnat to address", Nat{NatKind::kDnat, IpFamily::kV4, Ip("10.0.0.1")},
        R"({"dnat":{"family":"ip","addr":"10.0.0.1"}})"},
-      {"dnat ip6 via map",
-       Nat{NatKind::kDnat, IpFamily::kV6, NatAddrMap{kCtMark, "be6", true}},
-       R"({"dnat":{"family":"ip6","addr":{"map":{"key":{"ct":{"key":"mark"}},"data":"@be6"}}}})"},
+      {"dnat ip6 via address map : port map",
+       Nat{NatKind::kDnat, IpFamily::kV6, NatAddrMap{kCtMark, "be6", "bep"}},
+       R"({"dnat":{"family":"ip6","addr":{"map":{"key":{"ct":{"key":"mark"}},"data":"@be6"}},"port":{"map":{"key":{"ct":{"key":"mark"}},"data":"@bep"}}}})"},
       {"snat round robin",
        Nat{NatKind::kSnat, IpFamily::kV4,
            NatRoundRobin{{Ip("10.0.0.1"), Ip("10.0.0.2")}}},
@@ -159,7 +159,7 @@ Plan SmallPlan() {
   web.rules = {
       Rule{{Update{"persist4", {F(Field::kIpSaddr), F(Field::kCtMark)}},
             Nat{NatKind::kDnat, IpFamily::kV4,
-                NatAddrMap{Field::kCtMark, "be4a", false}}}}};
+                NatAddrMap{Field::kCtMark, "be4a", ""}}}}};
   Table inet{TableFamily::kInet,
              "lvsnft",
              kOwnerComment,
