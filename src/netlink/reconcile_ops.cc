@@ -212,7 +212,10 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
       b.FullCreate(d);
       continue;
     }
-    if (it->tag == 0 && it->comment != d.table->comment) {
+    // Ours: tagged, or commented by lvsnft, or uncommented (compile output
+    // loaded with `nft -j -f`, whose JSON parser drops table comments).
+    if (it->tag == 0 && !it->comment.empty() &&
+        it->comment != d.table->comment) {
       return Status::Error(std::string("table ") +
                            plan::FamilyKeyword(d.table->family) + " " +
                            d.table->name +

@@ -157,6 +157,7 @@ TEST(ReconcileTest, ForeignTableWithSameNameIsRefused) {
   LiveTable foreign;
   foreign.family = 1;
   foreign.name = "lvsnft";
+  foreign.comment = "firewalld";
   auto delta = Reconcile({Describe(t)}, {foreign});
   ASSERT_FALSE(delta.ok());
   EXPECT_EQ(delta.status().message(),
