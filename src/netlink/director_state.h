@@ -1,0 +1,87 @@
+// What lvsnft remembers about a director between runs: the config it last
+// applied, the host objects it created (so destroy removes exactly those),
+// and the sysctl values it replaced (so destroy restores them).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/addr.h"
+#include "compiler/status.h"
+
+namespace lvsnft::netlink {
+
+/// An address lvsnft added to a device.
+struct AddedAddress {
+  std::string device;
+  IpAddr addr;
+  int prefix = 32;
+  bool operator==(const AddedAddress&) const = default;
+};
+
+/// The persistent state of one director (one network namespace).
+struct DirectorState {
+  std::string config_text;  ///< Config of the last successful apply.
+  uint32_t genid = 0;       ///< Ruleset generation right after that commit.
+  std::vector<AddedAddress> addresses;  ///< VIPs lvsnft added.
+  std::vector<std::string> tunnels;     ///< ipip devices lvsnft created.
+  /// Value of each sysctl before lvsnft first changed it.
+  std::map<std::string, std::string> sysctl_before;
+  /// True when nothing is remembered.
+  bool empty() const {
+    return config_text.empty() && addresses.empty() && tunnels.empty() &&
+           sysctl_before.empty();
+  }
+};
+
+/// Loads and saves DirectorState.
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  /// The saved state; an empty state when none was saved.
+  virtual Result<DirectorState> Load() = 0;
+  /// Saves atomically (write + rename). An empty state removes the file.
+  virtual Status Save(const DirectorState& s) = 0;
+};
+
+/// State in a JSON file.
+class FileStateStore : public StateStore {
+ public:
+  /// `path` of the JSON file; its directory is created when saving.
+  explicit FileStateStore(std::string path) : path_(std::move(path)) {}
+  Result<DirectorState> Load() override;
+  Status Save(const DirectorState& s) override;
+  /// The file path.
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+/// State in memory (tests).
+class MemStateStore : public StateStore {
+ public:
+  Result<DirectorState> Load() override { return state; }
+  Status Save(const DirectorState& s) override {
+    state = s;
+    return Status();
+  }
+  DirectorState state;  ///< The stored state.
+};
+
+/// Serialises the state as JSON text / parses it back.
+std::string StateToJson(const DirectorState& s);
+Result<DirectorState> StateFromJson(const std::string& text);
+
+/// The state file of the current network namespace below `dir`:
+/// DIR/director-<id>.json where id is the netns name (`ip netns`), "host"
+/// for the initial namespace, or "netns-<inode>".
+std::string StatePath(const std::string& dir, const std::string& netns_name);
+
+/// Name of the current network namespace as above.
+std::string CurrentNetnsId(const std::string& netns_name);
+
+}  // namespace lvsnft::netlink

@@ -1,0 +1,199 @@
+// FakeNft and ApplyToLive: nf_tables semantics on LiveTables, in memory.
+#include <algorithm>
+
+#include "netlink/nft_kernel.h"
+
+namespace lvsnft::netlink {
+
+namespace {
+
+int FamilyOf(const plan::Table& t) {
+  return t.family == plan::TableFamily::kInet ? 1 : 5;
+}
+
+const DesiredTable* DesiredFor(const std::vector<DesiredTable>& desired,
+                               const plan::Table* t) {
+  for (const auto& d : desired) {
+    if (d.table == t) return &d;
+  }
+  return nullptr;
+}
+
+LiveTable* FindTable(std::vector<LiveTable>& tables, int family,
+                     const std::string& name) {
+  for (auto& t : tables) {
+    if (t.family == family && t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+template <typename T>
+T* Named(std::vector<T>& v, const std::string& name) {
+  for (auto& x : v) {
+    if (x.name == name) return &x;
+  }
+  return nullptr;
+}
+
+LiveElement ToLive(const RawElement& r) {
+  LiveElement e;
+  e.key = r.key;
+  e.key_end = r.key_end;
+  e.data = r.data;
+  e.flags = r.flags;
+  e.verdict = r.verdict;
+  e.chain = r.chain;
+  return e;
+}
+
+Status ApplyElems(const Change& c, LiveSet& set) {
+  for (const auto& r : c.elements) {
+    auto same = [&](const LiveElement& e) {
+      RawElement x{e.key, e.key_end, e.data, e.flags, e.verdict, e.chain};
+      return x.Id() == r.Id();
+    };
+    auto it = std::find_if(set.elements.begin(), set.elements.end(), same);
+    if (c.kind == ChangeKind::kDelElems) {
+      if (it == set.elements.end()) {
+        return Status::Error(c.what +
+                             ": element not found (No such file or directory)");
+      }
+      set.elements.erase(it);
+    } else {
+      if (it != set.elements.end()) {
+        return Status::Error(c.what + ": element exists (File exists)");
+      }
+      set.elements.push_back(ToLive(r));
+    }
+  }
+  return Status();
+}
+
+Status ApplyRule(const Change& c, LiveChain& chain, uint64_t& next_handle) {
+  if (c.kind == ChangeKind::kDelRule) {
+    auto it =
+        std::find_if(chain.rules.begin(), chain.rules.end(),
+                     [&](const LiveRule& r) { return r.handle == c.handle; });
+    if (it == chain.rules.end())
+      return Status::Error(c.what + ": no such rule");
+    chain.rules.erase(it);
+    return Status();
+  }
+  LiveRule r;
+  r.handle = next_handle++;
+  r.tag = c.rule_tag;
+  r.comment = c.rule->comment;
+  auto pos = chain.rules.end();
+  if (c.handle) {
+    pos = std::find_if(chain.rules.begin(), chain.rules.end(),
+                       [&](const LiveRule& x) { return x.handle == c.handle; });
+    if (pos == chain.rules.end())
+      return Status::Error(c.what + ": no such position");
+  }
+  chain.rules.insert(pos, r);
+  return Status();
+}
+
+}  // namespace
+
+Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
+                   std::vector<LiveTable>& tables, uint64_t& next_handle) {
+  for (const auto& c : delta.changes) {
+    const DesiredTable* d = c.table ? DesiredFor(desired, c.table) : nullptr;
+    int fam = c.table ? FamilyOf(*c.table) : c.live ? c.live->family : 0;
+    std::string name = c.table ? c.table->name : c.live ? c.live->name : "";
+    if (c.kind == ChangeKind::kAddTable) {
+      LiveTable t;
+      t.family = fam;
+      t.name = name;
+      t.comment = c.table->comment;
+      t.tag = d ? d->tag : 0;
+      t.handle = next_handle++;
+      tables.push_back(std::move(t));
+      continue;
+    }
+    LiveTable* t = FindTable(tables, fam, name);
+    if (!t) return Status::Error(c.what + ": table not found");
+    switch (c.kind) {
+      case ChangeKind::kDelTable:
+        tables.erase(tables.begin() + (t - tables.data()));
+        break;
+      case ChangeKind::kAddSet:
+        t->sets.push_back(LiveSet{c.set, next_handle++});
+        t->sets.back().tag = d->set_tags.at(c.set);
+        break;
+      case ChangeKind::kAddChain:
+        t->chains.push_back(LiveChain{c.chain, next_handle++});
+        t->chains.back().tag = d->chain_tags.at(c.chain);
+        break;
+      case ChangeKind::kDelSet:
+        std::erase_if(t->sets, [&](auto& s) { return s.name == c.set; });
+        break;
+      case ChangeKind::kDelChain:
+        std::erase_if(t->chains, [&](auto& x) { return x.name == c.chain; });
+        break;
+      case ChangeKind::kAddElems:
+      case ChangeKind::kDelElems: {
+        LiveSet* s = Named(t->sets, c.set);
+        if (!s) return Status::Error(c.what + ": set not found");
+        Status st = ApplyElems(c, *s);
+        if (!st.ok()) return st;
+        break;
+      }
+      case ChangeKind::kAddRule:
+      case ChangeKind::kDelRule: {
+        LiveChain* ch = Named(t->chains, c.chain);
+        if (!ch) return Status::Error(c.what + ": chain not found");
+        Status st = ApplyRule(c, *ch, next_handle);
+        if (!st.ok()) return st;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return Status();
+}
+
+Result<std::vector<LiveTable>> FakeNft::Dump(bool with_elements) {
+  std::vector<LiveTable> out = tables_;
+  if (!with_elements) {
+    for (auto& t : out) {
+      for (auto& s : t.sets) s.elements.clear();
+    }
+  }
+  return out;
+}
+
+Result<CommitResult> FakeNft::Commit(const CommitInput& in) {
+  CommitResult r;
+  r.messages = in.delta->changes.size() + 2;
+  if (races_ > 0) {
+    --races_;
+    ++genid_;
+  }
+  if (in.genid != genid_) {
+    r.restart = true;
+    return r;
+  }
+  auto copy = tables_;
+  uint64_t handle = next_handle_;
+  Status st = ApplyToLive(*in.delta, *in.desired, copy, handle);
+  if (!st.ok()) {
+    r.errors.push_back(st.message());
+    return r;
+  }
+  if (!in.fault.empty()) {
+    r.errors.push_back("injected fault: " + in.fault);
+    return r;
+  }
+  if (!in.commit) return r;
+  tables_ = std::move(copy);
+  next_handle_ = handle;
+  ++genid_;
+  ++commits_;
+  r.committed = true;
+  return r;
+}
+
+}  // namespace lvsnft::netlink

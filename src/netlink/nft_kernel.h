@@ -1,0 +1,78 @@
+// The nftables side of the kernel as lvsnft uses it: read lvsnft's tables,
+// commit a set of changes atomically. A real implementation over netlink
+// and an in-memory fake (unit tests) share this interface.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/status.h"
+#include "netlink/nft_dump.h"
+#include "netlink/reconcile.h"
+
+namespace lvsnft::netlink {
+
+/// Outcome of one transaction attempt.
+struct CommitResult {
+  bool committed = false;  ///< The kernel applied the batch.
+  bool restart = false;    ///< Ruleset changed since `genid`: nothing applied.
+  std::vector<std::string> errors;  ///< Each naming the object that failed.
+  size_t messages = 0;              ///< Messages in the batch.
+  size_t bytes = 0;                 ///< Batch size.
+};
+
+/// What a transaction needs besides the changes.
+struct CommitInput {
+  const Delta* delta = nullptr;
+  const std::vector<DesiredTable>* desired = nullptr;
+  std::map<std::string, uint32_t> ifindex;  ///< fwd devices.
+  uint32_t genid = 0;  ///< Expected ruleset generation (NFNL_BATCH_GENID).
+  bool commit = true;  ///< false: the kernel validates, applies nothing.
+  std::string fault;   ///< Test-only fault injection ("" = none).
+};
+
+/// lvsnft's view of nf_tables.
+class NftKernel {
+ public:
+  virtual ~NftKernel() = default;
+  /// Current ruleset generation id.
+  virtual Result<uint32_t> GenId() = 0;
+  /// lvsnft's tables (inet lvsnft, netdev lvsnft) that exist.
+  virtual Result<std::vector<LiveTable>> Dump(bool with_elements) = 0;
+  /// Sends the changes as one transaction.
+  virtual Result<CommitResult> Commit(const CommitInput& in) = 0;
+};
+
+/// The in-memory kernel: applies Changes to LiveTables the way nf_tables
+/// would, with a generation id that moves on every commit.
+class FakeNft : public NftKernel {
+ public:
+  Result<uint32_t> GenId() override { return genid_; }
+  Result<std::vector<LiveTable>> Dump(bool with_elements) override;
+  Result<CommitResult> Commit(const CommitInput& in) override;
+
+  /// Simulates another writer: bumps the generation id.
+  void ForeignWrite() { ++genid_; }
+  /// The next `n` commits see a foreign write just before they are sent.
+  void RaceNextCommits(int n) { races_ = n; }
+  /// Tables as the fake holds them.
+  std::vector<LiveTable>& tables() { return tables_; }
+  /// Number of committed transactions.
+  int commits() const { return commits_; }
+
+ private:
+  std::vector<LiveTable> tables_;
+  uint32_t genid_ = 1;
+  uint64_t next_handle_ = 1;
+  int races_ = 0;
+  int commits_ = 0;
+};
+
+/// Applies `delta` to `tables` as the kernel would (used by FakeNft and by
+/// the offline diff to predict the result). Errors name the change.
+Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
+                   std::vector<LiveTable>& tables, uint64_t& next_handle);
+
+}  // namespace lvsnft::netlink
