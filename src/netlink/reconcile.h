@@ -102,6 +102,11 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
 std::vector<std::pair<size_t, size_t>> MatchTags(
     const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 
+/// True when a live table may be changed by lvsnft: it carries lvsnft's
+/// tag or comment, or no comment at all (compile output loaded with
+/// `nft -j -f`, whose JSON parser drops table comments).
+bool Owned(const LiveTable& t);
+
 /// Tag of a userdata blob (0 if none).
 uint64_t UdataTag(const void* data, uint32_t len);
 

@@ -200,6 +200,10 @@ bool Structural(const DesiredTable& d, const LiveTable& l) {
 
 }  // namespace
 
+bool Owned(const LiveTable& t) {
+  return t.tag != 0 || t.comment.empty() || t.comment == plan::kOwnerComment;
+}
+
 Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
                         const std::vector<LiveTable>& live) {
   Builder b;
@@ -212,10 +216,7 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
       b.FullCreate(d);
       continue;
     }
-    // Ours: tagged, or commented by lvsnft, or uncommented (compile output
-    // loaded with `nft -j -f`, whose JSON parser drops table comments).
-    if (it->tag == 0 && !it->comment.empty() &&
-        it->comment != d.table->comment) {
+    if (!Owned(*it)) {
       return Status::Error(std::string("table ") +
                            plan::FamilyKeyword(d.table->family) + " " +
                            d.table->name +
@@ -238,7 +239,7 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
       return d.table->name == l.name &&
              l.family == (d.table->family == plan::TableFamily::kInet ? 1 : 5);
     });
-    if (wanted) continue;
+    if (wanted || !Owned(l)) continue;
     Change op;
     op.kind = ChangeKind::kDelTable;
     op.live = &l;

@@ -1,0 +1,69 @@
+// Director operations: apply a plan (one atomic transaction plus host
+// objects, with retries on concurrent writers and rollback on failure),
+// compute what would change (diff), and remove everything (destroy).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/plan.h"
+#include "compiler/status.h"
+#include "netlink/director_host.h"
+#include "netlink/director_state.h"
+#include "netlink/nft_kernel.h"
+#include "netlink/reconcile.h"
+
+namespace lvsnft::netlink {
+
+/// The kernel-facing dependencies of a director operation.
+struct DirectorEnv {
+  NftKernel* nft = nullptr;
+  HostNet* net = nullptr;
+  Sysctls* sys = nullptr;
+  StateStore* store = nullptr;
+  ElementEncoder encode;
+};
+
+/// One line of a change report, attributed to a service ("" = director).
+struct ReportLine {
+  std::string service;
+  char sign = '~';
+  std::string what;
+};
+
+/// What was (or would be) changed.
+struct DirectorReport {
+  std::vector<ReportLine> lines;   ///< nftables and host changes.
+  int attempts = 0;                ///< Transactions sent (retries included).
+  size_t nft_changes = 0;          ///< Number of nftables changes.
+  size_t host_changes = 0;         ///< Number of host changes.
+  size_t messages = 0, bytes = 0;  ///< Size of the last batch.
+  bool committed = false;
+  bool in_sync() const { return nft_changes == 0 && host_changes == 0; }
+};
+
+/// Options of apply.
+struct ApplyOptions {
+  std::string config_text;  ///< Remembered for status / diff.
+  bool dry_run = false;     ///< Kernel validates; nothing changes.
+  std::string fault;        ///< Test-only: "batch" or "after-tunnels".
+  int max_attempts = 5;     ///< Transactions tried on concurrent writers.
+};
+
+/// Brings the director to `p`.
+Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
+                                     DirectorEnv& env);
+
+/// What ApplyDirector would change, without changing anything.
+Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env);
+
+/// Removes lvsnft's tables and the host objects it created; restores the
+/// sysctls it changed. Idempotent.
+Result<DirectorReport> DestroyDirector(DirectorEnv& env);
+
+/// Report lines for a delta (grouped by service, elements summarised per
+/// real server).
+std::vector<ReportLine> DescribeDelta(const Delta& d);
+
+}  // namespace lvsnft::netlink

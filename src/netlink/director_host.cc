@@ -1,0 +1,151 @@
+#include "netlink/director_host.h"
+
+#include <algorithm>
+
+namespace lvsnft::netlink {
+
+namespace {
+
+std::string AddrOn(const IpAddr& a, int prefix, const std::string& dev) {
+  return "address " + AddrText(a, prefix) + " on " + dev;
+}
+
+bool PlanHasTunnel(const plan::HostPlan& h, const std::string& name) {
+  return std::any_of(h.tunnels.begin(), h.tunnels.end(),
+                     [&](const plan::Tunnel& t) { return t.name == name; });
+}
+
+bool PlanHasAddress(const plan::HostPlan& h, const AddedAddress& a) {
+  return std::any_of(
+      h.addresses.begin(), h.addresses.end(), [&](const plan::HostAddress& x) {
+        return x.device == a.device && x.addr == a.addr && x.prefix == a.prefix;
+      });
+}
+
+Status DiffAddresses(const plan::HostPlan& h, const DirectorState& st,
+                     const std::vector<Link>& links,
+                     const std::vector<Addr>& addrs, HostDiff& d) {
+  for (const auto& a : h.addresses) {
+    const Link* l = FindLink(links, a.device);
+    if (!l) {
+      return Status::Error("interface " + a.device +
+                           " does not exist (director.interface; VIP " +
+                           a.addr.ToString() + " of service " + a.service +
+                           ")");
+    }
+    bool present = std::any_of(addrs.begin(), addrs.end(), [&](const Addr& x) {
+      return x.ifindex == l->index && x.addr == a.addr;
+    });
+    if (!present) d.add_addresses.push_back(&a);
+  }
+  for (const auto& a : st.addresses) {
+    if (PlanHasAddress(h, a)) continue;
+    d.remove_addresses.push_back(a);
+  }
+  return Status();
+}
+
+Status DiffTunnels(const plan::HostPlan& h, const DirectorState& st,
+                   const std::vector<Link>& links, HostDiff& d) {
+  for (const auto& t : h.tunnels) {
+    const Link* l = FindLink(links, t.name);
+    if (!l) {
+      d.create_tunnels.push_back(&t);
+    } else if (l->kind != "ipip") {
+      return Status::Error("device " + t.name +
+                           " exists but is not an ipip "
+                           "device (kind \"" +
+                           l->kind +
+                           "\"); lvsnft needs "
+                           "that name for the tunnel to " +
+                           t.remote.ToString());
+    }
+  }
+  for (const auto& name : st.tunnels) {
+    if (PlanHasTunnel(h, name)) continue;
+    const Link* l = FindLink(links, name);
+    if (l) d.delete_tunnels.push_back({name, l->index});
+  }
+  return Status();
+}
+
+}  // namespace
+
+std::vector<HostChange> HostDiff::Changes() const {
+  std::vector<HostChange> out;
+  for (const auto* t : create_tunnels) {
+    out.push_back({'+',
+                   "ipip device " + t->name + " remote " + t->remote.ToString(),
+                   t->services.empty() ? "" : t->services.front()});
+  }
+  for (const auto& [name, idx] : delete_tunnels) {
+    out.push_back({'-', "ipip device " + name, ""});
+  }
+  for (const auto* a : add_addresses) {
+    out.push_back({'+', AddrOn(a->addr, a->prefix, a->device), a->service});
+  }
+  for (const auto& a : remove_addresses) {
+    out.push_back({'-', AddrOn(a.addr, a.prefix, a.device), ""});
+  }
+  for (const auto* s : set_sysctls) {
+    auto it = sysctl_now.find(s->path);
+    out.push_back({'~',
+                   "sysctl " + DisplayName(s->path) + " " +
+                       (it == sysctl_now.end() ? "?" : it->second) + " -> " +
+                       s->value,
+                   ""});
+  }
+  return out;
+}
+
+Result<HostDiff> DiffHost(const plan::HostPlan& h, const DirectorState& st,
+                          HostNet& net, Sysctls& sys) {
+  HostDiff d;
+  auto links = net.ListLinks();
+  if (!links.ok()) return links.status();
+  for (const auto& l : *links) d.ifindex[l.name] = l.index;
+  auto addrs = net.ListAddresses(std::nullopt);
+  if (!addrs.ok()) return addrs.status();
+  Status s = DiffAddresses(h, st, *links, *addrs, d);
+  if (s.ok()) s = DiffTunnels(h, st, *links, d);
+  if (!s.ok()) return s;
+  for (const auto& x : h.sysctls) {
+    auto v = sys.Read(x.path);
+    if (!v.ok()) return v.status();
+    d.sysctl_now[x.path] = v->value;
+    if (!v->exists || v->value != x.value) d.set_sysctls.push_back(&x);
+  }
+  return d;
+}
+
+Status CreateTunnels(HostDiff& diff, DirectorState& st, HostNet& net) {
+  std::vector<std::string> created;
+  for (const auto* t : diff.create_tunnels) {
+    IpipParams p;
+    p.name = t->name;
+    p.remote = t->remote;
+    p.local = t->local;
+    auto idx = net.CreateIpip(p);
+    if (!idx.ok()) {
+      RemoveCreatedTunnels(diff, st, net);
+      return Status::Error("cannot create ipip device " + t->name + " for " +
+                           t->remote.ToString() + ": " +
+                           idx.status().message());
+    }
+    diff.ifindex[t->name] = static_cast<uint32_t>(*idx);
+    st.tunnels.push_back(t->name);
+  }
+  return Status();
+}
+
+void RemoveCreatedTunnels(const HostDiff& diff, DirectorState& st,
+                          HostNet& net) {
+  for (const auto* t : diff.create_tunnels) {
+    auto it = diff.ifindex.find(t->name);
+    if (it == diff.ifindex.end()) continue;
+    net.DeleteLink(static_cast<int>(it->second));
+    std::erase(st.tunnels, t->name);
+  }
+}
+
+}  // namespace lvsnft::netlink
