@@ -47,6 +47,7 @@ Result<std::unique_ptr<FakeHost>> FakeHost::CopyOf(HostNet& net,
   for (const auto& l : fake->links_) {
     fake->next_index_ = std::max(fake->next_index_, l.index + 1);
     if (l.kind == "ipip") fake->ipip_loaded_ = true;
+    if (l.kind == "ipip" && l.name == "tunl0") fake->fallback_index_ = l.index;
   }
   fake->backing_ = sysctls;
   return fake;
@@ -55,8 +56,7 @@ Result<std::unique_ptr<FakeHost>> FakeHost::CopyOf(HostNet& net,
 int FakeHost::AddLinkRaw(const std::string& name, const std::string& kind,
                          uint32_t flags, uint32_t mtu) {
   Link l;
-  l.index = next_index_++;
-  if (name == "lo") l.index = 1;
+  l.index = name == "lo" ? 1 : next_index_++;
   l.name = name;
   l.kind = kind;
   l.flags = flags;
@@ -69,7 +69,9 @@ int FakeHost::AddLinkRaw(const std::string& name, const std::string& kind,
 int FakeHost::AddLink(const std::string& name, const std::string& kind, bool up,
                       uint32_t mtu) {
   if (kind == "ipip") ipip_loaded_ = true;
-  return AddLinkRaw(name, kind, up ? IFF_UP : 0, mtu);
+  int index = AddLinkRaw(name, kind, up ? IFF_UP : 0, mtu);
+  if (name == "tunl0" && kind == "ipip") fallback_index_ = index;
+  return index;
 }
 
 void FakeHost::CopyDefaults(const std::string& dev) {
@@ -179,7 +181,7 @@ Result<int> FakeHost::CreateIpip(const IpipParams& p) {
   s = Check("create-ipip " + p.name, what);
   if (!s.ok()) return s;
   if (!ipip_loaded_ && fallback_tunnel_ && p.name != "tunl0") {
-    AddLinkRaw("tunl0", "ipip", IFF_NOARP, kIpipMtu);
+    fallback_index_ = AddLinkRaw("tunl0", "ipip", IFF_NOARP, kIpipMtu);
   }
   ipip_loaded_ = true;
   return AddLinkRaw(p.name, "ipip", (p.up ? IFF_UP : 0) | IFF_NOARP, kIpipMtu);
@@ -193,7 +195,7 @@ Status FakeHost::DeleteLink(int ifindex) {
   }
   std::string name = l->name;
   Status s = Check("delete-link " + name, "cannot delete link " + name);
-  if (!s.ok() || (name == "tunl0" && l->kind == "ipip")) return s;
+  if (!s.ok() || ifindex == fallback_index_) return s;  // kernel ignores it
   std::erase_if(addrs_, [&](const Addr& a) { return a.ifindex == ifindex; });
   std::erase_if(links_, [&](const Link& k) { return k.index == ifindex; });
   std::erase_if(sysctls_,

@@ -86,6 +86,7 @@ class FakeHost : public HostNet, public Sysctls {
   bool ipip_available_ = true;
   bool ipip_loaded_ = false;
   bool fallback_tunnel_ = true;
+  int fallback_index_ = 0;  ///< tunl0 made by the module: not deletable.
 };
 
 }  // namespace lvsnft::netlink

@@ -17,7 +17,7 @@ Status LoadIpip(netlink::HostNet& net) {
   p.up = false;
   auto idx = net.CreateIpip(p);
   if (!idx.ok()) {
-    const std::string& m = idx.status().message();
+    const std::string m = idx.status().message();
     if (m.find("Operation not supported") != std::string::npos) {
       return Status::Error(
           "the ipip kernel module is missing (needed for tun services): " + m);

@@ -58,25 +58,29 @@ int Check(Ctx& c, const Desired& d, const State& state) {
 }
 
 // Loads ipip first when tunl0 is missing: the rest of the diff (tunl0's
-// sysctls, its old values) can only be computed once tunl0 exists.
+// sysctls, its old values) can only be computed once tunl0 exists. If the
+// module then gives no tunl0 (net.core.fb_tunnels_only_for_init_net), the
+// plan creates one.
 Result<std::vector<Change>> Plan(Ctx& c, const Desired& d, const State& state,
                                  size_t& applied) {
-  for (int round = 0; round < 2; ++round) {
+  bool loaded = false;
+  for (;;) {
     auto snap = TakeSnapshot(c.net, c.sys, PathsToRead(d, state));
     if (!snap.ok()) return snap.status();
     std::vector<Change> changes = Diff(d, *snap, state);
     if (changes.empty() || changes[0].kind != ChangeKind::kLoadIpip) {
       return changes;
     }
-    if (round > 0) {
-      return Status::Error("loading the ipip module did not create tunl0");
+    if (loaded) {
+      changes[0].kind = ChangeKind::kCreateTunl0;
+      return changes;
     }
     Status s = Execute(c.net, c.sys, changes[0]);
     if (!s.ok()) return s;
     Report(c, changes[0]);
     ++applied;
+    loaded = true;
   }
-  return Status::Error("internal: planning did not converge");
 }
 
 std::string RollbackText(const ApplyResult& r) {

@@ -7,9 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace lvsnft::rs {
 namespace {
@@ -113,14 +111,24 @@ Result<State> StateFromJson(const std::string& text) {
 }
 
 Result<std::optional<State>> FileStateStore::Load() {
-  std::ifstream in(path_);
-  if (!in) {
+  int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT) return std::optional<State>();
     return Status::Error("cannot read state file " + path_ + ": " + Errno());
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto s = StateFromJson(ss.str());
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+    if (n > 0) text.append(buf, static_cast<size_t>(n));
+  }
+  int e = errno;
+  close(fd);
+  if (n < 0) {
+    return Status::Error("cannot read state file " + path_ + ": " +
+                         std::strerror(e));
+  }
+  auto s = StateFromJson(text);
   if (!s.ok()) {
     return Status::Error("state file " + path_ + ": " + s.status().message());
   }
