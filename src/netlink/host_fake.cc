@@ -47,7 +47,10 @@ Result<std::unique_ptr<FakeHost>> FakeHost::CopyOf(HostNet& net,
   for (const auto& l : fake->links_) {
     fake->next_index_ = std::max(fake->next_index_, l.index + 1);
     if (l.kind == "ipip") fake->ipip_loaded_ = true;
-    if (l.kind == "ipip" && l.name == "tunl0") fake->fallback_index_ = l.index;
+    if (l.kind == "ipip" && l.name == "tunl0") {
+      fake->fallback_index_ = l.index;
+      fake->ipip_[l.index] = {IpAddr{}, IpAddr{}, 0};
+    }
   }
   fake->backing_ = sysctls;
   return fake;
@@ -71,6 +74,7 @@ int FakeHost::AddLink(const std::string& name, const std::string& kind, bool up,
   if (kind == "ipip") ipip_loaded_ = true;
   int index = AddLinkRaw(name, kind, up ? IFF_UP : 0, mtu);
   if (name == "tunl0" && kind == "ipip") fallback_index_ = index;
+  if (kind == "ipip") ipip_[index] = {IpAddr{}, IpAddr{}, 0};
   return index;
 }
 
@@ -175,16 +179,26 @@ Result<int> FakeHost::CreateIpip(const IpipParams& p) {
     return Status::Error(what +
                          ": Operation not supported (Unknown device type)");
   }
+  s = Check("create-ipip " + p.name, what);
+  if (!s.ok()) return s;
+  // Loading the module creates tunl0 (any/any) before the new device.
+  if (!ipip_loaded_ && fallback_tunnel_ && p.name != "tunl0") {
+    fallback_index_ = AddLinkRaw("tunl0", "ipip", IFF_NOARP, kIpipMtu);
+    ipip_[fallback_index_] = {IpAddr{}, IpAddr{}, 0};
+  }
+  ipip_loaded_ = true;
+  std::tuple<IpAddr, IpAddr, int> ends{p.local.value_or(IpAddr{}),
+                                       p.remote.value_or(IpAddr{}), p.link};
+  for (const auto& [index, e] : ipip_) {
+    if (e == ends) return Status::Error(what + ": File exists");
+  }
   if (FindLink(links_, p.name) != nullptr) {
     return Status::Error(what + ": File exists");
   }
-  s = Check("create-ipip " + p.name, what);
-  if (!s.ok()) return s;
-  if (!ipip_loaded_ && fallback_tunnel_ && p.name != "tunl0") {
-    fallback_index_ = AddLinkRaw("tunl0", "ipip", IFF_NOARP, kIpipMtu);
-  }
-  ipip_loaded_ = true;
-  return AddLinkRaw(p.name, "ipip", (p.up ? IFF_UP : 0) | IFF_NOARP, kIpipMtu);
+  int index =
+      AddLinkRaw(p.name, "ipip", (p.up ? IFF_UP : 0) | IFF_NOARP, kIpipMtu);
+  ipip_[index] = ends;
+  return index;
 }
 
 Status FakeHost::DeleteLink(int ifindex) {
@@ -196,6 +210,7 @@ Status FakeHost::DeleteLink(int ifindex) {
   std::string name = l->name;
   Status s = Check("delete-link " + name, "cannot delete link " + name);
   if (!s.ok() || ifindex == fallback_index_) return s;  // kernel ignores it
+  ipip_.erase(ifindex);
   std::erase_if(addrs_, [&](const Addr& a) { return a.ifindex == ifindex; });
   std::erase_if(links_, [&](const Link& k) { return k.index == ifindex; });
   std::erase_if(sysctls_,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "netlink/rtnl.h"
@@ -87,6 +88,8 @@ class FakeHost : public HostNet, public Sysctls {
   bool ipip_loaded_ = false;
   bool fallback_tunnel_ = true;
   int fallback_index_ = 0;  ///< tunl0 made by the module: not deletable.
+  /// Endpoints (local, remote, link) of ipip links, by ifindex.
+  std::map<int, std::tuple<IpAddr, IpAddr, int>> ipip_;
 };
 
 }  // namespace lvsnft::netlink

@@ -11,20 +11,32 @@ Result<int> IndexOf(netlink::HostNet& net, const std::string& name) {
   return l->index;
 }
 
+bool HasIpipLink(netlink::HostNet& net) {
+  auto links = net.ListLinks();
+  if (!links.ok()) return false;
+  for (const auto& l : *links) {
+    if (l.kind == "ipip") return true;
+  }
+  return false;
+}
+
+// Creating any ipip device makes the kernel load the module, which creates
+// tunl0 (local any, remote any). The probe has the same endpoints, so on
+// first load its creation fails with EEXIST after the module is in: that
+// counts as success.
 Status LoadIpip(netlink::HostNet& net) {
   netlink::IpipParams p;
   p.name = kProbeLink;
   p.up = false;
   auto idx = net.CreateIpip(p);
-  if (!idx.ok()) {
-    const std::string m = idx.status().message();
-    if (m.find("Operation not supported") != std::string::npos) {
-      return Status::Error(
-          "the ipip kernel module is missing (needed for tun services): " + m);
-    }
-    return idx.status();
+  if (idx.ok()) return net.DeleteLink(*idx);
+  const std::string m = idx.status().message();
+  if (m.find("Operation not supported") != std::string::npos) {
+    return Status::Error(
+        "the ipip kernel module is missing (needed for tun services): " + m);
   }
-  return net.DeleteLink(*idx);
+  if (HasIpipLink(net)) return Status();
+  return idx.status();
 }
 
 Status OnLink(netlink::HostNet& net, const Change& c) {
