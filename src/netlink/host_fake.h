@@ -54,18 +54,29 @@ class FakeHost : public HostNet, public Sysctls {
   /// Current links.
   const std::vector<Link>& links() const { return links_; }
 
+  /// See HostNet / Sysctls; in memory.
   Result<std::vector<Link>> ListLinks() override;
+  /// See HostNet / Sysctls; in memory.
   Result<std::vector<Addr>> ListAddresses(
       std::optional<IpFamily> family) override;
+  /// See HostNet / Sysctls; in memory.
   Status AddAddress(int ifindex, const IpAddr& addr, int prefix) override;
+  /// See HostNet / Sysctls; in memory.
   Status DeleteAddress(int ifindex, const IpAddr& addr, int prefix) override;
+  /// See HostNet / Sysctls; in memory.
   Result<int> CreateIpip(const IpipParams& params) override;
+  /// See HostNet / Sysctls; in memory.
   Status DeleteLink(int ifindex) override;
+  /// See HostNet / Sysctls; in memory.
   Status SetLinkUp(int ifindex, bool up) override;
+  /// See HostNet / Sysctls; in memory.
   Status SetMtu(int ifindex, uint32_t mtu) override;
+  /// See HostNet / Sysctls; in memory.
   Result<std::vector<Route>> DefaultRoutes(IpFamily family) override;
 
+  /// See HostNet / Sysctls; in memory.
   Result<SysctlValue> Read(const std::string& path) override;
+  /// See HostNet / Sysctls; in memory.
   Status Write(const std::string& path, const std::string& value) override;
 
  private:

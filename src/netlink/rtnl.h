@@ -101,15 +101,24 @@ class RtnlHost : public HostNet {
   RtnlHost(const RtnlHost&) = delete;
   RtnlHost& operator=(const RtnlHost&) = delete;
 
+  /// See HostNet; over rtnetlink.
   Result<std::vector<Link>> ListLinks() override;
+  /// See HostNet; over rtnetlink.
   Result<std::vector<Addr>> ListAddresses(
       std::optional<IpFamily> family) override;
+  /// See HostNet; over rtnetlink.
   Status AddAddress(int ifindex, const IpAddr& addr, int prefix) override;
+  /// See HostNet; over rtnetlink.
   Status DeleteAddress(int ifindex, const IpAddr& addr, int prefix) override;
+  /// See HostNet; over rtnetlink.
   Result<int> CreateIpip(const IpipParams& params) override;
+  /// See HostNet; over rtnetlink.
   Status DeleteLink(int ifindex) override;
+  /// See HostNet; over rtnetlink.
   Status SetLinkUp(int ifindex, bool up) override;
+  /// See HostNet; over rtnetlink.
   Status SetMtu(int ifindex, uint32_t mtu) override;
+  /// See HostNet; over rtnetlink.
   Result<std::vector<Route>> DefaultRoutes(IpFamily family) override;
 
  private:

@@ -40,7 +40,9 @@ class ProcSysctls : public Sysctls {
   /// `root` is the directory that stands for /proc/sys.
   explicit ProcSysctls(std::string root = "/proc/sys")
       : root_(std::move(root)) {}
+  /// See Sysctls; under the root directory.
   Result<SysctlValue> Read(const std::string& path) override;
+  /// See Sysctls; under the root directory.
   Status Write(const std::string& path, const std::string& value) override;
 
  private:

@@ -29,9 +29,11 @@ struct RunOptions {
   std::optional<IpAddr> director;  ///< --director (NAT route check).
 };
 
-/// Process exit codes.
+/// Exit code: success / in sync.
 inline constexpr int kExitOk = 0;
+/// Exit code: error (nothing left half-changed).
 inline constexpr int kExitError = 1;
+/// Exit code of --check: the host differs from the desired state.
 inline constexpr int kExitDrift = 2;
 
 /// Runs rs-setup. `cfg` may be null for kUndo. Progress and results go to

@@ -63,9 +63,13 @@ class StateStore {
 /// directory is created when missing.
 class FileStateStore : public StateStore {
  public:
+  /// A store in the file `path`.
   explicit FileStateStore(std::string path) : path_(std::move(path)) {}
+  /// See StateStore.
   Result<std::optional<State>> Load() override;
+  /// See StateStore.
   Status Save(const State& s) override;
+  /// The file path.
   std::string Where() const override { return path_; }
 
  private:
@@ -75,10 +79,14 @@ class FileStateStore : public StateStore {
 /// Memory only (dry runs and tests).
 class MemoryStateStore : public StateStore {
  public:
+  /// A store holding `s` to begin with.
   explicit MemoryStateStore(std::optional<State> s = std::nullopt)
       : state_(std::move(s)) {}
+  /// See StateStore.
   Result<std::optional<State>> Load() override { return state_; }
+  /// See StateStore.
   Status Save(const State& s) override;
+  /// "(memory)".
   std::string Where() const override { return "(memory)"; }
   /// Number of Save calls so far.
   int saves() const { return saves_; }

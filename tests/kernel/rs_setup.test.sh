@@ -70,6 +70,16 @@ cat >"$T/dr.json" <<'EOF'
       "mode": "fullnat", "real_servers": [ { "address": "192.168.1.10", "port": 8080 } ] } ] }
 EOF
 
+# Control for the ARP oracle below: without the sysctls, a VIP on lo IS
+# answered for on e0.
+ip -n "$PEER" route add 192.168.1.100/32 dev e0
+ping_peer() { ip netns exec "$PEER" ping -c1 -W1 "$@" >/dev/null 2>&1; }
+ip -n "$RS" addr add 192.168.1.100/32 dev lo
+ping_peer 192.168.1.100 && pass "control: VIP answered without arp sysctls" ||
+  fail "control: VIP on lo not answered without arp sysctls"
+ip -n "$RS" addr del 192.168.1.100/32 dev lo
+ip -n "$PEER" neigh flush dev e0
+
 ADDRS0=$(addrs)
 SYS0=$(sysctls)
 HOST_IGN=$(cat /proc/sys/net/ipv4/conf/all/arp_ignore)
@@ -97,8 +107,6 @@ expect_eq "$(cat /proc/sys/net/ipv4/conf/all/arp_ignore)" "$HOST_IGN" "host's ow
 [ -s "$T/state.json" ] && pass "state file written" || fail "no state file"
 
 # The effect, seen from the peer: no ARP / ND answer for the VIPs.
-ip -n "$PEER" route add 192.168.1.100/32 dev e0
-ping_peer() { ip netns exec "$PEER" ping -c1 -W1 "$@" >/dev/null 2>&1; }
 ping_peer 192.168.1.10 && pass "RS reachable" || fail "RS not reachable from peer"
 ping_peer 192.168.1.100 && fail "RS answered ARP for the VIP" || pass "no ARP answer for the VIP"
 ping_peer -6 2001:db8::100 && fail "RS answered ND for the VIP6" || pass "no ND answer for the VIP6 (on lo)"

@@ -73,12 +73,16 @@ std::vector<std::string> Concat(std::vector<std::string> a,
   return a;
 }
 
-TEST(RsDesiredTest, PerModeTable) {
-  const Mode kDr = Mode::kDr, kTun = Mode::kTun, kNat = Mode::kNat;
-  const std::vector<std::string> kTunSysctls = Concat(
-      kArpEth0,
-      {"net/ipv4/conf/all/rp_filter=0", "net/ipv4/conf/tunl0/rp_filter=0"});
-  const DesiredCase cases[] = {
+const Mode kDr = Mode::kDr, kTun = Mode::kTun, kNat = Mode::kNat;
+
+std::vector<std::string> TunSysctls() {
+  return Concat(kArpEth0, {"net/ipv4/conf/all/rp_filter=0",
+                           "net/ipv4/conf/tunl0/rp_filter=0"});
+}
+
+// The reference topologies of DESIGN.md, one mode each.
+std::vector<DesiredCase> ReferenceCases() {
+  return {
       {"dr reference: RS .10 of VIP .100 gets the VIP on lo and arp settings",
        Cfg({Svc("web", "192.168.1.100", kDr,
                 {"192.168.1.10", "192.168.1.11", "192.168.1.12"})}),
@@ -103,7 +107,7 @@ TEST(RsDesiredTest, PerModeTable) {
        {},
        {"web tun 202.10.1.101 192.168.1.10"},
        {"tunl0 202.10.1.101/32"},
-       kTunSysctls,
+       TunSysctls(),
        true},
       {"nat reference: no VIP, no sysctl",
        Cfg({Svc("web", "192.168.10.100", kNat, {"192.168.1.10"})}),
@@ -113,6 +117,12 @@ TEST(RsDesiredTest, PerModeTable) {
        {},
        {},
        false},
+  };
+}
+
+// Other modes and VIPs shared between services.
+std::vector<DesiredCase> MoreModeCases() {
+  return {
       {"fullnat: nothing at all",
        Cfg({Svc("web", "192.168.10.100", Mode::kFullNat, {"192.168.1.10"})}),
        "192.168.1.10",
@@ -146,8 +156,14 @@ TEST(RsDesiredTest, PerModeTable) {
        {},
        {"a dr 192.168.1.100 192.168.1.10", "b tun 192.168.1.100 192.168.1.10"},
        {"lo 192.168.1.100/32", "tunl0 192.168.1.100/32"},
-       kTunSysctls,
+       TunSysctls(),
        true},
+  };
+}
+
+// --self and mixed modes.
+std::vector<DesiredCase> SelfCases() {
+  return {
       {"--self names an address the host does not carry: arp on all only",
        Cfg({Svc("web", "192.168.1.100", kDr, {"192.168.1.10"})}),
        nullptr,
@@ -177,6 +193,9 @@ TEST(RsDesiredTest, PerModeTable) {
        kArpEth0,
        false},
   };
+}
+
+void CheckDesired(const std::vector<DesiredCase>& cases) {
   for (const auto& c : cases) {
     netlink::FakeHost h;
     auto d = Compute(c.cfg, c.host_ip, c.self, h);
@@ -187,6 +206,10 @@ TEST(RsDesiredTest, PerModeTable) {
     EXPECT_EQ(d->tunl0, c.tunl0) << c.desc;
   }
 }
+
+TEST(RsDesiredTest, ReferenceTopologies) { CheckDesired(ReferenceCases()); }
+TEST(RsDesiredTest, MoreModes) { CheckDesired(MoreModeCases()); }
+TEST(RsDesiredTest, SelfAndMixed) { CheckDesired(SelfCases()); }
 
 struct ErrorCase {
   const char* desc;
@@ -250,13 +273,13 @@ struct AdviceCase {
   std::vector<std::string> warnings;
 };
 
-TEST(RsDesiredTest, NatRouteAdvice) {
+std::vector<AdviceCase> NatCases() {
   Config with_local =
       Cfg({Svc("web", "192.168.10.100", Mode::kNat, {"192.168.1.10"})});
   with_local.director.local_addresses = {A("192.168.1.100")};
   const Config plain =
       Cfg({Svc("web", "192.168.10.100", Mode::kNat, {"192.168.1.10"})});
-  const AdviceCase cases[] = {
+  return {
       {"route via the director named by --director",
        plain,
        "192.168.1.100",
@@ -296,7 +319,10 @@ TEST(RsDesiredTest, NatRouteAdvice) {
         "--director ADDR to check it)"},
        {}},
   };
-  for (const auto& c : cases) {
+}
+
+TEST(RsDesiredTest, NatRouteAdvice) {
+  for (const auto& c : NatCases()) {
     netlink::FakeHost h;
     int eth0 = testing::RealServerHost(h, "192.168.1.10");
     if (c.gateway) {

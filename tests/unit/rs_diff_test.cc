@@ -62,18 +62,12 @@ struct DiffCase {
   std::vector<std::string> changes;
 };
 
-TEST(RsDiffTest, Table) {
-  const std::string kIgn = "net/ipv4/conf/all/arp_ignore";
-  const std::string kAnn = "net/ipv4/conf/eth0/arp_announce";
-  const std::string kRpf = "net/ipv4/conf/tunl0/rp_filter";
-  State owned;
-  owned.sysctls = {{kIgn, "0", true}, {kAnn, "0", true}};
-  owned.addresses = {{"lo", A("192.168.1.100"), 32}};
-  State tun_owned;
-  tun_owned.sysctls = {{kRpf, "2", true}};
-  tun_owned.addresses = {{"tunl0", A("202.10.1.101"), 32}};
-  tun_owned.links_up = {"tunl0"};
-  const DiffCase cases[] = {
+const std::string kIgn = "net/ipv4/conf/all/arp_ignore";
+const std::string kAnn = "net/ipv4/conf/eth0/arp_announce";
+const std::string kRpf = "net/ipv4/conf/tunl0/rp_filter";
+
+std::vector<DiffCase> SetupCases() {
+  return {
       {"fresh host: sysctls first, then the VIP",
        DrDesired(),
        Host().Sys(kIgn, "0").Sys(kAnn, "0"),
@@ -96,23 +90,6 @@ TEST(RsDiffTest, Table) {
        Host().Sys(kIgn, "1").Sys(kAnn, "2").Addr(1, "192.168.1.100", 24),
        {},
        {"add 192.168.1.100/32 to lo"}},
-      {"undo: remove the owned VIP, then restore sysctls",
-       Desired{},
-       Host().Sys(kIgn, "1").Sys(kAnn, "2").Addr(1, "192.168.1.100", 32),
-       owned,
-       {"remove 192.168.1.100/32 from lo",
-        "restore net.ipv4.conf.all.arp_ignore = 0 (was 1)",
-        "restore net.ipv4.conf.eth0.arp_announce = 0 (was 2)"}},
-      {"undo: values already back and VIP gone: nothing",
-       Desired{},
-       Host().Sys(kIgn, "0").Sys(kAnn, "0"),
-       owned,
-       {}},
-      {"undo: an address the host had before is not owned, kept",
-       Desired{},
-       Host().Sys(kIgn, "0").Sys(kAnn, "0").Addr(1, "192.168.1.101", 32),
-       owned,
-       {}},
       {"tun, no ipip at all: load the module first",
        TunDesired(),
        Host().Sys(kRpf, nullptr),
@@ -126,16 +103,58 @@ TEST(RsDiffTest, Table) {
        {},
        {"set net.ipv4.conf.tunl0.rp_filter = 0 (was 2)", "set tunl0 up",
         "add 202.10.1.101/32 to tunl0"}},
+  };
+}
+
+State DrOwned() {
+  State s;
+  s.sysctls = {{kIgn, "0", true}, {kAnn, "0", true}};
+  s.addresses = {{"lo", A("192.168.1.100"), 32}};
+  return s;
+}
+
+State TunOwned() {
+  State s;
+  s.sysctls = {{kRpf, "2", true}};
+  s.addresses = {{"tunl0", A("202.10.1.101"), 32}};
+  s.links_up = {"tunl0"};
+  return s;
+}
+
+std::vector<DiffCase> UndoCases() {
+  return {
+      {"undo: remove the owned VIP, then restore sysctls",
+       Desired{},
+       Host().Sys(kIgn, "1").Sys(kAnn, "2").Addr(1, "192.168.1.100", 32),
+       DrOwned(),
+       {"remove 192.168.1.100/32 from lo",
+        "restore net.ipv4.conf.all.arp_ignore = 0 (was 1)",
+        "restore net.ipv4.conf.eth0.arp_announce = 0 (was 2)"}},
+      {"undo: values already back and VIP gone: nothing",
+       Desired{},
+       Host().Sys(kIgn, "0").Sys(kAnn, "0"),
+       DrOwned(),
+       {}},
+      {"undo: an address the host had before is not owned, kept",
+       Desired{},
+       Host().Sys(kIgn, "0").Sys(kAnn, "0").Addr(1, "192.168.1.101", 32),
+       DrOwned(),
+       {}},
       {"tun undo: VIP off, rp_filter back, tunl0 down",
        Desired{},
        Host(true, true).Sys(kRpf, "0").Addr(3, "202.10.1.101", 32),
-       tun_owned,
+       TunOwned(),
        {"remove 202.10.1.101/32 from tunl0",
         "restore net.ipv4.conf.tunl0.rp_filter = 2 (was 0)", "set tunl0 down"}},
   };
-  for (const auto& c : cases) {
-    EXPECT_EQ(Texts(Diff(c.desired, c.host.snap, c.state)), c.changes)
-        << c.desc;
+}
+
+TEST(RsDiffTest, Table) {
+  for (const auto& cases : {SetupCases(), UndoCases()}) {
+    for (const auto& c : cases) {
+      EXPECT_EQ(Texts(Diff(c.desired, c.host.snap, c.state)), c.changes)
+          << c.desc;
+    }
   }
 }
 
@@ -152,7 +171,6 @@ TEST(RsDiffTest, IpipLoadedWithoutTunl0CreatesIt) {
 }
 
 TEST(RsDiffTest, StateKeepsTheFirstOldValue) {
-  const std::string kIgn = "net/ipv4/conf/all/arp_ignore";
   State s;
   s.sysctls = {{kIgn, "0", true}};
   Change c;

@@ -51,14 +51,17 @@ Config DrConfig() {
        Svc("web6", "2001:db8::100", Mode::kDr, {"2001:db8::10"})});
 }
 
-TEST(RsRunTest, DrSetupCheckDriftUndo) {
-  Rig r;
+// The DR real server of the tests: IPv6 too, and a non-default value that
+// undo must restore.
+void PrepareDr(Rig& r) {
   r.host.AddAddress(2, A("2001:db8::10"), 64);
-  r.host.SetSysctl(kAnnEth, "1");  // a non-default value undo must restore
-  const auto addrs_before = r.host.addresses();
-  const auto sysctls_before = r.Sysctls();
-  Config cfg = DrConfig();
+  r.host.SetSysctl(kAnnEth, "1");
+}
 
+TEST(RsRunTest, DrSetupOutputCheckAndIdempotence) {
+  Rig r;
+  PrepareDr(r);
+  Config cfg = DrConfig();
   ASSERT_EQ(r.Run(&cfg, Action::kSetup), kExitOk) << r.err.str();
   EXPECT_EQ(r.out.str(),
             "real server 192.168.1.10 in service web (dr, VIP 192.168.1.100)\n"
@@ -85,6 +88,15 @@ TEST(RsRunTest, DrSetupCheckDriftUndo) {
   EXPECT_NE(r.out.str().find("no changes: the host is already set up\n"),
             std::string::npos);
   EXPECT_EQ(r.host.log().size(), log_size) << "second run changed the host";
+}
+
+TEST(RsRunTest, DrDriftIsReportedFixedAndUndoneExactly) {
+  Rig r;
+  PrepareDr(r);
+  const auto addrs_before = r.host.addresses();
+  const auto sysctls_before = r.Sysctls();
+  Config cfg = DrConfig();
+  ASSERT_EQ(r.Run(&cfg, Action::kSetup), kExitOk) << r.err.str();
 
   r.host.SetSysctl(kIgnAll, "0");  // by hand
   EXPECT_EQ(r.Run(&cfg, Action::kCheck), kExitDrift);
@@ -155,9 +167,9 @@ struct FailCase {
   const char* error;
 };
 
-TEST(RsRunTest, FailuresRollBackEverything) {
+std::vector<FailCase> FailCases() {
   Config tun = Cfg({Svc("web", "202.10.1.101", Mode::kTun, {"192.168.1.10"})});
-  const FailCase cases[] = {
+  return {
       {"address refused after 5 changes",
        DrConfig(),
        {{"add-address lo 2001:db8::100", "Permission denied"}},
@@ -188,10 +200,12 @@ TEST(RsRunTest, FailuresRollBackEverything) {
        "lvsnft: rs-setup: cannot set link tunl0 up: Operation not permitted; "
        "rolled back 6 changes made in this run\n"},
   };
-  for (const auto& c : cases) {
+}
+
+TEST(RsRunTest, FailuresRollBackEverything) {
+  for (const auto& c : FailCases()) {
     Rig r;
-    r.host.AddAddress(2, A("2001:db8::10"), 64);
-    r.host.SetSysctl(kAnnEth, "1");
+    PrepareDr(r);
     State earlier;  // a previous run's state must survive a failed run
     earlier.addresses = {{"lo", A("10.9.9.9"), 32}};
     r.store.Save(earlier);
