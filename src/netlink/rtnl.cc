@@ -233,10 +233,11 @@ std::string RtnlHost::LinkName(int ifindex) {
   return "ifindex " + std::to_string(ifindex);
 }
 
-Status RtnlHost::Simple(nlmsghdr* nlh, const std::string& what) {
+Status RtnlHost::Simple(nlmsghdr* nlh,
+                        const std::function<std::string()>& what) {
   NlError err = sock_->Run(nlh, [](const nlmsghdr*) {});
   if (err.err == 0) return Status();
-  return Status::Error(what + ": " + err.Text());
+  return Status::Error(what() + ": " + err.Text());
 }
 
 }  // namespace lvsnft::netlink

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -124,7 +125,9 @@ class RtnlHost : public HostNet {
  private:
   explicit RtnlHost(std::unique_ptr<RtnlSocket> sock);
   std::string LinkName(int ifindex);
-  Status Simple(nlmsghdr* nlh, const std::string& what);
+  // Sends a change; on failure the message is what() + ": " + reason
+  // (what() runs only then: it may dump links to name the device).
+  Status Simple(nlmsghdr* nlh, const std::function<std::string()>& what);
   std::unique_ptr<RtnlSocket> sock_;
 };
 

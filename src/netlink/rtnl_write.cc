@@ -56,19 +56,20 @@ Status CheckIpip(const IpipParams& p) {
 }  // namespace
 
 Status RtnlHost::AddAddress(int ifindex, const IpAddr& addr, int prefix) {
-  std::string what =
-      "cannot add " + AddrText(addr, prefix) + " to " + LinkName(ifindex);
   nlmsghdr* nlh = sock_->Begin(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
   PutAddrMsg(nlh, ifindex, addr, prefix);
-  return Simple(nlh, what);
+  return Simple(nlh, [&] {
+    return "cannot add " + AddrText(addr, prefix) + " to " + LinkName(ifindex);
+  });
 }
 
 Status RtnlHost::DeleteAddress(int ifindex, const IpAddr& addr, int prefix) {
-  std::string what =
-      "cannot remove " + AddrText(addr, prefix) + " from " + LinkName(ifindex);
   nlmsghdr* nlh = sock_->Begin(RTM_DELADDR, 0);
   PutAddrMsg(nlh, ifindex, addr, prefix);
-  return Simple(nlh, what);
+  return Simple(nlh, [&] {
+    return "cannot remove " + AddrText(addr, prefix) + " from " +
+           LinkName(ifindex);
+  });
 }
 
 Result<int> RtnlHost::CreateIpip(const IpipParams& p) {
@@ -90,7 +91,7 @@ Result<int> RtnlHost::CreateIpip(const IpipParams& p) {
   mnl_attr_put_u8(nlh, IFLA_IPTUN_PMTUDISC, p.pmtudisc ? 1 : 0);
   mnl_attr_nest_end(nlh, data);
   mnl_attr_nest_end(nlh, info);
-  s = Simple(nlh, "cannot create ipip device " + p.name);
+  s = Simple(nlh, [&] { return "cannot create ipip device " + p.name; });
   if (!s.ok()) return s;
   auto links = ListLinks();
   if (!links.ok()) return links.status();
@@ -102,29 +103,29 @@ Result<int> RtnlHost::CreateIpip(const IpipParams& p) {
 }
 
 Status RtnlHost::DeleteLink(int ifindex) {
-  std::string what = "cannot delete link " + LinkName(ifindex);
   nlmsghdr* nlh = sock_->Begin(RTM_DELLINK, 0);
   PutLinkHeader(nlh, ifindex);
-  return Simple(nlh, what);
+  return Simple(nlh, [&] { return "cannot delete link " + LinkName(ifindex); });
 }
 
 Status RtnlHost::SetLinkUp(int ifindex, bool up) {
-  std::string what = std::string("cannot set link ") + LinkName(ifindex) +
-                     (up ? " up" : " down");
   nlmsghdr* nlh = sock_->Begin(RTM_NEWLINK, 0);
   ifinfomsg* ifi = PutLinkHeader(nlh, ifindex);
   ifi->ifi_flags = up ? IFF_UP : 0;
   ifi->ifi_change = IFF_UP;
-  return Simple(nlh, what);
+  return Simple(nlh, [&] {
+    return "cannot set link " + LinkName(ifindex) + (up ? " up" : " down");
+  });
 }
 
 Status RtnlHost::SetMtu(int ifindex, uint32_t mtu) {
-  std::string what = "cannot set the MTU of " + LinkName(ifindex) + " to " +
-                     std::to_string(mtu);
   nlmsghdr* nlh = sock_->Begin(RTM_NEWLINK, 0);
   PutLinkHeader(nlh, ifindex);
   mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-  return Simple(nlh, what);
+  return Simple(nlh, [&] {
+    return "cannot set the MTU of " + LinkName(ifindex) + " to " +
+           std::to_string(mtu);
+  });
 }
 
 const Link* FindLink(const std::vector<Link>& links, std::string_view name) {

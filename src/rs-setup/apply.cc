@@ -79,10 +79,15 @@ Result<HostView> ReadHostView(netlink::HostNet& net) {
 
 Result<Snapshot> TakeSnapshot(netlink::HostNet& net, netlink::Sysctls& sys,
                               const std::vector<std::string>& paths) {
-  Snapshot s;
   auto view = ReadHostView(net);
   if (!view.ok()) return view.status();
-  s.host = std::move(*view);
+  return SnapshotOf(std::move(*view), sys, paths);
+}
+
+Result<Snapshot> SnapshotOf(HostView view, netlink::Sysctls& sys,
+                            const std::vector<std::string>& paths) {
+  Snapshot s;
+  s.host = std::move(view);
   for (const auto& p : paths) {
     auto v = sys.Read(p);
     if (!v.ok()) return v.status();

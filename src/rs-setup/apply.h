@@ -15,6 +15,10 @@ namespace lvsnft::rs {
 /// Links, addresses and default routes of the host.
 Result<HostView> ReadHostView(netlink::HostNet& net);
 
+/// `view` plus the values of `paths`.
+Result<Snapshot> SnapshotOf(HostView view, netlink::Sysctls& sys,
+                            const std::vector<std::string>& paths);
+
 /// ReadHostView plus the values of `paths`.
 Result<Snapshot> TakeSnapshot(netlink::HostNet& net, netlink::Sysctls& sys,
                               const std::vector<std::string>& paths);

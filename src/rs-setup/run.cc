@@ -42,8 +42,8 @@ void Report(Ctx& c, const Change& ch) {
   c.out << (c.opt.dry_run ? "would " : "") << Describe(ch) << "\n";
 }
 
-int Check(Ctx& c, const Desired& d, const State& state) {
-  auto snap = TakeSnapshot(c.net, c.sys, PathsToRead(d, state));
+int Check(Ctx& c, const HostView& view, const Desired& d, const State& state) {
+  auto snap = SnapshotOf(view, c.sys, PathsToRead(d, state));
   if (!snap.ok()) return Fail(c, snap.status().message());
   std::vector<Change> changes = Diff(d, *snap, state);
   if (changes.empty()) {
@@ -61,11 +61,12 @@ int Check(Ctx& c, const Desired& d, const State& state) {
 // sysctls, its old values) can only be computed once tunl0 exists. If the
 // module then gives no tunl0 (net.core.fb_tunnels_only_for_init_net), the
 // plan creates one.
-Result<std::vector<Change>> Plan(Ctx& c, const Desired& d, const State& state,
-                                 size_t& applied) {
+Result<std::vector<Change>> Plan(Ctx& c, const HostView& view, const Desired& d,
+                                 const State& state, size_t& applied) {
   bool loaded = false;
   for (;;) {
-    auto snap = TakeSnapshot(c.net, c.sys, PathsToRead(d, state));
+    auto snap = loaded ? TakeSnapshot(c.net, c.sys, PathsToRead(d, state))
+                       : SnapshotOf(view, c.sys, PathsToRead(d, state));
     if (!snap.ok()) return snap.status();
     std::vector<Change> changes = Diff(d, *snap, state);
     if (changes.empty() || changes[0].kind != ChangeKind::kLoadIpip) {
@@ -105,10 +106,11 @@ void Summary(Ctx& c, size_t applied) {
   }
 }
 
-int Apply(Ctx& c, const Desired& d, const std::optional<State>& saved) {
+int Apply(Ctx& c, const HostView& view, const Desired& d,
+          const std::optional<State>& saved) {
   const State state = saved.value_or(State{});
   size_t applied = 0;
-  auto planned = Plan(c, d, state, applied);
+  auto planned = Plan(c, view, d, state, applied);
   if (!planned.ok()) return Fail(c, planned.status().message());
   const std::vector<Change>& changes = *planned;
   State after = AfterApply(state, changes, d);
@@ -141,24 +143,22 @@ int Run(const Config* cfg, netlink::HostNet& net, netlink::Sysctls& sys,
   Ctx c{net, sys, store, opt, out, err};
   auto saved = store.Load();
   if (!saved.ok()) return Fail(c, saved.status().message());
-  if (opt.action == Action::kUndo) {
-    if (!*saved) {
-      out << "nothing to undo: no saved state in " << store.Where() << "\n";
-      return kExitOk;
-    }
-    return Apply(c, Desired{}, *saved);
+  if (opt.action == Action::kUndo && !*saved) {
+    out << "nothing to undo: no saved state in " << store.Where() << "\n";
+    return kExitOk;
   }
-  if (cfg == nullptr) return Fail(c, "internal: no configuration");
   auto view = ReadHostView(net);
   if (!view.ok()) return Fail(c, view.status().message());
+  if (opt.action == Action::kUndo) return Apply(c, *view, Desired{}, *saved);
+  if (cfg == nullptr) return Fail(c, "internal: no configuration");
   auto roles = FindRoles(*cfg, *view, opt.self);
   if (!roles.ok()) return Fail(c, roles.status().message());
   Desired d = ComputeDesired(*cfg, *roles, *view, opt.director);
   PrintRoles(c, d);
   if (opt.action == Action::kCheck) {
-    return Check(c, d, saved->value_or(State{}));
+    return Check(c, *view, d, saved->value_or(State{}));
   }
-  return Apply(c, d, *saved);
+  return Apply(c, *view, d, *saved);
 }
 
 }  // namespace lvsnft::rs
