@@ -1,0 +1,47 @@
+// `lvsnft rs-setup` without the command line: set up, check or undo a real
+// server against a HostNet/Sysctls pair and a state store. --dry-run is
+// the same run against a FakeHost copy of the real host and a memory store.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "compiler/config.h"
+#include "netlink/rtnl.h"
+#include "netlink/sysctl.h"
+#include "rs-setup/state.h"
+
+namespace lvsnft::rs {
+
+/// What the run does.
+enum class Action {
+  kSetup,  ///< Bring the host to the desired state.
+  kCheck,  ///< Compare only: exit 0 in sync, 2 drift.
+  kUndo,   ///< Restore what the state file records.
+};
+
+/// Options of one run.
+struct RunOptions {
+  Action action = Action::kSetup;
+  bool dry_run = false;            ///< Only changes the wording of the output.
+  std::vector<IpAddr> self;        ///< --self; empty: match host addresses.
+  std::optional<IpAddr> director;  ///< --director (NAT route check).
+};
+
+/// Exit code: success / in sync.
+inline constexpr int kExitOk = 0;
+/// Exit code: error (nothing left half-changed).
+inline constexpr int kExitError = 1;
+/// Exit code of --check: the host differs from the desired state.
+inline constexpr int kExitDrift = 2;
+
+/// Runs rs-setup. `cfg` may be null for kUndo. Progress and results go to
+/// `out`; warnings and errors ("lvsnft: rs-setup: ...") to `err`. Returns
+/// the exit code. Any failure while changing the host undoes the changes
+/// made in this run and restores the saved state.
+int Run(const Config* cfg, netlink::HostNet& net, netlink::Sysctls& sys,
+        StateStore& store, const RunOptions& opt, std::ostream& out,
+        std::ostream& err);
+
+}  // namespace lvsnft::rs
