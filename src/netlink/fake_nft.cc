@@ -1,5 +1,6 @@
 // FakeNft and ApplyToLive: nf_tables semantics on LiveTables, in memory.
 #include <algorithm>
+#include <map>
 
 #include "netlink/nft_kernel.h"
 
@@ -47,25 +48,37 @@ LiveElement ToLive(const RawElement& r) {
 }
 
 Status ApplyElems(const Change& c, LiveSet& set) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < set.elements.size(); ++i) {
+    const auto& e = set.elements[i];
+    index[RawElement{e.key, e.key_end, e.data, e.flags, e.verdict, e.chain}
+              .Id()] = i;
+  }
+  std::vector<bool> gone(set.elements.size(), false);
   for (const auto& r : c.elements) {
-    auto same = [&](const LiveElement& e) {
-      RawElement x{e.key, e.key_end, e.data, e.flags, e.verdict, e.chain};
-      return x.Id() == r.Id();
-    };
-    auto it = std::find_if(set.elements.begin(), set.elements.end(), same);
+    auto it = index.find(r.Id());
     if (c.kind == ChangeKind::kDelElems) {
-      if (it == set.elements.end()) {
+      if (it == index.end() || gone[it->second]) {
         return Status::Error(c.what +
                              ": element not found (No such file or directory)");
       }
-      set.elements.erase(it);
-    } else {
-      if (it != set.elements.end()) {
-        return Status::Error(c.what + ": element exists (File exists)");
-      }
-      set.elements.push_back(ToLive(r));
+      gone[it->second] = true;
+      continue;
     }
+    if (it != index.end() && !gone[it->second]) {
+      return Status::Error(c.what + ": element exists (File exists)");
+    }
+    index[r.Id()] = set.elements.size();
+    set.elements.push_back(ToLive(r));
+    gone.push_back(false);
   }
+  size_t w = 0;
+  for (size_t i = 0; i < set.elements.size(); ++i) {
+    if (gone[i]) continue;
+    if (w != i) set.elements[w] = std::move(set.elements[i]);
+    ++w;
+  }
+  set.elements.resize(w);
   return Status();
 }
 

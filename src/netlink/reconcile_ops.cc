@@ -1,5 +1,6 @@
 // Reconcile(): the ordered list of changes from live to desired.
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "netlink/reconcile.h"
@@ -7,6 +8,12 @@
 namespace lvsnft::netlink {
 
 namespace {
+
+uint32_t SlotUnit(const std::vector<uint8_t>& key) {
+  uint32_t m;
+  std::memcpy(&m, key.data(), 4);
+  return m / 4096;
+}
 
 struct Builder {
   std::vector<Change> changes;
@@ -66,14 +73,14 @@ struct Builder {
   }
 
   void DiffRules(const DesiredTable& d, const plan::Chain& c,
-                 const LiveChain* live);
+                 const LiveChain* live, const LiveTable* lt);
   void DiffElements(const DesiredTable& d, const plan::Set& s,
                     const LiveSet& live, const LiveTable& lt);
   void Update(const DesiredTable& d, const LiveTable& l);
 };
 
 void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
-                        const LiveChain* live) {
+                        const LiveChain* live, const LiveTable* lt) {
   const auto& want = d.rule_tags.at(c.name);
   std::vector<uint64_t> have;
   if (live) {
@@ -85,7 +92,7 @@ void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
   for (auto [i, j] : kept) keep_live[i] = have_want[j] = true;
   for (size_t i = 0; i < have.size(); ++i) {
     if (keep_live[i]) continue;
-    Change& op = Add(ChangeKind::kDelRule, nullptr, nullptr);
+    Change& op = Add(ChangeKind::kDelRule, nullptr, lt);
     op.chain = c.name;
     op.handle = live->rules[i].handle;
     op.service = c.service;
@@ -112,19 +119,27 @@ void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
 void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
                            const LiveSet& live, const LiveTable& lt) {
   std::map<std::string, const RawElement*> want;
-  for (const auto& e : d.elements.at(s.name)) want[e.Id()] = &e;
+  // Slot blocks are aligned to 4096 marks and owned by one service: a
+  // removed slot element is attributed to the service owning its block.
+  std::map<uint32_t, const plan::Element*> by_unit;
+  for (const auto& e : d.elements.at(s.name)) {
+    want[e.Id()] = &e;
+    if (e.key.size() == 4 && e.src) by_unit[SlotUnit(e.key)] = e.src;
+  }
   std::vector<RawElement> del, add;
   std::map<std::string, bool> seen;
   for (const auto& le : live.elements) {
     RawElement r{le.key, le.key_end, le.data, le.flags, le.verdict, le.chain};
     auto it = want.find(r.Id());
     seen[r.Id()] = true;
-    if (it == want.end()) {
-      del.push_back(std::move(r));
-    } else if (it->second->Value() != r.Value()) {
-      del.push_back(std::move(r));
+    if (it != want.end() && it->second->Value() == r.Value()) continue;
+    if (it != want.end()) {
+      r.src = it->second->src;
       add.push_back(*it->second);
+    } else if (r.key.size() == 4 && by_unit.count(SlotUnit(r.key))) {
+      r.src = by_unit[SlotUnit(r.key)];
     }
+    del.push_back(std::move(r));
   }
   for (const auto& [id, e] : want) {
     if (!seen.count(id)) add.push_back(*e);
@@ -167,7 +182,7 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
   }
   for (const auto& c : d.table->chains) {
     auto it = lchains.find(c.name);
-    DiffRules(d, c, it == lchains.end() ? nullptr : it->second);
+    DiffRules(d, c, it == lchains.end() ? nullptr : it->second, &l);
   }
   for (const auto& c : l.chains) {
     if (d.chain_tags.count(c.name)) continue;

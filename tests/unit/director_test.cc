@@ -1,0 +1,173 @@
+// Director orchestration against in-memory kernels: FakeNft, FakeHost.
+#include "netlink/director.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "compiler/lower.h"
+#include "compiler/parse.h"
+#include "netlink/host_fake.h"
+
+namespace lvsnft::netlink {
+namespace {
+
+Config LoadExample(const std::string& name) {
+  std::ifstream in(std::string(LVSNFT_SOURCE_DIR) + "/examples/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Diagnostics d(name);
+  auto cfg = LoadConfig(ss.str(), d);
+  EXPECT_TRUE(cfg.has_value()) << d.FormatAll();
+  return *cfg;
+}
+
+// Raw encoding good enough for the fake kernel: concatenated value bytes.
+Result<std::vector<RawElement>> SimpleEncode(const plan::Set& s) {
+  std::vector<RawElement> out;
+  for (size_t i = 0; i < s.elements.size(); ++i) {
+    const auto& e = s.elements[i];
+    RawElement r;
+    for (const auto& v : e.key)
+      r.key.insert(r.key.end(), v.bytes.begin(), v.bytes.end());
+    for (const auto& v : e.key_end) {
+      r.key_end.insert(r.key_end.end(), v.bytes.begin(), v.bytes.end());
+    }
+    for (const auto& v : e.data)
+      r.data.insert(r.data.end(), v.bytes.begin(), v.bytes.end());
+    if (e.verdict) r.chain = e.verdict->chain;
+    r.src = &e;
+    r.src_index = i;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+struct Director : ::testing::Test {
+  FakeNft nft;
+  FakeHost host;
+  MemStateStore store;
+  DirectorEnv env{&nft, &host, &host, &store, SimpleEncode};
+  void SetUp() override {
+    host.AddLink("eth0");
+    host.SetSysctl("net/ipv4/ip_forward", "0");
+  }
+  Result<DirectorReport> Apply(const Config& c, ApplyOptions o = {}) {
+    plan_ = Lower(c);
+    return ApplyDirector(plan_, o, env);
+  }
+  plan::Plan plan_;
+};
+
+TEST_F(Director, FirstApplyCreatesEverythingSecondChangesNothing) {
+  Config cfg = LoadExample("nat.json");
+  auto r1 = Apply(cfg);
+  ASSERT_TRUE(r1.ok()) << r1.status().message();
+  EXPECT_TRUE(r1->committed);
+  EXPECT_GT(r1->nft_changes, 5u);
+  EXPECT_EQ(host.sysctl("net/ipv4/ip_forward"), "1");
+  EXPECT_EQ(host.addresses().size(), 1u + 0u);  // the VIP (lo has none here)
+  auto r2 = Apply(cfg);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_TRUE(r2->in_sync());
+  EXPECT_EQ(r2->attempts, 0);
+  EXPECT_EQ(nft.commits(), 1);
+}
+
+TEST_F(Director, WeightChangeTouchesOnlyThatService) {
+  Config cfg = LoadExample("nat.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  cfg.services[0].real_servers[1].weight = 3;
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  for (const auto& l : r->lines) EXPECT_EQ(l.service, "web") << l.what;
+  EXPECT_GT(r->nft_changes, 0u);
+}
+
+TEST_F(Director, ConcurrentWriterIsRetriedThenGivesUp) {
+  Config cfg = LoadExample("nat.json");
+  nft.RaceNextCommits(2);
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->attempts, 3);
+  nft.RaceNextCommits(100);
+  cfg.services[0].real_servers[0].weight = 2;
+  auto r2 = Apply(cfg);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_NE(r2.status().message().find("kept changing"), std::string::npos);
+}
+
+TEST_F(Director, FailedTransactionRemovesTunnelsAndChangesNothing) {
+  Config cfg = LoadExample("tun.json");
+  ApplyOptions o;
+  o.fault = "batch";
+  auto r = Apply(cfg, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(nft.tables().size(), 0u);
+  for (const auto& l : host.links()) EXPECT_NE(l.name.rfind("lvt-", 0), 0u);
+  EXPECT_TRUE(store.state.tunnels.empty());
+  EXPECT_TRUE(host.addresses().empty());
+}
+
+TEST_F(Director, DryRunChangesNothing) {
+  Config cfg = LoadExample("tun.json");
+  ApplyOptions o;
+  o.dry_run = true;
+  auto r = Apply(cfg, o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->committed);
+  EXPECT_GT(r->nft_changes, 0u);
+  EXPECT_EQ(nft.tables().size(), 0u);
+  EXPECT_TRUE(host.log().empty());
+}
+
+TEST_F(Director, MissingInterfaceIsAnError) {
+  Config cfg = LoadExample("dr.json");
+  cfg.director.interface = "eth9";
+  auto r = Apply(cfg);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "interface eth9 does not exist (director.interface; VIP "
+            "192.168.1.100 of service web)");
+}
+
+TEST_F(Director, DestroyUndoesExactlyWhatApplyDid) {
+  Config cfg = LoadExample("tun.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  EXPECT_FALSE(store.state.tunnels.empty());
+  auto d = DestroyDirector(env);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_TRUE(nft.tables().empty());
+  EXPECT_TRUE(host.addresses().empty());
+  for (const auto& l : host.links()) EXPECT_NE(l.name.rfind("lvt-", 0), 0u);
+  EXPECT_TRUE(store.state.empty());
+  auto again = DestroyDirector(env);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->in_sync());
+}
+
+TEST_F(Director, DestroyRestoresSysctls) {
+  ASSERT_TRUE(Apply(LoadExample("nat.json")).ok());
+  EXPECT_EQ(host.sysctl("net/ipv4/ip_forward"), "1");
+  ASSERT_TRUE(DestroyDirector(env).ok());
+  EXPECT_EQ(host.sysctl("net/ipv4/ip_forward"), "0");
+}
+
+TEST_F(Director, DiffReportsDriftAfterHandEdit) {
+  Config cfg = LoadExample("nat.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  auto& chains = nft.tables()[0].chains;
+  for (auto& c : chains) {
+    if (c.name == "svc_web") c.rules.clear();  // rule deleted by hand
+  }
+  auto d = DiffDirector(plan_, env);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->in_sync());
+  ASSERT_EQ(d->lines.size(), 1u);
+  EXPECT_EQ(d->lines[0].service, "web");
+  EXPECT_EQ(d->lines[0].sign, '+');
+}
+
+}  // namespace
+}  // namespace lvsnft::netlink
