@@ -1,0 +1,207 @@
+#include "netlink/status.h"
+
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "compiler/lower_util.h"
+
+namespace lvsnft::netlink {
+
+namespace {
+
+std::string KeyHex(const std::vector<uint8_t>& k) {
+  return RawElement{k, {}, {}, 0, INT_MIN, ""}.Id();
+}
+
+// Counters of live elements, by set name and key.
+using Counters =
+    std::map<std::string, std::map<std::string, const LiveElement*>>;
+
+Counters IndexCounters(const std::vector<LiveTable>& live, int family) {
+  Counters out;
+  for (const auto& t : live) {
+    if (t.family != family) continue;
+    for (const auto& s : t.sets) {
+      for (const auto& e : s.elements) out[s.name][KeyHex(e.key)] = &e;
+    }
+  }
+  return out;
+}
+
+std::string PortsText(const Service& s) {
+  std::string out;
+  for (const auto& p : s.ports) {
+    out += (out.empty() ? "" : ",") + std::to_string(p.first);
+    if (!p.single()) out += "-" + std::to_string(p.last);
+  }
+  return out;
+}
+
+ServiceStatus Skeleton(const Service& s) {
+  ServiceStatus st;
+  st.name = s.name;
+  st.mode = ModeName(s.mode);
+  st.protocol = ProtoName(s.protocol);
+  st.vip = s.vip.ToString();
+  st.ports = PortsText(s);
+  st.scheduler = SchedulerName(s.scheduler);
+  for (const auto& rs : s.real_servers) {
+    st.servers.push_back(
+        {lower::RsLabel(rs), rs.weight, RsStateName(rs.state)});
+  }
+  return st;
+}
+
+// Adds element counters of `set` to the service (dispatch) or its servers
+// (slot maps), using the desired elements' owner labels.
+void AddSetCounters(const DesiredTable& d, const std::string& set,
+                    const Counters& live,
+                    std::map<std::string, ServiceStatus*>& by) {
+  auto it = d.elements.find(set);
+  auto lit = live.find(set);
+  if (it == d.elements.end() || lit == live.end()) return;
+  for (const auto& e : it->second) {
+    if (!e.src || !by.count(e.src->service)) continue;
+    auto le = lit->second.find(KeyHex(e.key));
+    if (le == lit->second.end()) continue;
+    ServiceStatus& s = *by[e.src->service];
+    bool stateless = s.mode == "dr" || s.mode == "tun";
+    if (e.src->real_server.empty()) {  // dispatch element
+      s.live = true;
+      // NAT sees the first packet of each connection (conntrack does the
+      // rest); netdev ingress sees every packet.
+      if (stateless) {
+        s.packets += le->second->packets;
+        s.bytes += le->second->bytes;
+      } else {
+        s.conns += le->second->packets;
+      }
+      continue;
+    }
+    for (auto& rs : s.servers) {
+      if (rs.address != e.src->real_server) continue;
+      rs.slots++;
+      rs.conns += le->second->packets;
+      if (stateless) s.conns += le->second->packets;
+    }
+  }
+}
+
+void AddTargetCounters(const Config& cfg, const std::vector<LiveTable>& live,
+                       std::map<std::string, ServiceStatus*>& by) {
+  std::map<std::string, const LiveChain*> chains;
+  for (const auto& t : live) {
+    if (t.family != 5) continue;
+    for (const auto& c : t.chains) chains[c.name] = &c;
+  }
+  for (const auto& s : cfg.services) {
+    if (!IsStatelessMode(s.mode)) continue;
+    for (size_t i = 0; i < s.real_servers.size(); ++i) {
+      const auto& rs = s.real_servers[i];
+      std::string dev = s.mode == Mode::kTun ? lower::TunnelName(rs.address)
+                                             : cfg.director.interface;
+      auto it = chains.find(lower::TargetChain(rs.address, dev));
+      if (it == chains.end()) continue;
+      for (const auto& r : it->second->rules) {
+        by[s.name]->servers[i].packets += r.packets;
+        by[s.name]->servers[i].bytes += r.bytes;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+DirectorStatus BuildStatus(const Config& cfg,
+                           const std::vector<DesiredTable>& desired,
+                           const std::vector<LiveTable>& live, uint32_t genid) {
+  DirectorStatus out;
+  out.genid = genid;
+  for (const auto& t : live) {
+    out.tables.push_back(std::string(t.family == 1 ? "inet " : "netdev ") +
+                         t.name);
+  }
+  for (const auto& s : cfg.services) out.services.push_back(Skeleton(s));
+  std::map<std::string, ServiceStatus*> by;
+  for (auto& s : out.services) by[s.name] = &s;
+  for (const auto& d : desired) {
+    int family = d.table->family == plan::TableFamily::kInet ? 1 : 5;
+    Counters c = IndexCounters(live, family);
+    for (const char* set : {"svc4", "svc6", "be4", "be6", "slots"}) {
+      AddSetCounters(d, set, c, by);
+    }
+  }
+  AddTargetCounters(cfg, live, by);
+  return out;
+}
+
+std::string RenderStatusText(const DirectorStatus& s) {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof(line),
+                "lvsnft status: %zu services; tables: %s; generation %u\n",
+                s.services.size(),
+                s.tables.empty()
+                    ? "none"
+                    : (s.tables.size() == 2 ? "inet lvsnft, netdev lvsnft"
+                                            : s.tables[0].c_str()),
+                s.genid);
+  out += line;
+  out +=
+      "Prot VirtualAddress:Port            Mode    Sched   Conns/Flows    "
+      "Packets      Bytes\n";
+  out +=
+      "  -> RealServer:Port              Weight State  Slots  Conns/Flows    "
+      "Packets      Bytes\n";
+  for (const auto& v : s.services) {
+    std::string vip =
+        v.vip.find(':') != std::string::npos ? "[" + v.vip + "]" : v.vip;
+    std::snprintf(
+        line, sizeof(line), "%-4s %-29s %-7s %-7s %11llu %10llu %10llu%s\n",
+        v.protocol.c_str(), (vip + ":" + v.ports).c_str(), v.mode.c_str(),
+        v.scheduler.c_str(), static_cast<unsigned long long>(v.conns),
+        static_cast<unsigned long long>(v.packets),
+        static_cast<unsigned long long>(v.bytes),
+        v.live ? "" : "  (not in kernel)");
+    out += line;
+    for (const auto& r : v.servers) {
+      std::snprintf(line, sizeof(line),
+                    "  -> %-27s %6u %-6s %5zu %12llu %10llu %10llu\n",
+                    r.address.c_str(), r.weight, r.state.c_str(), r.slots,
+                    static_cast<unsigned long long>(r.conns),
+                    static_cast<unsigned long long>(r.packets),
+                    static_cast<unsigned long long>(r.bytes));
+      out += line;
+    }
+  }
+  return out;
+}
+
+std::string RenderStatusJson(const DirectorStatus& s) {
+  nlohmann::json j;
+  j["generation"] = s.genid;
+  j["tables"] = s.tables;
+  j["services"] = nlohmann::json::array();
+  for (const auto& v : s.services) {
+    nlohmann::json sv = {{"name", v.name},         {"mode", v.mode},
+                         {"protocol", v.protocol}, {"vip", v.vip},
+                         {"ports", v.ports},       {"scheduler", v.scheduler},
+                         {"in_kernel", v.live},    {"conns", v.conns},
+                         {"packets", v.packets},   {"bytes", v.bytes}};
+    sv["real_servers"] = nlohmann::json::array();
+    for (const auto& r : v.servers) {
+      sv["real_servers"].push_back({{"address", r.address},
+                                    {"weight", r.weight},
+                                    {"state", r.state},
+                                    {"slots", r.slots},
+                                    {"conns", r.conns},
+                                    {"packets", r.packets},
+                                    {"bytes", r.bytes}});
+    }
+    j["services"].push_back(sv);
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace lvsnft::netlink

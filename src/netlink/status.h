@@ -1,0 +1,56 @@
+// `lvsnft status`: an `ipvsadm -Ln --stats`-like view built from the live
+// tables' counters, named with the config that was last applied.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/config.h"
+#include "compiler/plan.h"
+#include "netlink/nft_dump.h"
+#include "netlink/reconcile.h"
+
+namespace lvsnft::netlink {
+
+/// One real server of a service.
+struct RsStatus {
+  std::string address;  ///< "192.168.1.10:8080".
+  uint32_t weight = 0;
+  std::string state;     ///< up / drain / down.
+  size_t slots = 0;      ///< Scheduler slots it owns (0: no new flows).
+  uint64_t conns = 0;    ///< New connections (NAT) / new flows (DR, TUN).
+  uint64_t packets = 0;  ///< DR/TUN: packets forwarded to it (all services).
+  uint64_t bytes = 0;
+};
+
+/// One virtual service.
+struct ServiceStatus {
+  std::string name, mode, protocol, vip, ports, scheduler;
+  bool live = false;     ///< Its chain exists in the kernel.
+  uint64_t conns = 0;    ///< NAT: new connections dispatched.
+  uint64_t packets = 0;  ///< DR/TUN: packets dispatched (every packet).
+  uint64_t bytes = 0;
+  std::vector<RsStatus> servers;
+};
+
+/// The whole director.
+struct DirectorStatus {
+  std::vector<ServiceStatus> services;
+  uint32_t genid = 0;
+  bool config_known = true;         ///< False: no applied config remembered.
+  std::vector<std::string> tables;  ///< Live lvsnft tables ("inet lvsnft").
+};
+
+/// Combines the applied config (and its plan/desired encoding) with the
+/// live counters.
+DirectorStatus BuildStatus(const Config& cfg,
+                           const std::vector<DesiredTable>& desired,
+                           const std::vector<LiveTable>& live, uint32_t genid);
+
+/// Text table like ipvsadm -Ln --stats.
+std::string RenderStatusText(const DirectorStatus& s);
+/// The same as JSON.
+std::string RenderStatusJson(const DirectorStatus& s);
+
+}  // namespace lvsnft::netlink
