@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,13 @@ class FakeNft : public NftKernel {
   int races_ = 0;
   int commits_ = 0;
 };
+
+/// The real kernel over NETLINK_NETFILTER, in the current network namespace.
+Result<std::unique_ptr<NftKernel>> OpenNftKernel();
+
+/// Encodes a set's elements exactly as the batch will send them (and so as
+/// the kernel will list them), for comparison with live elements.
+Result<std::vector<RawElement>> EncodeElements(const plan::Set& s);
 
 /// Applies `delta` to `tables` as the kernel would (used by FakeNft and by
 /// the offline diff to predict the result). Errors name the change.

@@ -1,0 +1,65 @@
+#include "main/report.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace lvsnft::cli {
+
+namespace {
+
+std::string ConfigLine(const ConfigChange& c) {
+  std::string s = std::string(ChangeSign(c.kind)) + " ";
+  if (!c.real_server.empty()) s += c.real_server + " ";
+  if (c.kind == ConfigChange::Kind::kChanged) {
+    return s + c.field + " " + c.before + " -> " + c.after;
+  }
+  if (c.real_server.empty()) s += "service ";
+  return s + (c.kind == ConfigChange::Kind::kAdded ? c.after : c.before);
+}
+
+}  // namespace
+
+std::string ReportText(const netlink::DirectorReport& r,
+                       const std::vector<ConfigChange>& config_changes) {
+  std::map<std::string, std::vector<std::string>> groups;
+  for (const auto& c : config_changes) {
+    groups[c.service].push_back("config  " + ConfigLine(c));
+  }
+  for (const auto& l : r.lines) {
+    groups[l.service].push_back(std::string("kernel  ") + l.sign + " " +
+                                l.what);
+  }
+  std::string out;
+  for (const auto& [svc, lines] : groups) {
+    out += svc.empty() ? "director:\n" : "service " + svc + ":\n";
+    for (const auto& l : lines) out += "  " + l + "\n";
+  }
+  return out;
+}
+
+std::string ReportJson(const netlink::DirectorReport& r,
+                       const std::vector<ConfigChange>& config_changes) {
+  nlohmann::json j;
+  j["in_sync"] = r.in_sync() && config_changes.empty();
+  j["config_changes"] = nlohmann::json::array();
+  for (const auto& c : config_changes) {
+    j["config_changes"].push_back({{"change", ChangeSign(c.kind)},
+                                   {"service", c.service},
+                                   {"real_server", c.real_server},
+                                   {"field", c.field},
+                                   {"before", c.before},
+                                   {"after", c.after}});
+  }
+  j["changes"] = nlohmann::json::array();
+  for (const auto& l : r.lines) {
+    j["changes"].push_back({{"service", l.service},
+                            {"change", std::string(1, l.sign)},
+                            {"what", l.what}});
+  }
+  j["nft_changes"] = r.nft_changes;
+  j["host_changes"] = r.host_changes;
+  j["transactions"] = r.attempts;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace lvsnft::cli

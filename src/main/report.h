@@ -1,0 +1,21 @@
+// Printing director reports (apply, diff, destroy) as text or JSON.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/config_diff.h"
+#include "netlink/director.h"
+
+namespace lvsnft::cli {
+
+/// Text: changes grouped by service ("director" for the rest), config-level
+/// changes first when given.
+std::string ReportText(const netlink::DirectorReport& r,
+                       const std::vector<ConfigChange>& config_changes);
+
+/// JSON object with in_sync, config_changes and changes.
+std::string ReportJson(const netlink::DirectorReport& r,
+                       const std::vector<ConfigChange>& config_changes);
+
+}  // namespace lvsnft::cli
