@@ -43,9 +43,9 @@ struct Value {
 
 /// An object member: key, where the key was written, and the value.
 struct Member {
-  std::string key;
-  SourceLoc key_loc;
-  Value value;
+  std::string key;    ///< Decoded key text.
+  SourceLoc key_loc;  ///< The key's opening quote.
+  Value value;        ///< The member's value (pointer ends in the key).
 };
 
 /// Parses `text` as one JSON document. Syntax errors (the first one; JSON
