@@ -19,8 +19,8 @@ enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
 
 /// Limits that keep hostile input from exhausting the stack or memory.
 inline constexpr int kMaxDepth = 64;
-inline constexpr size_t kMaxInputBytes = 4u << 20;
-inline constexpr size_t kMaxValues = 500000;
+inline constexpr size_t kMaxInputBytes = 8u << 20;
+inline constexpr size_t kMaxValues = 1000000;
 
 struct Member;
 
