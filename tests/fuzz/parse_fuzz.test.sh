@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# ctest case (label fuzz): runs the config parser fuzzer over the seed
-# corpus and every regression input, then fuzzes for LVSNFT_FUZZ_SECONDS
-# (default 60). Fails on any crash, sanitizer report or broken invariant.
+# ctest case (label fuzz): replays every regression input, then fuzzes the
+# config parser for LVSNFT_FUZZ_SECONDS (default 60) starting from the seed
+# corpus (broken inputs), examples/ and the regressions. Fails on any
+# crash, sanitizer report or broken invariant.
 # Usage: parse_fuzz.test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$(realpath "$1")
@@ -43,7 +44,8 @@ status=0
 "$bin" -max_total_time="$seconds" -max_len=16384 -timeout=10 \
   -rss_limit_mb=2048 -dict="$here/parse_fuzz.dict" \
   -artifact_prefix="$artifacts/" -print_final_stats=1 \
-  "$work" "$here/corpus" "$here/regressions" >"$work.log" 2>&1 || status=$?
+  "$work" "$here/corpus" "$src/examples" "$here/regressions" \
+  >"$work.log" 2>&1 || status=$?
 if [ "$status" -ne 0 ]; then
   tail -n 60 "$work.log"
   echo "FAIL: the fuzzer found a problem; crash input(s) in $artifacts"
