@@ -4,6 +4,8 @@
 #include <map>
 #include <tuple>
 
+#include "compiler/json.h"
+
 namespace lvsnft {
 namespace {
 
@@ -20,7 +22,8 @@ uint32_t NextPrime(uint32_t n) {
   return n;
 }
 
-std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+/// A name in double quotes, control characters escaped.
+std::string Q(std::string_view s) { return json::Quote(s, 64); }
 
 std::string PortsText(uint32_t first, uint32_t last) {
   return first == last ? "port " + std::to_string(first)

@@ -19,8 +19,8 @@ enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
 
 /// Limits that keep hostile input from exhausting the stack or memory.
 inline constexpr int kMaxDepth = 64;
-inline constexpr size_t kMaxInputBytes = 4u << 20;
-inline constexpr size_t kMaxValues = 500000;
+inline constexpr size_t kMaxInputBytes = 8u << 20;
+inline constexpr size_t kMaxValues = 1000000;
 
 struct Member;
 
@@ -43,9 +43,9 @@ struct Value {
 
 /// An object member: key, where the key was written, and the value.
 struct Member {
-  std::string key;
-  SourceLoc key_loc;
-  Value value;
+  std::string key;    ///< Decoded key text.
+  SourceLoc key_loc;  ///< The key's opening quote.
+  Value value;        ///< The member's value (pointer ends in the key).
 };
 
 /// Parses `text` as one JSON document. Syntax errors (the first one; JSON

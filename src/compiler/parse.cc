@@ -284,7 +284,7 @@ void ConfigParser::ParsePorts(const Value& v, std::vector<PortRange>& out) {
 bool ConfigParser::ParsePortItem(const Value& v, PortRange& out) {
   out.origin = OriginOf(v);
   if (v.type == Type::kString) return ParsePortText(v, out);
-  if (!Is(v, Type::kNumber, "a port number or a \"lo-hi\" range")) {
+  if (!Is(v, Type::kNumber, "a port number or a \"FIRST-LAST\" string")) {
     return false;
   }
   int64_t n = 0;

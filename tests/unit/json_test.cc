@@ -140,8 +140,15 @@ TEST(JsonTest, AcceptsValidDocuments) {
 TEST(JsonTest, RejectsOversizedInput) {
   std::string big(kMaxInputBytes + 1, ' ');
   EXPECT_EQ(Errors(big),
-            "t.json:1:1: error: /: input too large: 4194305 "
-            "bytes (limit 4194304)\n");
+            "t.json:1:1: error: /: input too large: 8388609 "
+            "bytes (limit 8388608)\n");
+  // The array itself is value 1, so element kMaxValues - 1 is one too many.
+  std::string many = "[";
+  for (size_t i = 0; i < kMaxValues; ++i) many += "0,";
+  many += "0]";
+  EXPECT_EQ(Errors(many), "t.json:1:" + std::to_string(2 * kMaxValues) +
+                              ": error: /" + std::to_string(kMaxValues - 1) +
+                              ": too many values (limit 1000000)\n");
 }
 
 TEST(JsonTest, ValuesCarryLocationAndPointer) {

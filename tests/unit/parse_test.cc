@@ -200,7 +200,7 @@ TEST(ParseTest, Ports) {
        "expected \"PORT\" or \"FIRST-LAST\"\n"},
       {"nested list", ports("[[80]]"),
        "c.json:3:11: error: /services/0/ports/0: expected a port number or a "
-       "\"lo-hi\" range, got an array\n"},
+       "\"FIRST-LAST\" string, got an array\n"},
       {"fractional port", ports("[80.5]"),
        "c.json:3:11: error: /services/0/ports/0: expected an integer, got "
        "number 80.5\n"},

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `lvsnft validate`: exit codes, the ok line, --quiet, stdin, and the exact
+# diagnostics for an invalid file.
+# Usage: validate.test.sh BUILD_DIR SOURCE_DIR
+set -uo pipefail
+lvsnft=$(realpath "$1")/lvsnft
+src=$(realpath "$2")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+# check DESC WANT_RC WANT_STDOUT WANT_STDERR -- COMMAND...
+check() {
+  local desc=$1 want_rc=$2 want_out=$3 want_err=$4
+  shift 5
+  local rc=0
+  "$@" >"$work/out" 2>"$work/err" || rc=$?
+  local out err
+  out=$(cat "$work/out")
+  err=$(cat "$work/err")
+  if [ "$rc" != "$want_rc" ] || [ "$out" != "$want_out" ] ||
+     [ "$err" != "$want_err" ]; then
+    echo "FAIL: $desc"
+    echo "  rc:     $rc (want $want_rc)"
+    echo "  stdout: $out"
+    echo "  want:   $want_out"
+    echo "  stderr: $err"
+    echo "  want:   $want_err"
+    failures=$((failures + 1))
+  else
+    echo "ok: $desc"
+  fi
+}
+
+cd "$src"
+check "nat example" 0 "examples/nat.json: ok (1 service, 3 real servers)" "" \
+  -- "$lvsnft" validate -c examples/nat.json
+check "showcase example" 0 \
+  "examples/showcase.json: ok (8 services, 18 real servers)" "" \
+  -- "$lvsnft" validate -c examples/showcase.json
+check "--quiet prints nothing when valid" 0 "" "" \
+  -- "$lvsnft" validate --quiet -c examples/dr.json
+check "stdin" 0 "<stdin>: ok (1 service, 1 real server)" "" \
+  -- sh -c "\"$lvsnft\" validate -c - < examples/tun.json"
+
+cat >"$work/bad.json" <<'JSON'
+{
+  "version": 1,
+  "director": { "interface": "eth0" },
+  "services": [
+    { "name": "web", "vip": "192.168.10.100", "ports": [80],
+      "real_servers": [ { "address": "192.168.1.10", "weigth": 2 } ] },
+    { "name": "web", "vip": "192.168.1.100", "ports": [80], "mode": "dr",
+      "scheduler": "wrr",
+      "real_servers": [ { "address": "192.168.1.10", "port": 8080 } ] }
+  ]
+}
+JSON
+# The parser reports first; semantic checks run once the file parses.
+check "unknown key" 1 "" \
+  "$work/bad.json:6:54: error: /services/0/real_servers/0/weigth: unknown key \"weigth\" (did you mean \"weight\"?)" \
+  -- "$lvsnft" validate -c "$work/bad.json"
+sed -i 's/weigth/weight/' "$work/bad.json"
+check "every semantic error, --quiet keeps errors" 1 "" \
+  "$work/bad.json:7:15: error: /services/1/name: duplicate service name \"web\" (first used at /services/0/name)
+$work/bad.json:8:20: error: /services/1/scheduler: scheduler \"wrr\" cannot be used in dr mode: dr forwards at ingress without connection tracking, so every packet must pick the same server by hash; use sh, dh or mh
+$work/bad.json:9:62: error: /services/1/real_servers/0/port: port mapping is not possible in dr mode: the packet is forwarded unchanged (remove \"port\" or set it to 80)" \
+  -- "$lvsnft" validate -q -c "$work/bad.json"
+check "missing file" 1 "" \
+  "lvsnft: cannot read $work/none.json: No such file or directory" \
+  -- "$lvsnft" validate -c "$work/none.json"
+
+[ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
