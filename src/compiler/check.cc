@@ -5,20 +5,13 @@
 #include <tuple>
 
 #include "compiler/json.h"
+#include "compiler/sched.h"
 
 namespace lvsnft {
 namespace {
 
-bool IsPrimeNumber(uint32_t n) {
-  if (n < 2) return false;
-  for (uint64_t d = 2; d * d <= n; ++d) {
-    if (n % d == 0) return false;
-  }
-  return true;
-}
-
 uint32_t NextPrime(uint32_t n) {
-  while (!IsPrimeNumber(n)) ++n;
+  while (!IsPrime(n)) ++n;
   return n;
 }
 
@@ -190,7 +183,7 @@ void Checker::CheckMaglev(const Service& s) {
   std::string what = "mh_table_size " + std::to_string(m);
   if (m < 3 || m > 131071) {
     Error(o, what + " is out of range 3..131071");
-  } else if (!IsPrimeNumber(m)) {
+  } else if (!IsPrime(m)) {
     Error(o, what + " is not a prime number (next prime: " +
                  std::to_string(NextPrime(m)) + ")");
   } else if (m < s.real_servers.size()) {

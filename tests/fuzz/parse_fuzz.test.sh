@@ -14,7 +14,7 @@ here=$src/tests/fuzz
 
 if ! command -v clang++ >/dev/null && [ ! -x "$bin" ]; then
   echo "SKIPPED: no clang++ to build the fuzzer and no build in $fuzz_build"
-  exit 0
+  exit 77
 fi
 if command -v clang++ >/dev/null; then
   # (Re)build only the fuzz target: quick, and always in step with src/.
