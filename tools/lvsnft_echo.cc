@@ -35,6 +35,7 @@ struct UsageError {
   std::string what;  ///< the message
 };
 
+/// A whole number in [lo, 1e9] for `flag`, else a UsageError.
 int ToInt(const std::string& flag, const std::string& v, int lo) {
   char* end = nullptr;
   long n = strtol(v.c_str(), &end, 10);
@@ -44,6 +45,7 @@ int ToInt(const std::string& flag, const std::string& v, int lo) {
   return static_cast<int>(n);
 }
 
+/// A positive number of seconds for `flag`, else a UsageError.
 double ToSeconds(const std::string& flag, const std::string& v) {
   char* end = nullptr;
   double d = strtod(v.c_str(), &end);
@@ -53,6 +55,7 @@ double ToSeconds(const std::string& flag, const std::string& v) {
   return d;
 }
 
+/// A comma-separated ADDR:PORT list for `flag`, else a UsageError.
 std::vector<echo::Endpoint> ToEndpoints(const std::string& flag,
                                         const std::string& v) {
   std::vector<echo::Endpoint> out;
@@ -65,6 +68,7 @@ std::vector<echo::Endpoint> ToEndpoints(const std::string& flag,
   return out;
 }
 
+/// Receives the value of a flag.
 using Handler = std::function<void(const std::string&)>;
 
 /// Walks argv; flags in `with_value` take the next word, the others none.
@@ -84,6 +88,7 @@ void ParseFlags(int argc, char** argv,
   }
 }
 
+/// `lvsnft_echo serve ...`: runs the server until killed.
 int Serve(int argc, char** argv) {
   echo::ServerOptions o;
   char host[256] = "rs";
@@ -103,6 +108,7 @@ int Serve(int argc, char** argv) {
   return echo::Server(o).Run();
 }
 
+/// --tcp/--udp of the client: exactly one ADDR:PORT.
 void SetTarget(echo::ClientOptions& o, bool udp, const std::string& v) {
   auto eps = ToEndpoints(udp ? "--udp" : "--tcp", v);
   if (eps.size() != 1) throw UsageError{"client: exactly one target address"};
@@ -110,6 +116,7 @@ void SetTarget(echo::ClientOptions& o, bool udp, const std::string& v) {
   o.target = eps[0];
 }
 
+/// --source-ports LO-HI (or a single port).
 void SetSourcePorts(echo::ClientOptions& o, const std::string& v) {
   auto parts = echo::Split(v, '-');
   if (parts.size() == 1) parts.push_back(parts[0]);
@@ -119,6 +126,7 @@ void SetSourcePorts(echo::ClientOptions& o, const std::string& v) {
   if (o.src_hi > 65535) throw UsageError{"--source-ports: port over 65535"};
 }
 
+/// The client command line, checked.
 echo::ClientOptions ParseClient(int argc, char** argv) {
   echo::ClientOptions o;
   bool target = false;
@@ -154,6 +162,7 @@ echo::ClientOptions ParseClient(int argc, char** argv) {
   return o;
 }
 
+/// `lvsnft_echo client ...`: runs, prints JSON; 0 when nothing failed.
 int Client(int argc, char** argv) {
   echo::ClientOptions o = ParseClient(argc, argv);
   echo::InstallStopHandler();

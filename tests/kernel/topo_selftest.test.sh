@@ -96,9 +96,10 @@ ecmp_route() {  # the router spreads the VIP over two next hops
 run_topology() {
   local name=$1 p t0 from to expect desc srv addr seen
   p="$(topo_prefix lvlb)t"
-  t0=$(date +%s.%N)
+  t0=$EPOCHREALTIME
   check "$name: created" topo_create "$name" "$p" || return
-  echo "     ($(echo "$(date +%s.%N) - $t0" | bc) s to create $(topo_hosts "$p" | wc -l) hosts)"
+  echo "     ($(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.2f", b - a}') s" \
+    "to create $(topo_hosts "$p" | wc -l) hosts)"
   while read -r topo from to expect desc; do
     [ "$topo" = "$name" ] || continue
     case $expect in
@@ -167,8 +168,35 @@ topo: topo_create ring $(topo_prefix lvlb)h failed"
   topo_destroy "$p"
 }
 
+# lvsnft_echo binds a VIP before it exists (IP(V6)_FREEBIND), as a real
+# server does before rs-setup puts the VIP on lo.
+freebind_cases() {
+  local p out
+  p="$(topo_prefix lvlb)b"
+  topo_create dr6 "$p" >/dev/null
+  check "freebind: serve on the absent VIPs starts" topo_serve "$p" rs2 rs2 \
+    --tcp 192.168.1.100:80,[2001:db8:1::100]:80 --udp 192.168.1.100:53
+  ip -n "$p-rs2" addr add 192.168.1.100/32 dev lo
+  ip -n "$p-rs2" addr add 2001:db8:1::100/128 dev lo nodad
+  out=$(topo_exec "$p" rs2 "$TOPO_ECHO" client --tcp 192.168.1.100:80 --count 2)
+  check "freebind: IPv4 VIP answers once added" test "$(topo_json "$out" local.192.168.1.100:80)" = 2
+  out=$(topo_exec "$p" rs2 "$TOPO_ECHO" client --tcp [2001:db8:1::100]:80 --count 2)
+  check "freebind: IPv6 VIP answers once added" test "$(topo_json "$out" "local.[2001:db8:1::100]:80")" = 2
+  out=$(topo_exec "$p" rs2 "$TOPO_ECHO" client --udp 192.168.1.100:53 --count 2)
+  check "freebind: UDP reply comes from the VIP" test "$(topo_json "$out" local.192.168.1.100:53)" = 2
+  # Only rs2 holds the VIP here, so it answers ARP for it: the client's
+  # datagrams reach a wildcard socket, whose reply must leave from the VIP
+  # (IP_PKTINFO) or the client's connected socket would drop it.
+  topo_serve "$p" rs2 rs2w --udp 0.0.0.0:54 >/dev/null
+  out=$(topo_exec "$p" client "$TOPO_ECHO" client --udp 192.168.1.100:54 --count 2)
+  check "wildcard UDP server answers from the address asked" \
+    test "$(topo_json "$out" local.192.168.1.100:54)" = 2
+  topo_destroy "$p"
+}
+
 start=$(date +%s)
 for t in nat fullnat dr nat6 fullnat6 dr6 tun dr-ecmp; do run_topology "$t"; done
+freebind_cases
 trap_cases
 guard_cases
 echo "topo_selftest: $fails failure(s), $(($(date +%s) - start)) s"
