@@ -122,6 +122,7 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp; mount -t tmpfs run /run
 mkdir -p /run/netns /var /root; ln -s /run /var/run
 ip link set lo up
+echo "=== lvsnft-vm modules \$(cut -d" " -f1 /proc/uptime)"
 missing=""
 for m in $(echo $MODULES); do
   grep -q "/\$m.ko\$" /lib/modules/\$(uname -r)/modules.builtin ||
@@ -212,16 +213,24 @@ qemu_boot() {
 }
 
 # run_vm INITRD: boots, streams the script's output, sets VM_RC, VM_BOOT
-# (s until the script started) and VM_RUN (s the script took).
+# (s until the script started), VM_RUN (s the script took) and the guest's
+# uptime when /init began loading modules (VM_KBOOT) and when the script
+# started (VM_UPTIME).
 run_vm() {
   local line t0 tb="" te="" rc="" log
+  VM_UPTIME="?" VM_KBOOT="?"
   log="$WORK/console.log"
   t0=$EPOCHREALTIME
   while IFS= read -r line; do
     line=${line%$'\r'}
     echo "$line" >>"$log"
     case $line in
-      *"=== lvsnft-vm start "*) tb=$EPOCHREALTIME ;;
+      *"=== lvsnft-vm modules "*) VM_KBOOT=${line#*=== lvsnft-vm modules } ;;
+      *"=== lvsnft-vm start "*)
+        tb=$EPOCHREALTIME
+        VM_UPTIME=${line#*=== lvsnft-vm start }
+        VM_UPTIME=${VM_UPTIME%% *}
+        ;;
       *"=== lvsnft-vm exit "*)
         rc=${line#*=== lvsnft-vm exit }
         te=$EPOCHREALTIME
@@ -263,7 +272,8 @@ main() {
   tprep=$(elapsed "$t0" "$EPOCHREALTIME")
   run_vm "$WORK/initrd.img"
   [ "${LVSNFT_VM_QUIET:-0}" = 1 ] ||
-    echo "vmrun: kernel $(kernel_version), prepare ${tprep}s, boot ${VM_BOOT}s," \
+    echo "vmrun: kernel $(kernel_version), prepare ${tprep}s, boot ${VM_BOOT}s" \
+      "(guest: kernel ${VM_KBOOT}s, after modules ${VM_UPTIME}s)," \
       "script ${VM_RUN}s, total $(elapsed "$t0" "$EPOCHREALTIME")s, exit $VM_RC" >&2
   exit "$VM_RC"
 }
