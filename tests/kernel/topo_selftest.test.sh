@@ -13,14 +13,8 @@ TOPO_ECHO=$BUILD/lvsnft_echo
 [ "$(id -u)" -eq 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
 [ -x "$TOPO_ECHO" ] || { echo "FAIL: $TOPO_ECHO not built"; exit 1; }
 topo_trap
-fails=0
-
-check() {  # check DESCRIPTION CMD...: one assertion
-  local desc=$1
-  shift
-  if "$@"; then echo "ok   $desc"; else echo "FAIL $desc"; fails=$((fails + 1)); fi
-}
-not() { ! "$@"; }
+check() { topo_check "$@"; }
+not() { topo_not "$@"; }
 
 # Reachability table: "topology from to expect description"; expect is
 # ok / no (one ping) or via:GW / none (the route FROM uses towards TO).
@@ -199,5 +193,5 @@ for t in nat fullnat dr nat6 fullnat6 dr6 tun dr-ecmp; do run_topology "$t"; don
 freebind_cases
 trap_cases
 guard_cases
-echo "topo_selftest: $fails failure(s), $(($(date +%s) - start)) s"
-[ $fails -eq 0 ]
+echo "$(($(date +%s) - start)) s"
+topo_summary topo_selftest

@@ -65,10 +65,11 @@ topo_sh() { ip netns exec "$1-$2" sh -c "$3"; }
 
 # topo_sysctl PREFIX HOST KEY=VALUE...: write /proc/sys entries in the host.
 topo_sysctl() {
-  local ns="$1-$2" kv script=""
+  local ns="$1-$2" kv key script=""
   shift 2
   for kv in "$@"; do
-    script+="echo '${kv#*=}' > /proc/sys/$(echo "${kv%%=*}" | tr . /) && "
+    key=${kv%%=*}
+    script+="echo '${kv#*=}' > /proc/sys/${key//.//} && "
   done
   ip netns exec "$ns" sh -c "${script}true"
 }
@@ -81,19 +82,29 @@ _topo_die() {
   return 1
 }
 
-# _topo_host P HOST [ROUTER]: a namespace with lo up and stock host sysctls.
+# Building works in two steps so that a topology costs few processes (this
+# matters under emulation in the VM): namespaces and sysctls are made at
+# once, links/addresses/routes are queued per namespace and then applied by
+# one `ip -batch` each, the switch first.
+
+# _topo_q P HOST LINE: queue one `ip` command for HOST's batch.
+_topo_q() { echo "$3" >>"$TOPO_TMP/topo.$1/batch.$2"; }
+
+# _topo_host P HOST [KEY=VALUE...]: a namespace with stock host sysctls
+# (IPv6 DAD off, rp_filter=1, ARP defaults) plus the given ones.
 _topo_host() {
-  local ns="$1-$2" rpf=1
-  [ "${3:-}" = router ] && rpf=0
-  ip netns add "$ns" || return 1
-  [ "$2" = sw ] || echo "$2" >>"$TOPO_TMP/topo.$1/hosts"
-  ip -n "$ns" link set lo up
-  topo_sysctl "$1" "$2" net.ipv6.conf.all.accept_dad=0 \
+  local p=$1 host=$2
+  shift 2
+  ip netns add "$p-$host" || return 1
+  [ "$host" = sw ] || echo "$host" >>"$TOPO_TMP/topo.$p/hosts"
+  _topo_q "$p" "$host" "link set lo up"
+  topo_sysctl "$p" "$host" net.ipv6.conf.all.accept_dad=0 \
     net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.dad_transmits=0 \
     net.ipv6.conf.default.router_solicitations=0 \
-    net.ipv4.conf.all.rp_filter=$rpf net.ipv4.conf.default.rp_filter=$rpf \
+    net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.default.rp_filter=1 \
     net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.all.arp_announce=0 \
-    net.ipv4.conf.default.arp_ignore=0 net.ipv4.conf.default.arp_announce=0
+    net.ipv4.conf.default.arp_ignore=0 net.ipv4.conf.default.arp_announce=0 \
+    "$@"
 }
 
 # _topo_link P HOST IFNAME BRIDGE ADDR...: a veth from the host into the
@@ -101,28 +112,42 @@ _topo_host() {
 _topo_link() {
   local p=$1 host=$2 ifn=$3 br=$4 a
   shift 4
-  ip -n "$p-sw" link add "p-$host-$ifn" type veth peer name "$ifn" \
-    netns "$p-$host" || return 1
-  ip -n "$p-sw" link set "p-$host-$ifn" master "$br" up || return 1
-  ip -n "$p-$host" link set "$ifn" up || return 1
+  _topo_q "$p" sw "link add p-$host-$ifn type veth peer name $ifn netns $p-$host"
+  _topo_q "$p" sw "link set p-$host-$ifn master $br up"
+  _topo_q "$p" "$host" "link set $ifn up"
   for a in "$@"; do
     case $a in
-      *:*) ip -n "$p-$host" addr add "$a" dev "$ifn" nodad || return 1 ;;
-      *) ip -n "$p-$host" addr add "$a" dev "$ifn" || return 1 ;;
+      *:*) _topo_q "$p" "$host" "addr add $a dev $ifn nodad" ;;
+      *) _topo_q "$p" "$host" "addr add $a dev $ifn" ;;
     esac
   done
+}
+
+# _topo_route P HOST ROUTE...: queue `route add ROUTE`.
+_topo_route() {
+  local p=$1 host=$2
+  shift 2
+  _topo_q "$p" "$host" "route add $*"
 }
 
 # _topo_switch P BRIDGE...: the switch namespace and its bridges.
 _topo_switch() {
   local p=$1 br
   shift
-  _topo_host "$p" sw || return 1
-  topo_sysctl "$p" sw net.ipv6.conf.default.disable_ipv6=1 \
+  _topo_host "$p" sw net.ipv6.conf.default.disable_ipv6=1 \
     net.ipv6.conf.all.disable_ipv6=1 || return 1
   for br in "$@"; do
-    ip -n "$p-sw" link add "$br" type bridge mcast_snooping 0 || return 1
-    ip -n "$p-sw" link set "$br" up || return 1
+    _topo_q "$p" sw "link add $br type bridge mcast_snooping 0"
+    _topo_q "$p" sw "link set $br up"
+  done
+}
+
+# _topo_flush P: applies the queued commands, the switch namespace first.
+_topo_flush() {
+  local p=$1 host
+  for host in sw $(topo_hosts "$p"); do
+    ip -n "$p-$host" -batch "$TOPO_TMP/topo.$p/batch.$host" || return 1
+    rm -f "$TOPO_TMP/topo.$p/batch.$host"
   done
 }
 
@@ -131,85 +156,82 @@ _topo_v6() { [ "$1" = 1 ] && echo "$2"; }
 
 # NAT and FULLNAT (v6=1: dual-stack; fullnat=1: RS without default route).
 _topo_nat() {
-  local p=$1 v6=$2 fullnat=$3 i
-  _topo_switch "$p" br0 br1 || return 1
-  _topo_host "$p" client && _topo_host "$p" dir || return 1
-  _topo_link "$p" client eth0 br0 192.168.10.13/24 \
-    $(_topo_v6 "$v6" 2001:db8:10::13/64) || return 1
-  _topo_link "$p" dir eth0 br0 192.168.10.2/24 \
-    $(_topo_v6 "$v6" 2001:db8:10::2/64) || return 1
-  _topo_link "$p" dir eth1 br1 192.168.1.100/24 \
-    $(_topo_v6 "$v6" 2001:db8:1::100/64) || return 1
-  topo_sysctl "$p" dir net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 ||
+  local p=$1 v6=$2 fullnat=$3 i rs
+  _topo_switch "$p" br0 br1 && _topo_host "$p" client || return 1
+  _topo_host "$p" dir net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 ||
     return 1
+  _topo_link "$p" client eth0 br0 192.168.10.13/24 \
+    $(_topo_v6 "$v6" 2001:db8:10::13/64)
+  _topo_link "$p" dir eth0 br0 192.168.10.2/24 \
+    $(_topo_v6 "$v6" 2001:db8:10::2/64)
+  _topo_link "$p" dir eth1 br1 192.168.1.100/24 \
+    $(_topo_v6 "$v6" 2001:db8:1::100/64)
   for i in 0 1 2; do
-    _topo_host "$p" "rs$((i + 1))" || return 1
-    _topo_link "$p" "rs$((i + 1))" eth0 br1 "192.168.1.1$i/24" \
-      $(_topo_v6 "$v6" "2001:db8:1::1$i/64") || return 1
+    rs=rs$((i + 1))
+    _topo_host "$p" "$rs" || return 1
+    _topo_link "$p" "$rs" eth0 br1 "192.168.1.1$i/24" \
+      $(_topo_v6 "$v6" "2001:db8:1::1$i/64")
     [ "$fullnat" = 1 ] && continue
-    ip -n "$p-rs$((i + 1))" route add default via 192.168.1.100 || return 1
-    [ "$v6" = 1 ] || continue
-    ip -n "$p-rs$((i + 1))" -6 route add default via 2001:db8:1::100 || return 1
+    _topo_route "$p" "$rs" default via 192.168.1.100
+    [ "$v6" = 1 ] && _topo_route "$p" "$rs" default via 2001:db8:1::100
   done
+  return 0
 }
 
 # DR: one segment (v6=1: dual-stack).
 _topo_dr() {
   local p=$1 v6=$2 i
-  _topo_switch "$p" br0 || return 1
-  _topo_host "$p" client && _topo_host "$p" dir || return 1
+  _topo_switch "$p" br0 && _topo_host "$p" client && _topo_host "$p" dir ||
+    return 1
   _topo_link "$p" client eth0 br0 192.168.1.13/24 \
-    $(_topo_v6 "$v6" 2001:db8:1::13/64) || return 1
-  _topo_link "$p" dir eth0 br0 192.168.1.2/24 \
-    $(_topo_v6 "$v6" 2001:db8:1::2/64) || return 1
+    $(_topo_v6 "$v6" 2001:db8:1::13/64)
+  _topo_link "$p" dir eth0 br0 192.168.1.2/24 $(_topo_v6 "$v6" 2001:db8:1::2/64)
   for i in 0 1 2; do
     _topo_host "$p" "rs$((i + 1))" || return 1
     _topo_link "$p" "rs$((i + 1))" eth0 br0 "192.168.1.1$i/24" \
-      $(_topo_v6 "$v6" "2001:db8:1::1$i/64") || return 1
+      $(_topo_v6 "$v6" "2001:db8:1::1$i/64")
   done
 }
 
-# _topo_router P OUT_ADDR IN_ADDR: the router host between br0 and br1.
+# _topo_router P OUT_ADDR IN_ADDR: the router host between br0 and br1
+# (forwarding, no reverse-path filter, L4 multipath hash).
 _topo_router() {
-  _topo_host "$1" router router || return 1
-  _topo_link "$1" router eth0 br0 "$2" || return 1
-  _topo_link "$1" router eth1 br1 "$3" || return 1
-  topo_sysctl "$1" router net.ipv4.ip_forward=1 \
-    net.ipv4.fib_multipath_hash_policy=1 net.ipv4.conf.eth0.rp_filter=0 \
-    net.ipv4.conf.eth1.rp_filter=0
+  _topo_host "$1" router net.ipv4.conf.all.rp_filter=0 \
+    net.ipv4.conf.default.rp_filter=0 net.ipv4.ip_forward=1 \
+    net.ipv4.fib_multipath_hash_policy=1 || return 1
+  _topo_link "$1" router eth0 br0 "$2"
+  _topo_link "$1" router eth1 br1 "$3"
 }
 
 # TUN: public segment, inside segment, replies through the router.
 _topo_tun() {
   local p=$1 i
-  _topo_switch "$p" br0 br1 || return 1
-  _topo_host "$p" client && _topo_host "$p" dir || return 1
-  _topo_link "$p" client eth0 br0 202.10.1.10/24 || return 1
-  ip -n "$p-client" route add default via 202.10.1.1 || return 1
-  _topo_link "$p" dir eth0 br0 202.10.1.2/24 || return 1
-  _topo_link "$p" dir eth1 br1 192.168.1.100/24 || return 1
-  _topo_router "$p" 202.10.1.1/24 192.168.1.1/24 || return 1
+  _topo_switch "$p" br0 br1 && _topo_host "$p" client && _topo_host "$p" dir &&
+    _topo_router "$p" 202.10.1.1/24 192.168.1.1/24 || return 1
+  _topo_link "$p" client eth0 br0 202.10.1.10/24
+  _topo_route "$p" client default via 202.10.1.1
+  _topo_link "$p" dir eth0 br0 202.10.1.2/24
+  _topo_link "$p" dir eth1 br1 192.168.1.100/24
   for i in 0 1; do
     _topo_host "$p" "rs$((i + 1))" || return 1
-    _topo_link "$p" "rs$((i + 1))" eth0 br1 "192.168.1.1$i/24" || return 1
-    ip -n "$p-rs$((i + 1))" route add default via 192.168.1.1 || return 1
+    _topo_link "$p" "rs$((i + 1))" eth0 br1 "192.168.1.1$i/24"
+    _topo_route "$p" "rs$((i + 1))" default via 192.168.1.1
   done
 }
 
 # DR behind an ECMP router with two directors.
 _topo_dr_ecmp() {
-  local p=$1 h i
-  _topo_switch "$p" br0 br1 || return 1
-  _topo_host "$p" client || return 1
-  _topo_link "$p" client eth0 br0 192.168.10.13/24 || return 1
-  ip -n "$p-client" route add default via 192.168.10.1 || return 1
-  _topo_router "$p" 192.168.10.1/24 192.168.1.1/24 || return 1
-  ip -n "$p-router" route add 192.168.1.100/32 nexthop via 192.168.1.2 \
-    dev eth1 nexthop via 192.168.1.3 dev eth1 || return 1
+  local p=$1 h
+  _topo_switch "$p" br0 br1 && _topo_host "$p" client &&
+    _topo_router "$p" 192.168.10.1/24 192.168.1.1/24 || return 1
+  _topo_link "$p" client eth0 br0 192.168.10.13/24
+  _topo_route "$p" client default via 192.168.10.1
+  _topo_route "$p" router 192.168.1.100/32 nexthop via 192.168.1.2 dev eth1 \
+    nexthop via 192.168.1.3 dev eth1
   for h in dir:2 dir2:3 rs1:10 rs2:11 rs3:12; do
     _topo_host "$p" "${h%:*}" || return 1
-    _topo_link "$p" "${h%:*}" eth0 br1 "192.168.1.${h#*:}/24" || return 1
-    ip -n "$p-${h%:*}" route add default via 192.168.1.1 || return 1
+    _topo_link "$p" "${h%:*}" eth0 br1 "192.168.1.${h#*:}/24"
+    _topo_route "$p" "${h%:*}" default via 192.168.1.1
   done
 }
 
@@ -233,7 +255,7 @@ topo_create() {
     tun) _topo_tun "$p" ;;
     dr-ecmp) _topo_dr_ecmp "$p" ;;
     *) _topo_die "unknown topology '$name'" ;;
-  esac || rc=1
+  esac && _topo_flush "$p" || rc=1
   if [ $rc -ne 0 ]; then
     topo_destroy "$p"
     _topo_die "topo_create $name $p failed" || return 1
@@ -257,16 +279,24 @@ topo_spawn() {
 # topo_track PREFIX PID: have cleanup kill a process started another way.
 topo_track() { echo "$2 -" >>"$TOPO_TMP/topo.$1/pids"; }
 
+# _topo_alive PID: the process exists and is not a zombie (no fork).
+_topo_alive() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
 # _topo_stop PID...: SIGTERM, up to 2 s grace, then SIGKILL; reaps children.
 _topo_stop() {
   local pid n=0 alive
   [ $# -gt 0 ] || return 0
   kill "$@" 2>/dev/null
-  while [ $n -lt 20 ]; do
+  while [ $n -lt 40 ]; do
     alive=""
-    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in "$@"; do _topo_alive "$pid" && alive=1; done
     [ -z "$alive" ] && break
-    sleep 0.1
+    sleep 0.05
     n=$((n + 1))
   done
   kill -9 "$@" 2>/dev/null
@@ -347,11 +377,42 @@ topo_cleanup_all() {
 }
 
 # topo_trap: on exit (any status) and on INT/TERM, clean everything up.
-# The script's exit status is kept.
+# The script's exit status is kept. Replaces the shell's EXIT/INT/TERM
+# traps; a script with its own trap calls topo_cleanup_all from it.
 topo_trap() {
   trap 'topo_cleanup_all $?' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+}
+
+# topo_check DESCRIPTION CMD...: one assertion. Prints "ok   DESCRIPTION
+# (N ms)" or "FAIL DESCRIPTION (N ms)" followed by CMD's output; counts failures in
+# TOPO_FAILS; returns CMD's success. CMD runs in the current shell
+# (functions may set variables).
+topo_check() {
+  local desc=$1 out="$TOPO_TMP/check.$$.out" t0=${EPOCHREALTIME/./} ms
+  shift
+  if "$@" >"$out" 2>&1; then
+    ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+    echo "ok   $desc (${ms} ms)"
+  else
+    ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+    echo "FAIL $desc (${ms} ms)"
+    sed 's/^/     /' "$out"
+    TOPO_FAILS=$((${TOPO_FAILS:-0} + 1))
+    rm -f "$out"
+    return 1
+  fi
+  rm -f "$out"
+}
+
+# topo_not CMD...: succeeds when CMD fails (for topo_check).
+topo_not() { ! "$@"; }
+
+# topo_summary NAME: prints "NAME: N failure(s)"; returns 0 only for none.
+topo_summary() {
+  echo "$1: ${TOPO_FAILS:-0} failure(s)"
+  [ "${TOPO_FAILS:-0}" -eq 0 ]
 }
 
 # topo_json JSON KEY: a value from lvsnft_echo's one-line JSON without a

@@ -1,24 +1,14 @@
 #!/bin/bash
 # Runs inside the VM (tests/vm/vmrun.sh, from smoke.test.sh): the kernel is
 # Debian 12's 6.1, nft/ip/ipip/IPVS work, lvsnft_echo serves TCP across a
-# veth pair between two namespaces, and tests/lib/topo.sh works in the VM.
+# veth pair between two namespaces, tests/lib/topo.sh works in the VM and
+# its TUN topology carries IP-in-IP traffic (hand-written reference rules).
 # Exits 3 when every check passed (so the host side also sees that the
 # harness hands a non-zero status through), 1 otherwise.
 . /lab/topo.sh
 TOPO_ECHO=/lab/lvsnft_echo
 topo_trap
-fails=0
-check() {
-  local desc=$1
-  shift
-  if "$@" >/tmp/check.out 2>&1; then
-    echo "ok   $desc"
-  else
-    echo "FAIL $desc"
-    sed 's/^/     /' /tmp/check.out
-    fails=$((fails + 1))
-  fi
-}
+check() { topo_check "$@"; }
 
 kernel_61() { uname -r | grep -q '^6\.1\.'; }
 nft_tables() {
@@ -73,12 +63,51 @@ topo_dr() {
   [ -z "$(topo_left "$p")" ]
 }
 
+# TUN reference: the tun topology with a hand-written ruleset (netdev
+# ingress fwd into per-RS ipip devices) and the RS state set by hand; the
+# replies go back through the router, not the director.
+tun_rs() {  # tun_rs P HOST: VIP on tunl0, rp_filter off, ARP sysctls
+  topo_sysctl "$1" "$2" net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 \
+    net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 &&
+    ip -n "$1-$2" link set tunl0 up && ip -n "$1-$2" addr add 202.10.1.101/32 dev tunl0 &&
+    topo_sysctl "$1" "$2" net.ipv4.conf.tunl0.rp_filter=0
+}
+topo_tun() {
+  local p out
+  p=$(topo_prefix lvlb)t
+  topo_create tun "$p" && ip -n "$p-dir" addr add 202.10.1.101/32 dev eth0 &&
+    tun_rs "$p" rs1 && tun_rs "$p" rs2 || return 1
+  ip -n "$p-dir" link add t-rs1 type ipip local 192.168.1.100 remote 192.168.1.10 &&
+    ip -n "$p-dir" link add t-rs2 type ipip local 192.168.1.100 remote 192.168.1.11 &&
+    ip -n "$p-dir" link set t-rs1 up && ip -n "$p-dir" link set t-rs2 up || return 1
+  topo_exec "$p" dir nft -f - <<'NFT' || return 1
+table netdev ref {
+  chain in {
+    type filter hook ingress device "eth0" priority 0;
+    ip daddr 202.10.1.101 jhash ip saddr . th sport mod 2 vmap { 0 : jump r1, 1 : jump r2 }
+  }
+  chain r1 { fwd ip to 192.168.1.10 device "t-rs1"; }
+  chain r2 { fwd ip to 192.168.1.11 device "t-rs2"; }
+}
+NFT
+  topo_serve "$p" rs1 rs1 --tcp 202.10.1.101:80 --udp 202.10.1.101:53 &&
+    topo_serve "$p" rs2 rs2 --tcp 202.10.1.101:80 --udp 202.10.1.101:53 || return 1
+  out=$(topo_exec "$p" client $TOPO_ECHO client --tcp 202.10.1.101:80 --count 20 --parallel 4)
+  echo "$out"
+  [ "$(topo_json "$out" local.202.10.1.101:80)" = 20 ] && [ "$(topo_json "$out" rs.rs1)" -gt 0 ] &&
+    [ "$(topo_json "$out" rs.rs2)" -gt 0 ] || return 1
+  out=$(topo_exec "$p" client $TOPO_ECHO client --udp 202.10.1.101:53 --count 10)
+  echo "$out"
+  [ "$(topo_json "$out" seen.202.10.1.10)" = 10 ] || return 1
+  topo_destroy "$p"
+}
+
 check "kernel is 6.1.x ($(uname -r))" kernel_61
 check "nft loads nat + netdev tables and lists them (text and JSON)" nft_tables
 check "an ipip link can be created" ipip_link
 check "IPVS answers ipvsadm" ipvs_service
 check "lvsnft_echo serves TCP across a veth pair" veth_echo
 check "topo.sh builds DR in the VM; lvsnft_echo TCP+UDP client->rs2" topo_dr
-echo "smoke: $fails failure(s)"
-[ $fails -eq 0 ] && exit 3
+check "TUN reference: ipip to 2 RS, replies via the router (TCP+UDP)" topo_tun
+topo_summary smoke && exit 3
 exit 1
