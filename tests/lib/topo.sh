@@ -2,7 +2,7 @@
 # Network-namespace topologies for lvsnft's kernel, end-to-end, demo and
 # benchmark scripts (bash; also shipped into the VM). Source it, then:
 #
-#   P=$(topo_prefix lvlb)            # tag + $$ (+ a suffix of your choice)
+#   P=$(topo_prefix mytag)           # tag + $$ (+ a suffix of your choice)
 #   topo_trap                        # clean up every topology on exit/signal
 #   topo_create nat "$P"             # nat fullnat dr tun nat6 fullnat6 dr6 dr-ecmp
 #   topo_serve "$P" rs1 rs1 --tcp 192.168.1.10:80   # lvsnft_echo, waits ready
@@ -27,17 +27,18 @@
 #                   director's SNAT brings replies back.
 #   dr/dr6          one segment: client eth0 .13, dir eth0 .2, rsN eth0 .1N
 #                   of 192.168.1.0/24 and 2001:db8:1::/64; VIP .100 on-link.
-#   tun             client eth0 202.10.1.10/24 (default via the router);
-#                   dir eth0 202.10.1.2/24 and
-#                   eth1 192.168.1.100/24; router eth0 202.10.1.1/24 and eth1
-#                   192.168.1.1/24; rs1, rs2 eth0 192.168.1.10/.11, default
-#                   via the router (replies bypass the director); VIP
-#                   202.10.1.101. Tunnels need ipip: VM only.
+#   tun             client eth0 202.10.1.10/24, default via the router
+#                   dir    eth0 202.10.1.2/24 (public), eth1 192.168.1.100/24
+#                   router eth0 202.10.1.1/24, eth1 192.168.1.1/24
+#                   rs1, rs2 eth0 192.168.1.10/.11, default via the router,
+#                   so replies bypass the director. VIP 202.10.1.101
+#                   (on-link for the client). Tunnels need ipip: VM only.
 #   dr-ecmp         client eth0 192.168.10.13/24 default via router
 #                   192.168.10.1; router eth1 192.168.1.1/24 routes the VIP
 #                   192.168.1.100/32 over two equal next hops, dir eth0
 #                   192.168.1.2 and dir2 eth0 192.168.1.3 (L4 hash); rsN eth0
-#                   192.168.1.1N default via the router.
+#                   192.168.1.1N default via the router. Nobody ARPs for
+#                   the VIP here: the router forwards to the directors' MACs.
 # Host defaults are set explicitly, like a stock host: rp_filter=1,
 # arp_ignore=0, arp_announce=0 (the router: rp_filter=0, forwarding on);
 # IPv6 DAD is off everywhere so addresses are usable at once.
@@ -243,6 +244,7 @@ topo_create() {
   if ip netns list 2>/dev/null | grep -q "^$p-"; then
     _topo_die "namespaces with prefix $p already exist" || return 1
   fi
+  rm -rf "${TOPO_TMP:?}/topo.$p"
   mkdir -p "$TOPO_TMP/topo.$p/logs" && : >"$TOPO_TMP/topo.$p/pids" || return 1
   TOPO_PREFIXES+=("$p")
   case $name in
@@ -260,7 +262,6 @@ topo_create() {
     topo_destroy "$p"
     _topo_die "topo_create $name $p failed" || return 1
   fi
-  echo "$name" >"$TOPO_TMP/topo.$p/name"
 }
 
 # topo_spawn PREFIX HOST CMD...: starts CMD in the background inside the
