@@ -13,7 +13,7 @@ pkgs=(
   # style and fuzzing
   clang clang-format libclang-rt-14-dev
   # kernel and end-to-end tests (host network namespaces)
-  nftables iproute2 iputils-ping procps jq
+  nftables iproute2 iputils-ping procps jq curl
   # VM tier (tests/vm/vmrun.sh)
   qemu-system-x86 busybox-static cpio kmod ipvsadm
 )
