@@ -1,11 +1,13 @@
 #!/bin/sh
 # VM test (Debian 12 kernel 6.1, which has the ipip module): `lvsnft
-# rs-setup` for a TUN real server. Runs as root under busybox sh inside the
+# rs-setup` for a TUN real server. Runs as root under sh/bash inside the
 # VM; expects the lvsnft binary at /lab/lvsnft (its shared libraries in the
-# image). Checks: ipip autoloaded, tunl0 up with the VIP /32, rp_filter 0 on
-# all and tunl0, arp settings, --check / drift / idempotence, undo; a real
-# tunnelled ping from a director namespace works only while set up; and a
-# namespace without a fallback tunl0 gets one created and deleted again.
+# image); writes its own config. Checks: ipip autoloaded, tunl0 up with
+# the VIP /32, rp_filter 0 on all and tunl0, arp settings, --check / drift
+# / idempotence, undo; a real tunnelled ping from a director namespace
+# works only while set up; and a namespace without a fallback tunl0 gets
+# one created and deleted again. Prints "rs_setup_tun VM test: N
+# failure(s)" and exits non-zero on failure.
 #   tests/vm/vmrun.sh tests/vm/rs_setup_tun.vm.sh build/lvsnft
 ip() { /usr/sbin/ip "$@"; }
 L=/lab/lvsnft
@@ -52,7 +54,9 @@ ip -n "$RS" addr add 192.168.1.10/24 dev e0
 ip -n "$D" addr add 192.168.1.2/24 dev e0
 ip netns exec "$RS" sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/rp_filter'
 
-grep -q '^ipip ' /proc/modules && fail "ipip already loaded" || ok "ipip not loaded yet"
+# A harness may preload ipip: unload it so that rs-setup has to load it.
+grep -q '^ipip ' /proc/modules && rmmod ipip
+grep -q '^ipip ' /proc/modules && fail "ipip still loaded" || ok "ipip not loaded yet"
 ADDRS0=$(addrs "$RS")
 SYS0=$(sysctls "$RS")
 
