@@ -1,6 +1,8 @@
 // The oracle case table, checked without root, and the writer that hands
 // the cases to tests/kernel/nftnl_oracle.test.sh.
 #include <gtest/gtest.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <net/if.h>
 
 #include <cstdio>
@@ -57,10 +59,28 @@ void WriteFile(const std::string& path, const std::string& text) {
   ASSERT_TRUE(out.good()) << path;
 }
 
+// The batch as `nft --debug=mnl -c` prints what it sends (no BATCH_END).
+std::string MnlDump(std::vector<netlink::Op> ops) {
+  netlink::BatchOptions opt;
+  opt.commit = false;
+  auto batch = Batch::Build(std::move(ops), opt);
+  if (!batch.ok()) return "error: " + batch.status().message() + "\n";
+  std::vector<uint8_t> bytes = batch->Bytes();
+  char* buf = nullptr;
+  size_t len = 0;
+  FILE* f = open_memstream(&buf, &len);
+  mnl_nlmsg_fprintf(f, bytes.data(), bytes.size(), sizeof(nfgenmsg));
+  std::fclose(f);
+  std::string out(buf, len);
+  std::free(buf);
+  return out;
+}
+
 // Writes, for every case, NAME.nft (the hand-written text), NAME.expected
-// (lvsnft's bytecode in nft --debug=netlink format) and a line
-// "NAME<TAB>description" in cases.list. Run inside the test namespace so
-// that the fwd device resolves to its real index there.
+// (lvsnft's bytecode in nft --debug=netlink format), NAME.mnl (lvsnft's
+// messages in nft --debug=mnl format) and a line "NAME<TAB>description" in
+// cases.list. Run inside the test namespace so that the fwd device
+// resolves to its real index there.
 TEST(NftOracleDump, WriteCases) {
   const char* dir = std::getenv("LVSNFT_ORACLE_DIR");
   if (dir == nullptr) GTEST_SKIP() << "LVSNFT_ORACLE_DIR not set";
@@ -72,6 +92,7 @@ TEST(NftOracleDump, WriteCases) {
     std::string base = std::string(dir) + "/" + c.name;
     WriteFile(base + ".nft", c.nft);
     WriteFile(base + ".expected", netlink::DebugOps(*ops));
+    WriteFile(base + ".mnl", MnlDump(std::move(*ops)));
     list += c.name + "\t" + c.desc + "\n";
   }
   WriteFile(std::string(dir) + "/cases.list", list);
