@@ -29,22 +29,23 @@ namespace lvsnft::netlink {
 
 /// What an operation does.
 enum class OpKind {
-  kAddTable,
-  kAddChain,
+  kAddTable,     ///< NEWTABLE.
+  kAddChain,     ///< NEWCHAIN.
   kAddSet,       ///< The declaration only; elements are kAddElements.
   kAddElements,  ///< The elements attached to the set object.
-  kAddRule,
-  kDelTable,
-  kDelChain,
-  kDelSet,
-  kDelElements,
-  kDelRule,
-  kFlushChain,  ///< Delete every rule of a chain.
+  kAddRule,      ///< NEWRULE (append).
+  kDelTable,     ///< DELTABLE.
+  kDelChain,     ///< DELCHAIN.
+  kDelSet,       ///< DELSET.
+  kDelElements,  ///< DELSETELEM.
+  kDelRule,      ///< DELRULE with a handle.
+  kFlushChain,   ///< Delete every rule of a chain.
 };
 
 /// One operation of a transaction, owning its libnftnl object.
 struct Op {
-  OpKind kind = OpKind::kAddTable;
+  OpKind kind = OpKind::kAddTable;  ///< What the message does.
+  /// The object the message carries (a set with elements for element ops).
   std::variant<TablePtr, ChainPtr, SetPtr, RulePtr> object;
   std::string what;  ///< Description used in error messages.
   /// Element operations: optional description of each element attached to
@@ -52,21 +53,30 @@ struct Op {
   std::vector<std::string> element_what;
 };
 
-/// Operation constructors.
+/// Adds a table (NEWTABLE, no flags: like `nft add table`).
 Op AddTable(TablePtr t, std::string what);
+/// Adds a chain (NEWCHAIN, NLM_F_CREATE).
 Op AddChain(ChainPtr c, std::string what);
+/// Declares a set (NEWSET, NLM_F_CREATE); its elements are not sent.
 Op AddSet(SetPtr s, std::string what);
+/// Adds the elements attached to `s` (NEWSETELEM, NLM_F_CREATE), split
+/// over as many messages as needed.
 Op AddElements(SetPtr s, std::string what,
                std::vector<std::string> element_what = {});
+/// Appends a rule (NEWRULE, NLM_F_CREATE | NLM_F_APPEND).
 Op AddRule(RulePtr r, std::string what);
-/// Deletes by name, or by handle when `handle` is not 0.
+/// Deletes a table by name, or by handle when `handle` is not 0.
 Op DeleteTable(const TableId& t, uint64_t handle = 0);
+/// Deletes a chain by name, or by handle when `handle` is not 0.
 Op DeleteChain(const TableId& t, const std::string& name, uint64_t handle = 0);
+/// Deletes a set by name, or by handle when `handle` is not 0.
 Op DeleteSet(const TableId& t, const std::string& name, uint64_t handle = 0);
 /// Deletes the elements attached to `s` (keys as built for adding).
 Op DeleteElements(SetPtr s, std::string what,
                   std::vector<std::string> element_what = {});
+/// Deletes the rule `handle` of `chain`.
 Op DeleteRule(const TableId& t, const std::string& chain, uint64_t handle);
+/// Deletes every rule of `chain` (DELRULE without handle).
 Op FlushChain(const TableId& t, const std::string& chain);
 
 /// How to lay out a batch.
@@ -82,7 +92,7 @@ struct BatchOptions {
 
 /// What a sequence number stands for.
 struct SeqInfo {
-  std::string what;
+  std::string what;  ///< The operation's description.
   /// Element messages: offset of each element's attribute in the message
   /// and its description (only when the operation described elements).
   std::vector<std::pair<uint32_t, std::string>> elements;
@@ -91,19 +101,24 @@ struct SeqInfo {
 /// A built transaction.
 class Batch {
  public:
-  /// Lays `ops` out as messages. Errors: an element larger than a message.
+  /// Lays `ops` out as messages. Errors: invalid options, an object or
+  /// element larger than `max_message`.
   static Result<Batch> Build(std::vector<Op> ops, const BatchOptions& opt);
 
+  /// Movable, not copyable (owns the pages).
   Batch(Batch&&) noexcept;
+  /// Move assignment.
   Batch& operator=(Batch&&) noexcept;
+  /// Frees the pages.
   ~Batch();
 
   /// One iovec per page, for a single sendmsg; valid while *this lives.
   std::vector<iovec> Iovecs() const;
   /// All pages as one contiguous buffer.
   std::vector<uint8_t> Bytes() const;
-  /// Sequence numbers of BATCH_BEGIN and of the last message.
+  /// Sequence number of BATCH_BEGIN.
   uint32_t begin_seq() const { return begin_seq_; }
+  /// Sequence number of the last message (BATCH_END when committing).
   uint32_t last_seq() const { return last_seq_; }
   /// seq -> what the message at seq does (BEGIN/END included).
   const std::map<uint32_t, SeqInfo>& seqs() const { return seqs_; }

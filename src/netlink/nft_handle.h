@@ -13,6 +13,7 @@ namespace lvsnft::netlink {
 
 /// Frees any libnftnl object through its own free function.
 struct NftnlFree {
+  /// One overload per object type.
   void operator()(nftnl_table* t) const { nftnl_table_free(t); }
   void operator()(nftnl_chain* c) const { nftnl_chain_free(c); }
   void operator()(nftnl_set* s) const { nftnl_set_free(s); }

@@ -24,7 +24,7 @@ namespace lvsnft::netlink {
 struct SetRef {
   /// Plain set, map with data, or verdict map.
   enum class Kind { kSet, kMap, kVmap };
-  std::string name;
+  std::string name;       ///< Set name ("__map%d" for anonymous maps).
   uint32_t id = 0;        ///< NFTA_SET_ID (set created in the same batch).
   bool interval = false;  ///< Interval sets take big-endian keys.
   Kind kind = Kind::kSet;

@@ -15,8 +15,8 @@ namespace lvsnft::netlink {
 
 /// The table an object belongs to.
 struct TableId {
-  plan::TableFamily family = plan::TableFamily::kInet;
-  std::string name;
+  plan::TableFamily family = plan::TableFamily::kInet;  ///< inet or netdev.
+  std::string name;                                     ///< Table name.
 };
 
 /// NFPROTO_INET or NFPROTO_NETDEV.
@@ -36,7 +36,7 @@ Result<SetPtr> BuildSet(const TableId& table, const plan::Set& s, uint32_t id);
 /// A set declaration and, separately, its elements (what NEWSET and
 /// NEWSETELEM carry).
 struct SetWithElements {
-  SetPtr decl;
+  SetPtr decl;      ///< The declaration (NEWSET).
   SetPtr elements;  ///< Set handle (table, name, id) with the elements.
 };
 

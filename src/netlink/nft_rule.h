@@ -29,8 +29,8 @@ namespace lvsnft::netlink {
 
 /// What the lowering needs from around the rule.
 struct RuleEnv {
-  TableId table;
-  std::string chain;
+  TableId table;      ///< Table of the rule.
+  std::string chain;  ///< Chain the rule is appended to.
   /// Named sets of the table; nullptr for an unknown name.
   std::function<const SetRef*(const std::string&)> find_set;
   /// Interface index of a device name (fwd); nullopt when it is unknown.
@@ -42,8 +42,8 @@ struct RuleEnv {
 /// A lowered rule and the anonymous sets (with elements) it references,
 /// which must be added to the same batch before it.
 struct LoweredRule {
-  RulePtr rule;
-  std::vector<SetWithElements> anon_sets;
+  RulePtr rule;                            ///< The rule with its expressions.
+  std::vector<SetWithElements> anon_sets;  ///< Sets to add before it.
 };
 
 /// Lowers `r` for the chain `env.chain` of `env.table`. Errors name the

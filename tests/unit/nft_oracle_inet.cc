@@ -12,6 +12,30 @@ using DT = plan::DataType;
 
 constexpr uint32_t kBase = 0x4c560000;
 
+const char* const kDispatchText = R"(table inet lvsnft {
+  comment "managed by lvsnft"
+  map svc4 {
+    type inet_proto . ipv4_addr . inet_service : verdict
+    flags interval
+    counter
+    comment "dispatch v4"
+    elements = { tcp . 192.168.10.100 . 80 : jump svc_web,
+                 udp . 192.168.10.100 . 1000-2000 : goto svc_dns }
+  }
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    comment "dispatch"
+    meta nfproto ipv4 meta l4proto . ip daddr . th dport vmap @svc4 comment "dispatch v4"
+  }
+  chain output {
+    type nat hook output priority -100; policy accept;
+    meta nfproto ipv4 meta l4proto . ip daddr . th dport vmap @svc4
+  }
+  chain svc_web { counter accept; }
+  chain svc_dns { counter drop; }
+}
+)";
+
 OracleCase Dispatch() {
   plan::Set svc4 =
       Set("svc4", {DT::kInetProto, DT::kIpv4Addr, DT::kInetService});
@@ -38,30 +62,24 @@ OracleCase Dispatch() {
                  Chain("svc_web", {R({plan::Counter{}, Accept()})}),
                  Chain("svc_dns", {R({plan::Counter{}, Drop()})})},
                 "managed by lvsnft"),
-          R"(table inet lvsnft {
-  comment "managed by lvsnft"
-  map svc4 {
-    type inet_proto . ipv4_addr . inet_service : verdict
-    flags interval
-    counter
-    comment "dispatch v4"
-    elements = { tcp . 192.168.10.100 . 80 : jump svc_web,
-                 udp . 192.168.10.100 . 1000-2000 : goto svc_dns }
-  }
-  chain prerouting {
-    type nat hook prerouting priority dstnat; policy accept;
-    comment "dispatch"
-    meta nfproto ipv4 meta l4proto . ip daddr . th dport vmap @svc4 comment "dispatch v4"
-  }
-  chain output {
-    type nat hook output priority -100; policy accept;
-    meta nfproto ipv4 meta l4proto . ip daddr . th dport vmap @svc4
-  }
-  chain svc_web { counter accept; }
-  chain svc_dns { counter drop; }
+          kDispatchText};
 }
-)"};
+
+const char* const kBackendsText = R"(table inet lvsnft {
+  map be4 {
+    type mark : ipv4_addr . inet_service; counter
+    elements = { 0x4c560000 : 192.168.1.10 . 8080, 0x4c560001 : 192.168.1.11 . 8080 }
+  }
+  map be4a { type mark : ipv4_addr; counter; elements = { 0x4c560010 : 192.168.1.12 }; }
+  map canon { type mark : mark; elements = { 0x4c560001 : 0x4c560000 }; }
+  chain svc_web {
+    meta l4proto tcp ct mark set numgen inc mod 4 offset 0x4c560000 dnat ip to ct mark map @be4
+  }
+  chain svc_rnd {
+    ct mark set numgen random mod 3 offset 17 ct mark set ct mark map @canon dnat ip to ct mark map @be4a
+  }
 }
+)";
 
 OracleCase Backends() {
   plan::Set be4 = Set("be4", {DT::kMark}, {DT::kIpv4Addr, DT::kInetService});
@@ -86,22 +104,18 @@ OracleCase Backends() {
              Chain("svc_rnd", {R({SetCt(plan::Numgen{true, 3, 17}),
                                   SetCt(plan::MapOf{Field::kCtMark, "canon"}),
                                   Dnat(to_be4a)})})}),
-      R"(table inet lvsnft {
-  map be4 {
-    type mark : ipv4_addr . inet_service; counter
-    elements = { 0x4c560000 : 192.168.1.10 . 8080, 0x4c560001 : 192.168.1.11 . 8080 }
-  }
-  map be4a { type mark : ipv4_addr; counter; elements = { 0x4c560010 : 192.168.1.12 }; }
-  map canon { type mark : mark; elements = { 0x4c560001 : 0x4c560000 }; }
+      kBackendsText};
+}
+
+const char* const kPersistenceText = R"(table inet lvsnft {
+  map be4 { type mark : ipv4_addr . inet_service; }
+  set persist4 { type ipv4_addr . mark; flags dynamic,timeout; timeout 5m; size 65535; }
   chain svc_web {
-    meta l4proto tcp ct mark set numgen inc mod 4 offset 0x4c560000 dnat ip to ct mark map @be4
-  }
-  chain svc_rnd {
-    ct mark set numgen random mod 3 offset 17 ct mark set ct mark map @canon dnat ip to ct mark map @be4a
+    meta l4proto tcp ct mark set 0x4c560000 ip saddr & 255.255.255.0 . ct mark @persist4 update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4
+    meta l4proto tcp ct mark set numgen inc mod 2 offset 0x4c560000 update @persist4 { ip saddr & 255.255.255.0 . ct mark timeout 10m } dnat ip to ct mark map @be4
   }
 }
-)"};
-}
+)";
 
 OracleCase Persistence() {
   plan::Set be4 = Set("be4", {DT::kMark}, {DT::kIpv4Addr, DT::kInetService});
@@ -124,16 +138,22 @@ OracleCase Persistence() {
                      plan::Update{"persist4", key, 0}, Dnat(to_be4)}),
                   R({L4Is(6), SetCt(plan::Numgen{false, 2, kBase}),
                      plan::Update{"persist4", key, 600000}, Dnat(to_be4)})})}),
-      R"(table inet lvsnft {
-  map be4 { type mark : ipv4_addr . inet_service; }
-  set persist4 { type ipv4_addr . mark; flags dynamic,timeout; timeout 5m; size 65535; }
-  chain svc_web {
-    meta l4proto tcp ct mark set 0x4c560000 ip saddr & 255.255.255.0 . ct mark @persist4 update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4
-    meta l4proto tcp ct mark set numgen inc mod 2 offset 0x4c560000 update @persist4 { ip saddr & 255.255.255.0 . ct mark timeout 10m } dnat ip to ct mark map @be4
+      kPersistenceText};
+}
+
+const char* const kFullnatText = R"(table inet lvsnft {
+  set fullnat4 {
+    type mark; flags interval
+    elements = { 0x4c560000-0x4c56000f, 0x4c560020, 0x10 }
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    meta nfproto ipv4 ct mark @fullnat4 snat ip to 192.168.1.100
+    meta nfproto ipv4 ct mark @fullnat4 snat ip to numgen inc mod 2 map { 0 : 192.168.1.100, 1 : 192.168.1.101 }
+    meta nfproto ipv4 ct mark @fullnat4 masquerade
   }
 }
-)"};
-}
+)";
 
 OracleCase Fullnat() {
   plan::Set fn = Set("fullnat4", {DT::kMark});
@@ -151,19 +171,7 @@ OracleCase Fullnat() {
                       {R({NfprotoIs(2), in_fn, Snat(A("192.168.1.100"))}),
                        R({NfprotoIs(2), in_fn, Snat(rr)}),
                        R({NfprotoIs(2), in_fn, Masquerade()})})}),
-          R"(table inet lvsnft {
-  set fullnat4 {
-    type mark; flags interval
-    elements = { 0x4c560000-0x4c56000f, 0x4c560020, 0x10 }
-  }
-  chain postrouting {
-    type nat hook postrouting priority srcnat; policy accept;
-    meta nfproto ipv4 ct mark @fullnat4 snat ip to 192.168.1.100
-    meta nfproto ipv4 ct mark @fullnat4 snat ip to numgen inc mod 2 map { 0 : 192.168.1.100, 1 : 192.168.1.101 }
-    meta nfproto ipv4 ct mark @fullnat4 masquerade
-  }
-}
-)"};
+          kFullnatText};
 }
 
 }  // namespace

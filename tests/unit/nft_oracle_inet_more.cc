@@ -28,6 +28,31 @@ std::vector<plan::Set> V6Sets() {
   return {svc6, be6, be6a, persist};
 }
 
+const char* const kV6Text = R"(table inet lvsnft {
+  map svc6 {
+    type inet_proto . ipv6_addr . inet_service : verdict; flags interval; counter
+    elements = { tcp . 2001:db8::100 . 443 : jump svc_web6 }
+  }
+  map be6 { type mark : ipv6_addr . inet_service; counter; elements = { 0x4c560100 : 2001:db8:1::10 . 8443 }; }
+  map be6a { type mark : ipv6_addr; }
+  set persist6 { type ipv6_addr . mark; flags dynamic,timeout; timeout 1h; }
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    meta nfproto ipv6 meta l4proto . ip6 daddr . th dport vmap @svc6
+  }
+  chain svc_web6 {
+    meta l4proto tcp ct mark set 0x4c560100 ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark @persist6 update @persist6 { ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark } dnat ip6 to ct mark map @be6
+    meta l4proto tcp ct mark set numgen inc mod 1 offset 0x4c560100 dnat ip6 to ct mark map @be6
+    ct mark set 0x4c560100 dnat ip6 to ct mark map @be6a
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    meta nfproto ipv6 snat ip6 to 2001:db8::1
+    meta nfproto ipv6 snat ip6 to numgen inc mod 2 map { 0 : 2001:db8::1, 1 : 2001:db8::2 }
+  }
+}
+)";
+
 OracleCase V6() {
   plan::Key key{F(Field::kMetaL4proto), F(Field::kIp6Daddr),
                 F(Field::kThDport)};
@@ -53,30 +78,7 @@ OracleCase V6() {
              Base("postrouting", "nat", Hook::kPostrouting, 100,
                   {R({NfprotoIs(10), Snat(A("2001:db8::1"), kV6)}),
                    R({NfprotoIs(10), Snat(rr, kV6)})})}),
-      R"(table inet lvsnft {
-  map svc6 {
-    type inet_proto . ipv6_addr . inet_service : verdict; flags interval; counter
-    elements = { tcp . 2001:db8::100 . 443 : jump svc_web6 }
-  }
-  map be6 { type mark : ipv6_addr . inet_service; counter; elements = { 0x4c560100 : 2001:db8:1::10 . 8443 }; }
-  map be6a { type mark : ipv6_addr; }
-  set persist6 { type ipv6_addr . mark; flags dynamic,timeout; timeout 1h; }
-  chain prerouting {
-    type nat hook prerouting priority dstnat; policy accept;
-    meta nfproto ipv6 meta l4proto . ip6 daddr . th dport vmap @svc6
-  }
-  chain svc_web6 {
-    meta l4proto tcp ct mark set 0x4c560100 ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark @persist6 update @persist6 { ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark } dnat ip6 to ct mark map @be6
-    meta l4proto tcp ct mark set numgen inc mod 1 offset 0x4c560100 dnat ip6 to ct mark map @be6
-    ct mark set 0x4c560100 dnat ip6 to ct mark map @be6a
-  }
-  chain postrouting {
-    type nat hook postrouting priority srcnat; policy accept;
-    meta nfproto ipv6 snat ip6 to 2001:db8::1
-    meta nfproto ipv6 snat ip6 to numgen inc mod 2 map { 0 : 2001:db8::1, 1 : 2001:db8::2 }
-  }
-}
-)"};
+      kV6Text};
 }
 
 std::vector<plan::Rule> FieldRules() {
@@ -105,16 +107,7 @@ std::vector<plan::Rule> FieldRules() {
   };
 }
 
-OracleCase Fields() {
-  return {"inet_fields",
-          "jhash of one field, of concatenations (2 and 5 fields, ip6), "
-          "seeds and offsets; cmp on th sport/dport, masked meta mark, ct "
-          "mark, ip daddr, masked ip saddr, ip6 saddr (implicit meta "
-          "nfproto), meta l4proto, meta protocol; meta mark set constant; "
-          "jump, goto, return",
-          Table(TableFamily::kInet, "t", {},
-                {Chain("c", FieldRules()), Chain("other", {})}),
-          R"(table inet t {
+const char* const kFieldsText = R"(table inet t {
   chain c {
     meta nfproto ipv4 ct mark set jhash ip saddr mod 4093 seed 0x1234 offset 100
     ct mark set jhash ip saddr . th sport mod 7 seed 0x0 offset 0
@@ -132,7 +125,18 @@ OracleCase Fields() {
   chain other {
   }
 }
-)"};
+)";
+
+OracleCase Fields() {
+  return {"inet_fields",
+          "jhash of one field, of concatenations (2 and 5 fields, ip6), "
+          "seeds and offsets; cmp on th sport/dport, masked meta mark, ct "
+          "mark, ip daddr, masked ip saddr, ip6 saddr (implicit meta "
+          "nfproto), meta l4proto, meta protocol; meta mark set constant; "
+          "jump, goto, return",
+          Table(TableFamily::kInet, "t", {},
+                {Chain("c", FieldRules()), Chain("other", {})}),
+          kFieldsText};
 }
 
 std::vector<plan::Set> IntervalSets() {
@@ -157,24 +161,7 @@ std::vector<plan::Set> IntervalSets() {
   return {m1, ms, open, ports, protos};
 }
 
-OracleCase Intervals() {
-  auto look = [](plan::Key k, const char* s) { return plan::Lookup{k, s}; };
-  return {
-      "inet_intervals",
-      "interval verdict map on marks (end elements without verdict), "
-      "concatenated interval set with a mark (big-endian key, key_end, "
-      "byteorder of the mark), open interval up to 0xffffffff starting "
-      "at 0, interval port set, plain inet_proto set",
-      Table(TableFamily::kInet, "t", IntervalSets(),
-            {Chain("a", {R({Accept()})}), Chain("b", {R({Drop()})}),
-             Chain("c",
-                   {R({plan::VmapLookup{{F(Field::kMetaMark)}, "m1"}}),
-                    R({look({F(Field::kMetaMark), F(Field::kIpSaddr)}, "ms"),
-                       Accept()}),
-                    R({look({F(Field::kCtMark)}, "open"), Accept()}),
-                    R({look({F(Field::kThDport)}, "ports"), Accept()}),
-                    R({look({F(Field::kMetaL4proto)}, "protos"), Accept()})})}),
-      R"(table inet t {
+const char* const kIntervalsText = R"(table inet t {
   map m1 {
     type mark : verdict; flags interval
     elements = { 0x4c560000-0x4c5600ff : jump a, 0x4c560100 : goto b }
@@ -196,7 +183,26 @@ OracleCase Intervals() {
     meta l4proto @protos accept
   }
 }
-)"};
+)";
+
+OracleCase Intervals() {
+  auto look = [](plan::Key k, const char* s) { return plan::Lookup{k, s}; };
+  return {
+      "inet_intervals",
+      "interval verdict map on marks (end elements without verdict), "
+      "concatenated interval set with a mark (big-endian key, key_end, "
+      "byteorder of the mark), open interval up to 0xffffffff starting "
+      "at 0, interval port set, plain inet_proto set",
+      Table(TableFamily::kInet, "t", IntervalSets(),
+            {Chain("a", {R({Accept()})}), Chain("b", {R({Drop()})}),
+             Chain("c",
+                   {R({plan::VmapLookup{{F(Field::kMetaMark)}, "m1"}}),
+                    R({look({F(Field::kMetaMark), F(Field::kIpSaddr)}, "ms"),
+                       Accept()}),
+                    R({look({F(Field::kCtMark)}, "open"), Accept()}),
+                    R({look({F(Field::kThDport)}, "ports"), Accept()}),
+                    R({look({F(Field::kMetaL4proto)}, "protos"), Accept()})})}),
+      kIntervalsText};
 }
 
 }  // namespace

@@ -58,22 +58,7 @@ plan::Chain SvcChain() {
                 R({SetMeta(0u), Drop()})});
 }
 
-OracleCase Dr() {
-  plan::Key key{F(Field::kMetaL4proto), F(Field::kIpDaddr), F(Field::kThDport)};
-  plan::Match ip = Match(F(Field::kMetaProtocol), Ethertype(0x0800));
-  return {"netdev_dr",
-          "netdev ingress base chain with device and comment, dispatch vmap "
-          "after meta protocol ip, flow set lookups (5-field concat with "
-          "meta mark), goto, jhash into meta mark, meta mark map, verdict "
-          "map on meta mark, update of a dynamic set, counter, fwd ip",
-          Table(TableFamily::kNetdev, "lvsnft", DrSets(),
-                {Base("ingress_vA", "filter", Hook::kIngress, -500,
-                      {R({ip, plan::VmapLookup{key, "svc4"}})}, kOracleDevice,
-                      "director ingress"),
-                 SvcChain(), RsChain(0x1234, "192.168.1.10"),
-                 RsChain(0x5678, "192.168.1.11")},
-                "managed by lvsnft"),
-          R"(table netdev lvsnft {
+const char* const kDrText = R"(table netdev lvsnft {
   comment "managed by lvsnft"
   map svc4 {
     type inet_proto . ipv4_addr . inet_service : verdict; flags interval; counter
@@ -105,8 +90,39 @@ OracleCase Dr() {
     meta mark set 0x0 counter fwd ip to 192.168.1.11 device "vA"
   }
 }
-)"};
+)";
+
+OracleCase Dr() {
+  plan::Key key{F(Field::kMetaL4proto), F(Field::kIpDaddr), F(Field::kThDport)};
+  plan::Match ip = Match(F(Field::kMetaProtocol), Ethertype(0x0800));
+  return {"netdev_dr",
+          "netdev ingress base chain with device and comment, dispatch vmap "
+          "after meta protocol ip, flow set lookups (5-field concat with "
+          "meta mark), goto, jhash into meta mark, meta mark map, verdict "
+          "map on meta mark, update of a dynamic set, counter, fwd ip",
+          Table(TableFamily::kNetdev, "lvsnft", DrSets(),
+                {Base("ingress_vA", "filter", Hook::kIngress, -500,
+                      {R({ip, plan::VmapLookup{key, "svc4"}})}, kOracleDevice,
+                      "director ingress"),
+                 SvcChain(), RsChain(0x1234, "192.168.1.10"),
+                 RsChain(0x5678, "192.168.1.11")},
+                "managed by lvsnft"),
+          kDrText};
 }
+
+const char* const kFieldsText = R"(table netdev t {
+  set f6 { type ipv6_addr . inet_service; flags dynamic,timeout; timeout 1m; comment "v6 flows"; }
+  chain c {
+    ip saddr 10.0.0.1 accept
+    ip6 daddr 2001:db8::1 th dport 443 accept comment "https v6"
+    meta protocol ip6 ip6 saddr & ffff:ffff:: == 2001:db8:: accept
+    th sport 53 meta l4proto udp accept
+    meta mark 0x1 accept
+    meta protocol ip6 fwd ip6 to 2001:db8::2 device "vA"
+    update @f6 { ip6 saddr . th sport timeout 5s }
+  }
+}
+)";
 
 OracleCase Fields() {
   plan::Set f6 = Set("f6", {DT::kIpv6Addr, DT::kInetService});
@@ -135,19 +151,7 @@ OracleCase Fields() {
                   R({Match(F(Field::kMetaMark), Mark(1)), Accept()}),
                   R({ip6, plan::Fwd{A("2001:db8::2"), kOracleDevice}}),
                   R({plan::Update{"f6", fkey, 5000}})})}),
-      R"(table netdev t {
-  set f6 { type ipv6_addr . inet_service; flags dynamic,timeout; timeout 1m; comment "v6 flows"; }
-  chain c {
-    ip saddr 10.0.0.1 accept
-    ip6 daddr 2001:db8::1 th dport 443 accept comment "https v6"
-    meta protocol ip6 ip6 saddr & ffff:ffff:: == 2001:db8:: accept
-    th sport 53 meta l4proto udp accept
-    meta mark 0x1 accept
-    meta protocol ip6 fwd ip6 to 2001:db8::2 device "vA"
-    update @f6 { ip6 saddr . th sport timeout 5s }
-  }
-}
-)"};
+      kFieldsText};
 }
 
 }  // namespace

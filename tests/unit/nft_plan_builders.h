@@ -17,10 +17,13 @@ using plan::Field;
 /// An address literal (the tests only use valid ones).
 inline IpAddr A(const char* text) { return *IpAddr::Parse(text); }
 
-/// Values.
+/// An inet_proto value.
 inline plan::Value Proto(uint8_t p) { return plan::ProtoValue(p); }
+/// An ipv4_addr / ipv6_addr value.
 inline plan::Value Addr(const char* a) { return plan::AddrValue(A(a)); }
+/// An inet_service value.
 inline plan::Value Port(uint16_t p) { return plan::PortValue(p); }
+/// A mark value.
 inline plan::Value Mark(uint32_t m) { return plan::MarkValue(m); }
 /// meta nfproto ipv4 / ipv6 (1 byte, as the kernel compares it).
 inline plan::Value Nfproto(uint8_t p) { return {DataType::kInetProto, {p}}; }
@@ -30,7 +33,7 @@ inline plan::Value Ethertype(uint16_t t) {
           {static_cast<uint8_t>(t >> 8), static_cast<uint8_t>(t)}};
 }
 
-/// Field references.
+/// A field reference, optionally masked.
 inline plan::FieldRef F(Field f, std::vector<uint8_t> mask = {}) {
   return {f, std::move(mask)};
 }
@@ -39,37 +42,49 @@ inline std::vector<uint8_t> MarkMask(uint32_t m) { return Mark(m).bytes; }
 /// An address mask (network order).
 inline std::vector<uint8_t> AddrMask(const char* a) { return Addr(a).bytes; }
 
-/// Statements.
+/// `FIELD VALUE`.
 inline plan::Match Match(plan::FieldRef f, plan::Value v) {
   return {std::move(f), std::move(v)};
 }
+/// `meta nfproto ipv4|ipv6` (2 or 10).
 inline plan::Match NfprotoIs(uint8_t p) {
   return Match(F(Field::kMetaNfproto), Nfproto(p));
 }
+/// `meta l4proto P`.
 inline plan::Match L4Is(uint8_t p) {
   return Match(F(Field::kMetaL4proto), Proto(p));
 }
+/// `jump C`.
 inline plan::Verdict Jump(std::string c) {
   return {plan::VerdictKind::kJump, std::move(c)};
 }
+/// `goto C`.
 inline plan::Verdict Goto(std::string c) {
   return {plan::VerdictKind::kGoto, std::move(c)};
 }
+/// `accept`.
 inline plan::Verdict Accept() { return {plan::VerdictKind::kAccept, ""}; }
+/// `drop`.
 inline plan::Verdict Drop() { return {plan::VerdictKind::kDrop, ""}; }
+/// `return`.
 inline plan::Verdict Return() { return {plan::VerdictKind::kReturn, ""}; }
+/// `meta mark set SRC`.
 inline plan::SetMark SetMeta(plan::MarkSource s) {
   return {Field::kMetaMark, std::move(s)};
 }
+/// `ct mark set SRC`.
 inline plan::SetMark SetCt(plan::MarkSource s) {
   return {Field::kCtMark, std::move(s)};
 }
+/// `dnat ip|ip6 to T`.
 inline plan::Nat Dnat(plan::NatTarget t, IpFamily f = IpFamily::kV4) {
   return {plan::NatKind::kDnat, f, std::move(t)};
 }
+/// `snat ip|ip6 to T`.
 inline plan::Nat Snat(plan::NatTarget t, IpFamily f = IpFamily::kV4) {
   return {plan::NatKind::kSnat, f, std::move(t)};
 }
+/// `masquerade`.
 inline plan::Nat Masquerade() {
   return {plan::NatKind::kMasquerade, IpFamily::kV4, std::monostate{}};
 }
@@ -111,7 +126,7 @@ inline plan::Set Set(std::string name, std::vector<DataType> key,
   return s;
 }
 
-/// Elements.
+/// An element (with map data).
 inline plan::Element E(std::vector<plan::Value> key,
                        std::vector<plan::Value> data = {}) {
   plan::Element e;
@@ -119,6 +134,7 @@ inline plan::Element E(std::vector<plan::Value> key,
   e.data = std::move(data);
   return e;
 }
+/// A range element [lo, hi].
 inline plan::Element Range(std::vector<plan::Value> lo,
                            std::vector<plan::Value> hi,
                            std::vector<plan::Value> data = {}) {
@@ -126,6 +142,7 @@ inline plan::Element Range(std::vector<plan::Value> lo,
   e.key_end = std::move(hi);
   return e;
 }
+/// A verdict map element, optionally a range.
 inline plan::Element V(std::vector<plan::Value> key, plan::Verdict v,
                        std::vector<plan::Value> key_end = {}) {
   plan::Element e = E(std::move(key));
