@@ -100,7 +100,20 @@ class BatchWriter {
                                  Flags(op.kind), seq_);
   }
 
+  // An upper bound of the rule message, checked before libnftnl writes
+  // it without bounds into the scratch buffer.
+  static size_t RuleBound(nftnl_rule* r) {
+    size_t exprs = 0;
+    nftnl_expr_foreach(
+        r, [](nftnl_expr*, void* n) { return ++*static_cast<size_t*>(n), 0; },
+        &exprs);
+    return 4096 + exprs * 512;
+  }
+
   Status Object(const Op& op) {
+    if (auto* r = std::get_if<RulePtr>(&op.object);
+        r != nullptr && RuleBound(r->get()) > scratch_.size())
+      return Status::Error(op.what + ": rule too large for a message");
     nlmsghdr* nlh = Header(op);
     if (auto* t = std::get_if<TablePtr>(&op.object))
       nftnl_table_nlmsg_build_payload(nlh, t->get());

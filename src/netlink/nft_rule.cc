@@ -120,8 +120,12 @@ Status CheckFieldRef(const FieldRef& f) {
                        Describe(f.field).text);
 }
 
-Status CheckKey(const plan::Key& key) {
+// `max_units`: the 16 32-bit registers, minus those already taken.
+Status CheckKey(const plan::Key& key, uint32_t max_units = 16) {
   if (key.empty()) return Status::Error("empty key");
+  if (KeyUnits(key) > max_units)
+    return Status::Error("key of " + std::to_string(KeyLen(key)) +
+                         " bytes does not fit in the registers");
   for (const auto& f : key) {
     Status st = CheckFieldRef(f);
     if (!st.ok()) return st;
@@ -202,7 +206,7 @@ Status MarkSource(Ctx& c, const plan::MarkSource& src, uint32_t reg) {
   } else if (auto* n = std::get_if<plan::Numgen>(&src)) {
     c.lin.Numgen(reg, n->random, n->mod, n->offset);
   } else if (auto* h = std::get_if<plan::Jhash>(&src)) {
-    Status st = CheckKey(h->key);
+    Status st = CheckKey(h->key, 12);  // the hash result holds 4 units
     if (!st.ok()) return st;
     uint32_t units = KeyUnits(h->key);
     uint32_t sreg = c.lin.Get(units);

@@ -114,6 +114,17 @@ TEST(NftBatchTest, CheckOnlyAndAckOptions) {
     EXPECT_TRUE(msgs[i]->nlmsg_flags & NLM_F_ACK) << "message " << i;
 }
 
+TEST(NftBatchTest, OversizedRuleIsRefused) {
+  netlink::RulePtr r(nftnl_rule_alloc());
+  nftnl_rule_set_u32(r.get(), NFTNL_RULE_FAMILY, 1);
+  for (int i = 0; i < 300; ++i)
+    nftnl_rule_add_expr(r.get(), nftnl_expr_alloc("counter"));
+  std::vector<Op> ops;
+  ops.push_back(netlink::AddRule(std::move(r), "rule 1 of chain c"));
+  EXPECT_EQ(Batch::Build(std::move(ops), {}).status().message(),
+            "rule 1 of chain c: rule too large for a message");
+}
+
 TEST(NftBatchTest, InvalidOptions) {
   BatchOptions opt;
   opt.max_message = 100;

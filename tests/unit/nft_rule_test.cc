@@ -202,6 +202,19 @@ TEST_F(NftRuleTest, ErrorsInFields) {
         << c.desc;
 }
 
+TEST_F(NftRuleTest, KeysMustFitTheRegisters) {
+  plan::Key four6{F(Field::kIp6Saddr), F(Field::kIp6Daddr), F(Field::kIp6Saddr),
+                  F(Field::kIp6Daddr)};
+  EXPECT_EQ(Lower({SetMeta(plan::Jhash{four6, 2, 0, 0})}),
+            "error: chain c: statement 1: key of 64 bytes does not fit in "
+            "the registers");
+  plan::Key five6 = four6;
+  five6.push_back(F(Field::kIp6Saddr));
+  EXPECT_EQ(Lower({plan::Update{"flows", five6, 0}}),
+            "error: chain c: statement 1: key of 80 bytes does not fit in "
+            "the registers");
+}
+
 TEST_F(NftRuleTest, CommentTooLong) {
   EXPECT_EQ(Lower({Accept()}, plan::TableFamily::kInet, std::string(129, 'x')),
             "error: chain c, rule \"" + std::string(129, 'x') +
