@@ -147,7 +147,9 @@ std::string Batch::Describe(uint32_t seq,
   const std::string* best = nullptr;
   for (const auto& [at, what] : info.elements)
     if (at <= *offset) best = &what;
-  return best ? info.what + ": " + *best : info.what;
+  // Elements lvsnft did not describe (e.g. nft's leading interval end).
+  if (best == nullptr || best->empty()) return info.what;
+  return info.what + ": " + *best;
 }
 
 }  // namespace lvsnft::netlink

@@ -78,6 +78,9 @@ const char* const kBackendsText = R"(table inet lvsnft {
   chain svc_rnd {
     ct mark set numgen random mod 3 offset 17 ct mark set ct mark map @canon dnat ip to ct mark map @be4a
   }
+  chain svc_one {
+    dnat ip to 192.168.1.20
+  }
 }
 )";
 
@@ -97,13 +100,14 @@ OracleCase Backends() {
       "inet_backends",
       "backend maps mark : addr . port / addr / mark with counters, ct "
       "mark set numgen inc|random, ct mark set ct mark map, dnat ip to "
-      "ct mark map with and without port",
+      "ct mark map with and without port, dnat ip to an address",
       Table(TableFamily::kInet, "lvsnft", {be4, be4a, canon},
             {Chain("svc_web", {R({L4Is(6), SetCt(plan::Numgen{false, 4, kBase}),
                                   Dnat(to_be4)})}),
              Chain("svc_rnd", {R({SetCt(plan::Numgen{true, 3, 17}),
                                   SetCt(plan::MapOf{Field::kCtMark, "canon"}),
-                                  Dnat(to_be4a)})})}),
+                                  Dnat(to_be4a)})}),
+             Chain("svc_one", {R({Dnat(A("192.168.1.20"))})})}),
       kBackendsText};
 }
 

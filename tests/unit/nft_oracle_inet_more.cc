@@ -44,6 +44,7 @@ const char* const kV6Text = R"(table inet lvsnft {
     meta l4proto tcp ct mark set 0x4c560100 ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark @persist6 update @persist6 { ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark } dnat ip6 to ct mark map @be6
     meta l4proto tcp ct mark set numgen inc mod 1 offset 0x4c560100 dnat ip6 to ct mark map @be6
     ct mark set 0x4c560100 dnat ip6 to ct mark map @be6a
+    dnat ip6 to 2001:db8:1::20
   }
   chain postrouting {
     type nat hook postrouting priority srcnat; policy accept;
@@ -64,7 +65,8 @@ OracleCase V6() {
   return {
       "inet_ipv6",
       "IPv6: dispatch vmap, addr6 . port map (port in reg 2), masked "
-      "ip6 saddr in a dynamic set, dnat ip6, snat ip6 to address and "
+      "ip6 saddr in a dynamic set, dnat ip6 to map and to address, snat ip6 to "
+      "address and "
       "round robin",
       Table(TableFamily::kInet, "lvsnft", V6Sets(),
             {Base("prerouting", "nat", Hook::kPrerouting, -100,
@@ -74,7 +76,8 @@ OracleCase V6() {
                        plan::Update{"persist6", pkey, 0}, Dnat(be6, kV6)}),
                     R({L4Is(6), SetCt(plan::Numgen{false, 1, kBase}),
                        Dnat(be6, kV6)}),
-                    R({SetCt(kBase), Dnat(be6a, kV6)})}),
+                    R({SetCt(kBase), Dnat(be6a, kV6)}),
+                    R({Dnat(A("2001:db8:1::20"), kV6)})}),
              Base("postrouting", "nat", Hook::kPostrouting, 100,
                   {R({NfprotoIs(10), Snat(A("2001:db8::1"), kV6)}),
                    R({NfprotoIs(10), Snat(rr, kV6)})})}),
