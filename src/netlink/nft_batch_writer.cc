@@ -6,6 +6,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -100,20 +101,19 @@ class BatchWriter {
                                  Flags(op.kind), seq_);
   }
 
-  // An upper bound of the rule message, checked before libnftnl writes
-  // it without bounds into the scratch buffer.
+  // An upper bound of the rule message: libnftnl writes it without
+  // bounds, so the scratch buffer grows to it first.
   static size_t RuleBound(nftnl_rule* r) {
     size_t exprs = 0;
     nftnl_expr_foreach(
         r, [](nftnl_expr*, void* n) { return ++*static_cast<size_t*>(n), 0; },
         &exprs);
-    return 4096 + exprs * 512;
+    return 8192 + exprs * 512;
   }
 
   Status Object(const Op& op) {
-    if (auto* r = std::get_if<RulePtr>(&op.object);
-        r != nullptr && RuleBound(r->get()) > scratch_.size())
-      return Status::Error(op.what + ": rule too large for a message");
+    if (auto* r = std::get_if<RulePtr>(&op.object))
+      scratch_.resize(std::max(scratch_.size(), RuleBound(r->get())));
     nlmsghdr* nlh = Header(op);
     if (auto* t = std::get_if<TablePtr>(&op.object))
       nftnl_table_nlmsg_build_payload(nlh, t->get());

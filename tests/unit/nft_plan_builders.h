@@ -68,13 +68,24 @@ inline plan::Verdict Accept() { return {plan::VerdictKind::kAccept, ""}; }
 inline plan::Verdict Drop() { return {plan::VerdictKind::kDrop, ""}; }
 /// `return`.
 inline plan::Verdict Return() { return {plan::VerdictKind::kReturn, ""}; }
-/// `meta mark set SRC`.
-inline plan::SetMark SetMeta(plan::MarkSource s) {
-  return {Field::kMetaMark, std::move(s)};
+/// `TARGET set SRC`; the source is emplaced (copying a variant that
+/// holds a uint32_t trips GCC 12's -Wmaybe-uninitialized under ASan).
+template <typename T>
+plan::SetMark SetField(Field target, T source) {
+  plan::SetMark m;
+  m.target = target;
+  m.source.emplace<T>(std::move(source));
+  return m;
 }
-/// `ct mark set SRC`.
-inline plan::SetMark SetCt(plan::MarkSource s) {
-  return {Field::kCtMark, std::move(s)};
+/// `meta mark set SRC` (uint32_t, Numgen, Jhash or MapOf).
+template <typename T>
+plan::SetMark SetMeta(T source) {
+  return SetField(Field::kMetaMark, std::move(source));
+}
+/// `ct mark set SRC` (uint32_t, Numgen, Jhash or MapOf).
+template <typename T>
+plan::SetMark SetCt(T source) {
+  return SetField(Field::kCtMark, std::move(source));
 }
 /// `dnat ip|ip6 to T`.
 inline plan::Nat Dnat(plan::NatTarget t, IpFamily f = IpFamily::kV4) {

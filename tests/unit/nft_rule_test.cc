@@ -177,7 +177,7 @@ TEST_F(NftRuleTest, ErrorsInFields) {
        TF::kInet,
        "chain c: statement 1: value length does not match th dport"},
       {"set a field that is not a mark",
-       {plan::SetMark{Field::kIpSaddr, 1u}},
+       {SetField(Field::kIpSaddr, 1u)},
        TF::kInet,
        "chain c: statement 1: only meta mark and ct mark can be set"},
       {"masquerade with an address",
