@@ -127,15 +127,7 @@ std::vector<plan::Chain> Chains() {
   };
 }
 
-}  // namespace
-
-plan::Table KernelInetTable() {
-  return Table(TableFamily::kInet, "lvsnft", Sets(), Chains(),
-               "managed by lvsnft");
-}
-
-std::string KernelInetText() {
-  return R"(table inet lvsnft {
+const char* const kInetText = R"(table inet lvsnft {
   comment "managed by lvsnft"
   map svc4 {
     type inet_proto . ipv4_addr . inet_service : verdict; flags interval; counter; comment "dispatch v4"
@@ -182,6 +174,14 @@ std::string KernelInetText() {
   }
 }
 )";
+
+}  // namespace
+
+plan::Table KernelInetTable() {
+  return Table(TableFamily::kInet, "lvsnft", Sets(), Chains(),
+               "managed by lvsnft");
 }
+
+std::string KernelInetText() { return kInetText; }
 
 }  // namespace lvsnft::testing

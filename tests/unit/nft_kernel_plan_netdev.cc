@@ -69,15 +69,7 @@ std::vector<plan::Chain> Chains() {
   };
 }
 
-}  // namespace
-
-plan::Table KernelNetdevTable() {
-  return Table(TableFamily::kNetdev, "lvsnft", Sets(), Chains(),
-               "managed by lvsnft");
-}
-
-std::string KernelNetdevText() {
-  return R"(table netdev lvsnft {
+const char* const kNetdevText = R"(table netdev lvsnft {
   comment "managed by lvsnft"
   map svc4 {
     type inet_proto . ipv4_addr . inet_service : verdict; flags interval; counter
@@ -114,6 +106,14 @@ std::string KernelNetdevText() {
   }
 }
 )";
+
+}  // namespace
+
+plan::Table KernelNetdevTable() {
+  return Table(TableFamily::kNetdev, "lvsnft", Sets(), Chains(),
+               "managed by lvsnft");
 }
+
+std::string KernelNetdevText() { return kNetdevText; }
 
 }  // namespace lvsnft::testing
