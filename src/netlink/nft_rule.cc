@@ -200,13 +200,26 @@ Status MapInto(Ctx& c, Field field, const std::string& set, uint32_t dreg,
   return Status();
 }
 
+// The kernel refuses a zero modulus and a range past 2^32 (EOVERFLOW).
+Status CheckRange(const char* what, uint32_t mod, uint32_t offset) {
+  if (mod == 0) return Status::Error(std::string(what) + " modulus is 0");
+  if (offset + (mod - 1) < offset)
+    return Status::Error(std::string(what) + " offset " +
+                         std::to_string(offset) + " + modulus " +
+                         std::to_string(mod) + " exceeds 32 bits");
+  return Status();
+}
+
 Status MarkSource(Ctx& c, const plan::MarkSource& src, uint32_t reg) {
   if (auto* v = std::get_if<uint32_t>(&src)) {
     c.lin.Immediate(reg, U32(*v));
   } else if (auto* n = std::get_if<plan::Numgen>(&src)) {
+    Status st = CheckRange("numgen", n->mod, n->offset);
+    if (!st.ok()) return st;
     c.lin.Numgen(reg, n->random, n->mod, n->offset);
   } else if (auto* h = std::get_if<plan::Jhash>(&src)) {
-    Status st = CheckKey(h->key, 12);  // the hash result holds 4 units
+    Status st = CheckRange("jhash", h->mod, h->offset);
+    if (st.ok()) st = CheckKey(h->key, 12);  // the result holds 4 units
     if (!st.ok()) return st;
     uint32_t units = KeyUnits(h->key);
     uint32_t sreg = c.lin.Get(units);

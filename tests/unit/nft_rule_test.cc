@@ -215,6 +215,17 @@ TEST_F(NftRuleTest, KeysMustFitTheRegisters) {
             "the registers");
 }
 
+TEST_F(NftRuleTest, ModulusAndOffsetMustFit) {
+  EXPECT_EQ(Lower({SetCt(plan::Numgen{false, 0, 0})}),
+            "error: chain c: statement 1: numgen modulus is 0");
+  EXPECT_EQ(Lower({SetCt(plan::Jhash{{F(Field::kCtMark)}, 16, 0, 0xfffffff8})}),
+            "error: chain c: statement 1: jhash offset 4294967288 + modulus "
+            "16 exceeds 32 bits");
+  // The largest range that fits is accepted.
+  EXPECT_EQ(Lower({SetCt(plan::Numgen{true, 8, 0xfffffff8})}).find("error"),
+            std::string::npos);
+}
+
 TEST_F(NftRuleTest, CommentTooLong) {
   EXPECT_EQ(Lower({Accept()}, plan::TableFamily::kInet, std::string(129, 'x')),
             "error: chain c, rule \"" + std::string(129, 'x') +
