@@ -265,14 +265,21 @@ Status NatTarget(Ctx& c, const plan::Nat& n, uint32_t reg,
     if (a->family != n.family) return Status::Error("address family mismatch");
     c.lin.Immediate(reg, AddrBytes(*a));
   } else if (auto* m = std::get_if<plan::NatAddrMap>(&n.target)) {
-    if (m->with_port && !c.l4)
+    bool port = !m->port_set.empty();
+    if (port && !c.l4)
       return Status::Error(
           "transport protocol mapping is only valid after transport "
           "protocol match");
-    uint32_t data_len = m->with_port ? addr_len + 4 : addr_len;
-    Status st = MapInto(c, m->field, m->set, reg, data_len);
+    Status st = MapInto(c, m->field, m->set, reg, addr_len);
     if (!st.ok()) return st;
-    if (m->with_port) *proto = reg + RegisterSpace(addr_len);
+    if (port) {
+      // nft: the port map's lookup goes to the next 16-byte register.
+      uint32_t preg = c.lin.Get(4);
+      st = MapInto(c, m->field, m->port_set, preg, 2);
+      if (!st.ok()) return st;
+      c.lin.Release(4);
+      *proto = preg;
+    }
   } else {
     const auto& rr = std::get<plan::NatRoundRobin>(n.target);
     for (const auto& a : rr.addrs)
