@@ -36,7 +36,7 @@ Result<std::unique_ptr<Computed>> Compute(
 }
 
 void AddHostLines(const std::vector<HostChange>& h, DirectorReport& r) {
-  for (const auto& c : h) r.lines.push_back({c.service, c.sign, c.what});
+  for (const auto& c : h) r.lines.push_back({c.service, c.sign, c.what, true});
   r.host_changes += h.size();
 }
 

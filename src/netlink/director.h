@@ -30,6 +30,8 @@ struct ReportLine {
   std::string service;
   char sign = '~';
   std::string what;
+  bool host =
+      false;  ///< A host object (address, sysctl, device), not nftables.
 };
 
 /// What was (or would be) changed.

@@ -69,10 +69,16 @@ class BatchWriter {
     return 0;
   }
 
-  // Flags as nft 1.0.6 sets them for `add` (tables: none).
-  uint16_t Flags(OpKind k) const {
+  // Flags as nft 1.0.6 sets them for `add` (tables: none). A rule with a
+  // position is inserted before that rule (nft `insert ... position`).
+  uint16_t Flags(const Op& op) const {
     uint16_t f = opt_.ack ? NLM_F_ACK : 0;
-    switch (k) {
+    if (op.kind == OpKind::kAddRule &&
+        nftnl_rule_is_set(std::get<RulePtr>(op.object).get(),
+                          NFTNL_RULE_POSITION)) {
+      return f | NLM_F_CREATE;
+    }
+    switch (op.kind) {
       case OpKind::kAddChain:
       case OpKind::kAddSet:
       case OpKind::kAddElements:
@@ -97,8 +103,8 @@ class BatchWriter {
 
   nlmsghdr* Header(const Op& op) {
     return nftnl_nlmsg_build_hdr(scratch_.data(), Type(op.kind),
-                                 static_cast<uint16_t>(Family(op)),
-                                 Flags(op.kind), seq_);
+                                 static_cast<uint16_t>(Family(op)), Flags(op),
+                                 seq_);
   }
 
   // An upper bound of the rule message: libnftnl writes it without

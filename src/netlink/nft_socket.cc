@@ -17,6 +17,30 @@ namespace {
 
 constexpr size_t kRecvBuf = 1 << 16;
 
+// An NLMSG_ERROR with its extended-ACK attributes (offset, message).
+BatchError ParseError(const nlmsghdr* nlh) {
+  auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+  BatchError out{nlh->nlmsg_seq, -err->error, 0, ""};
+  if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return out;
+  size_t off = sizeof(nlmsgerr);
+  if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+    off += err->msg.nlmsg_len - sizeof(nlmsghdr);
+  const auto* base = static_cast<const char*>(mnl_nlmsg_get_payload(nlh));
+  size_t total = mnl_nlmsg_get_payload_len(nlh);
+  while (off + sizeof(nlattr) <= total) {
+    const auto* a = reinterpret_cast<const nlattr*>(base + off);
+    if (a->nla_len < sizeof(nlattr) || off + a->nla_len > total) break;
+    const char* v = base + off + NLA_HDRLEN;
+    if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_OFFS) {
+      std::memcpy(&out.offset, v, sizeof(uint32_t));
+    } else if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+      out.message.assign(v, strnlen(v, a->nla_len - NLA_HDRLEN));
+    }
+    off += NLA_ALIGN(a->nla_len);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ErrnoText(int err) { return std::strerror(err); }
@@ -156,7 +180,7 @@ Result<BatchReply> NftSocket::SendBatch(const std::vector<iovec>& pages,
       if (err->error == 0) {
         ++reply.acks;
       } else {
-        reply.errors.push_back({nlh->nlmsg_seq, -err->error});
+        reply.errors.push_back(ParseError(nlh));
       }
     }
   }

@@ -21,6 +21,9 @@ namespace lvsnft::netlink {
 struct BatchError {
   uint32_t seq = 0;
   int error = 0;  ///< Positive errno.
+  uint32_t offset =
+      0;  ///< Extended ACK: offset of the bad attribute (0: none).
+  std::string message;  ///< Extended ACK: kernel's message, if any.
 };
 
 /// What the kernel answered to a batch.
@@ -56,6 +59,10 @@ class NftSocket {
 
   /// Allocates a sequence number.
   uint32_t NextSeq() { return seq_++; }
+  /// The next sequence number, without allocating it.
+  uint32_t PeekSeq() const { return seq_; }
+  /// Marks every sequence number up to `last` as used.
+  void SkipSeqs(uint32_t last) { seq_ = last + 1; }
 
  private:
   NftSocket(mnl_socket* nl, uint32_t portid, uint32_t seq)

@@ -32,6 +32,7 @@ struct RawElement {
   uint32_t flags = 0;
   int verdict = INT_MIN;
   std::string chain;
+  std::vector<uint8_t> udata;  ///< Element userdata to send (not compared).
   const plan::Element* src = nullptr;  ///< Desired side only.
   size_t src_index = 0;                ///< Index into the encoded list.
   /// Identity within a set: key, key_end and flags.

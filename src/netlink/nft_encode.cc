@@ -1,0 +1,127 @@
+// EncodeElements and tagging: the bridge between the plan and what the
+// kernel holds, shared by the real kernel and the offline diff.
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+
+#include <cstring>
+
+#include "netlink/nft_elements.h"
+#include "netlink/nft_kernel.h"
+#include "netlink/nft_tag.h"
+
+namespace lvsnft::netlink {
+
+namespace {
+
+std::vector<uint8_t> Attr(nftnl_set_elem* e, uint16_t attr) {
+  if (!nftnl_set_elem_is_set(e, attr)) return {};
+  uint32_t len = 0;
+  auto* p = static_cast<const uint8_t*>(nftnl_set_elem_get(e, attr, &len));
+  return std::vector<uint8_t>(p, p + len);
+}
+
+std::vector<uint8_t> WithTag(const void* data, uint32_t len, uint64_t tag) {
+  auto* p = static_cast<const uint8_t*>(data);
+  std::vector<uint8_t> out(p, p + len);
+  out.push_back(kTagUdataType);
+  out.push_back(8);
+  const auto* t = reinterpret_cast<const uint8_t*>(&tag);
+  out.insert(out.end(), t, t + 8);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<RawElement>> EncodeElements(const plan::Set& s) {
+  std::vector<size_t> origin;
+  auto built = BuildElements(s, s.elements, true, &origin);
+  if (!built.ok()) return built.status();
+  std::vector<RawElement> out;
+  for (size_t i = 0; i < built->size(); ++i) {
+    nftnl_set_elem* e = (*built)[i].get();
+    RawElement r;
+    r.key = Attr(e, NFTNL_SET_ELEM_KEY);
+    r.key_end = Attr(e, NFTNL_SET_ELEM_KEY_END);
+    r.data = Attr(e, NFTNL_SET_ELEM_DATA);
+    r.udata = Attr(e, NFTNL_SET_ELEM_USERDATA);
+    if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS)) {
+      r.flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
+    }
+    if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
+      r.verdict =
+          static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT));
+    }
+    if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN)) {
+      r.chain = nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN);
+    }
+    if (origin[i] != kNoOrigin) r.src = &s.elements[origin[i]];
+    r.src_index = i;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+nftnl_set_elem* ToNftnl(const RawElement& r, bool with_data) {
+  nftnl_set_elem* e = nftnl_set_elem_alloc();
+  nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, r.key.data(), r.key.size());
+  if (!r.key_end.empty()) {
+    nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY_END, r.key_end.data(),
+                       r.key_end.size());
+  }
+  if (r.flags) nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, r.flags);
+  if (!with_data) return e;
+  if (!r.data.empty()) {
+    nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, r.data.data(), r.data.size());
+  }
+  if (r.verdict != INT_MIN) {
+    nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT,
+                           static_cast<uint32_t>(r.verdict));
+  }
+  if (!r.chain.empty())
+    nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, r.chain.c_str());
+  if (!r.udata.empty()) {
+    nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA, r.udata.data(),
+                       r.udata.size());
+  }
+  return e;
+}
+
+void TagTable(nftnl_table* t, uint64_t tag) {
+  uint32_t len = 0;
+  const void* p = nftnl_table_is_set(t, NFTNL_TABLE_USERDATA)
+                      ? nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len)
+                      : nullptr;
+  auto u = WithTag(p, len, tag);
+  nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, u.data(), u.size());
+}
+
+void TagChain(nftnl_chain* c, uint64_t tag) {
+  uint32_t len = 0;
+  const void* p = nftnl_chain_is_set(c, NFTNL_CHAIN_USERDATA)
+                      ? nftnl_chain_get_data(c, NFTNL_CHAIN_USERDATA, &len)
+                      : nullptr;
+  auto u = WithTag(p, len, tag);
+  nftnl_chain_set_data(c, NFTNL_CHAIN_USERDATA, u.data(), u.size());
+}
+
+void TagSet(nftnl_set* s, uint64_t tag) {
+  uint32_t len = 0;
+  const void* p = nftnl_set_is_set(s, NFTNL_SET_USERDATA)
+                      ? nftnl_set_get_data(s, NFTNL_SET_USERDATA, &len)
+                      : nullptr;
+  auto u = WithTag(p, len, tag);
+  nftnl_set_set_data(s, NFTNL_SET_USERDATA, u.data(), u.size());
+}
+
+void TagRule(nftnl_rule* r, uint64_t tag) {
+  uint32_t len = 0;
+  const void* p = nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)
+                      ? nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len)
+                      : nullptr;
+  auto u = WithTag(p, len, tag);
+  nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, u.data(), u.size());
+}
+
+}  // namespace lvsnft::netlink
