@@ -26,8 +26,8 @@ std::string ReportText(const netlink::DirectorReport& r,
     groups[c.service].push_back("config  " + ConfigLine(c));
   }
   for (const auto& l : r.lines) {
-    groups[l.service].push_back(std::string("kernel  ") + l.sign + " " +
-                                l.what);
+    groups[l.service].push_back(std::string(l.host ? "host    " : "nft     ") +
+                                l.sign + " " + l.what);
   }
   std::string out;
   for (const auto& [svc, lines] : groups) {
@@ -54,7 +54,8 @@ std::string ReportJson(const netlink::DirectorReport& r,
   for (const auto& l : r.lines) {
     j["changes"].push_back({{"service", l.service},
                             {"change", std::string(1, l.sign)},
-                            {"what", l.what}});
+                            {"what", l.what},
+                            {"object", l.host ? "host" : "nftables"}});
   }
   j["nft_changes"] = r.nft_changes;
   j["host_changes"] = r.host_changes;
