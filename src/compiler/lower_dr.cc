@@ -170,21 +170,29 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
     }
   }
   if (b && !active.empty()) {
-    plan::Rule pick{
-        {plan::SetMark{Field::kMetaMark, plan::Jhash{HashKey(s), b->size,
-                                                     ServiceSeed(s), b->base}},
-         plan::SetMark{Field::kMetaMark,
-                       plan::MapOf{Field::kMetaMark, "slots"}}},
-        s.name + ": " + SchedulerName(s.scheduler) + " over " +
-            Servers(active.size()),
-        s.name};
-    if (s.persistence) {
-      pick.stmts.push_back(
-          plan::Update{Fam("persist", f), PersistKey(s),
-                       uint64_t{s.persistence->timeout_s} * 1000});
+    plan::Stmt hash = plan::SetMark{
+        Field::kMetaMark,
+        plan::Jhash{HashKey(s), b->size, ServiceSeed(s), b->base}};
+    std::string what = s.name + ": " + SchedulerName(s.scheduler) + " over " +
+                       Servers(active.size());
+    if (!s.persistence) {
+      // The slot and target maps are looked up in the shared chain "pick"
+      // (few bindings keep element inserts cheap in the kernel).
+      c.rules.push_back(
+          {{hash, plan::Verdict{plan::VerdictKind::kGoto, "pick"}},
+           what,
+           s.name});
+    } else {
+      c.rules.push_back(
+          {{hash,
+            plan::SetMark{Field::kMetaMark,
+                          plan::MapOf{Field::kMetaMark, "slots"}},
+            plan::Update{Fam("persist", f), PersistKey(s),
+                         uint64_t{s.persistence->timeout_s} * 1000},
+            plan::VmapLookup{{F(Field::kMetaMark)}, "targets"}},
+           what,
+           s.name});
     }
-    pick.stmts.push_back(plan::VmapLookup{{F(Field::kMetaMark)}, "targets"});
-    c.rules.push_back(std::move(pick));
   }
   c.rules.push_back({{plan::SetMark{Field::kMetaMark, uint32_t{0}},
                       plan::Counter{}, plan::Verdict{plan::VerdictKind::kDrop}},
@@ -209,7 +217,20 @@ plan::Table Builder::Finish() {
              " virtual services",
          ""});
   }
-  std::vector<plan::Chain> chains = {std::move(in)};
+  plan::Chain pick;
+  pick.name = "pick";
+  pick.comment = "scheduler slot in meta mark -> forwarding target";
+  pick.rules.push_back(
+      {{plan::SetMark{Field::kMetaMark, plan::MapOf{Field::kMetaMark, "slots"}},
+        plan::VmapLookup{{F(Field::kMetaMark)}, "targets"}},
+       "slot -> target",
+       ""});
+  pick.rules.push_back(
+      {{plan::SetMark{Field::kMetaMark, uint32_t{0}}, plan::Counter{},
+        plan::Verdict{plan::VerdictKind::kDrop}},
+       "no target for the slot",
+       ""});
+  std::vector<plan::Chain> chains = {std::move(in), std::move(pick)};
   for (auto& c : table.chains) chains.push_back(std::move(c));
   for (auto& [name, c] : target_chains) chains.push_back(std::move(c));
   table.chains = std::move(chains);

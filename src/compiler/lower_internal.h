@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,11 @@ struct NatTableBuilder {
   void FullNat(const Service& s, const SlotBlock& b);
   /// Declares the persistence set of a family.
   void Persist(IpFamily f);
+  /// Name of the shared chain that DNATs to the slot in ct mark ("dnat4",
+  /// "dnat4p" with port mapping); records that it is needed for `proto`.
+  std::string DnatChain(IpFamily f, bool port_mapping, Proto proto);
+  /// (family, port mapping) -> protocols whose DNAT rules are needed.
+  std::map<std::pair<IpFamily, bool>, std::set<Proto>> dnat_chains;
   /// Adds base chains and sets; returns the finished table.
   plan::Table Finish(const Director& d);
 };

@@ -28,10 +28,13 @@ std::string BackendSet(const Service& s) {
   return std::string("be") + FamilySuffix(s.vip.family);
 }
 
-plan::Stmt DnatStmt(const Service& s) {
-  return plan::Nat{plan::NatKind::kDnat, s.vip.family,
-                   plan::NatAddrMap{Field::kCtMark, BackendSet(s),
-                                    UsesPortMapping(s) ? "bep" : ""}};
+// DNAT happens in one shared chain per family (and port mapping), so the
+// backend maps are bound by a handful of rules, not one per service: the
+// kernel validates every element insert against every binding.
+plan::Stmt GotoDnat(const Service& s, NatTableBuilder& t) {
+  return plan::Verdict{
+      plan::VerdictKind::kGoto,
+      t.DnatChain(s.vip.family, UsesPortMapping(s), s.protocol)};
 }
 
 plan::Key PersistKey(const Service& s) {
@@ -43,11 +46,6 @@ plan::Key PersistKey(const Service& s) {
 plan::Stmt PersistUpdate(const Service& s) {
   return plan::Update{std::string("persist") + FamilySuffix(s.vip.family),
                       PersistKey(s), uint64_t{s.persistence->timeout_s} * 1000};
-}
-
-plan::Stmt L4Match(const Service& s) {
-  return plan::Match{F(Field::kMetaL4proto),
-                     plan::ProtoValue(ProtoNumber(s.protocol))};
 }
 
 // The scheduler's choice of a slot, written to the connection's ct mark.
@@ -100,15 +98,15 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
   if (s.persistence) {
     for (size_t r = 0; r < active.size(); ++r) {
       c.rules.push_back(
-          {{L4Match(s), plan::SetMark{Field::kCtMark, canonical[r]},
+          {{plan::SetMark{Field::kCtMark, canonical[r]},
             plan::Lookup{PersistKey(s),
                          std::string("persist") + FamilySuffix(s.vip.family)},
-            PersistUpdate(s), DnatStmt(s)},
+            PersistUpdate(s), GotoDnat(s, t)},
            s.name + ": client affinity to " + RsLabel(*active[r]),
            s.name});
     }
   }
-  plan::Rule pick{{L4Match(s), PickSlot(s, *block)},
+  plan::Rule pick{{PickSlot(s, *block)},
                   s.name + ": " + SchedulerName(s.scheduler) + " over " +
                       Servers(active.size()),
                   s.name};
@@ -117,7 +115,7 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
         plan::SetMark{Field::kCtMark, plan::MapOf{Field::kCtMark, "canon"}});
     pick.stmts.push_back(PersistUpdate(s));
   }
-  pick.stmts.push_back(DnatStmt(s));
+  pick.stmts.push_back(GotoDnat(s, t));
   c.rules.push_back(std::move(pick));
   t.table.chains.push_back(std::move(c));
 }

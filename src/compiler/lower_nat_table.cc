@@ -150,6 +150,47 @@ void NatTableBuilder::Persist(IpFamily f) {
   sets.Get(name, proto);
 }
 
+std::string NatTableBuilder::DnatChain(IpFamily f, bool port_mapping,
+                                       Proto proto) {
+  dnat_chains[{f, port_mapping}].insert(proto);
+  return std::string("dnat") + FamilySuffix(f) + (port_mapping ? "p" : "");
+}
+
+namespace {
+
+// The shared DNAT chains: address from be4/be6, port from bep (which nft
+// accepts only after a transport protocol match: one rule per protocol).
+std::vector<plan::Chain> DnatChains(
+    const std::map<std::pair<IpFamily, bool>, std::set<Proto>>& needed) {
+  std::vector<plan::Chain> out;
+  for (const auto& [key, protos] : needed) {
+    auto [f, port] = key;
+    plan::Chain c;
+    c.name = std::string("dnat") + FamilySuffix(f) + (port ? "p" : "");
+    c.comment = std::string("DNAT to the real server of the slot in ct mark") +
+                (port ? " (port mapping)" : "");
+    plan::Nat nat{
+        plan::NatKind::kDnat, f,
+        plan::NatAddrMap{Field::kCtMark, std::string("be") + FamilySuffix(f),
+                         port ? "bep" : ""}};
+    if (!port) {
+      c.rules.push_back({{nat}, "DNAT", ""});
+    } else {
+      for (Proto p : protos) {
+        c.rules.push_back({{plan::Match{F(Field::kMetaL4proto),
+                                        plan::ProtoValue(ProtoNumber(p))},
+                            nat},
+                           std::string("DNAT ") + ProtoName(p) + " with port",
+                           ""});
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
 plan::Table NatTableBuilder::Finish(const Director& d) {
   auto pre = BaseChain("prerouting", plan::Hook::kPrerouting, -100);
   auto out = BaseChain("output", plan::Hook::kOutput, -100);
@@ -164,6 +205,7 @@ plan::Table NatTableBuilder::Finish(const Director& d) {
   table.sets = sets.Take();
   std::vector<plan::Chain> chains = {std::move(pre), std::move(out),
                                      std::move(post)};
+  for (auto& c : DnatChains(dnat_chains)) chains.push_back(std::move(c));
   for (auto& c : table.chains) chains.push_back(std::move(c));
   table.chains = std::move(chains);
   return std::move(table);

@@ -130,23 +130,28 @@ Status NftSocket::Dump(
 }
 
 Status NftSocket::SizeBuffers(size_t send_bytes, size_t expected_acks) {
-  int snd = static_cast<int>(std::max<size_t>(send_bytes + 4096, 1 << 20));
+  // The kernel doubles the value; a netlink message must fit in sk_sndbuf.
+  int snd = static_cast<int>(std::max<size_t>(send_bytes + 65536, 1 << 20));
   // An ACK skb costs about 1 KiB of receive buffer in truesize.
   int rcv = static_cast<int>(std::max<size_t>(expected_acks * 1024, 4 << 20));
-  if (mnl_socket_setsockopt(nl_, SO_SNDBUFFORCE, &snd, sizeof(snd)) < 0) {
-    setsockopt(mnl_socket_get_fd(nl_), SOL_SOCKET, SO_SNDBUF, &snd,
-               sizeof(snd));
+  int fd = mnl_socket_get_fd(nl_);
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd)) < 0 &&
+      setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd)) < 0) {
+    return Status::Error("cannot size the netlink send buffer: " +
+                         ErrnoText(errno));
   }
-  if (mnl_socket_setsockopt(nl_, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0) {
-    setsockopt(mnl_socket_get_fd(nl_), SOL_SOCKET, SO_RCVBUF, &rcv,
-               sizeof(rcv));
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0 &&
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv)) < 0) {
+    return Status::Error("cannot size the netlink receive buffer: " +
+                         ErrnoText(errno));
   }
   return Status();
 }
 
 Result<BatchReply> NftSocket::SendBatch(const std::vector<iovec>& pages,
                                         size_t bytes, size_t expected_acks) {
-  SizeBuffers(bytes, expected_acks);
+  Status sized = SizeBuffers(bytes, expected_acks);
+  if (!sized.ok()) return sized;
   sockaddr_nl snl{};
   snl.nl_family = AF_NETLINK;
   msghdr msg{};
