@@ -1,6 +1,7 @@
 #include "netlink/nft_linearize.h"
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 
 #include <stdexcept>
@@ -204,7 +205,12 @@ void Linearizer::Nat(plan::NatKind kind, IpFamily fam, uint32_t addr_reg,
   nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, type);
   nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, nfproto);
   Reg(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, addr_reg);
-  if (proto_reg) Reg(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, *proto_reg);
+  if (proto_reg) {
+    // nft sets the flag for a port given apart from the address; without a
+    // port it sends no flags (the kernel derives MAP_IPS itself).
+    Reg(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, *proto_reg);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);
+  }
 }
 
 void Linearizer::Masq() { Add("masq"); }

@@ -73,7 +73,8 @@ class Linearizer {
   void SetMark(plan::Field target, uint32_t sreg);
   /// dynset update `sreg` into `set`, optional per-element timeout (ms).
   void DynsetUpdate(uint32_t sreg, const SetRef& set, uint64_t timeout_ms);
-  /// nat snat|dnat with address (and port) registers.
+  /// nat snat|dnat with address (and port) registers; a port register
+  /// sets the proto-specified flag, as nft does.
   void Nat(plan::NatKind kind, IpFamily fam, uint32_t addr_reg,
            std::optional<uint32_t> proto_reg);
   /// masquerade.

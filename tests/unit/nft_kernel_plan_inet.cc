@@ -36,30 +36,46 @@ plan::Set Svc4() {
   return s;
 }
 
+// One backend slot: its address in be4 and, for port mapping, its port.
+struct Slot {
+  uint32_t mark;
+  const char* svc;
+  const char* rs;
+  uint16_t port;  ///< 0: no port mapping (the range service).
+};
+
+const Slot kSlots[] = {
+    {kWeb, "web", "192.168.1.10", 8080},
+    {kWeb + 1, "web", "192.168.1.11", 8080},
+    {kWeb + 2, "web", "192.168.1.10", 8080},
+    {kWeb + 3, "web", "192.168.1.10", 8080},
+    {kTls, "tls", "192.168.1.10", 8443},
+    {kTls + 1, "tls", "192.168.1.11", 8443},
+    {kTls + 2, "tls", "192.168.1.10", 8443},
+    {kDns, "dns", "192.168.2.12", 5353},
+    {kDns + 1, "dns", "192.168.2.13", 5353},
+    {kRange, "range", "192.168.1.14", 0},
+    {kRange + 1, "range", "192.168.1.15", 0},
+};
+
 plan::Set Be4() {
-  plan::Set s = Set("be4", {DT::kMark}, {DT::kIpv4Addr, DT::kInetService});
+  plan::Set s = Set("be4", {DT::kMark}, {DT::kIpv4Addr});
   s.counter = true;
-  auto slot = [](uint32_t m, const char* svc, const char* rs, uint16_t p) {
-    return Owned(E({Mark(m)}, {Addr(rs), Port(p)}), svc, rs);
-  };
-  s.elements = {slot(kWeb, "web", "192.168.1.10", 8080),
-                slot(kWeb + 1, "web", "192.168.1.11", 8080),
-                slot(kWeb + 2, "web", "192.168.1.10", 8080),
-                slot(kWeb + 3, "web", "192.168.1.10", 8080),
-                slot(kTls, "tls", "192.168.1.10", 8443),
-                slot(kTls + 1, "tls", "192.168.1.11", 8443),
-                slot(kTls + 2, "tls", "192.168.1.10", 8443),
-                slot(kDns, "dns", "192.168.2.12", 5353),
-                slot(kDns + 1, "dns", "192.168.2.13", 5353)};
+  for (const Slot& x : kSlots)
+    s.elements.push_back(Owned(E({Mark(x.mark)}, {Addr(x.rs)}), x.svc, x.rs));
+  return s;
+}
+
+plan::Set Bep() {
+  plan::Set s = Set("bep", {DT::kMark}, {DT::kInetService});
+  for (const Slot& x : kSlots) {
+    if (x.port == 0) continue;
+    s.elements.push_back(Owned(E({Mark(x.mark)}, {Port(x.port)}), x.svc, x.rs));
+  }
   return s;
 }
 
 std::vector<plan::Set> Sets() {
-  plan::Set be4a = Set("be4a", {DT::kMark}, {DT::kIpv4Addr});
-  be4a.counter = true;
-  be4a.elements = {
-      Owned(E({Mark(kRange)}, {Addr("192.168.1.14")}), "range"),
-      Owned(E({Mark(kRange + 1)}, {Addr("192.168.1.15")}), "range")};
   plan::Set canon = Set("canon", {DT::kMark}, {DT::kMark});
   canon.elements = {E({Mark(kTls)}, {Mark(kTls)}),
                     E({Mark(kTls + 1)}, {Mark(kTls + 1)}),
@@ -71,7 +87,7 @@ std::vector<plan::Set> Sets() {
   plan::Set fullnat = Set("fullnat4", {DT::kMark});
   fullnat.interval = true;
   fullnat.elements = {Owned(Range({Mark(kDns)}, {Mark(kDns + 15)}), "dns")};
-  return {Svc4(), Be4(), be4a, canon, persist, fullnat};
+  return {Svc4(), Be4(), Bep(), canon, persist, fullnat};
 }
 
 plan::Rule Dispatch() {
@@ -89,7 +105,7 @@ plan::Rule Svc(std::vector<plan::Stmt> s, const char* svc,
 std::vector<plan::Rule> TlsRules() {
   plan::Key pk{F(Field::kIpSaddr, AddrMask("255.255.255.0")),
                F(Field::kCtMark)};
-  plan::NatAddrMap be4{Field::kCtMark, "be4", true};
+  plan::NatAddrMap be4{Field::kCtMark, "be4", "bep"};
   auto sticky = [&](uint32_t slot, const char* rs) {
     return Svc({L4Is(6), SetCt(slot), plan::Lookup{pk, "persist4"},
                 plan::Update{"persist4", pk, 0}, Dnat(be4)},
@@ -103,8 +119,8 @@ std::vector<plan::Rule> TlsRules() {
 }
 
 std::vector<plan::Chain> Chains() {
-  plan::NatAddrMap be4{Field::kCtMark, "be4", true};
-  plan::NatAddrMap be4a{Field::kCtMark, "be4a", false};
+  plan::NatAddrMap be4{Field::kCtMark, "be4", "bep"};
+  plan::NatAddrMap addr_only{Field::kCtMark, "be4", ""};
   plan::Lookup fn{{F(Field::kCtMark)}, "fullnat4"};
   plan::NatRoundRobin locals{{A("192.168.1.100"), A("192.168.1.101")}};
   plan::Jhash sh{{F(Field::kIpSaddr)}, 2, 0x1, kRange};
@@ -123,7 +139,8 @@ std::vector<plan::Chain> Chains() {
       Chain("svc_dns",
             {Svc({L4Is(17), SetCt(plan::Numgen{true, 2, kDns}), Dnat(be4)},
                  "dns", "dns: random")}),
-      Chain("svc_range", {Svc({SetCt(sh), Dnat(be4a)}, "range", "range: sh")}),
+      Chain("svc_range",
+            {Svc({SetCt(sh), Dnat(addr_only)}, "range", "range: sh")}),
   };
 }
 
@@ -135,14 +152,20 @@ const char* const kInetText = R"(table inet lvsnft {
                  udp . 192.168.10.101 . 53 : jump svc_dns, tcp . 192.168.10.102 . 8000-8099 : jump svc_range }
   }
   map be4 {
-    type mark : ipv4_addr . inet_service; counter
-    elements = { 0x4c560000 : 192.168.1.10 . 8080, 0x4c560001 : 192.168.1.11 . 8080,
-                 0x4c560002 : 192.168.1.10 . 8080, 0x4c560003 : 192.168.1.10 . 8080,
-                 0x4c560010 : 192.168.1.10 . 8443, 0x4c560011 : 192.168.1.11 . 8443,
-                 0x4c560012 : 192.168.1.10 . 8443,
-                 0x4c560020 : 192.168.2.12 . 5353, 0x4c560021 : 192.168.2.13 . 5353 }
+    type mark : ipv4_addr; counter
+    elements = { 0x4c560000 : 192.168.1.10, 0x4c560001 : 192.168.1.11,
+                 0x4c560002 : 192.168.1.10, 0x4c560003 : 192.168.1.10,
+                 0x4c560010 : 192.168.1.10, 0x4c560011 : 192.168.1.11,
+                 0x4c560012 : 192.168.1.10,
+                 0x4c560020 : 192.168.2.12, 0x4c560021 : 192.168.2.13,
+                 0x4c560030 : 192.168.1.14, 0x4c560031 : 192.168.1.15 }
   }
-  map be4a { type mark : ipv4_addr; counter; elements = { 0x4c560030 : 192.168.1.14, 0x4c560031 : 192.168.1.15 }; }
+  map bep {
+    type mark : inet_service
+    elements = { 0x4c560000 : 8080, 0x4c560001 : 8080, 0x4c560002 : 8080, 0x4c560003 : 8080,
+                 0x4c560010 : 8443, 0x4c560011 : 8443, 0x4c560012 : 8443,
+                 0x4c560020 : 5353, 0x4c560021 : 5353 }
+  }
   map canon { type mark : mark; elements = { 0x4c560010 : 0x4c560010, 0x4c560011 : 0x4c560011, 0x4c560012 : 0x4c560010 }; }
   set persist4 { type ipv4_addr . mark; flags dynamic,timeout; timeout 5m; size 65535; }
   set fullnat4 { type mark; flags interval; elements = { 0x4c560020-0x4c56002f }; }
@@ -159,18 +182,18 @@ const char* const kInetText = R"(table inet lvsnft {
     meta nfproto ipv4 ct mark @fullnat4 snat ip to numgen inc mod 2 map { 0 : 192.168.1.100, 1 : 192.168.1.101 } comment "fullnat source"
   }
   chain svc_web {
-    meta l4proto tcp ct mark set numgen inc mod 4 offset 0x4c560000 dnat ip to ct mark map @be4 comment "web: wrr"
+    meta l4proto tcp ct mark set numgen inc mod 4 offset 0x4c560000 dnat ip to ct mark map @be4 : ct mark map @bep comment "web: wrr"
   }
   chain svc_tls {
-    meta l4proto tcp ct mark set 0x4c560010 ip saddr & 255.255.255.0 . ct mark @persist4 update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4 comment "tls: persistent to 192.168.1.10"
-    meta l4proto tcp ct mark set 0x4c560011 ip saddr & 255.255.255.0 . ct mark @persist4 update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4 comment "tls: persistent to 192.168.1.11"
-    meta l4proto tcp ct mark set numgen inc mod 3 offset 0x4c560010 ct mark set ct mark map @canon update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4 comment "tls: schedule"
+    meta l4proto tcp ct mark set 0x4c560010 ip saddr & 255.255.255.0 . ct mark @persist4 update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4 : ct mark map @bep comment "tls: persistent to 192.168.1.10"
+    meta l4proto tcp ct mark set 0x4c560011 ip saddr & 255.255.255.0 . ct mark @persist4 update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4 : ct mark map @bep comment "tls: persistent to 192.168.1.11"
+    meta l4proto tcp ct mark set numgen inc mod 3 offset 0x4c560010 ct mark set ct mark map @canon update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4 : ct mark map @bep comment "tls: schedule"
   }
   chain svc_dns {
-    meta l4proto udp ct mark set numgen random mod 2 offset 0x4c560020 dnat ip to ct mark map @be4 comment "dns: random"
+    meta l4proto udp ct mark set numgen random mod 2 offset 0x4c560020 dnat ip to ct mark map @be4 : ct mark map @bep comment "dns: random"
   }
   chain svc_range {
-    ct mark set jhash ip saddr mod 2 seed 0x1 offset 0x4c560030 dnat ip to ct mark map @be4a comment "range: sh"
+    ct mark set jhash ip saddr mod 2 seed 0x1 offset 0x4c560030 dnat ip to ct mark map @be4 comment "range: sh"
   }
 }
 )";

@@ -67,16 +67,20 @@ OracleCase Dispatch() {
 
 const char* const kBackendsText = R"(table inet lvsnft {
   map be4 {
-    type mark : ipv4_addr . inet_service; counter
-    elements = { 0x4c560000 : 192.168.1.10 . 8080, 0x4c560001 : 192.168.1.11 . 8080 }
+    type mark : ipv4_addr; counter
+    elements = { 0x4c560000 : 192.168.1.10, 0x4c560001 : 192.168.1.11, 0x4c560010 : 192.168.1.12 }
   }
-  map be4a { type mark : ipv4_addr; counter; elements = { 0x4c560010 : 192.168.1.12 }; }
+  map bep { type mark : inet_service; elements = { 0x4c560000 : 8080, 0x4c560001 : 8081 }; }
   map canon { type mark : mark; elements = { 0x4c560001 : 0x4c560000 }; }
+  map pairs {
+    type mark : ipv4_addr . inet_service; counter
+    elements = { 0x4c560000 : 192.168.1.10 . 8080, 0x4c560001 : 192.168.1.11 . 8081 }
+  }
   chain svc_web {
-    meta l4proto tcp ct mark set numgen inc mod 4 offset 0x4c560000 dnat ip to ct mark map @be4
+    meta l4proto tcp ct mark set numgen inc mod 4 offset 0x4c560000 dnat ip to ct mark map @be4 : ct mark map @bep
   }
   chain svc_rnd {
-    ct mark set numgen random mod 3 offset 17 ct mark set ct mark map @canon dnat ip to ct mark map @be4a
+    ct mark set numgen random mod 3 offset 17 ct mark set ct mark map @canon dnat ip to ct mark map @be4
   }
   chain svc_one {
     dnat ip to 192.168.1.20
@@ -84,59 +88,76 @@ const char* const kBackendsText = R"(table inet lvsnft {
 }
 )";
 
-OracleCase Backends() {
-  plan::Set be4 = Set("be4", {DT::kMark}, {DT::kIpv4Addr, DT::kInetService});
+// The shared backend maps of docs/LAYOUT.md: slot -> address, slot -> port.
+std::vector<plan::Set> BackendSets() {
+  plan::Set be4 = Set("be4", {DT::kMark}, {DT::kIpv4Addr});
   be4.counter = true;
-  be4.elements = {E({Mark(kBase)}, {Addr("192.168.1.10"), Port(8080)}),
-                  E({Mark(kBase + 1)}, {Addr("192.168.1.11"), Port(8080)})};
-  plan::Set be4a = Set("be4a", {DT::kMark}, {DT::kIpv4Addr});
-  be4a.counter = true;
-  be4a.elements = {E({Mark(kBase + 16)}, {Addr("192.168.1.12")})};
+  be4.elements = {E({Mark(kBase)}, {Addr("192.168.1.10")}),
+                  E({Mark(kBase + 1)}, {Addr("192.168.1.11")}),
+                  E({Mark(kBase + 16)}, {Addr("192.168.1.12")})};
+  plan::Set bep = Set("bep", {DT::kMark}, {DT::kInetService});
+  bep.elements = {E({Mark(kBase)}, {Port(8080)}),
+                  E({Mark(kBase + 1)}, {Port(8081)})};
   plan::Set canon = Set("canon", {DT::kMark}, {DT::kMark});
   canon.elements = {E({Mark(kBase + 1)}, {Mark(kBase)})};
-  plan::NatAddrMap to_be4{Field::kCtMark, "be4", true};
-  plan::NatAddrMap to_be4a{Field::kCtMark, "be4a", false};
+  // Concatenated data, not used by NAT: covers its set encoding.
+  plan::Set pairs =
+      Set("pairs", {DT::kMark}, {DT::kIpv4Addr, DT::kInetService});
+  pairs.counter = true;
+  pairs.elements = {E({Mark(kBase)}, {Addr("192.168.1.10"), Port(8080)}),
+                    E({Mark(kBase + 1)}, {Addr("192.168.1.11"), Port(8081)})};
+  return {be4, bep, canon, pairs};
+}
+
+OracleCase Backends() {
+  plan::NatAddrMap with_port{Field::kCtMark, "be4", "bep"};
+  plan::NatAddrMap addr_only{Field::kCtMark, "be4", ""};
   return {
       "inet_backends",
-      "backend maps mark : addr . port / addr / mark with counters, ct "
+      "backend maps mark : addr with counter, mark : port, mark : mark, "
+      "a map with concatenated data addr . port (not used by nat), ct "
       "mark set numgen inc|random, ct mark set ct mark map, dnat ip to "
-      "ct mark map with and without port, dnat ip to an address",
-      Table(TableFamily::kInet, "lvsnft", {be4, be4a, canon},
+      "ct mark map with a port map (port in reg 2, flags 0x2) and without "
+      "(no flags), dnat ip to an address",
+      Table(TableFamily::kInet, "lvsnft", BackendSets(),
             {Chain("svc_web", {R({L4Is(6), SetCt(plan::Numgen{false, 4, kBase}),
-                                  Dnat(to_be4)})}),
+                                  Dnat(with_port)})}),
              Chain("svc_rnd", {R({SetCt(plan::Numgen{true, 3, 17}),
                                   SetCt(plan::MapOf{Field::kCtMark, "canon"}),
-                                  Dnat(to_be4a)})}),
+                                  Dnat(addr_only)})}),
              Chain("svc_one", {R({Dnat(A("192.168.1.20"))})})}),
       kBackendsText};
 }
 
 const char* const kPersistenceText = R"(table inet lvsnft {
-  map be4 { type mark : ipv4_addr . inet_service; }
+  map be4 { type mark : ipv4_addr; }
+  map bep { type mark : inet_service; }
   set persist4 { type ipv4_addr . mark; flags dynamic,timeout; timeout 5m; size 65535; }
   chain svc_web {
-    meta l4proto tcp ct mark set 0x4c560000 ip saddr & 255.255.255.0 . ct mark @persist4 update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4
-    meta l4proto tcp ct mark set numgen inc mod 2 offset 0x4c560000 update @persist4 { ip saddr & 255.255.255.0 . ct mark timeout 10m } dnat ip to ct mark map @be4
+    meta l4proto tcp ct mark set 0x4c560000 ip saddr & 255.255.255.0 . ct mark @persist4 update @persist4 { ip saddr & 255.255.255.0 . ct mark } dnat ip to ct mark map @be4 : ct mark map @bep
+    meta l4proto tcp ct mark set numgen inc mod 2 offset 0x4c560000 update @persist4 { ip saddr & 255.255.255.0 . ct mark timeout 10m } dnat ip to ct mark map @be4 : ct mark map @bep
   }
 }
 )";
 
 OracleCase Persistence() {
-  plan::Set be4 = Set("be4", {DT::kMark}, {DT::kIpv4Addr, DT::kInetService});
+  plan::Set be4 = Set("be4", {DT::kMark}, {DT::kIpv4Addr});
+  plan::Set bep = Set("bep", {DT::kMark}, {DT::kInetService});
   plan::Set persist = Set("persist4", {DT::kIpv4Addr, DT::kMark});
   persist.dynamic = persist.timeout = true;
   persist.timeout_ms = 300000;
   persist.size = 65535;
   plan::Key key{F(Field::kIpSaddr, AddrMask("255.255.255.0")),
                 F(Field::kCtMark)};
-  plan::NatAddrMap to_be4{Field::kCtMark, "be4", true};
+  plan::NatAddrMap to_be4{Field::kCtMark, "be4", "bep"};
   return {
       "inet_persistence",
       "dynamic timeout set with size, masked concat lookup with the "
       "implicit meta nfproto dependency, update with and without "
-      "timeout, ct mark set constant",
+      "timeout, ct mark set constant, dnat to address and port maps after "
+      "a dynset",
       Table(
-          TableFamily::kInet, "lvsnft", {be4, persist},
+          TableFamily::kInet, "lvsnft", {be4, bep, persist},
           {Chain("svc_web",
                  {R({L4Is(6), SetCt(kBase), plan::Lookup{key, "persist4"},
                      plan::Update{"persist4", key, 0}, Dnat(to_be4)}),

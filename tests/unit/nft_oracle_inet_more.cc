@@ -18,14 +18,20 @@ std::vector<plan::Set> V6Sets() {
   svc6.verdict_map = svc6.interval = svc6.counter = true;
   svc6.elements = {
       V({Proto(6), Addr("2001:db8::100"), Port(443)}, Jump("svc_web6"))};
-  plan::Set be6 = Set("be6", {DT::kMark}, {DT::kIpv6Addr, DT::kInetService});
+  plan::Set be6 = Set("be6", {DT::kMark}, {DT::kIpv6Addr});
   be6.counter = true;
-  be6.elements = {E({Mark(kBase)}, {Addr("2001:db8:1::10"), Port(8443)})};
-  plan::Set be6a = Set("be6a", {DT::kMark}, {DT::kIpv6Addr});
+  be6.elements = {E({Mark(kBase)}, {Addr("2001:db8:1::10")}),
+                  E({Mark(kBase + 1)}, {Addr("2001:db8:1::11")})};
+  plan::Set bep = Set("bep", {DT::kMark}, {DT::kInetService});
+  bep.elements = {E({Mark(kBase)}, {Port(8443)})};
+  // Concatenated data with a 16-byte address, not used by NAT.
+  plan::Set pairs6 =
+      Set("pairs6", {DT::kMark}, {DT::kIpv6Addr, DT::kInetService});
+  pairs6.elements = {E({Mark(kBase)}, {Addr("2001:db8:1::10"), Port(8443)})};
   plan::Set persist = Set("persist6", {DT::kIpv6Addr, DT::kMark});
   persist.dynamic = persist.timeout = true;
   persist.timeout_ms = 3600000;
-  return {svc6, be6, be6a, persist};
+  return {svc6, be6, bep, pairs6, persist};
 }
 
 const char* const kV6Text = R"(table inet lvsnft {
@@ -33,17 +39,18 @@ const char* const kV6Text = R"(table inet lvsnft {
     type inet_proto . ipv6_addr . inet_service : verdict; flags interval; counter
     elements = { tcp . 2001:db8::100 . 443 : jump svc_web6 }
   }
-  map be6 { type mark : ipv6_addr . inet_service; counter; elements = { 0x4c560100 : 2001:db8:1::10 . 8443 }; }
-  map be6a { type mark : ipv6_addr; }
+  map be6 { type mark : ipv6_addr; counter; elements = { 0x4c560100 : 2001:db8:1::10, 0x4c560101 : 2001:db8:1::11 }; }
+  map bep { type mark : inet_service; elements = { 0x4c560100 : 8443 }; }
+  map pairs6 { type mark : ipv6_addr . inet_service; elements = { 0x4c560100 : 2001:db8:1::10 . 8443 }; }
   set persist6 { type ipv6_addr . mark; flags dynamic,timeout; timeout 1h; }
   chain prerouting {
     type nat hook prerouting priority dstnat; policy accept;
     meta nfproto ipv6 meta l4proto . ip6 daddr . th dport vmap @svc6
   }
   chain svc_web6 {
-    meta l4proto tcp ct mark set 0x4c560100 ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark @persist6 update @persist6 { ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark } dnat ip6 to ct mark map @be6
-    meta l4proto tcp ct mark set numgen inc mod 1 offset 0x4c560100 dnat ip6 to ct mark map @be6
-    ct mark set 0x4c560100 dnat ip6 to ct mark map @be6a
+    meta l4proto tcp ct mark set 0x4c560100 ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark @persist6 update @persist6 { ip6 saddr & ffff:ffff:ffff:ffff:: . ct mark } dnat ip6 to ct mark map @be6 : ct mark map @bep
+    meta l4proto tcp ct mark set numgen inc mod 1 offset 0x4c560100 dnat ip6 to ct mark map @be6 : ct mark map @bep
+    ct mark set 0x4c560101 dnat ip6 to ct mark map @be6
     dnat ip6 to 2001:db8:1::20
   }
   chain postrouting {
@@ -59,15 +66,16 @@ OracleCase V6() {
                 F(Field::kThDport)};
   plan::Key pkey{F(Field::kIp6Saddr, AddrMask("ffff:ffff:ffff:ffff::")),
                  F(Field::kCtMark)};
-  plan::NatAddrMap be6{Field::kCtMark, "be6", true};
-  plan::NatAddrMap be6a{Field::kCtMark, "be6a", false};
+  plan::NatAddrMap be6{Field::kCtMark, "be6", "bep"};
+  plan::NatAddrMap addr_only{Field::kCtMark, "be6", ""};
   plan::NatRoundRobin rr{{A("2001:db8::1"), A("2001:db8::2")}};
   return {
       "inet_ipv6",
-      "IPv6: dispatch vmap, addr6 . port map (port in reg 2), masked "
-      "ip6 saddr in a dynamic set, dnat ip6 to map and to address, snat ip6 to "
-      "address and "
-      "round robin",
+      "IPv6: dispatch vmap, dnat ip6 to an address map with a port map "
+      "(port in reg 2, flags 0x2) and without (no flags), a map with "
+      "concatenated data addr6 . port (not used by nat), masked ip6 saddr "
+      "in a dynamic set, dnat ip6 to an address, snat ip6 to an address "
+      "and round robin",
       Table(TableFamily::kInet, "lvsnft", V6Sets(),
             {Base("prerouting", "nat", Hook::kPrerouting, -100,
                   {R({NfprotoIs(10), plan::VmapLookup{key, "svc6"}})}),
@@ -76,7 +84,7 @@ OracleCase V6() {
                        plan::Update{"persist6", pkey, 0}, Dnat(be6, kV6)}),
                     R({L4Is(6), SetCt(plan::Numgen{false, 1, kBase}),
                        Dnat(be6, kV6)}),
-                    R({SetCt(kBase), Dnat(be6a, kV6)}),
+                    R({SetCt(kBase + 1), Dnat(addr_only, kV6)}),
                     R({Dnat(A("2001:db8:1::20"), kV6)})}),
              Base("postrouting", "nat", Hook::kPostrouting, 100,
                   {R({NfprotoIs(10), Snat(A("2001:db8::1"), kV6)}),

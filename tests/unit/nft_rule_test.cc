@@ -18,8 +18,9 @@ using DT = plan::DataType;
 class NftRuleTest : public ::testing::Test {
  protected:
   NftRuleTest() {
-    Add("be4", SetRef::Kind::kMap, 4, 8);
-    Add("be4a", SetRef::Kind::kMap, 4, 4);
+    Add("be4", SetRef::Kind::kMap, 4, 4);
+    Add("be6", SetRef::Kind::kMap, 4, 16);
+    Add("bep", SetRef::Kind::kMap, 4, 2);
     Add("vm", SetRef::Kind::kVmap, 4, 0);
     Add("flows", SetRef::Kind::kSet, 8, 0);
     Add("marks", SetRef::Kind::kSet, 4, 0);
@@ -87,6 +88,53 @@ TEST_F(NftRuleTest, RuleCommentIsUserdata) {
             "  userdata = { \\x00\\x04web\\x00 }\n");
 }
 
+struct NatCase {
+  const char* desc;
+  plan::Nat nat;
+  const char* expected;
+};
+
+// Expected texts: nft 1.0.6 --debug=netlink for `meta l4proto tcp dnat ip
+// to ct mark map @be4 : ct mark map @bep` and friends.
+TEST_F(NftRuleTest, NatMapsAsNftLowersThem) {
+  const IpFamily v4 = IpFamily::kV4, v6 = IpFamily::kV6;
+  const NatCase cases[] = {
+      {"ipv4 address and port maps",
+       Dnat(plan::NatAddrMap{Field::kCtMark, "be4", "bep"}, v4),
+       "  [ ct load mark => reg 1 ]\n"
+       "  [ lookup reg 1 set be4 dreg 1 ]\n"
+       "  [ ct load mark => reg 2 ]\n"
+       "  [ lookup reg 2 set bep dreg 2 ]\n"
+       "  [ nat dnat ip addr_min reg 1 proto_min reg 2 flags 0x2 ]\n"},
+      {"ipv4 address map only",
+       Dnat(plan::NatAddrMap{Field::kCtMark, "be4", ""}, v4),
+       "  [ ct load mark => reg 1 ]\n"
+       "  [ lookup reg 1 set be4 dreg 1 ]\n"
+       "  [ nat dnat ip addr_min reg 1 ]\n"},
+      {"ipv6 address and port maps",
+       Dnat(plan::NatAddrMap{Field::kCtMark, "be6", "bep"}, v6),
+       "  [ ct load mark => reg 1 ]\n"
+       "  [ lookup reg 1 set be6 dreg 1 ]\n"
+       "  [ ct load mark => reg 2 ]\n"
+       "  [ lookup reg 2 set bep dreg 2 ]\n"
+       "  [ nat dnat ip6 addr_min reg 1 proto_min reg 2 flags 0x2 ]\n"},
+      {"ipv6 address map only",
+       Dnat(plan::NatAddrMap{Field::kCtMark, "be6", ""}, v6),
+       "  [ ct load mark => reg 1 ]\n"
+       "  [ lookup reg 1 set be6 dreg 1 ]\n"
+       "  [ nat dnat ip6 addr_min reg 1 ]\n"},
+      {"ipv4 address", Dnat(A("10.0.0.1"), v4),
+       "  [ immediate reg 1 0x0100000a ]\n"
+       "  [ nat dnat ip addr_min reg 1 ]\n"},
+  };
+  const std::string l4 =
+      "inet t c\n"
+      "  [ meta load l4proto => reg 1 ]\n"
+      "  [ cmp eq reg 1 0x00000006 ]\n";
+  for (const auto& c : cases)
+    EXPECT_EQ(Lower({L4Is(6), c.nat}), l4 + c.expected + "\n") << c.desc;
+}
+
 struct ErrorCase {
   const char* desc;
   std::vector<plan::Stmt> stmts;
@@ -96,8 +144,7 @@ struct ErrorCase {
 
 TEST_F(NftRuleTest, ErrorsInSetsAndNat) {
   using TF = plan::TableFamily;
-  plan::NatAddrMap be4{Field::kCtMark, "be4", true};
-  plan::NatAddrMap be4a{Field::kCtMark, "be4a", true};
+  plan::NatAddrMap be4{Field::kCtMark, "be4", "bep"};
   plan::Key flows{F(Field::kIpSaddr), F(Field::kThDport)};
   const ErrorCase cases[] = {
       {"unknown set",
@@ -117,10 +164,22 @@ TEST_F(NftRuleTest, ErrorsInSetsAndNat) {
        TF::kInet,
        "chain c: statement 2: transport protocol mapping is only valid "
        "after transport protocol match"},
-      {"map data without a port",
-       {L4Is(6), Dnat(be4a)},
+      {"port map whose data is an address",
+       {L4Is(6), Dnat(plan::NatAddrMap{Field::kCtMark, "be4", "be4"})},
        TF::kInet,
-       "chain c: statement 2: data type of @be4a does not fit"},
+       "chain c: statement 2: data type of @be4 does not fit"},
+      {"ip6 dnat to an ipv4 address map",
+       {Dnat(plan::NatAddrMap{Field::kCtMark, "be4", ""}, IpFamily::kV6)},
+       TF::kInet,
+       "chain c: statement 1: data type of @be4 does not fit"},
+      {"address map whose data is a port",
+       {Dnat(plan::NatAddrMap{Field::kCtMark, "bep", ""})},
+       TF::kInet,
+       "chain c: statement 1: data type of @bep does not fit"},
+      {"unknown port map",
+       {L4Is(6), Dnat(plan::NatAddrMap{Field::kCtMark, "be4", "nope"})},
+       TF::kInet,
+       "chain c: statement 2: set @nope does not exist"},
   };
   for (const auto& c : cases)
     EXPECT_EQ(Lower(c.stmts, c.family), std::string("error: ") + c.error)
