@@ -9,7 +9,7 @@
 # prints `lvsnft status`, and cleans up. Nothing outside its own namespaces
 # is touched.
 #
-#   sudo scripts/demo.sh [REQUESTS]
+#   scripts/demo.sh [REQUESTS]
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 requests=${1:-12}

@@ -5,7 +5,7 @@
 # e2e (real traffic in namespaces), fuzz (short run), vm (Linux 6.1 in qemu:
 # TUN and 6.1 coverage) and bench smoke runs.
 #
-#   sudo scripts/test.sh [ctest args...]      e.g. -L unit, -R golden
+#   scripts/test.sh [ctest args...]      e.g. -L unit, -R golden
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${LVSNFT_BUILD_DIR:-$src/build-test}

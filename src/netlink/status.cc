@@ -140,8 +140,8 @@ std::string RenderStatusText(const DirectorStatus& s) {
   std::string out;
   char line[256];
   std::snprintf(line, sizeof(line),
-                "lvsnft status: %zu services; tables: %s; generation %u\n",
-                s.services.size(),
+                "lvsnft status: %zu service%s; tables: %s; generation %u\n",
+                s.services.size(), s.services.size() == 1 ? "" : "s",
                 s.tables.empty()
                     ? "none"
                     : (s.tables.size() == 2 ? "inet lvsnft, netdev lvsnft"
