@@ -1,0 +1,134 @@
+# shellcheck shell=bash
+# Shared helpers of the benchmark suites (sourced by bench/*.sh).
+#
+# Samples go to $BN_TSV, one line each: CONFIG <tab> METRIC <tab> REP <tab>
+# VALUE. Tables are computed from it: bn_stat (min/median/max of one
+# metric) and bn_ratio (min/median/max of the per-repetition ratio of two
+# metrics measured in the same repetition, back to back).
+
+BN_TAG=${BN_TAG:-lvbn}
+BN_P=${BN_P:-$BN_TAG$$}
+BN_NS=()
+
+# bn_ns_new NAME: a throw-away namespace "$BN_P-NAME" with lo up and a
+# director interface eth0 (a veth whose peer stays inside). Echoes the name.
+bn_ns_new() {
+  local ns="$BN_P-$1"
+  bn_ns_del "$ns"
+  ip netns add "$ns" || return 1
+  BN_NS+=("$ns")
+  ip -n "$ns" link set lo up &&
+    ip -n "$ns" link add eth0 type veth peer name eth0p &&
+    ip -n "$ns" link set eth0 up && ip -n "$ns" link set eth0p up || return 1
+  echo "$ns"
+}
+
+# bn_ns_del NS: empties the ruleset first (so the kernel frees it now, not
+# in the background during the next measurement), then deletes NS.
+bn_ns_del() {
+  [ -e "/run/netns/$1" ] || return 0
+  timeout 600 ip netns exec "$1" nft flush ruleset 2>/dev/null
+  ip netns del "$1" 2>/dev/null
+}
+
+# bn_cleanup: deletes every namespace with this run's prefix.
+bn_cleanup() {
+  local ns
+  for ns in $(ip netns list 2>/dev/null | awk -v p="$BN_P-" 'index($1, p) == 1 {print $1}'); do
+    bn_ns_del "$ns"
+  done
+}
+
+# bn_run NS CMD...: runs CMD inside NS ("-" = this namespace), timed from
+# inside the namespace by bench/benchtime (the `ip netns exec` cost is not
+# counted; fork+exec of CMD is, see the "harness overhead" of `true`). Sets
+# BN_WALL (s), BN_RSS (peak KiB of CMD), BN_RC. Output goes to $BN_LOG.
+# Every command is bounded by ${BN_TIMEOUT:-600} s.
+bn_run() {
+  local ns=$1 out
+  shift
+  local pre=()
+  [ "$ns" = - ] || pre=(ip netns exec "$ns")
+  out=$("${pre[@]}" "$BN_BUILD/bench/benchtime" "${BN_TIMEOUT:-600}" "$@" 2>>"$BN_LOG")
+  read -r BN_WALL BN_RSS BN_RC <<<"$out"
+  [ -n "$BN_RC" ] || { BN_RC=1 BN_WALL=nan BN_RSS=nan; }
+}
+
+# bn_rec CONFIG METRIC REP VALUE: one sample.
+bn_rec() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$BN_TSV"; }
+
+# bn_say TEXT: progress on stderr (with elapsed seconds of the suite).
+bn_say() {
+  printf '[%5ds] %s\n' "$((${EPOCHREALTIME%.*} - ${BN_T0:-${EPOCHREALTIME%.*}}))" "$*" >&2
+}
+
+# bn_stat CONFIG METRIC: "min median max n" of a metric.
+bn_stat() {
+  awk -F'\t' -v c="$1" -v m="$2" '$1 == c && $2 == m && $4 != "nan" {print $4}' "$BN_TSV" |
+    sort -g | awk '{v[NR] = $1} END {
+      if (NR == 0) { print "nan nan nan 0"; exit }
+      med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      print v[1], med, v[NR], NR }'
+}
+
+# bn_ratio CONFIG NUM DEN: "min median max n" of NUM/DEN per repetition.
+bn_ratio() {
+  awk -F'\t' -v c="$1" -v a="$2" -v b="$3" '
+    $1 == c && $2 == a && $4 != "nan" {x[$3] = $4}
+    $1 == c && $2 == b && $4 != "nan" && $4 > 0 {y[$3] = $4}
+    END {for (r in x) if (r in y) print x[r] / y[r]}' "$BN_TSV" |
+    sort -g | awk '{v[NR] = $1} END {
+      if (NR == 0) { print "nan nan nan 0"; exit }
+      med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      print v[1], med, v[NR], NR }'
+}
+
+# bn_fmt SCALE DIGITS MIN MED MAX [N]: "med (min–max)" scaled, e.g. s->ms.
+bn_fmt() {
+  awk -v s="$1" -v d="$2" -v a="$3" -v m="$4" -v b="$5" 'BEGIN {
+    if (m == "nan") { print "—"; exit }
+    f = "%." d "f"
+    printf f " (" f "–" f ")\n", m * s, a * s, b * s }'
+}
+
+# bn_cell KIND CONFIG A [B]: a formatted table cell.
+#   KIND s|ms|mb: bn_stat of metric A in seconds / milliseconds / MiB (from KiB)
+#   KIND x: bn_ratio A/B with 1 decimal; x2: 2 decimals.
+bn_cell() {
+  local kind=$1 c=$2 a=$3 b=${4:-}
+  case $kind in
+    s) bn_fmt 1 3 $(bn_stat "$c" "$a") ;;
+    ms) bn_fmt 1000 1 $(bn_stat "$c" "$a") ;;
+    mb) bn_fmt 0.0009765625 0 $(bn_stat "$c" "$a") ;;
+    x) bn_fmt 1 1 $(bn_ratio "$c" "$a" "$b") ;;
+    x2) bn_fmt 1 2 $(bn_ratio "$c" "$a" "$b") ;;
+    n) bn_stat "$c" "$a" | awk '{print $4}' ;;
+  esac
+}
+
+# bn_goal OK: "✓" or "✗" for an awk condition on the median of a ratio or stat.
+#   bn_goal ratio CONFIG A B 'm >= 15'   |   bn_goal stat CONFIG A 'm < 0.5'
+bn_goal() {
+  local what=$1 c=$2 line cond
+  if [ "$what" = ratio ]; then
+    line=$(bn_ratio "$c" "$3" "$4")
+    cond=$5
+  else
+    line=$(bn_stat "$c" "$3")
+    cond=$4
+  fi
+  awk -v l="$line" "BEGIN {split(l, f, \" \"); m = f[2]
+    if (m == \"nan\") { print \"—\"; exit }
+    print (($cond) ? \"met\" : \"**missed**\") }"
+}
+
+# bn_env: the lines every result file starts with (command, date, kernel,
+# tools, machine load).
+bn_env() {
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); kernel $(uname -r); $(nft --version | head -n 1);" \
+    "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'));" \
+    "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- lvsnft: $(git -C "$BN_SRC" describe --always --dirty 2>/dev/null || echo '?')" \
+    "($(git -C "$BN_SRC" log -1 --format=%cd --date=short 2>/dev/null)), build type" \
+    "$(grep -m1 '^CMAKE_BUILD_TYPE' "$BN_BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)"
+}
