@@ -118,12 +118,13 @@ trial() {
 
 # crosscheck P: loadgen vs wrk (Connection: close) on the NAT lv1 setup.
 crosscheck() {
-  local p=$1 out i
+  local p=$1 out i secs
+  secs=$(awk -v s="$TCP_S" 'BEGIN {d = int(s + 0.999); print d < 1 ? 1 : d}')
   for i in $(seq "$REPS"); do
-    out=$(topo_exec "$p" client "$LG" run --tcp 192.168.10.100:80 --duration "$TCP_S" \
+    out=$(topo_exec "$p" client "$LG" run --tcp 192.168.10.100:80 --duration "$secs" \
       --concurrency "$CONC")
     bn_rec xcheck loadgen "$i" "$(topo_json "$out" per_s)"
-    out=$(topo_exec "$p" client wrk -t1 -c"$CONC" -d"${TCP_S%.*}s" -H "Connection: close" \
+    out=$(topo_exec "$p" client wrk -t1 -c"$CONC" -d"${secs}s" -H "Connection: close" \
       http://192.168.10.100/ 2>&1)
     echo "wrk $i: $out" >>"$BN_LOG"
     bn_rec xcheck wrk "$i" "$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')"
@@ -133,7 +134,7 @@ crosscheck() {
 for m in $MODES; do
   bn_say "datapath: $m: configs and topology"
   configs "$m" || { echo "datapath: cannot make configs for $m" >&2; exit 1; }
-  p=$(topo_prefix "$BN_TAG")$m
+  p=$BN_P$m
   setup "$m" "$p" || { echo "datapath: cannot set up $m" >&2; exit 1; }
   for i in $(seq "$REPS"); do
     for var in plain lv1 lv10k linear10k; do

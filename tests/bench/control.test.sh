@@ -1,0 +1,36 @@
+#!/bin/bash
+# Smoke run of the control-plane benchmark suite (bench/run control
+# --smoke: 20 services x 3 servers, mixed and NAT, one repetition), so the
+# suite cannot rot. Checks that every table has its rows with figures,
+# that every timed command succeeded and that no namespace is left.
+#   control.test.sh BUILD_DIR SOURCE_DIR
+set -u
+build=$(cd "${1:-build}" && pwd)
+src=$(cd "${2:-.}" && pwd)
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+out=$(mktemp -d)
+export BN_P=lvbn$$c
+trap 'rm -rf "$out"' EXIT
+fails=0
+check() {  # check DESCRIPTION CMD...
+  local d=$1
+  shift
+  if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
+}
+LVSNFT_BUILD_DIR=$build BN_NO_BUILD=1 "$src/bench/run" control --smoke --out "$out" >"$out/stdout" 2>"$out/stderr"
+rc=$?
+check "bench/run control --smoke exits 0 (got $rc)" test $rc = 0
+[ $rc = 0 ] || { tail -n 20 "$out/stderr" "$out/control.log"; }
+md=$out/control.md
+rows() { grep -c "^| $1 | [0-9]" "$md"; }
+check "four tables each have a row with figures for mixed 20×3" test "$(rows 'mixed 20×3')" = 4
+check "four tables each have a row with figures for nat 20×3" test "$(rows 'nat 20×3')" = 4
+check "no empty cell (—) in the tables" test "$(grep -c '| — |' "$md")" = 0
+check "every timed command exited 0" grep -q '^Every timed command exited 0' "$md"
+check "11 metrics sampled per config (overhead, apply .. compile)" \
+  test "$(awk -F'\t' '$1 == "nat:20:3" && $2 !~ /\./' "$out/control.tsv" | wc -l)" = 11
+check "lvsnft diff finds the ruleset in sync after the one-RS change" \
+  test "$(awk -F'\t' '$2 == "diff2.rc" {print $4}' "$out/control.tsv" | sort -u)" = 0
+check "no namespace of the run is left" test -z "$(ip netns list | grep "^$BN_P-")"
+echo "bench control smoke: $fails failure(s)"
+[ $fails = 0 ]
