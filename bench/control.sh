@@ -16,10 +16,10 @@
 set -uo pipefail
 . "$BN_DIR/lib.sh"
 BN_TSV=$BN_OUT/control.tsv
-BN_LOG=$BN_OUT/control.log
+BN_LOG=$BN_SCRATCH/control.log
 : >"$BN_TSV"
 : >"$BN_LOG"
-W=$BN_OUT/control.work
+W=$BN_SCRATCH/control.work
 mkdir -p "$W"
 trap 'bn_cleanup; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
@@ -91,6 +91,12 @@ one_rep() {
   bn_ns_del "$b"
 }
 
+# perf_clean: report lines without comments, padding and empty columns.
+perf_clean() {
+  grep -v '^#' | grep -v '^$' | sed -E 's/[[:space:]]+-[[:space:]]+-[[:space:]]*$//; s/[[:space:]]+$//' |
+    cut -c1-140
+}
+
 # perf_profile C: where lvsnft spends its time (one run each, perf -g).
 perf_profile() {
   local c=$1 f=$W/$1 a st=$W/state what
@@ -107,10 +113,10 @@ perf_profile() {
     {
       echo "== $what ($(cfg_name "$c")): perf report --no-children --sort symbol (top 25)"
       perf report -i "$W/perf.$what" --no-children --sort symbol --stdio -g none \
-        --percent-limit 0.7 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 25
+        --percent-limit 0.7 2>/dev/null | perf_clean | head -n 25
       echo "== $what: by DSO (self)"
       perf report -i "$W/perf.$what" --no-children --sort dso --stdio -g none \
-        2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 8
+        2>/dev/null | perf_clean | head -n 8
     } >>"$BN_OUT/control-perf.txt"
   done
   bn_ns_del "$a"
@@ -136,5 +142,7 @@ if [ "${BN_PERF:-1}" = 1 ] && [ "${BN_SMOKE:-0}" != 1 ]; then
     perf_profile "$c"
   done
 fi
-BN_CONFIG_LIST=$CONFIGS bash "$BN_DIR/control_report.sh" >"$BN_OUT/control.md"
+echo "BN_CONFIG_LIST=\"$(echo $CONFIGS)\"" >"$BN_OUT/control.vars"
+. "$BN_OUT/control.vars" && export BN_CONFIG_LIST
+bash "$BN_DIR/control_report.sh" >"$BN_OUT/control.md"
 bn_say "control: done"

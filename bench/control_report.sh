@@ -62,7 +62,7 @@ echo "|---|---|---|---|"
 for c in nat:10000:10 mixed:10000:10; do
   case " $BN_CONFIG_LIST " in *" $c "*) ;; *) continue ;; esac
   n=$(name "$c")
-  med() { bn_stat "$c" "$1" | awk -v s="$2" '{printf "%.3g", $2 * s}'; }
+  med() { bn_stat "$c" "$1" | awk -v s="$2" '{v = $2 * s; printf(v >= 100 ? "%.0f" : "%.3g", v)}'; }
   rmed() { bn_ratio "$c" "$1" "$2" | awk '{printf "%.3g", $2}'; }
   echo "| $n | fresh apply < 0.5 s | $(med apply 1) s | $(bn_goal stat "$c" apply 'm < 0.5') |"
   echo "| $n | ≥ 15× faster than per-service chains | $(rmed psc apply)× | $(bn_goal ratio "$c" psc apply 'm >= 15') |"

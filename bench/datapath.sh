@@ -19,7 +19,7 @@ set -uo pipefail
 . "$BN_DIR/lib.sh"
 . "$BN_SRC/tests/lib/topo.sh"
 BN_TSV=$BN_OUT/datapath.tsv
-BN_LOG=$BN_OUT/datapath.log
+BN_LOG=$BN_SCRATCH/datapath.log
 : >"$BN_TSV"
 : >"$BN_LOG"
 W=$(mktemp -d)
@@ -56,8 +56,8 @@ configs() {
   "scheduler": "$sched", "real_servers": [{"address": "$RS"$uport}]}]
 EOF
   "$BN_BUILD/lvsnft_gen" --services "$FILL" --reals 10 --mode "$m" "${gen[@]}" |
-    jq --slurpfile s "$W/svc.json" '.services += $s[0]' >"$W/$m.10k.json" &&
-    jq '.services = .services[-2:]' "$W/$m.10k.json" >"$W/$m.1.json" &&
+    jq -c --slurpfile s "$W/svc.json" '.services += $s[0]' >"$W/$m.10k.json" &&
+    jq -c '.services = .services[-2:]' "$W/$m.10k.json" >"$W/$m.1.json" &&
     "$BN_BUILD/bench/psc_gen" "$W/$m.10k.json" --dispatch linear >"$W/$m.linear.nft"
 }
 
@@ -148,5 +148,6 @@ for m in $MODES; do
   fi
   topo_destroy "$p"
 done
+echo "BN_MODE_LIST=\"$(echo $MODES)\"" >"$BN_OUT/datapath.vars"
 BN_MODE_LIST=$MODES bash "$BN_DIR/datapath_report.sh" >"$BN_OUT/datapath.md"
 bn_say "datapath: done"

@@ -6,7 +6,7 @@
 set -uo pipefail
 . "$BN_DIR/lib.sh"
 BN_TSV=$BN_OUT/ipvs.tsv
-BN_LOG=$BN_OUT/ipvs.log
+BN_LOG=$BN_SCRATCH/ipvs.log
 : >"$BN_TSV"
 : >"$BN_LOG"
 BN_T0=${EPOCHREALTIME%.*}
@@ -52,33 +52,7 @@ rc=$?
 grep -v '^BN	' "$W/vm.out" >>"$BN_LOG"
 grep '^BN	' "$W/vm.out" | cut -f2- >"$BN_TSV"
 tail -n 3 "$BN_LOG" >&2
-kernel=$(awk -F'\t' '$1 == "env" && $2 == "kernel" {print $4}' "$BN_TSV")
-{
-  echo "### lvsnft vs IPVS in one VM run (Linux ${kernel:-?}, QEMU TCG, 1 vCPU)"
-  echo
-  echo "New TCP connections/s from the client through the director to 2 real servers" \
-    "(NAT: rr; DR, TUN: mh in both). Emulated CPU: only the ratios carry over."
-  echo
-  echo "| mode | lvsnft ÷ IPVS (goal ≥ 1.0) | IPVS (conn/s) | lvsnft (conn/s) | failed (IPVS / lvsnft) | n |"
-  echo "|---|---|---|---|---|---|"
-  for m in $MODES; do
-    f1=$(awk -F'\t' -v m="$m" '$1 == m && $2 == "ipvs.failed" {s += $4} END {print s + 0}' "$BN_TSV")
-    f2=$(awk -F'\t' -v m="$m" '$1 == m && $2 == "lvsnft.failed" {s += $4} END {print s + 0}' "$BN_TSV")
-    echo "| $m | $(bn_cell x2 "$m" lvsnft ipvs) | $(bn_fmt 1 0 $(bn_stat "$m" ipvs)) |" \
-      "$(bn_fmt 1 0 $(bn_stat "$m" lvsnft)) | $f1 / $f2 | $(bn_cell n "$m" lvsnft) |"
-  done
-  echo
-  echo "### Loading $LOAD_S services × 10 real servers (NAT) into a fresh namespace, same VM"
-  echo
-  echo "| ipvsadm-restore ÷ lvsnft apply | ipvsadm-restore (s) | lvsnft apply (s) | services / real servers IPVS loaded | n |"
-  echo "|---|---|---|---|---|"
-  echo "| $(bn_cell x2 load ipvsadm-restore lvsnft) | $(bn_cell s load ipvsadm-restore) |" \
-    "$(bn_cell s load lvsnft) | $(bn_stat load ipvs.services | cut -d' ' -f2) /" \
-    "$(bn_stat load ipvs.reals | cut -d' ' -f2) | $(bn_cell n load lvsnft) |"
-  echo
-  bad=$(awk -F'\t' '$2 ~ /\.rc$/ && $4 != 0' "$BN_TSV")
-  [ -z "$bad" ] || echo "**A load command exited non-zero:** $(echo "$bad" | tr '\t\n' ' ;')"
-  [ $rc = 0 ] || echo "**The VM run failed (exit $rc); see bench/results/ipvs.log.**"
-} >"$BN_OUT/ipvs.md"
+printf 'BN_VM_RC=%s\nBN_MODE_LIST="%s"\nBN_LOAD_S=%s\n' "$rc" "$(echo $MODES)" "$LOAD_S" >"$BN_OUT/ipvs.vars"
+BN_VM_RC=$rc BN_MODE_LIST=$MODES BN_LOAD_S=$LOAD_S bash "$BN_DIR/ipvs_report.sh" >"$BN_OUT/ipvs.md"
 bn_say "ipvs: done (VM exit $rc)"
 exit $rc

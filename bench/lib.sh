@@ -128,7 +128,9 @@ bn_env() {
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); kernel $(uname -r); $(nft --version | head -n 1);" \
     "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'));" \
     "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- lvsnft: $(git -C "$BN_SRC" describe --always --dirty 2>/dev/null || echo '?')" \
-    "($(git -C "$BN_SRC" log -1 --format=%cd --date=short 2>/dev/null)), build type" \
+  local dirty=""
+  git -C "$BN_SRC" diff --quiet HEAD -- src 2>/dev/null || dirty=" + uncommitted changes in src/"
+  echo "- lvsnft: src/ at commit $(git -C "$BN_SRC" log -1 --format='%h (%cd)' --date=short -- src 2>/dev/null)$dirty;" \
+    "tree $(git -C "$BN_SRC" rev-parse --short HEAD 2>/dev/null); build type" \
     "$(grep -m1 '^CMAKE_BUILD_TYPE' "$BN_BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)"
 }
