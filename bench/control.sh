@@ -5,7 +5,8 @@
 #
 # Per config and repetition, back to back:
 #   fresh: lvsnft apply | nft -f (lvsnft compile output) | nft -f (per-
-#          service-chain layout, bench/psc_gen), each into a new namespace
+#          service-chain layout, bench/psc_gen) | nft -f (compile output
+#          with VIP-first dispatch keys, bn_vipfirst), each into a new namespace
 #   diff:  lvsnft diff (in sync) | nft -j list ruleset, on the lvsnft one
 #   one-RS change (weight of one real server, lvsnft_gen --bump):
 #          lvsnft apply (incremental) | nft -f of the whole changed ruleset
@@ -56,7 +57,7 @@ prepare() {
     "$GEN" --services "$s" --reals "$r" --mode "$m" --bump $((s / 2)) >"$f.bump.json" &&
     "$LV" compile -c "$f.json" -o "$f.nft" &&
     "$LV" compile -c "$f.bump.json" -o "$f.bump.nft" &&
-    "$PSC" "$f.json" >"$f.psc"
+    "$PSC" "$f.json" >"$f.psc" && bn_vipfirst "$f.nft" "$f.vf.nft"
 }
 
 # sample C METRIC REP NS CMD...: times CMD in NS and records wall + RSS.
@@ -71,14 +72,16 @@ sample() {
 
 # one_rep C REP: one repetition of every measurement of config C.
 one_rep() {
-  local c=$1 i=$2 f=$W/$1 a b p st=$W/state
+  local c=$1 i=$2 f=$W/$1 a b p v st=$W/state
   rm -rf "$st" && mkdir -p "$st"
-  a=$(bn_ns_new a) && b=$(bn_ns_new b) && p=$(bn_ns_new p) || return 1
+  a=$(bn_ns_new a) && b=$(bn_ns_new b) && p=$(bn_ns_new p) && v=$(bn_ns_new v) || return 1
   sample "$c" overhead "$i" "$a" true
   sample "$c" apply "$i" "$a" "$LV" apply -c "$f.json" --state-dir "$st"
   sample "$c" nftf "$i" "$b" nft -f "$f.nft"
   sample "$c" psc "$i" "$p" nft -f "$f.psc"
   bn_ns_del "$p"
+  sample "$c" nftfvf "$i" "$v" nft -f "$f.vf.nft"
+  bn_ns_del "$v"
   sample "$c" diff "$i" "$a" "$LV" diff -c "$f.json" --state-dir "$st"
   sample "$c" list "$i" "$a" nft -j list ruleset
   sample "$c" incr "$i" "$a" "$LV" apply -c "$f.bump.json" --state-dir "$st"

@@ -10,7 +10,10 @@
 #   plain     no LB rules: the client addresses rs1 itself, routed by the
 #             director (same path; DR: the reply goes straight back)
 #   lv1       lvsnft with the one benchmark service (tcp/80 + udp/53)
-#   lv10k     lvsnft with 9,999 other services (10 servers each) before it
+#   lv10k     lvsnft with 9,999 other services before it (10 servers each;
+#             DR: 2 each)
+#   vipfirst10k  what-if: `nft -f` of lvsnft's compiled 10k ruleset with
+#             the dispatch maps keyed VIP first (bn_vipfirst in bench/lib.sh)
 #   linear10k the same 10k services as one rule per service in a chain
 #             (bench/psc_gen --dispatch linear), the benchmark service last
 # The director's conntrack TIME_WAIT timeout is 1 s in every variant, so
@@ -32,7 +35,7 @@ trap 'exit 130' INT TERM
 
 if [ "${BN_SMOKE:-0}" = 1 ]; then
   MODES=${BN_MODES:-"nat fullnat dr"} REPS=${BN_REPS:-1} FILL=${BN_FILL:-50}
-  TCP_S=0.5 UDP_S=0.3
+  TCP_S=0.5 UDP_S=0.3 BN_SETTLE=${BN_SETTLE:-0}
 else
   MODES=${BN_MODES:-"nat fullnat dr"} REPS=${BN_REPS:-3} FILL=${BN_FILL:-9999}
   TCP_S=${BN_TCP_S:-3} UDP_S=${BN_UDP_S:-2}
@@ -46,19 +49,23 @@ vip() { [ "$1" = dr ] && echo 192.168.1.100 || echo 192.168.10.100; }
 # configs MODE: $W/MODE.1.json (benchmark service only) and
 # $W/MODE.10k.json (FILL other services first, then the benchmark one).
 configs() {
-  local m=$1 v sched=rr port=', "port": 80' uport=', "port": 53' gen=()
+  local m=$1 v sched=rr port=', "port": 80' uport=', "port": 53' gen=(--reals 10)
   v=$(vip "$m")
-  [ "$m" = dr ] && sched=mh port="" uport="" gen=(--table-size 11)
+  # DR fillers: 2 servers each (Maglev table 3): every DR server is a chain
+  # of its own, and 100k of them would make each apply take minutes here.
+  [ "$m" = dr ] && sched=mh port="" uport="" gen=(--reals 2 --table-size 3)
   cat >"$W/svc.json" <<EOF
 [{"name": "bench", "vip": "$v", "protocol": "tcp", "ports": [80], "mode": "$m",
   "scheduler": "$sched", "real_servers": [{"address": "$RS"$port}]},
  {"name": "benchu", "vip": "$v", "protocol": "udp", "ports": [53], "mode": "$m",
   "scheduler": "$sched", "real_servers": [{"address": "$RS"$uport}]}]
 EOF
-  "$BN_BUILD/lvsnft_gen" --services "$FILL" --reals 10 --mode "$m" "${gen[@]}" |
+  "$BN_BUILD/lvsnft_gen" --services "$FILL" --mode "$m" "${gen[@]}" |
     jq -c --slurpfile s "$W/svc.json" '.services += $s[0]' >"$W/$m.10k.json" &&
     jq -c '.services = .services[-2:]' "$W/$m.10k.json" >"$W/$m.1.json" &&
-    "$BN_BUILD/bench/psc_gen" "$W/$m.10k.json" --dispatch linear >"$W/$m.linear.nft"
+    "$BN_BUILD/bench/psc_gen" "$W/$m.10k.json" --dispatch linear >"$W/$m.linear.nft" &&
+    "$LV" compile -c "$W/$m.10k.json" -o "$W/$m.10k.nft" &&
+    bn_vipfirst "$W/$m.10k.nft" "$W/$m.vipfirst.nft"
 }
 
 # setup MODE P: topology, server on rs1, VIP on the director, routes for
@@ -91,7 +98,9 @@ load() {
     lv1) ip netns exec "$p-dir" nft flush ruleset && rm -rf "$st" &&
       "$LV" apply -c "$W/$m.1.json" --netns "$p-dir" --state-dir "$st" ;;
     lv10k) "$LV" apply -c "$W/$m.10k.json" --netns "$p-dir" --state-dir "$st" ;;
-    linear10k) "$LV" destroy --netns "$p-dir" --state-dir "$st" &&
+    vipfirst10k) "$LV" destroy --netns "$p-dir" --state-dir "$st" &&
+      ip netns exec "$p-dir" nft -f "$W/$m.vipfirst.nft" ;;
+    linear10k) ip netns exec "$p-dir" nft flush ruleset &&
       ip netns exec "$p-dir" nft -f "$W/$m.linear.nft" ;;
   esac >>"$BN_LOG" 2>&1
 }
@@ -137,8 +146,9 @@ for m in $MODES; do
   p=$BN_P$m
   setup "$m" "$p" || { echo "datapath: cannot set up $m" >&2; exit 1; }
   for i in $(seq "$REPS"); do
-    for var in plain lv1 lv10k linear10k; do
+    for var in plain lv1 lv10k vipfirst10k linear10k; do
       load "$p" "$var" "$m" || { echo "datapath: cannot load $var ($m)" >&2; exit 1; }
+      sleep "${BN_SETTLE:-1}"  # let deferred kernel work after a big load finish
       trial "$p" "$m" "$var" "$i" || { echo "datapath: no traffic: $m $var" >&2; tail -n 5 "$BN_LOG" >&2; exit 1; }
     done
     bn_say "datapath: $m: repetition $i done"
