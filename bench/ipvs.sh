@@ -52,7 +52,8 @@ rc=$?
 grep -v '^BN	' "$W/vm.out" >>"$BN_LOG"
 grep '^BN	' "$W/vm.out" | cut -f2- >"$BN_TSV"
 tail -n 3 "$BN_LOG" >&2
-printf 'BN_VM_RC=%s\nBN_MODE_LIST="%s"\nBN_LOAD_S=%s\n' "$rc" "$(echo $MODES)" "$LOAD_S" >"$BN_OUT/ipvs.vars"
-BN_VM_RC=$rc BN_MODE_LIST=$MODES BN_LOAD_S=$LOAD_S bash "$BN_DIR/ipvs_report.sh" >"$BN_OUT/ipvs.md"
+printf 'BN_VM_RC=%s\nBN_MODE_LIST="%s"\nBN_LOAD_S=%s\nBN_VM_PARAMS="%s"\n' "$rc" "$(echo $MODES)" \
+  "$LOAD_S" "$CONC concurrent connections, $SECS s per trial after a 0.5 s warm-up" >"$BN_OUT/ipvs.vars"
+(set -a && . "$BN_OUT/ipvs.vars" && bash "$BN_DIR/ipvs_report.sh" >"$BN_OUT/ipvs.md")
 bn_say "ipvs: done (VM exit $rc)"
 exit $rc

@@ -9,8 +9,9 @@ MODES=$BN_MODE_LIST LOAD_S=$BN_LOAD_S rc=${BN_VM_RC:-0}
 kernel=$(awk -F'\t' '$1 == "env" && $2 == "kernel" {print $4}' "$BN_TSV")
 echo "### lvsnft vs IPVS in one VM run (Linux ${kernel:-?}, QEMU TCG, 1 vCPU)"
 echo
-echo "New TCP connections/s from the client through the director to 2 real servers" \
-  "(NAT: rr; DR, TUN: mh in both). Emulated CPU: only the ratios carry over."
+echo "New TCP connections/s (bench/loadgen, ${BN_VM_PARAMS:-?}) from the client through" \
+  "the director to 2 real servers (NAT: rr; DR, TUN: mh, on both sides), IPVS and lvsnft" \
+  "alternating in each repetition. Emulated CPU: only the ratios carry over."
 echo
 echo "| mode | lvsnft ÷ IPVS (goal ≥ 1.0) | IPVS (conn/s) | lvsnft (conn/s) | failed (IPVS / lvsnft) | n |"
 echo "|---|---|---|---|---|---|"

@@ -143,6 +143,6 @@ bn_env() {
   local dirty=""
   git -C "$BN_SRC" diff --quiet HEAD -- src 2>/dev/null || dirty=" + uncommitted changes in src/"
   echo "- lvsnft: src/ at commit $(git -C "$BN_SRC" log -1 --format='%h (%cd)' --date=short -- src 2>/dev/null)$dirty;" \
-    "tree $(git -C "$BN_SRC" rev-parse --short HEAD 2>/dev/null); build type" \
+    "build type" \
     "$(grep -m1 '^CMAKE_BUILD_TYPE' "$BN_BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)"
 }
