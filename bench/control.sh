@@ -13,7 +13,9 @@
 #          | one `nft add element` into the loaded ruleset
 #   compile: lvsnft compile -o FILE (no kernel)
 # A repetition is not started once the config's time budget is spent
-# (BN_BUDGET seconds, at least one repetition is always made).
+# (BN_BUDGET seconds, at least one repetition is always made). Then a perf
+# profile of apply / diff / incremental apply at BN_PERF_CONFIGS
+# (default nat:10000:10; BN_PERF=0: none).
 set -uo pipefail
 . "$BN_DIR/lib.sh"
 BN_TSV=$BN_OUT/control.tsv
@@ -139,7 +141,7 @@ for c in $CONFIGS; do
 done
 : >"$BN_OUT/control-perf.txt"
 if [ "${BN_PERF:-1}" = 1 ] && [ "${BN_SMOKE:-0}" != 1 ]; then
-  for c in nat:10000:10 mixed:10000:10; do
+  for c in ${BN_PERF_CONFIGS:-nat:10000:10}; do
     [ -f "$W/$c.json" ] || continue
     bn_say "control: perf profile of $(cfg_name "$c")"
     perf_profile "$c"
