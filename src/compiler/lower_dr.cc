@@ -11,8 +11,9 @@ namespace {
 using plan::DataType;
 using plan::Field;
 
-const char* const kNetdevSets[] = {"svc4",   "svc6",   "slots",    "targets",
-                                   "flows4", "flows6", "persist4", "persist6"};
+const char* const kNetdevSets[] = {"svc4",     "svc4r",   "svc6",   "svc6r",
+                                   "slots",    "targets", "flows4", "flows6",
+                                   "persist4", "persist6"};
 
 DataType AddrType(IpFamily f) {
   return f == IpFamily::kV4 ? DataType::kIpv4Addr : DataType::kIpv6Addr;
@@ -208,14 +209,9 @@ plan::Table Builder::Finish() {
                             cfg.director.interface};
   for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
     if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
-    in.rules.push_back(
-        {{FamilyMatch(plan::TableFamily::kNetdev, f),
-          plan::VmapLookup{
-              {F(Field::kMetaL4proto), F(DaddrField(f)), F(Field::kThDport)},
-              Fam("svc", f)}},
-         std::string("dispatch ") + (f == IpFamily::kV4 ? "ipv4" : "ipv6") +
-             " virtual services",
-         ""});
+    for (auto& r : DispatchRules(plan::TableFamily::kNetdev, f, sets)) {
+      in.rules.push_back(std::move(r));
+    }
   }
   plan::Chain pick;
   pick.name = "pick";
@@ -250,14 +246,7 @@ plan::Table LowerNetdevTable(const Config& cfg,
     if (!IsStatelessMode(s.mode)) continue;
     IpFamily f = s.vip.family;
     b.families[f == IpFamily::kV4 ? 0 : 1] = true;
-    plan::Set proto;
-    proto.name = Fam("svc", f);
-    proto.key = {DataType::kInetProto, AddrType(f), DataType::kInetService};
-    proto.verdict_map = proto.interval = proto.counter = true;
-    proto.comment = "virtual services: protocol . VIP . port -> service chain";
-    auto& dispatch = b.sets.Get(proto.name, proto);
-    for (auto& e : DispatchElements(s))
-      dispatch.elements.push_back(std::move(e));
+    AddDispatch(b.sets, s);
     if (cfg.director.flow_table_size > 0) b.DeclareFlows(f);
     if (s.persistence) b.DeclarePersist(f);
     for (const auto* rs : LiveServers(s)) b.Target(s, *rs);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "compiler/lower.h"
+#include "compiler/timing.h"
 #include "main/commands.h"
 #include "main/kernel_env.h"
 #include "main/report.h"
@@ -21,9 +22,13 @@ struct ApplyArgs {
 int RunApply(const ApplyArgs& a) {
   std::string text;
   if (!ReadInput(a.config, text)) return 1;
+  PhaseTimer load("load config");
   auto cfg = LoadConfigFile(a.config);
   if (!cfg) return 1;  // Invalid input never reaches the kernel.
+  load.Done();
+  PhaseTimer lower("lower");
   plan::Plan p = Lower(*cfg);
+  lower.Done();
   auto k = OpenKernelEnv(a.kernel, /*lock=*/true);
   if (!k.ok()) return Fail("apply", k.status().message());
   netlink::ApplyOptions o;

@@ -41,6 +41,13 @@ struct RawElement {
   std::string Value() const;
 };
 
+/// Identity of an element within its set (raw key, key end and flags).
+std::string ElementId(const std::vector<uint8_t>& key,
+                      const std::vector<uint8_t>& key_end, uint32_t flags);
+
+/// True when a live element carries the desired data / verdict.
+bool SameValue(const RawElement& want, const LiveElement& have);
+
 /// The desired state of one table in comparable form.
 struct DesiredTable {
   const plan::Table* table = nullptr;
@@ -58,6 +65,10 @@ using ElementEncoder =
 /// devices of fwd statements (a changed ifindex changes the rule's tag).
 Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
                               const std::map<std::string, uint32_t>& ifindex);
+
+/// The live form of a desired table (as the kernel holds it right after
+/// a transaction that made it so); rule handles are unknown (0).
+LiveTable LiveFromDesired(const DesiredTable& d);
 
 /// Kinds of changes, in the order they go into the batch.
 enum class ChangeKind {
@@ -82,9 +93,13 @@ struct Change {
   const plan::Rule* rule = nullptr;    ///< kAddRule.
   uint64_t rule_tag = 0;               ///< kAddRule.
   uint64_t handle = 0;                 ///< Deletes; kAddRule: insert before it.
-  std::vector<RawElement> elements;    ///< kAddElems / kDelElems.
-  std::string service;                 ///< Owning service, for reports.
-  std::string what;                    ///< Human description.
+  /// kDelRule: index of the rule in the live chain; kAddRule: index of the
+  /// live rule to insert before (-1: append). Lets handles be looked up
+  /// later when the live chain came from a snapshot (handles unknown).
+  int live_index = -1;
+  std::vector<RawElement> elements;  ///< kAddElems / kDelElems.
+  std::string service;               ///< Owning service, for reports.
+  std::string what;                  ///< Human description.
 };
 
 /// The changes for all tables, already in batch order.

@@ -128,7 +128,8 @@ DirectorStatus BuildStatus(const Config& cfg,
   for (const auto& d : desired) {
     int family = d.table->family == plan::TableFamily::kInet ? 1 : 5;
     Counters c = IndexCounters(live, family);
-    for (const char* set : {"svc4", "svc6", "be4", "be6", "slots"}) {
+    for (const char* set :
+         {"svc4", "svc4r", "svc6", "svc6r", "be4", "be6", "slots"}) {
       AddSetCounters(d, set, c, by);
     }
   }
