@@ -35,6 +35,19 @@ std::vector<uint8_t> WithTag(const void* data, uint32_t len, uint64_t tag) {
 }  // namespace
 
 Result<std::vector<RawElement>> EncodeElements(const plan::Set& s) {
+  if (!s.interval && !s.verdict_map) {
+    // Plain sets and data maps (the big slot maps): key and data are the
+    // values as the batch sends them; no need for libnftnl objects.
+    std::vector<RawElement> out(s.elements.size());
+    for (size_t i = 0; i < s.elements.size(); ++i) {
+      const auto& e = s.elements[i];
+      out[i].key = EncodeValues(e.key, false);
+      if (!e.data.empty()) out[i].data = EncodeValues(e.data, false);
+      out[i].src = &e;
+      out[i].src_index = i;
+    }
+    return out;
+  }
   std::vector<size_t> origin;
   auto built = BuildElements(s, s.elements, true, &origin);
   if (!built.ok()) return built.status();
