@@ -9,19 +9,12 @@
 #include "compiler/lower.h"
 #include "compiler/parse.h"
 #include "netlink/host_fake.h"
+#include "test_util.h"
 
 namespace lvsnft::netlink {
 namespace {
 
-Config LoadExample(const std::string& name) {
-  std::ifstream in(std::string(LVSNFT_SOURCE_DIR) + "/examples/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Diagnostics d(name);
-  auto cfg = LoadConfig(ss.str(), d);
-  EXPECT_TRUE(cfg.has_value()) << d.FormatAll();
-  return *cfg;
-}
+using testing::LoadExample;
 
 // Raw encoding good enough for the fake kernel: concatenated value bytes.
 Result<std::vector<RawElement>> SimpleEncode(const plan::Set& s) {

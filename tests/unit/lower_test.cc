@@ -11,19 +11,12 @@
 
 #include "compiler/parse.h"
 #include "compiler/render.h"
+#include "test_util.h"
 
 namespace lvsnft {
 namespace {
 
-Config Load(const std::string& name) {
-  std::ifstream in(std::string(LVSNFT_SOURCE_DIR) + "/examples/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Diagnostics d(name);
-  auto cfg = LoadConfig(ss.str(), d);
-  EXPECT_TRUE(cfg.has_value()) << d.FormatAll();
-  return cfg.value_or(Config{});
-}
+using testing::LoadExample;
 
 const char* const kExamples[] = {"nat.json", "dr.json", "tun.json",
                                  "fullnat.json", "showcase.json"};
@@ -48,7 +41,7 @@ std::vector<std::string> SetsOf(const plan::Stmt& s) {
 
 TEST(LowerTest, EveryReferencedSetAndChainExists) {
   for (const char* ex : kExamples) {
-    plan::Plan p = Lower(Load(ex));
+    plan::Plan p = Lower(LoadExample(ex));
     for (const auto& t : p.tables) {
       std::set<std::string> sets, chains;
       for (const auto& s : t.sets) sets.insert(s.name);
@@ -81,7 +74,7 @@ TEST(LowerTest, EveryReferencedSetAndChainExists) {
 
 TEST(LowerTest, Deterministic) {
   for (const char* ex : kExamples) {
-    Config c = Load(ex);
+    Config c = LoadExample(ex);
     EXPECT_EQ(RenderNft(Lower(c)), RenderNft(Lower(c))) << ex;
   }
 }
@@ -105,7 +98,7 @@ std::multiset<std::string> Elements(const plan::Plan& p) {
 }
 
 TEST(LowerTest, OneServerChangeTouchesOnlyItsService) {
-  Config c = Load("showcase.json");
+  Config c = LoadExample("showcase.json");
   auto before = Elements(Lower(c));
   for (size_t i = 0; i < c.services.size(); ++i) {
     Config changed = c;
@@ -123,7 +116,7 @@ TEST(LowerTest, OneServerChangeTouchesOnlyItsService) {
 }
 
 TEST(LowerTest, ServiceOrderDoesNotMatter) {
-  Config c = Load("showcase.json");
+  Config c = LoadExample("showcase.json");
   Config r = c;
   std::reverse(r.services.begin(), r.services.end());
   EXPECT_EQ(Elements(Lower(c)), Elements(Lower(r)));
