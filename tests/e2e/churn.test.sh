@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Change under load, NAT and DR: while a client keeps a steady stream of new
+# TCP connections (lvsnft_echo client --stream, 8 workers, each connection
+# held 20 ms after its greeting and then asked once more, so that
+# established connections exist whenever a change lands) and holds 20
+# long-lived ones, lvsnft apply re-applies 100 configuration changes: rs1's
+# weight, rs2/rs3 added, removed, drained, re-weighted; rs1 always stays up.
+# The long connections are opened while rs1 is the only server.
+# Expected: every apply succeeds; zero failed stream connections, zero
+# resets; zero broken long connections; the stream reached more than one
+# server (the changes took effect); the final diff is in sync.
+#
+# DR removes a server only after it has been drained for at least two
+# steps (about 100 ms, longer than any stream connection lives): DR has no
+# conntrack, and a server's established flows end when it is removed (its
+# flow-table entries point to a target that no longer exists). That is
+# checked on its own in drain.test.sh; NAT (conntrack) removes servers at
+# any time. The sequences are pseudo-random with a fixed seed.
+#   churn.test.sh BUILD_DIR SOURCE_DIR      (root)
+. "$2/tests/e2e/lib.sh" "$1" "$2"
+STEPS=${E2E_CHURN_STEPS:-100}
+
+# next_state STATE AGE SAFE: the next state of rs2/rs3 ("-" absent, a
+# weight, or "drain"), chosen at random. SAFE=1 (DR) removes a server only
+# after it has been drained for 2 steps or more (drain, let its
+# connections end, remove), see the header.
+next_state() {
+  local st=$1 age=$2 safe=$3 r=$((RANDOM % 6))
+  case $st in
+    -) [ $r -lt 3 ] && echo - || echo $((RANDOM % 5 + 1)) ;;
+    drain)
+      if [ $r -lt 2 ] && { [ "$safe" = 0 ] || [ "$age" -ge 2 ]; }; then echo -
+      elif [ $r -lt 4 ]; then echo drain
+      else echo $((RANDOM % 5 + 1)); fi ;;
+    *)
+      if [ $r -lt 1 ] && [ "$safe" = 0 ]; then echo -
+      elif [ $r -lt 2 ]; then echo drain
+      else echo $((RANDOM % 5 + 1)); fi ;;
+  esac
+}
+
+# configs MODE VIP SCHED DIR SAFE: $DIR/0.json (rs1 only) .. $DIR/N.json
+# (N = STEPS), each different from the one before; prints how many times a
+# server was added, removed, drained.
+configs() {
+  local mode=$1 vip=$2 sched=$3 dir=$4 safe=$5 i j n sig prev=""
+  local addr=(192.168.1.11 192.168.1.12) st=(- -) age=(0 0) new rs
+  local added=0 removed=0 drained=0
+  RANDOM=4242
+  e2e_cfg "$dir/0.json" '{"interface": "eth0"}' \
+    "$(e2e_svc web "$mode" tcp "$vip" 80 - "$sched" 192.168.1.10=1)"
+  for i in $(seq "$STEPS"); do
+    while :; do
+      rs=("192.168.1.10=$((RANDOM % 5 + 1))") new=()
+      for j in 0 1; do
+        n=$(next_state "${st[j]}" "${age[j]}" "$safe")
+        new+=("$n")
+        case $n in
+          -) ;;
+          drain) rs+=("${addr[j]}=1=drain") ;;
+          *) rs+=("${addr[j]}=$n") ;;
+        esac
+      done
+      sig="${rs[*]}"
+      [ "$sig" != "$prev" ] && break
+    done
+    for j in 0 1; do
+      [ "${st[j]}" = - ] && [ "${new[j]}" != - ] && added=$((added + 1))
+      [ "${st[j]}" != - ] && [ "${new[j]}" = - ] && removed=$((removed + 1))
+      [ "${st[j]}" != drain ] && [ "${new[j]}" = drain ] && drained=$((drained + 1))
+      if [ "${new[j]}" = drain ] && [ "${st[j]}" = drain ]; then
+        age[j]=$((age[j] + 1))
+      else
+        age[j]=0
+      fi
+      st[j]=${new[j]}
+    done
+    prev=$sig
+    e2e_cfg "$dir/$i.json" '{"interface": "eth0"}' \
+      "$(e2e_svc web "$mode" tcp "$vip" 80 - "$sched" "${rs[@]}")"
+  done
+  echo "$added added, $removed removed, $drained drained"
+}
+
+# churn: applies 1..STEPS into $P-dir; prints "failures total_ms".
+churn() {
+  local i bad=0 t0=${EPOCHREALTIME/./}
+  for i in $(seq "$STEPS"); do
+    e2e_apply "$P" dir "$1/$i.json" >/dev/null || bad=$((bad + 1))
+  done
+  echo "$bad $(((${EPOCHREALTIME/./} - t0) / 1000))"
+}
+
+# stream_ok JSON: some traffic, no failure at all, more than one server.
+stream_ok() {
+  echo "$1"
+  [ "$(jf "$1" .total)" -gt 200 ] && [ "$(jf "$1" .failed)" = 0 ] &&
+    [ "$(jf "$1" .resets)" = 0 ] && [ "$(jf "$1" '.rs | length')" -gt 1 ]
+}
+
+# long_ok JSON: 20 opened, none broken.
+long_ok() {
+  echo "$1"
+  [ "$(jf "$1" .opened)" = 20 ] && [ "$(jf "$1" .broken)" = 0 ]
+}
+
+# scenario MODE TOPOLOGY VIP SCHED
+scenario() {
+  local mode=$1 topo=$2 vip=$3 sched=$4 dir=$E2E_WORK/$1 st long r
+  mkdir -p "$dir"
+  local safe=0
+  [ "$mode" = dr ] && safe=1
+  local kinds
+  kinds=$(configs "$mode" "$vip" "$sched" "$dir" $safe)
+  e2e_cfg "$dir/all.json" '{"interface": "eth0"}' \
+    "$(e2e_svc web "$mode" tcp "$vip" 80 - "$sched" 192.168.1.10=1 192.168.1.11=1 192.168.1.12=1)"
+  e2e_check "$mode: $topo topology" e2e_topo "$topo" || return 1
+  e2e_check "$mode: servers up, lvsnft apply (rs1 only)" eval \
+    'e2e_apply "$P" dir "$dir/0.json" && { [ "$mode" != dr ] ||
+       e2e_rs_setup "$P" "$dir/all.json" rs1=192.168.1.10 rs2=192.168.1.11 rs3=192.168.1.12; } &&
+     if [ "$mode" = dr ]; then e2e_serve "$P" "--tcp $vip:80"; else e2e_serve "$P" "--tcp RSIP:80"; fi' ||
+    return 1
+  e2e_spawn_client "$P" long --tcp "$vip:80" --long 20 --duration 600 --source-ports 40000-40019
+  sleep 0.5
+  e2e_spawn_client "$P" st --tcp "$vip:80" --stream 600 --parallel 8 --hold-ms 20
+  sleep 0.3
+  r=$(churn "$dir")
+  sleep 0.3
+  e2e_collect st stop
+  e2e_collect long stop
+  e2e_check "$mode: $STEPS applies under load all succeed" test "${r% *}" = 0 &&
+    e2e_info "$STEPS applies in ${r#* } ms ($((${r#* } / STEPS)) ms each); rs2/rs3: $kinds"
+  e2e_check "$mode: stream of new connections: zero failed, zero resets" stream_ok "$st" &&
+    e2e_info "stream: $(jf "$st" .total) connections, $(jf "$st" .failed) failed, $(jf "$st" .resets) resets, per server $(jf "$st" .rs)"
+  e2e_check "$mode: 20 long connections on rs1: none broken" long_ok "$long" &&
+    e2e_info "long: $(jf "$long" .exchanges) exchanges, $(jf "$long" .broken) broken"
+  e2e_check "$mode: lvsnft diff: in sync with the last config" \
+    e2e_lv diff "$P" dir -c "$dir/$STEPS.json"
+  topo_destroy "$P"
+}
+
+scenario nat nat 192.168.10.100 wrr
+scenario dr dr 192.168.1.100 mh
+e2e_done churn
