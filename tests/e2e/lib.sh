@@ -94,16 +94,17 @@ e2e_rs_setup() {
   done
 }
 
-# e2e_serve P ADDRS: lvsnft_echo (--hold) on rs1..rs3; ADDRS holds one
+# e2e_serve P ADDRS [FLAGS]: lvsnft_echo on rs1..rs3 (FLAGS default
+# --hold: connections stay open and answer each line); ADDRS holds one
 # "--tcp A:P --udp A:P" word list with RSIP standing for each server's
 # address (IPv4 .1N, RSIP6 for 2001:db8:1::1N). Waits until bound.
 e2e_serve() {
-  local p=$1 spec=$2 i a
+  local p=$1 spec=$2 flags=${3---hold} i a
   for i in 1 2 3; do
     a=${spec//RSIP6/2001:db8:1::1$((i - 1))}
     a=${a//RSIP/192.168.1.1$((i - 1))}
     # shellcheck disable=SC2086
-    topo_serve "$p" "rs$i" "rs$i" --hold $a || return 1
+    topo_serve "$p" "rs$i" "rs$i" $flags $a || return 1
   done
 }
 
@@ -276,4 +277,12 @@ e2e_status_matches() {
   want=$(jq -c '.rs' <<<"$3")
   echo "status: $st, servers: $want"
   [ -n "$st" ] && [ "$(jq -S . <<<"$st")" = "$(jq -S . <<<"$want")" ]
+}
+
+# e2e_forwarded P HOST: packets counted by lvsnft's DR forwarding rules
+# (chains rs_*) in the director HOST.
+e2e_forwarded() {
+  topo_exec "$1" "$2" nft -j list table netdev lvsnft | jq '[.nftables[]
+    | .rule? | select(.) | select(.chain | startswith("rs_")) | .expr[]
+    | .counter? | select(.) | .packets] | add // 0'
 }

@@ -108,19 +108,12 @@ table inet e2e_watch {
 NFT
 }
 
-# forwarded P: packets counted by lvsnft's forwarding rules (rs_* chains).
-forwarded() {
-  topo_exec "$1" dir nft -j list table netdev lvsnft | jq '[.nftables[]
-    | .rule? | select(.) | select(.chain | startswith("rs_")) | .expr[]
-    | .counter? | select(.) | .packets] | add // 0'
-}
-
 # bypass P ANSWERS: the replies did not cross the director.
 bypass() {
   local back to fwd got
   back=$(e2e_counter "$1" dir netdev e2e_watch replies)
   to=$(e2e_counter "$1" dir netdev e2e_watch requests)
-  fwd=$(forwarded "$1")
+  fwd=$(e2e_forwarded "$1" dir)
   got=$(e2e_counter "$1" client inet e2e_watch from_vip)
   echo "director: $back packets from the VIP, $to to the VIP, lvsnft forwarded $fwd; client: $got packets from the VIP for $2 answers"
   [ "$back" = 0 ] && [ "$to" -gt 0 ] && [ "$to" = "$fwd" ] && [ "$got" -ge "$2" ]
