@@ -20,54 +20,49 @@
 . "$2/tests/e2e/lib.sh" "$1" "$2"
 STEPS=${E2E_CHURN_STEPS:-100}
 
-# next_state STATE AGE SAFE: the next state of rs2/rs3 ("-" absent, a
-# weight, or "drain"), chosen at random. SAFE=1 (DR) removes a server only
-# after it has been drained for 2 steps or more (drain, let its
-# connections end, remove), see the header.
+# next_state STATE AGE SAFE: sets NEXT to the next state of rs2/rs3 ("-"
+# absent, a weight, or "drain"), chosen at random (no subshell, so that
+# the RANDOM sequence is one). SAFE=1 (DR) removes a server only after it
+# has been drained for 2 steps or more (see the header).
 next_state() {
-  local st=$1 age=$2 safe=$3 r=$((RANDOM % 6))
-  case $st in
-    -) [ $r -lt 3 ] && echo - || echo $((RANDOM % 5 + 1)) ;;
+  local r=$((RANDOM % 6)) w=$((RANDOM % 5 + 1))
+  NEXT=$w
+  case $1 in
+    -) [ $r -lt 3 ] && NEXT=- ;;
     drain)
-      if [ $r -lt 2 ] && { [ "$safe" = 0 ] || [ "$age" -ge 2 ]; }; then echo -
-      elif [ $r -lt 4 ]; then echo drain
-      else echo $((RANDOM % 5 + 1)); fi ;;
+      if [ $r -lt 2 ] && { [ "$3" = 0 ] || [ "$2" -ge 2 ]; }; then NEXT=-
+      elif [ $r -lt 4 ]; then NEXT=drain; fi ;;
     *)
-      if [ $r -lt 1 ] && [ "$safe" = 0 ]; then echo -
-      elif [ $r -lt 2 ]; then echo drain
-      else echo $((RANDOM % 5 + 1)); fi ;;
+      if [ $r -lt 1 ] && [ "$3" = 0 ]; then NEXT=-
+      elif [ $r -lt 2 ]; then NEXT=drain; fi ;;
   esac
 }
 
-# configs MODE VIP SCHED DIR SAFE: $DIR/0.json (rs1 only) .. $DIR/N.json
-# (N = STEPS), each different from the one before; prints how many times a
-# server was added, removed, drained.
-configs() {
-  local mode=$1 vip=$2 sched=$3 dir=$4 safe=$5 i j n sig prev=""
-  local addr=(192.168.1.11 192.168.1.12) st=(- -) age=(0 0) new rs
-  local added=0 removed=0 drained=0
+# steps SAFE: STEPS lines of servers ("ADDR=WEIGHT[=drain] ..."), rs1
+# always up, each line different from the one before; counts into
+# ADDED/REMOVED/DRAINED.
+steps() {
+  local addr=(192.168.1.11 192.168.1.12) st=(- -) age=(0 0) new i j sig prev=""
+  ADDED=0 REMOVED=0 DRAINED=0 STEP_LINES=()
   RANDOM=4242
-  e2e_cfg "$dir/0.json" '{"interface": "eth0"}' \
-    "$(e2e_svc web "$mode" tcp "$vip" 80 - "$sched" 192.168.1.10=1)"
   for i in $(seq "$STEPS"); do
     while :; do
-      rs=("192.168.1.10=$((RANDOM % 5 + 1))") new=()
+      sig="192.168.1.10=$((RANDOM % 5 + 1))" new=()
       for j in 0 1; do
-        n=$(next_state "${st[j]}" "${age[j]}" "$safe")
-        new+=("$n")
-        case $n in
+        next_state "${st[j]}" "${age[j]}" "$1"
+        new+=("$NEXT")
+        case $NEXT in
           -) ;;
-          drain) rs+=("${addr[j]}=1=drain") ;;
-          *) rs+=("${addr[j]}=$n") ;;
+          drain) sig+=" ${addr[j]}=1=drain" ;;
+          *) sig+=" ${addr[j]}=$NEXT" ;;
         esac
       done
-      sig="${rs[*]}"
       [ "$sig" != "$prev" ] && break
     done
     for j in 0 1; do
-      [ "${st[j]}" = - ] && [ "${new[j]}" != - ] && added=$((added + 1))
-      [ "${st[j]}" != - ] && [ "${new[j]}" = - ] && removed=$((removed + 1))
-      [ "${st[j]}" != drain ] && [ "${new[j]}" = drain ] && drained=$((drained + 1))
+      [ "${st[j]}" = - ] && [ "${new[j]}" != - ] && ADDED=$((ADDED + 1))
+      [ "${st[j]}" != - ] && [ "${new[j]}" = - ] && REMOVED=$((REMOVED + 1))
+      [ "${st[j]}" != drain ] && [ "${new[j]}" = drain ] && DRAINED=$((DRAINED + 1))
       if [ "${new[j]}" = drain ] && [ "${st[j]}" = drain ]; then
         age[j]=$((age[j] + 1))
       else
@@ -76,10 +71,25 @@ configs() {
       st[j]=${new[j]}
     done
     prev=$sig
-    e2e_cfg "$dir/$i.json" '{"interface": "eth0"}' \
-      "$(e2e_svc web "$mode" tcp "$vip" 80 - "$sched" "${rs[@]}")"
+    STEP_LINES+=("$sig")
   done
-  echo "$added added, $removed removed, $drained drained"
+}
+
+# configs MODE VIP SCHED DIR SAFE: $DIR/0.json (rs1 only) .. $DIR/N.json
+# (N = STEPS), from steps, with one jq run.
+configs() {
+  local mode=$1 vip=$2 sched=$3 dir=$4 i=0 line
+  steps "$5"
+  while IFS= read -r line; do
+    printf '%s\n' "$line" >"$dir/$i.json"
+    i=$((i + 1))
+  done < <(jq -nc --arg m "$mode" --arg v "$vip" --arg s "$sched" '
+    ["192.168.1.10=1"] + $ARGS.positional | .[] | split(" ")
+    | {version: 1, director: {interface: "eth0"},
+       services: [{name: "web", vip: $v, protocol: "tcp", ports: [80],
+         mode: $m, scheduler: $s,
+         real_servers: map(split("=") | {address: .[0], weight: (.[1] | tonumber)}
+           + (if .[2] then {state: .[2]} else {} end))}]}' --args "${STEP_LINES[@]}")
 }
 
 # churn: applies 1..STEPS into $P-dir; prints "failures total_ms".
@@ -110,8 +120,7 @@ scenario() {
   mkdir -p "$dir"
   local safe=0
   [ "$mode" = dr ] && safe=1
-  local kinds
-  kinds=$(configs "$mode" "$vip" "$sched" "$dir" $safe)
+  configs "$mode" "$vip" "$sched" "$dir" $safe
   e2e_cfg "$dir/all.json" '{"interface": "eth0"}' \
     "$(e2e_svc web "$mode" tcp "$vip" 80 - "$sched" 192.168.1.10=1 192.168.1.11=1 192.168.1.12=1)"
   e2e_check "$mode: $topo topology" e2e_topo "$topo" || return 1
@@ -129,7 +138,7 @@ scenario() {
   e2e_collect st stop
   e2e_collect long stop
   e2e_check "$mode: $STEPS applies under load all succeed" test "${r% *}" = 0 &&
-    e2e_info "$STEPS applies in ${r#* } ms ($((${r#* } / STEPS)) ms each); rs2/rs3: $kinds"
+    e2e_info "$STEPS applies in ${r#* } ms ($((${r#* } / STEPS)) ms each); rs2/rs3: $ADDED added, $REMOVED removed, $DRAINED drained"
   e2e_check "$mode: stream of new connections: zero failed, zero resets" stream_ok "$st" &&
     e2e_info "stream: $(jf "$st" .total) connections, $(jf "$st" .failed) failed, $(jf "$st" .resets) resets, per server $(jf "$st" .rs)"
   e2e_check "$mode: 20 long connections on rs1: none broken" long_ok "$long" &&
