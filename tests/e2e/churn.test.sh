@@ -124,11 +124,10 @@ scenario() {
   e2e_cfg "$dir/all.json" '{"interface": "eth0"}' \
     "$(e2e_svc web "$mode" tcp "$vip" 80 - "$sched" 192.168.1.10=1 192.168.1.11=1 192.168.1.12=1)"
   e2e_check "$mode: $topo topology" e2e_topo "$topo" || return 1
-  e2e_check "$mode: servers up, lvsnft apply (rs1 only)" eval \
-    'e2e_apply "$P" dir "$dir/0.json" && { [ "$mode" != dr ] ||
-       e2e_rs_setup "$P" "$dir/all.json" rs1=192.168.1.10 rs2=192.168.1.11 rs3=192.168.1.12; } &&
-     if [ "$mode" = dr ]; then e2e_serve "$P" "--tcp $vip:80"; else e2e_serve "$P" "--tcp RSIP:80"; fi' ||
-    return 1
+  local spec="--tcp RSIP:80"
+  [ "$mode" = dr ] && spec="--tcp $vip:80"
+  e2e_check "$mode: lvsnft apply (rs1 only), servers up" \
+    e2e_up "$P" "$mode" "$dir/0.json" "$spec" --hold "$dir/all.json" || return 1
   e2e_spawn_client "$P" long --tcp "$vip:80" --long 20 --duration 600 --source-ports 40000-40019
   sleep 0.5
   e2e_spawn_client "$P" st --tcp "$vip:80" --stream 600 --parallel 8 --hold-ms 20

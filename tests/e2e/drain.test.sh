@@ -55,11 +55,10 @@ drain() {
     "$(e2e_svc web "$mode" tcp "$vip" 80 - "$sched" 192.168.1.10=1 192.168.1.11=1 192.168.1.12=1)"
   e2e_jq "$cfg.json" '.services[0].real_servers[0].state = "drain"' "$cfg-drain.json"
   e2e_jq "$cfg.json" 'del(.services[0].real_servers[0])' "$cfg-removed.json"
-  e2e_check "$mode: lvsnft apply, servers up" eval \
-    'e2e_apply "$P" dir "$cfg.json" && { [ "$mode" != dr ] ||
-       e2e_rs_setup "$P" "$cfg.json" rs1=192.168.1.10 rs2=192.168.1.11 rs3=192.168.1.12; } &&
-     if [ "$mode" = dr ]; then e2e_serve "$P" "--tcp $vip:80"; else e2e_serve "$P" "--tcp RSIP:80"; fi' ||
-    return 1
+  local spec="--tcp RSIP:80"
+  [ "$mode" = dr ] && spec="--tcp $vip:80"
+  e2e_check "$mode: lvsnft apply, servers up" \
+    e2e_up "$P" "$mode" "$cfg.json" "$spec" || return 1
   t0=${EPOCHREALTIME/./}
   e2e_spawn_client "$P" long --tcp "$vip:80" --long 30 --duration 6 --source-ports 40000-40029
   sleep 1.5

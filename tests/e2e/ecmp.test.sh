@@ -73,10 +73,15 @@ setup() {
     for h in rs1 rs2 rs3; do e2e_seen_install "$P" $h $VIP 80 tcp || return 1; done
 }
 e2e_check "lvsnft apply on dir and dir2, rs-setup, servers, flow records" setup || exit 1
-e2e_check "both directors hold the same ruleset (nft list table, counters aside)" \
-  eval 'diff <(topo_exec "$P" dir nft -s list table netdev lvsnft) <(topo_exec "$P" dir2 nft -s list table netdev lvsnft)'
+# twins P: both directors list the same table (stateless: counters aside).
+twins() {
+  diff <(topo_exec "$1" dir nft -s list table netdev lvsnft) \
+    <(topo_exec "$1" dir2 nft -s list table netdev lvsnft)
+}
+e2e_check "both directors hold the same ruleset (nft -s list table)" twins "$P"
 
 via "$P" dir
+long=""
 e2e_spawn_client "$P" long --tcp "$VIP:81" --long 100 --duration 600 --source-ports 45000-45099
 sleep 0.5
 round "$P" via-dir 30000-31999
@@ -97,6 +102,6 @@ e2e_check "ECMP: both directors forwarded new flows (dir $d1, dir2 $d2 packets)"
   test "$d1" -gt 1000 -a "$d2" -gt 1000
 e2e_collect long stop
 e2e_check "100 long flows whose packets crossed dir, dir2, dir, dir2, ECMP: none broke" \
-  eval '[ "$(jf "$long" .opened)" = 100 ] && [ "$(jf "$long" .broken)" = 0 ]' &&
+  e2e_jtest "$long" '.opened == 100 and .broken == 0' &&
   e2e_info "long: $(jf "$long" .opened) opened, $(jf "$long" .broken) broken, per server $(jf "$long" .rs), $(jf "$long" .exchanges) exchanges"
 e2e_done ecmp

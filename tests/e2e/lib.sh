@@ -79,7 +79,7 @@ e2e_apply() {
     { tail -n 20 "$E2E_WORK/apply.log"; return 1; }
 }
 
-# e2e_rs_setup P CFG HOST=ADDR[,ADDR]...: lvsnft rs-setup on each real
+# e2e_rs_setup P CFG "HOST=ADDR[ ADDR]"...: lvsnft rs-setup on each real
 # server namespace with its own address(es) as --self.
 e2e_rs_setup() {
   local p=$1 cfg=$2 hs host a args
@@ -106,6 +106,19 @@ e2e_serve() {
     # shellcheck disable=SC2086
     topo_serve "$p" "rs$i" "rs$i" $flags $a || return 1
   done
+}
+
+# e2e_up P MODE CFG SPEC [FLAGS] [RS_CFG]: lvsnft apply of CFG on the
+# director; for DR, lvsnft rs-setup with RS_CFG (default CFG) on rs1..rs3
+# (192.168.1.10-.12); then lvsnft_echo on rs1..rs3 (e2e_serve SPEC FLAGS).
+e2e_up() {
+  local p=$1 mode=$2 cfg=$3 spec=$4 flags=${5---hold} rscfg=${6:-$3}
+  e2e_apply "$p" dir "$cfg" || return 1
+  if [ "$mode" = dr ]; then
+    e2e_rs_setup "$p" "$rscfg" rs1=192.168.1.10 rs2=192.168.1.11 \
+      rs3=192.168.1.12 || return 1
+  fi
+  e2e_serve "$p" "$spec" "$flags"
 }
 
 # e2e_client P ARGS...: one lvsnft_echo client run in the client host;
@@ -138,6 +151,12 @@ e2e_collect() {
 
 # jf JSON FILTER: one value of a JSON document (jq -r; "null" if absent).
 jf() { jq -cr "$2" <<<"$1"; }
+
+# e2e_jtest JSON EXPR: prints JSON, succeeds when the jq EXPR is true.
+e2e_jtest() {
+  echo "$1"
+  jq -e "$2" <<<"$1" >/dev/null
+}
 
 # e2e_all_ok JSON N: exactly N outcomes, all ok (no failure of any kind).
 e2e_all_ok() {

@@ -81,6 +81,7 @@ setup() {
 }
 e2e_check "lvsnft apply, rs-setup, servers, per-server flow records" setup || exit 1
 slots "$P" >"$E2E_WORK/slots3"
+long=""
 e2e_spawn_client "$P" long --tcp "$VIP:81" --long 200 --duration 600 --source-ports 45000-45199
 sleep 0.5
 round "$P" A || exit 1

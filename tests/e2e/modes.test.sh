@@ -69,9 +69,8 @@ for mode in nat fullnat; do
   fi
   mapfile -t svcs < <(services $mode 192.168.10.100 2001:db8:10::100 8080)
   e2e_cfg "$E2E_WORK/$mode.json" "$dir" "${svcs[@]}"
-  e2e_check "$mode: servers up, lvsnft apply" eval \
-    'e2e_serve "$P" "$SERVE" && e2e_apply "$P" dir "$E2E_WORK/$mode.json"' ||
-    continue
+  e2e_check "$mode: lvsnft apply, servers up" \
+    e2e_up "$P" $mode "$E2E_WORK/$mode.json" "$SERVE" || continue
   traffic "$P" $mode web $c4 '^192\.168\.1\.1[0-2]:8080$' --tcp 192.168.10.100:80 --count 600 --parallel 4 --source-ports 20000-20599
   traffic "$P" $mode dns $c4 '^192\.168\.1\.1[0-2]:8053$' --udp 192.168.10.100:8053 --count 300 --parallel 4 --source-ports 22000-22299
   traffic "$P" $mode web6 $c6 '^\[2001:db8:1::1[0-2]\]:8080$' --tcp '[2001:db8:10::100]:80' --count 600 --parallel 4 --source-ports 20000-20599
@@ -122,11 +121,14 @@ bypass() {
 e2e_check "dr: dr6 topology" e2e_topo dr6 || exit 1
 mapfile -t svcs < <(services dr 192.168.1.100 2001:db8:1::100 -)
 e2e_cfg "$E2E_WORK/dr.json" '{"interface": "eth0"}' "${svcs[@]}"
-e2e_check "dr: lvsnft apply, lvsnft rs-setup on rs1..rs3, servers up, oracles" eval \
-  'e2e_apply "$P" dir "$E2E_WORK/dr.json" &&
-   e2e_rs_setup "$P" "$E2E_WORK/dr.json" "rs1=192.168.1.10 2001:db8:1::10" \
-     "rs2=192.168.1.11 2001:db8:1::11" "rs3=192.168.1.12 2001:db8:1::12" &&
-   e2e_serve "$P" "$SERVE_DR" && watch "$P"' || exit 1
+setup_dr() {
+  e2e_apply "$P" dir "$E2E_WORK/dr.json" &&
+    e2e_rs_setup "$P" "$E2E_WORK/dr.json" "rs1=192.168.1.10 2001:db8:1::10" \
+      "rs2=192.168.1.11 2001:db8:1::11" "rs3=192.168.1.12 2001:db8:1::12" &&
+    e2e_serve "$P" "$SERVE_DR" && watch "$P"
+}
+e2e_check "dr: lvsnft apply, lvsnft rs-setup on rs1..rs3 (IPv4 + IPv6), servers up, oracles" \
+  setup_dr || exit 1
 traffic "$P" dr web 192.168.1.13 '^192\.168\.1\.100:80$' --tcp 192.168.1.100:80 --count 1500 --parallel 4 --source-ports 20000-21499
 traffic "$P" dr dns 192.168.1.13 '^192\.168\.1\.100:8053$' --udp 192.168.1.100:8053 --count 1500 --parallel 4 --source-ports 22000-23499
 traffic "$P" dr web6 2001:db8:1::13 '^\[2001:db8:1::100\]:80$' --tcp '[2001:db8:1::100]:80' --count 1500 --parallel 4 --source-ports 20000-21499
