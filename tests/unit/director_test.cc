@@ -125,6 +125,22 @@ TEST_F(Director, MissingInterfaceIsAnError) {
             "192.168.1.100 of service web)");
 }
 
+TEST_F(Director, OwnedVipRemovedByHandDoesNotBlockLaterApplies) {
+  Config cfg = LoadExample("nat.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  ASSERT_EQ(host.addresses().size(), 1u);
+  Addr vip = host.addresses()[0];
+  ASSERT_TRUE(host.DeleteAddress(vip.ifindex, vip.addr, 32).ok());
+  cfg.services[0].vip = *IpAddr::Parse("192.168.10.101");
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(host.addresses().size(), 1u);
+  EXPECT_EQ(host.addresses()[0].addr.ToString(), "192.168.10.101");
+  auto again = Apply(cfg);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->in_sync());
+}
+
 TEST_F(Director, DestroyUndoesExactlyWhatApplyDid) {
   Config cfg = LoadExample("tun.json");
   ASSERT_TRUE(Apply(cfg).ok());
