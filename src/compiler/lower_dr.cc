@@ -143,7 +143,9 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
   plan::Chain c;
   c.name = lower::ServiceChain(s);
   c.service = s.name;
-  c.comment = ServiceSummary(s);
+  // Stable across edits of the service: a chain's declaration cannot be
+  // changed in place (the rules carry the scheduler details).
+  c.comment = "service " + s.name;
   auto tid_of = [&](const RealServer& rs) {
     return TargetId(rs.address, DeviceFor(cfg, s, rs));
   };

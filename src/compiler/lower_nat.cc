@@ -68,7 +68,9 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
   plan::Chain c;
   c.name = ServiceChain(s);
   c.service = s.name;
-  c.comment = ServiceSummary(s);
+  // Stable across edits of the service: a chain's declaration cannot be
+  // changed in place (the rules carry the scheduler details).
+  c.comment = "service " + s.name;
   auto active = ActiveServers(s);
   if (!block || active.empty()) {
     c.rules.push_back(

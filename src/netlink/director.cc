@@ -103,20 +103,35 @@ Result<std::unique_ptr<Computed>> Compute(
   return c;
 }
 
-// What the kernel holds after `c` committed (exactly the desired tables:
-// that is what the transaction made it), or the live tables when they were
-// found in sync; kept for the next apply.
-void SaveSnapshot(Computed& c, bool committed, DirectorEnv& env) {
+// What the kernel holds after `c` was committed (exactly the desired
+// tables: that is what the transactions made it, generation `genid`), or
+// the live tables when they were found in sync; kept for the next apply.
+void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
+                  DirectorEnv& env) {
   if (!committed && c.from_snapshot) return;  // still valid as it is
   Snapshot s;
-  s.genid = c.genid;
+  s.genid = genid;
   if (committed) {
-    s.genid = c.genid + 1 == 0 ? 1 : c.genid + 1;  // as nf_tables counts
     for (const auto& d : c.desired) s.tables.push_back(LiveFromDesired(d));
   } else {
     s.tables = std::move(c.live);
   }
   env.store->SaveSnapshot(&s);
+}
+
+uint32_t NextGen(uint32_t g) { return g + 1 == 0 ? 1 : g + 1; }  // as nf_tables
+
+// Second transaction: slots that only disappear (see Delta::deferred).
+// Returns the generation after it, or nullopt if it did not commit (the
+// slots stay until the next apply, which sees and removes them).
+std::optional<uint32_t> CommitDeferred(
+    Computed& c, uint32_t genid, const std::map<std::string, uint32_t>& ifindex,
+    DirectorEnv& env, DirectorReport& r) {
+  Delta phase2{c.delta.deferred, {}};
+  auto res = env.nft->Commit({&phase2, &c.desired, ifindex, genid, true, ""});
+  ++r.attempts;
+  if (!res.ok() || !res->committed) return std::nullopt;
+  return NextGen(genid);
 }
 
 void AddHostLines(const std::vector<HostChange>& h, DirectorReport& r) {
@@ -139,6 +154,7 @@ Result<std::unique_ptr<Computed>> Transact(
     auto c = Compute(p, env, ifindex, attempt == 1 && !o.dry_run);
     if (!c.ok()) return c.status();
     if ((*c)->delta.empty() && o.fault != "batch") return c;
+    if ((*c)->delta.changes.empty() && o.fault != "batch") return c;
     CommitInput in{&(*c)->delta, &(*c)->desired,
                    ifindex,      (*c)->genid,
                    !o.dry_run,   o.fault == "batch" ? o.fault : ""};
@@ -190,14 +206,29 @@ Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
   }
   PhaseTimer report("report");
   r.lines = DescribeDelta((*c)->delta);
-  r.nft_changes = (*c)->delta.changes.size();
+  r.nft_changes = (*c)->delta.size();
   AddHostLines(hd->Changes(), r);
   report.Done();
   if (o.dry_run) return r;
   Status s = FinishHost(*hd, *st, *env.net, *env.sys);
   st->config_text = o.config_text;
-  if (r.committed) st->genid = (*c)->genid + 1;
-  SaveSnapshot(**c, r.committed, env);
+  uint32_t gen = r.committed ? NextGen((*c)->genid) : (*c)->genid;
+  bool complete = true;
+  if (!(*c)->delta.deferred.empty()) {
+    auto g = CommitDeferred(**c, gen, hd->ifindex, env, r);
+    complete = g.has_value();
+    if (g) gen = *g;
+    r.committed = r.committed || complete;
+  }
+  st->genid = gen;
+  if (complete) {
+    SaveSnapshot(**c, r.committed, gen, env);
+  } else {
+    env.store->SaveSnapshot(nullptr);
+    s = Status::Error(
+        "ruleset applied; removing unused slots failed (another writer?); "
+        "the next apply removes them");
+  }
   Status saved = env.store->Save(*st);
   if (!s.ok())
     return Status::Error("ruleset applied, but host setup failed: " +
@@ -215,7 +246,7 @@ Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env) {
   auto c = Compute(p, env, hd->ifindex, /*use_snapshot=*/false);
   if (!c.ok()) return c.status();
   r.lines = DescribeDelta((*c)->delta);
-  r.nft_changes = (*c)->delta.changes.size();
+  r.nft_changes = (*c)->delta.size();
   AddHostLines(hd->Changes(), r);
   return r;
 }

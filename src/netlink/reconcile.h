@@ -33,6 +33,7 @@ struct RawElement {
   int verdict = INT_MIN;
   std::string chain;
   std::vector<uint8_t> udata;  ///< Element userdata to send (not compared).
+  bool replaced = false;       ///< Same key, new data: deleted and re-added.
   const plan::Element* src = nullptr;  ///< Desired side only.
   size_t src_index = 0;                ///< Index into the encoded list.
   /// Identity within a set: key, key_end and flags.
@@ -105,7 +106,13 @@ struct Change {
 /// The changes for all tables, already in batch order.
 struct Delta {
   std::vector<Change> changes;
-  bool empty() const { return changes.empty(); }
+  /// Slot elements that only disappear (a service's slot range shrank).
+  /// They go in a second transaction: a packet already evaluating the old
+  /// rules (old `numgen mod`) still finds its slot during the first one
+  /// (rules are versioned per packet, set lookups see the newest elements).
+  std::vector<Change> deferred;
+  bool empty() const { return changes.empty() && deferred.empty(); }
+  size_t size() const { return changes.size() + deferred.size(); }
 };
 
 /// Compares desired tables with the live lvsnft tables (same family+name).

@@ -18,6 +18,7 @@ uint32_t SlotUnit(const std::vector<uint8_t>& key) {
 
 struct Builder {
   std::vector<Change> changes;
+  std::vector<Change> deferred;
 
   Change& Add(ChangeKind k, const DesiredTable* d, const LiveTable* l) {
     Change op;
@@ -136,7 +137,11 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
     if (e.key.size() == 4 && e.src) by_unit[SlotUnit(e.key)] = e.src;
   }
   std::vector<bool> matched(desired.size(), false);
-  std::vector<RawElement> del, add;
+  std::vector<RawElement> del, add, gone;
+  // Slot maps: mark -> data, looked up with a slot a rule computed.
+  const bool slot_map = s.key.size() == 1 &&
+                        s.key[0] == plan::DataType::kMark && !s.verdict_map &&
+                        !s.interval && !s.data.empty();
   for (const auto& le : live.elements) {
     auto it = want.find(ElementId(le.key, le.key_end, le.flags));
     if (it != want.end()) {
@@ -146,11 +151,13 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
     RawElement r{le.key, le.key_end, le.data, le.flags, le.verdict, le.chain};
     if (it != want.end()) {
       r.src = desired[it->second].src;
+      r.replaced = true;
       add.push_back(desired[it->second]);
+      add.back().replaced = true;
     } else if (r.key.size() == 4 && by_unit.count(SlotUnit(r.key))) {
       r.src = by_unit[SlotUnit(r.key)];
     }
-    del.push_back(std::move(r));
+    (it == want.end() && slot_map ? gone : del).push_back(std::move(r));
   }
   for (size_t i = 0; i < desired.size(); ++i) {
     if (!matched[i]) add.push_back(desired[i]);
@@ -166,6 +173,15 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
     op.elements = std::move(del);
   }
   AddElems(d, s.name, std::move(add));
+  if (!gone.empty()) {
+    Change op;
+    op.kind = ChangeKind::kDelElems;
+    op.live = &lt;
+    op.set = s.name;
+    op.what = std::to_string(gone.size()) + " unused slot(s) of " + s.name;
+    op.elements = std::move(gone);
+    deferred.push_back(std::move(op));
+  }
 }
 
 void Builder::Update(const DesiredTable& d, const LiveTable& l) {
@@ -276,7 +292,7 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
                    [](const Change& x, const Change& y) {
                      return static_cast<int>(x.kind) < static_cast<int>(y.kind);
                    });
-  return Delta{std::move(b.changes)};
+  return Delta{std::move(b.changes), std::move(b.deferred)};
 }
 
 }  // namespace lvsnft::netlink

@@ -176,6 +176,14 @@ std::string RenderStatusText(const DirectorStatus& s) {
       out += line;
     }
   }
+  bool stateless = false;
+  for (const auto& v : s.services)
+    stateless |= v.mode == "dr" || v.mode == "tun";
+  if (stateless) {
+    out +=
+        "DR/TUN: Conns/Flows = new flows; a real server's Packets/Bytes are "
+        "what lvsnft forwarded to it for every service that uses it.\n";
+  }
   return out;
 }
 
