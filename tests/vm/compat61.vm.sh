@@ -1,14 +1,16 @@
 #!/bin/bash
 # Runs inside the VM (tests/vm/vmrun.sh, from compat61.test.sh): lvsnft on
 # Debian 12's Linux 6.1 (the host runs a much newer kernel).
-#   A. NAT, FULLNAT and DR through `lvsnft apply` on the reference
-#      topologies (tests/lib/topo.sh) with TCP and UDP services: every
-#      request answered; every real server used (exact wrr/rr splits where
-#      the scheduler is deterministic); the NAT server sees the client, the
-#      FULLNAT server the director's local address; DR replies come from the
-#      VIP and from the servers' MACs, never through the director (probe
-#      counters). After each apply `nft list ruleset` and `nft -j list
-#      ruleset` exit 0 and `lvsnft diff` is in sync; destroy leaves nothing.
+#   A. NAT, FULLNAT, NAT6, DR and DR6 through `lvsnft apply` on the
+#      reference topologies (tests/lib/topo.sh) with TCP and UDP services:
+#      every request answered; every real server used (exact wrr/rr splits
+#      where the scheduler is deterministic); the NAT server sees the
+#      client, the FULLNAT server the director's local address; DR replies
+#      (TCP, UDP) come from the VIP and the servers' MACs, never through the
+#      director (probe counters); real servers set up by `lvsnft rs-setup`.
+#      After each apply `nft list ruleset` and `nft -j list ruleset` exit 0
+#      and `lvsnft diff` is in sync; destroy leaves nothing. The first apply
+#      has the kernel autoload the NAT expression modules mid-transaction.
 #   B. Every example config (examples/*.json) applied by lvsnft equals its
 #      golden ruleset (tests/golden/NAME.nft) loaded with `nft -f` (listings
 #      identical); the golden is accepted by `nft -c -f`, lists in text and
@@ -31,13 +33,14 @@ check() { topo_check "$@"; }
 
 # --- helpers --------------------------------------------------------------
 
-# rs_list PORT_FIELD WEIGHTS...: the real_servers array for 192.168.1.10-12.
+# rs_list PORT_FIELD WEIGHTS...: the real_servers array for 192.168.1.10-12
+# (RS_BASE=2001:db8:1::1: 2001:db8:1::10-12).
 rs_list() {
   local port=$1 i=0 w out=""
   shift
   for w in "$@"; do
     [ -n "$out" ] && out+=", "
-    out+="{ \"address\": \"192.168.1.1$i\"$port, \"weight\": $w }"
+    out+="{ \"address\": \"${RS_BASE:-192.168.1.1}$i\"$port, \"weight\": $w }"
     i=$((i + 1))
   done
   echo "[ $out ]"
@@ -135,16 +138,31 @@ check "fullnat: UDP random, 60 datagrams on all 3 RS, RS see 192.168.1.100" \
 check "fullnat: destroy leaves no lvsnft table" destroyed
 topo_destroy "$P"
 
-# DR: the servers get the VIP on lo (lvsnft rs-setup); probe counters in
-# the client (replies by source MAC) and the director (replies received).
+# IPv6 NAT: the nat6 topology.
+P=$(topo_prefix lvvm)n6
+VIP=2001:db8:10::100
+cfg "$W/nat6.json" nat $VIP "" rr "$(RS_BASE=2001:db8:1::1 rs_list "" 1 1 1)" \
+  rr "$(RS_BASE=2001:db8:1::1 rs_list "" 1 1 1)"
+topo_create nat6 "$P" && serve_all "[2001:db8:1::1N]:80" "[2001:db8:1::1N]:53" || exit 1
+check "nat6: apply, nft list/-j list exit 0, diff in sync, status" applied "$W/nat6.json"
+check "nat6: TCP rr, 30 conns split 10/10/10, RS see the client" \
+  traffic tcp "[$VIP]:80" 30 2001:db8:10::13 - "10 10 10"
+check "nat6: UDP rr, 30 datagrams split 10/10/10, RS see the client" \
+  traffic udp "[$VIP]:53" 30 2001:db8:10::13 - "10 10 10"
+check "nat6: destroy leaves no lvsnft table" destroyed
+topo_destroy "$P"
+
+# DR (IPv4 and IPv6): the servers get the VIP on lo (lvsnft rs-setup);
+# probe counters in the client (replies by source MAC) and the director
+# (replies received). AF is ip or ip6.
 dr_probes() {
   ip netns exec "$P-client" nft -f - <<NFT || return 1
 table netdev lvvmprobe {
   counter rep {}
   counter rep_rs {}
   chain in { type filter hook ingress device "eth0" priority 0;
-    ip saddr $VIP counter name "rep"
-    ip saddr $VIP ether saddr { $(mac rs1 eth0), $(mac rs2 eth0), $(mac rs3 eth0) } counter name "rep_rs"
+    meta l4proto { tcp, udp } $AF saddr $VIP counter name "rep"
+    meta l4proto { tcp, udp } $AF saddr $VIP ether saddr { $(mac rs1 eth0), $(mac rs2 eth0), $(mac rs3 eth0) } counter name "rep_rs"
   }
 }
 NFT
@@ -152,16 +170,16 @@ NFT
 table netdev lvvmprobe {
   counter rep {}
   chain in { type filter hook ingress device "eth0" priority -1000;
-    meta pkttype host ip saddr $VIP counter name "rep"
+    meta pkttype host meta l4proto { tcp, udp } $AF saddr $VIP counter name "rep"
   }
 }
 NFT
 }
-dr_rs_setup() {
+dr_rs_setup() {  # dr_rs_setup CONFIG
   local i
   for i in 0 1 2; do
-    "$L" rs-setup -c "$W/dr.json" --netns "$P-rs$((i + 1))" --self "192.168.1.1$i" \
-      --state "$W/rs$i.json" >/dev/null || return 1
+    "$L" rs-setup -c "$1" --netns "$P-rs$((i + 1))" --self "$RS_BASE$i" \
+      --state "$W/$P.rs$i.json" >/dev/null || return 1
   done
 }
 probe() { ip netns exec "$P-$1" nft list counter netdev lvvmprobe "$2" | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
@@ -172,22 +190,28 @@ dr_replies() {
     "the director received $d from the VIP"
   [ "$rep" -ge 90 ] && eq "$rs" "$rep" && eq "$d" 0
 }
-VIP=192.168.1.100
-CLIENT=192.168.1.13
-P=$(topo_prefix lvvm)d
-cfg "$W/dr.json" dr $VIP "" mh "$(rs_list "" 1 1 1)" mh "$(rs_list "" 1 1 1)"
-topo_create dr "$P" || exit 1
-check "dr: lvsnft rs-setup on the three servers (VIP on lo, arp sysctls)" dr_rs_setup
-serve_all $VIP:80 $VIP:53 || exit 1
-check "dr: probe tables in the client and the director" dr_probes
-check "dr: apply, nft list/-j list exit 0, diff in sync, status" applied "$W/dr.json"
-check "dr: TCP mh, 45 conns answered by the VIP on all 3 RS, RS see the client" \
-  traffic tcp $VIP:80 45 $CLIENT $VIP:80 any
-check "dr: UDP mh, 45 datagrams answered by the VIP on all 3 RS" \
-  traffic udp $VIP:53 45 $CLIENT $VIP:53 any
-check "dr: replies carry the VIP, come from the servers, bypass the director" dr_replies
-check "dr: destroy leaves no lvsnft table" destroyed
-topo_destroy "$P"
+# dr_run TOPOLOGY VIP CLIENT RS_BASE AF TCP_TARGET UDP_TARGET
+dr_run() {
+  local t=$1 tcp=$6 udp=$7
+  VIP=$2 RS_BASE=$4 AF=$5 P=$(topo_prefix lvvm)$1
+  cfg "$W/$t.json" dr "$VIP" "" mh "$(rs_list "" 1 1 1)" mh "$(rs_list "" 1 1 1)"
+  topo_create "$t" "$P" || exit 1
+  check "$t: lvsnft rs-setup on the three servers (VIP on lo, arp sysctls)" dr_rs_setup "$W/$t.json"
+  serve_all "$tcp" "$udp" || exit 1
+  check "$t: probe tables in the client and the director" dr_probes
+  check "$t: apply, nft list/-j list exit 0, diff in sync, status" applied "$W/$t.json"
+  check "$t: TCP mh, 45 conns answered by the VIP on all 3 RS, RS see the client" \
+    traffic tcp "$tcp" 45 "$3" "$tcp" any
+  check "$t: UDP mh, 45 datagrams answered by the VIP on all 3 RS" \
+    traffic udp "$udp" 45 "$3" "$udp" any
+  check "$t: replies carry the VIP, come from the servers, bypass the director" dr_replies
+  check "$t: destroy leaves no lvsnft table" destroyed
+  topo_destroy "$P"
+  RS_BASE=
+}
+dr_run dr 192.168.1.100 192.168.1.13 192.168.1.1 ip 192.168.1.100:80 192.168.1.100:53
+dr_run dr6 2001:db8:1::100 2001:db8:1::13 2001:db8:1::1 ip6 "[2001:db8:1::100]:80" \
+  "[2001:db8:1::100]:53"
 
 # --- B. examples applied == goldens loaded; goldens on 6.1 ----------------
 

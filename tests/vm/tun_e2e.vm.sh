@@ -213,8 +213,8 @@ check "replies: from the VIP via the router; the director sees none" replies_pat
 # --- C. drain ------------------------------------------------------------
 
 long_open() {  # waits until the 16 long flows are in the director's flow set
-  local n=0 k
-  for k in $(seq 100); do
+  local n=0 _
+  for _ in $(seq 100); do
     n=$(in_ns dir nft list set netdev lvsnft flows4 | grep -c ' \. 420[01][0-9] \. 80 \. ')
     [ "$n" -ge 16 ] && return 0
     sleep 0.1
@@ -243,7 +243,8 @@ long_survived() {
   wait "$LONG_PID"
   OUT=$(grep '^{' "$LONG_LOG")
   echo "$OUT"
-  local rx=$(tunl0_rx rs1)
+  local rx
+  rx=$(tunl0_rx rs1)
   echo "rs1 tunl0 rx: $RX1 at the drain, $rx at the end"
   eq "$(json opened)" 16 && eq "$(json broken)" 0 && eq "$(json alive)" 16 &&
     gt0 "$(json rs.rs1)" && gt0 "$(json rs.rs2)" && [ "$rx" -gt "$RX1" ]
