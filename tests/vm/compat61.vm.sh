@@ -29,7 +29,19 @@ CLIENT=192.168.10.13
 W=/tmp/lvvm-work
 mkdir -p "$W"
 topo_trap
-check() { topo_check "$@"; }
+# check DESCRIPTION CMD...: topo_check, then the figures CMD noted with fig
+# (printed on success too, so that logs carry the numbers).
+check() {
+  local rc
+  topo_check "$@"
+  rc=$?
+  [ $rc = 0 ] && [ -s "$W/fig" ] && sed 's/^/     | /' "$W/fig"
+  rm -f "$W/fig"
+  return $rc
+}
+fig() { echo "$*" | tee -a "$W/fig"; }
+# brief: lvsnft_echo's JSON line without latency and later fields.
+brief() { sed 's/,"latency_ms".*//; s/^{"mode":"[a-z]*",//' <<<"$OUT"; }
 
 # --- helpers --------------------------------------------------------------
 
@@ -67,7 +79,10 @@ lists_ok() {  # lists_ok NS
     ip netns exec "$1" nft -j list ruleset >/dev/null
 }
 applied() {  # applied CFG: apply, listings, diff in sync
-  lv apply -c "$1" && lists_ok "$P-dir" && lv diff -c "$1" && lv status >/dev/null
+  local out
+  out=$(lv apply -c "$1") || { echo "$out"; return 1; }
+  fig "${out%%$'\n'*}"
+  lists_ok "$P-dir" && lv diff -c "$1" && lv status >/dev/null
 }
 # traffic PROTO VIP:PORT COUNT SEEN LOCAL SPLIT: COUNT requests all
 # answered, all seen from SEEN, all answered on LOCAL ("-": not checked);
@@ -76,6 +91,7 @@ traffic() {
   local n i=1 want split=$6
   OUT=$(topo_exec "$P" client "$TOPO_ECHO" client "--$1" "$2" --count "$3" --parallel 3)
   echo "$OUT"
+  fig "$(brief)"
   eq "$(json ok)" "$3" && eq "$(json "seen.$4")" "$3" || return 1
   [ "$5" = - ] || eq "$(json "local.$5")" "$3" || return 1
   [ "$split" = any ] && split="any any any"
@@ -186,7 +202,7 @@ probe() { ip netns exec "$P-$1" nft list counter netdev lvvmprobe "$2" | sed -n 
 dr_replies() {
   local rep rs d
   rep=$(probe client rep) rs=$(probe client rep_rs) d=$(probe dir rep)
-  echo "client got $rep packets from the VIP, $rs of them from the servers' MACs;" \
+  fig "client got $rep packets from the VIP, $rs of them from the servers' MACs;" \
     "the director received $d from the VIP"
   [ "$rep" -ge 90 ] && eq "$rs" "$rep" && eq "$d" 0
 }
@@ -246,6 +262,7 @@ golden() {  # golden NAME
     ip netns exec "$b" nft -c -f "$G/$n.nft" && ip netns exec "$b" nft -f "$G/$n.nft" &&
     lists_ok "$b" || return 1
   same "$a" cat "$b" cat || return 1
+  fig "lvsnft apply and nft -f list the same $(wc -l <"$W/l1") lines"
   ip netns exec "$c" nft -j -f "$G/$n.json" && lists_ok "$c" || return 1
   same "$b" nocomments "$c" nocomments || return 1
   "$L" destroy --netns "$a" --state-dir "$W/gs.$n" >/dev/null &&

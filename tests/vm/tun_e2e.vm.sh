@@ -34,7 +34,19 @@ ST=/tmp/lvvm-state
 W=/tmp/lvvm-work
 mkdir -p "$ST" "$W"
 topo_trap
-check() { topo_check "$@"; }
+# check DESCRIPTION CMD...: topo_check, then the figures CMD noted with fig
+# (printed on success too, so that logs carry the numbers).
+check() {
+  local rc
+  topo_check "$@"
+  rc=$?
+  [ $rc = 0 ] && [ -s "$W/fig" ] && sed 's/^/     | /' "$W/fig"
+  rm -f "$W/fig"
+  return $rc
+}
+fig() { echo "$*" | tee -a "$W/fig"; }
+# brief: lvsnft_echo's JSON line without latency and later fields.
+brief() { sed 's/,"latency_ms".*//; s/^{"mode":"[a-z]*",//' <<<"$OUT"; }
 
 # --- helpers --------------------------------------------------------------
 
@@ -161,6 +173,7 @@ fwd_rules() {
 traffic() {  # traffic PROTO PORT COUNT: all ok, every RS, VIP answered
   OUT=$(client --"$1" "$VIP:$2" --count "$3" --parallel 4) || { echo "$OUT"; return 1; }
   echo "$OUT"
+  fig "$(brief)"
   eq "$(json ok)" "$3" && eq "$(json "local.$VIP:$2")" "$3" &&
     eq "$(json "seen.$CLIENT")" "$3" && gt0 "$(json rs.rs1)" && gt0 "$(json rs.rs2)"
 }
@@ -192,7 +205,7 @@ requests_path() {
   creq=$(counter client inet req) dreq=$(counter dir netdev req)
   f1=$(chain_packets dir "$(rs_chain 10 0a)") f2=$(chain_packets dir "$(rs_chain 11 0b)")
   r1=$(tunl0_rx rs1) r2=$(tunl0_rx rs2)
-  echo "client sent $creq; director eth0 saw $dreq; lvsnft forwarded $f1 + $f2;" \
+  fig "client sent $creq; director eth0 saw $dreq; lvsnft forwarded $f1 + $f2;" \
     "tunl0 decapsulated rs1 $r1, rs2 $r2"
   gt0 "$creq" && eq "$dreq" "$creq" && eq $((f1 + f2)) "$creq" && eq "$r1" "$f1" &&
     eq "$r2" "$f2"
@@ -202,7 +215,7 @@ replies_path() {
   rep=$(counter client netdev rep) rr=$(counter client netdev rep_router)
   rd=$(counter client netdev rep_dir)
   d0=$(counter dir netdev rep0) d1=$(counter dir netdev rep1)
-  echo "client got $rep from the VIP ($rr via the router's MAC, $rd via the" \
+  fig "client got $rep from the VIP ($rr via the router's MAC, $rd via the" \
     "director's); director received from the VIP: eth0 $d0, eth1 $d1"
   # at least one reply per request (SYN-ACK + data + FIN for TCP)
   [ "$rep" -ge 80 ] && eq "$rr" "$rep" && eq "$rd" 0 && eq "$d0" 0 && eq "$d1" 0
@@ -234,18 +247,21 @@ drain() {
 new_after_drain() {
   OUT=$(client --tcp "$VIP:80" --count 30 --parallel 4)
   echo "$OUT"
+  fig "$(brief)"
   eq "$(json ok)" 30 && eq "$(json rs.rs2)" 30 || return 1
   OUT=$(client --udp "$VIP:53" --count 20 --parallel 4)
   echo "$OUT"
+  fig "$(brief)"
   eq "$(json ok)" 20 && eq "$(json rs.rs2)" 20
 }
 long_survived() {
   wait "$LONG_PID"
   OUT=$(grep '^{' "$LONG_LOG")
   echo "$OUT"
+  fig "$(brief)"
   local rx
   rx=$(tunl0_rx rs1)
-  echo "rs1 tunl0 rx: $RX1 at the drain, $rx at the end"
+  fig "rs1 tunl0 rx: $RX1 at the drain, $rx at the end"
   eq "$(json opened)" 16 && eq "$(json broken)" 0 && eq "$(json alive)" 16 &&
     gt0 "$(json rs.rs1)" && gt0 "$(json rs.rs2)" && [ "$rx" -gt "$RX1" ]
 }
@@ -299,7 +315,7 @@ faults() {
     [ "$err" = "$3" ] || { echo "run $i: stderr: $err"; bad=$((bad + 1)); }
     [ "$before" = "$(snapshot)" ] || { echo "run $i: state changed"; bad=$((bad + 1)); }
   done
-  echo "$FAULT_RUNS runs, $bad problems"
+  fig "$FAULT_RUNS runs, $bad problems"
   [ $bad = 0 ]
 }
 monitor_start() {
@@ -326,7 +342,7 @@ check "fault after-tunnels x$FAULT_RUNS (adding rs3): all identical" \
 created_deleted() {
   local n
   n=$(monitor_count lvt-c0a8010c)
-  echo "lvt-c0a8010c created/deleted (link events): $n"
+  fig "lvt-c0a8010c created/deleted (link events): $n"
   [ "${n% *}" -ge $((2 * FAULT_RUNS)) ] && eq "${n#* }" $((2 * FAULT_RUNS))
 }
 check "ip monitor: lvt-c0a8010c was created and deleted in every run" created_deleted
