@@ -27,11 +27,27 @@ const char* KindSign(ChangeKind k) {
 void ElementLines(const Change& c, std::vector<ReportLine>& out) {
   std::map<std::tuple<std::string, std::string, char>, size_t> per;
   char sign = KindSign(c.kind)[0];
+  // Elements of one owner come in runs: count runs, then merge them.
+  const plan::Element* run_src = nullptr;
+  char run_sign = 0;
+  size_t run = 0;
+  auto flush = [&] {
+    if (run == 0) return;
+    per[{run_src ? run_src->service : "", run_src ? run_src->real_server : "",
+         run_sign}] += run;
+    run = 0;
+  };
   for (const auto& e : c.elements) {
     if (e.replaced && sign == '-') continue;
     char s = e.replaced ? '~' : sign;
-    per[{e.src ? e.src->service : "", e.src ? e.src->real_server : "", s}]++;
+    if (e.src != run_src || s != run_sign) {
+      flush();
+      run_src = e.src;
+      run_sign = s;
+    }
+    ++run;
   }
+  flush();
   for (const auto& [k, n] : per) {
     const auto& [service, rs, s] = k;
     std::string what =
