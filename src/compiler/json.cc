@@ -202,6 +202,7 @@ bool Reader::ParseObject(Value& v, int depth) {
     return true;
   }
   std::map<std::string, SourceLoc> seen;
+  v.members.reserve(8);
   for (;;) {
     if (Peek() != '"') return Unexpected(v.pointer, "a string key or '}'");
     if (!ParseMember(v, seen, depth)) return false;
@@ -234,10 +235,23 @@ bool Reader::ParseMember(Value& obj, std::map<std::string, SourceLoc>& seen,
   str_ptr_ = obj.pointer;
   if (!ParseString(m.key)) return false;
   m.value.pointer = JoinPointer(obj.pointer, m.key);
-  auto [it, fresh] = seen.emplace(m.key, m.key_loc);
-  if (!fresh) {
+  // Small objects (every config object) are checked for duplicates by a
+  // scan; a map takes over for large ones so the check stays O(n log n).
+  const SourceLoc* first = nullptr;
+  if (obj.members.size() < 16) {
+    for (const auto& prev : obj.members) {
+      if (prev.key == m.key) first = &prev.key_loc;
+    }
+  } else {
+    if (seen.empty()) {
+      for (const auto& prev : obj.members) seen.emplace(prev.key, prev.key_loc);
+    }
+    auto [it, fresh] = seen.emplace(m.key, m.key_loc);
+    if (!fresh) first = &it->second;
+  }
+  if (first) {
     Fail(m.key_loc, m.value.pointer,
-         "duplicate key " + Quote(m.key) + " (first at " + LocText(it->second) +
+         "duplicate key " + Quote(m.key) + " (first at " + LocText(*first) +
              ")");
     soft_errors_ = true;
   }

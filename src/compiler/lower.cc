@@ -19,8 +19,12 @@ std::vector<plan::Set> SetCollector::Take() {
   std::vector<plan::Set> out;
   for (const auto& name : order_) {
     auto it = sets_.find(name);
-    if (it != sets_.end()) out.push_back(std::move(it->second));
+    if (it == sets_.end()) continue;
+    out.push_back(std::move(it->second));
+    sets_.erase(it);
   }
+  // A set missing from the order list still belongs to the table.
+  for (auto& [name, set] : sets_) out.push_back(std::move(set));
   sets_.clear();
   return out;
 }
@@ -36,6 +40,47 @@ plan::Key HashKey(const Service& s) {
     default:
       return {F(SaddrField(f))};
   }
+}
+
+void AddDispatch(SetCollector& sets, const Service& s) {
+  IpFamily f = s.vip.family;
+  plan::DataType addr = f == IpFamily::kV4 ? plan::DataType::kIpv4Addr
+                                           : plan::DataType::kIpv6Addr;
+  for (auto& e : DispatchElements(s)) {
+    // Single ports go to a hash map; ranges need an interval (pipapo) map,
+    // whose inserts cost O(size) each: keep it small.
+    bool range = !(e.key_end == e.key);
+    plan::Set proto;
+    proto.name = std::string("svc") + FamilySuffix(f) + (range ? "r" : "");
+    proto.key = {plan::DataType::kInetProto, addr,
+                 plan::DataType::kInetService};
+    proto.verdict_map = proto.counter = true;
+    proto.interval = range;
+    proto.comment =
+        range ? "virtual services with port ranges -> service chain"
+              : "virtual services: protocol . VIP . port -> service chain";
+    if (!range) e.key_end.clear();
+    sets.Get(proto.name, proto).elements.push_back(std::move(e));
+  }
+}
+
+std::vector<plan::Rule> DispatchRules(plan::TableFamily t, IpFamily f,
+                                      const SetCollector& sets) {
+  std::vector<plan::Rule> out;
+  std::string fam = f == IpFamily::kV4 ? "ipv4" : "ipv6";
+  for (const char* suffix : {"", "r"}) {
+    std::string name = std::string("svc") + FamilySuffix(f) + suffix;
+    if (!sets.Has(name)) continue;
+    out.push_back(
+        {{FamilyMatch(t, f),
+          plan::VmapLookup{{F(plan::Field::kMetaL4proto), F(DaddrField(f)),
+                            F(plan::Field::kThDport)},
+                           name}},
+         "dispatch " + fam + " virtual services" +
+             (*suffix ? " (port ranges)" : ""),
+         ""});
+  }
+  return out;
 }
 
 std::vector<plan::Element> DispatchElements(const Service& s) {

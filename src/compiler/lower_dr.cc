@@ -11,8 +11,9 @@ namespace {
 using plan::DataType;
 using plan::Field;
 
-const char* const kNetdevSets[] = {"svc4",   "svc6",   "slots",    "targets",
-                                   "flows4", "flows6", "persist4", "persist6"};
+const char* const kNetdevSets[] = {"svc4",     "svc4r",   "svc6",   "svc6r",
+                                   "slots",    "targets", "flows4", "flows6",
+                                   "persist4", "persist6"};
 
 DataType AddrType(IpFamily f) {
   return f == IpFamily::kV4 ? DataType::kIpv4Addr : DataType::kIpv6Addr;
@@ -46,6 +47,7 @@ struct Builder {
   SetCollector sets{{std::begin(kNetdevSets), std::end(kNetdevSets)}};
   std::map<std::string, plan::Chain> target_chains;
   bool families[2] = {false, false};
+  bool predict_chains[2] = {false, false};
 
   void Target(const Service& s, const RealServer& rs);
   void Slots(const Service& s, const SlotBlock& b,
@@ -119,18 +121,20 @@ void Builder::Slots(const Service& s, const SlotBlock& b,
   p.name = "slots";
   p.key = {DataType::kMark};
   p.data = {DataType::kMark};
-  p.counter = true;
   p.comment = "scheduler slot -> forwarding target id";
   auto& set = sets.Get("slots", p);
   auto owners = SlotOwners(s);
   auto active = ActiveServers(s);
+  std::vector<std::string> labels;
+  for (const auto* rs : active) labels.push_back(RsLabel(*rs));
+  set.elements.reserve(set.elements.size() + owners.size());
   for (uint32_t i = 0; i < owners.size(); ++i) {
     set.elements.push_back({{plan::MarkValue(b.base + i)},
                             {},
                             {plan::MarkValue(tids[owners[i]])},
                             std::nullopt,
                             s.name,
-                            RsLabel(*active[owners[i]])});
+                            labels[owners[i]]});
   }
 }
 
@@ -139,7 +143,9 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
   plan::Chain c;
   c.name = lower::ServiceChain(s);
   c.service = s.name;
-  c.comment = ServiceSummary(s);
+  // Stable across edits of the service: a chain's declaration cannot be
+  // changed in place (the rules carry the scheduler details).
+  c.comment = "service " + s.name;
   auto tid_of = [&](const RealServer& rs) {
     return TargetId(rs.address, DeviceFor(cfg, s, rs));
   };
@@ -147,6 +153,21 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
     return plan::Verdict{plan::VerdictKind::kGoto,
                          TargetChain(rs.address, DeviceFor(cfg, s, rs))};
   };
+  auto active = ActiveServers(s);
+  const bool predict = cfg.director.flow_table_size > 0 && !s.persistence &&
+                       b && !active.empty();
+  if (predict) {
+    // Most packets belong to a flow pinned to the server the Maglev table
+    // picks today: check that one first, in O(1), in a shared chain (few
+    // bindings for the slot and target maps).
+    predict_chains[f == IpFamily::kV4 ? 0 : 1] = true;
+    c.rules.push_back(
+        {{plan::SetMark{Field::kMetaMark, plan::Jhash{HashKey(s), b->size,
+                                                      ServiceSeed(s), b->base}},
+          plan::Verdict{plan::VerdictKind::kJump, Fam("predict", f)}},
+         s.name + ": established flow to the scheduled server",
+         s.name});
+  }
   if (cfg.director.flow_table_size > 0) {
     for (const auto* rs : LiveServers(s)) {
       c.rules.push_back(
@@ -156,7 +177,6 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
            s.name});
     }
   }
-  auto active = ActiveServers(s);
   if (s.persistence) {
     for (const auto* rs : active) {
       c.rules.push_back(
@@ -208,14 +228,9 @@ plan::Table Builder::Finish() {
                             cfg.director.interface};
   for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
     if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
-    in.rules.push_back(
-        {{FamilyMatch(plan::TableFamily::kNetdev, f),
-          plan::VmapLookup{
-              {F(Field::kMetaL4proto), F(DaddrField(f)), F(Field::kThDport)},
-              Fam("svc", f)}},
-         std::string("dispatch ") + (f == IpFamily::kV4 ? "ipv4" : "ipv6") +
-             " virtual services",
-         ""});
+    for (auto& r : DispatchRules(plan::TableFamily::kNetdev, f, sets)) {
+      in.rules.push_back(std::move(r));
+    }
   }
   plan::Chain pick;
   pick.name = "pick";
@@ -231,6 +246,19 @@ plan::Table Builder::Finish() {
        "no target for the slot",
        ""});
   std::vector<plan::Chain> chains = {std::move(in), std::move(pick)};
+  for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
+    if (!predict_chains[f == IpFamily::kV4 ? 0 : 1]) continue;
+    plan::Chain p;
+    p.name = Fam("predict", f);
+    p.comment = "established flow to the server of the slot in meta mark";
+    p.rules.push_back({{plan::SetMark{Field::kMetaMark,
+                                      plan::MapOf{Field::kMetaMark, "slots"}},
+                        plan::Lookup{FlowKey(f), Fam("flows", f)},
+                        plan::VmapLookup{{F(Field::kMetaMark)}, "targets"}},
+                       "known flow, scheduled server",
+                       ""});
+    chains.push_back(std::move(p));
+  }
   for (auto& c : table.chains) chains.push_back(std::move(c));
   for (auto& [name, c] : target_chains) chains.push_back(std::move(c));
   table.chains = std::move(chains);
@@ -250,14 +278,7 @@ plan::Table LowerNetdevTable(const Config& cfg,
     if (!IsStatelessMode(s.mode)) continue;
     IpFamily f = s.vip.family;
     b.families[f == IpFamily::kV4 ? 0 : 1] = true;
-    plan::Set proto;
-    proto.name = Fam("svc", f);
-    proto.key = {DataType::kInetProto, AddrType(f), DataType::kInetService};
-    proto.verdict_map = proto.interval = proto.counter = true;
-    proto.comment = "virtual services: protocol . VIP . port -> service chain";
-    auto& dispatch = b.sets.Get(proto.name, proto);
-    for (auto& e : DispatchElements(s))
-      dispatch.elements.push_back(std::move(e));
+    AddDispatch(b.sets, s);
     if (cfg.director.flow_table_size > 0) b.DeclareFlows(f);
     if (s.persistence) b.DeclarePersist(f);
     for (const auto* rs : LiveServers(s)) b.Target(s, *rs);

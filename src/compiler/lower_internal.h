@@ -86,4 +86,12 @@ void AddFamilyDependencies(plan::Table& t);
 /// Dispatch map elements for one service: proto . vip . port range.
 std::vector<plan::Element> DispatchElements(const Service& s);
 
+/// Adds a service's dispatch elements: single ports to svc4/svc6 (hash),
+/// port ranges to svc4r/svc6r (interval).
+void AddDispatch(SetCollector& sets, const Service& s);
+
+/// The base-chain rules that look up the dispatch maps of family `f`.
+std::vector<plan::Rule> DispatchRules(plan::TableFamily t, IpFamily f,
+                                      const SetCollector& sets);
+
 }  // namespace lvsnft::lower

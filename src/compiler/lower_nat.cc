@@ -68,7 +68,9 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
   plan::Chain c;
   c.name = ServiceChain(s);
   c.service = s.name;
-  c.comment = ServiceSummary(s);
+  // Stable across edits of the service: a chain's declaration cannot be
+  // changed in place (the rules carry the scheduler details).
+  c.comment = "service " + s.name;
   auto active = ActiveServers(s);
   if (!block || active.empty()) {
     c.rules.push_back(
@@ -83,16 +85,20 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
   std::vector<uint32_t> canonical(active.size(), 0);
   for (uint32_t i = owners.size(); i-- > 0;)
     canonical[owners[i]] = block->base + i;
+  std::vector<std::string> labels;
+  for (const auto* rs : active) labels.push_back(RsLabel(*rs));
+  const std::string be = BackendSet(s);
+  const bool ports = UsesPortMapping(s);
   for (uint32_t i = 0; i < owners.size(); ++i) {
     const RealServer& rs = *active[owners[i]];
-    t.Backend(BackendSet(s), block->base + i, plan::AddrValue(rs.address),
-              s.name, RsLabel(rs));
-    if (UsesPortMapping(s)) {
+    const std::string& label = labels[owners[i]];
+    t.Backend(be, block->base + i, plan::AddrValue(rs.address), s.name, label);
+    if (ports) {
       t.Backend("bep", block->base + i, plan::PortValue(TargetPort(s, rs)),
-                s.name, RsLabel(rs));
+                s.name, label);
     }
     if (s.persistence) {
-      t.Canon(block->base + i, canonical[owners[i]], s.name, RsLabel(rs));
+      t.Canon(block->base + i, canonical[owners[i]], s.name, label);
     }
   }
   if (s.persistence) {

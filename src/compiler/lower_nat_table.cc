@@ -8,23 +8,12 @@ namespace {
 using plan::DataType;
 using plan::Field;
 
-const char* const kNatSets[] = {"svc4",     "svc6",    "be4",      "be6",
-                                "bep",      "canon",   "persist4", "persist6",
-                                "fullnat4", "fullnat6"};
+const char* const kNatSets[] = {"svc4",     "svc4r",    "svc6",     "svc6r",
+                                "be4",      "be6",      "bep",      "canon",
+                                "persist4", "persist6", "fullnat4", "fullnat6"};
 
 DataType AddrType(IpFamily f) {
   return f == IpFamily::kV4 ? DataType::kIpv4Addr : DataType::kIpv6Addr;
-}
-
-plan::Set DispatchSetProto(const std::string& name, IpFamily f) {
-  plan::Set s;
-  s.name = name;
-  s.key = {DataType::kInetProto, AddrType(f), DataType::kInetService};
-  s.verdict_map = true;
-  s.interval = true;
-  s.counter = true;
-  s.comment = "virtual services: protocol . VIP . port -> service chain";
-  return s;
 }
 
 plan::Set BackendSetProto(const std::string& name) {
@@ -40,16 +29,6 @@ plan::Set BackendSetProto(const std::string& name) {
   s.counter = true;
   s.comment = "scheduler slot -> real server";
   return s;
-}
-
-plan::Rule DispatchRule(IpFamily f) {
-  const char* fam = f == IpFamily::kV4 ? "ipv4" : "ipv6";
-  return {{FamilyMatch(plan::TableFamily::kInet, f),
-           plan::VmapLookup{
-               {F(Field::kMetaL4proto), F(DaddrField(f)), F(Field::kThDport)},
-               std::string("svc") + FamilySuffix(f)}},
-          std::string("dispatch ") + fam + " virtual services",
-          ""};
 }
 
 plan::Chain BaseChain(const std::string& name, plan::Hook hook, int prio) {
@@ -118,10 +97,8 @@ void NatTableBuilder::Canon(uint32_t mark, uint32_t canon,
 }
 
 void NatTableBuilder::Dispatch(const Service& s) {
-  std::string name = std::string("svc") + FamilySuffix(s.vip.family);
   families[s.vip.family == IpFamily::kV4 ? 0 : 1] = true;
-  auto& set = sets.Get(name, DispatchSetProto(name, s.vip.family));
-  for (auto& e : DispatchElements(s)) set.elements.push_back(std::move(e));
+  AddDispatch(sets, s);
 }
 
 void NatTableBuilder::FullNat(const Service& s, const SlotBlock& b) {
@@ -197,8 +174,10 @@ plan::Table NatTableBuilder::Finish(const Director& d) {
   auto post = BaseChain("postrouting", plan::Hook::kPostrouting, 100);
   for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
     if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
-    pre.rules.push_back(DispatchRule(f));
-    out.rules.push_back(DispatchRule(f));
+    for (auto& r : DispatchRules(plan::TableFamily::kInet, f, sets)) {
+      pre.rules.push_back(r);
+      out.rules.push_back(r);
+    }
     std::string fn = std::string("fullnat") + FamilySuffix(f);
     if (sets.Has(fn)) post.rules.push_back(FullNatRule(f, d, fn));
   }

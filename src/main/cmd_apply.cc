@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "compiler/lower.h"
+#include "compiler/timing.h"
 #include "main/commands.h"
 #include "main/kernel_env.h"
 #include "main/report.h"
@@ -15,15 +16,24 @@ struct ApplyArgs {
   std::string config;
   bool dry_run = false;
   bool json = false;
+  bool verbose = false;
   KernelOptions kernel;
 };
+
+// Large applies (a first apply of thousands of services) list per-service
+// counts instead of every change unless --verbose.
+constexpr size_t kDetailLines = 60;
 
 int RunApply(const ApplyArgs& a) {
   std::string text;
   if (!ReadInput(a.config, text)) return 1;
+  PhaseTimer load("load config");
   auto cfg = LoadConfigFile(a.config);
   if (!cfg) return 1;  // Invalid input never reaches the kernel.
+  load.Done();
+  PhaseTimer lower("lower");
   plan::Plan p = Lower(*cfg);
+  lower.Done();
   auto k = OpenKernelEnv(a.kernel, /*lock=*/true);
   if (!k.ok()) return Fail("apply", k.status().message());
   netlink::ApplyOptions o;
@@ -52,7 +62,11 @@ int RunApply(const ApplyArgs& a) {
                 .c_str(),
       r->host_changes, r->host_changes == 1 ? "" : "s",
       r->in_sync() ? " (already in sync)" : "");
-  std::fputs(ReportText(*r, {}).c_str(), stdout);
+  if (a.verbose || r->lines.size() <= kDetailLines) {
+    std::fputs(ReportText(*r, {}).c_str(), stdout);
+  } else {
+    std::fputs(ReportSummary(*r).c_str(), stdout);
+  }
   return 0;
 }
 
@@ -70,6 +84,8 @@ void RegisterApply(CLI::App& app, Dispatch& d) {
                 "Send the transaction without committing it (the kernel "
                 "validates everything) and print the changes");
   sub->add_flag("--json", a->json, "Print the changes as JSON");
+  sub->add_flag("-v,--verbose", a->verbose,
+                "List every change even when there are many");
   AddKernelOptions(sub, a->kernel);
   sub->callback([&d, a] { d.action = [a] { return RunApply(*a); }; });
 }

@@ -37,6 +37,28 @@ std::string ReportText(const netlink::DirectorReport& r,
   return out;
 }
 
+std::string ReportSummary(const netlink::DirectorReport& r) {
+  std::map<std::string, std::pair<size_t, size_t>> per;  // nft, host
+  for (const auto& l : r.lines) {
+    auto& c = per[l.service];
+    (l.host ? c.second : c.first)++;
+  }
+  std::string out;
+  size_t services = 0;
+  for (const auto& [svc, c] : per) {
+    if (svc.empty()) {
+      out += "director: " + std::to_string(c.first) + " nftables, " +
+             std::to_string(c.second) + " host changes\n";
+    } else {
+      ++services;
+    }
+  }
+  out +=
+      std::to_string(services) + " service" + (services == 1 ? "" : "s") +
+      " changed (lvsnft apply --verbose or lvsnft diff lists every change)\n";
+  return out;
+}
+
 std::string ReportJson(const netlink::DirectorReport& r,
                        const std::vector<ConfigChange>& config_changes) {
   nlohmann::json j;

@@ -14,6 +14,9 @@ namespace lvsnft::cli {
 std::string ReportText(const netlink::DirectorReport& r,
                        const std::vector<ConfigChange>& config_changes);
 
+/// One line per service with the number of changes (for large reports).
+std::string ReportSummary(const netlink::DirectorReport& r);
+
 /// JSON object with in_sync, config_changes and changes.
 std::string ReportJson(const netlink::DirectorReport& r,
                        const std::vector<ConfigChange>& config_changes);

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "compiler/timing.h"
+
 namespace lvsnft::netlink {
 
 namespace {
@@ -9,30 +11,127 @@ namespace {
 // Desired tables and the delta against the live tables.
 struct Computed {
   uint32_t genid = 0;
+  bool from_snapshot = false;  ///< `live` is the snapshot, not a dump.
   std::vector<LiveTable> live;
   std::vector<DesiredTable> desired;
   Delta delta;
 };
 
+LiveChain* FindChain(std::vector<LiveTable>& live, const LiveTable* t,
+                     const std::string& name) {
+  for (auto& lt : live) {
+    if (&lt != t) continue;
+    for (auto& c : lt.chains) {
+      if (c.name == name) return &c;
+    }
+  }
+  return nullptr;
+}
+
+// With a snapshot, rule handles are unknown: dump just the chains whose
+// rules change and take the handles by position. False when the chain does
+// not match the snapshot (then the caller falls back to a full dump).
+Result<bool> ResolveHandles(Computed& c, DirectorEnv& env) {
+  std::map<std::string, bool> dumped;
+  for (auto& ch : c.delta.changes) {
+    bool needs =
+        (ch.kind == ChangeKind::kDelRule || ch.kind == ChangeKind::kAddRule) &&
+        ch.live_index >= 0 && ch.handle == 0;
+    if (!needs) continue;
+    const LiveTable* t = ch.live;
+    if (!t) {  // kAddRule: find the live table of the desired one.
+      for (const auto& lt : c.live) {
+        if (lt.name == ch.table->name &&
+            lt.family == (ch.table->family == plan::TableFamily::kInet ? 1 : 5))
+          t = &lt;
+      }
+    }
+    LiveChain* lc = t ? FindChain(c.live, t, ch.chain) : nullptr;
+    if (!lc) return false;
+    std::string key = t->name + std::to_string(t->family) + "/" + ch.chain;
+    if (!dumped[key]) {
+      auto rules = env.nft->DumpChain(t->family, t->name, ch.chain);
+      if (!rules.ok()) return rules.status();
+      if (rules->size() != lc->rules.size()) return false;
+      for (size_t i = 0; i < rules->size(); ++i) {
+        if ((*rules)[i].tag != lc->rules[i].tag) return false;
+      }
+      lc->rules = std::move(*rules);
+      dumped[key] = true;
+    }
+    ch.handle = lc->rules.at(ch.live_index).handle;
+  }
+  return true;
+}
+
 Result<std::unique_ptr<Computed>> Compute(
     const plan::Plan& p, DirectorEnv& env,
-    const std::map<std::string, uint32_t>& ifindex) {
+    const std::map<std::string, uint32_t>& ifindex, bool use_snapshot) {
   auto c = std::make_unique<Computed>();
+  PhaseTimer dump("dump");
   auto gen = env.nft->GenId();
   if (!gen.ok()) return gen.status();
   c->genid = *gen;
-  auto live = env.nft->Dump(true);
-  if (!live.ok()) return live.status();
-  c->live = std::move(*live);
+  std::optional<Snapshot> snap;
+  if (use_snapshot) snap = env.store->LoadSnapshot();
+  if (snap && snap->genid == c->genid) {
+    c->live = std::move(snap->tables);
+    c->from_snapshot = true;
+  } else {
+    auto live = env.nft->Dump(true);
+    if (!live.ok()) return live.status();
+    c->live = std::move(*live);
+  }
+  dump.Done();
+  PhaseTimer describe("describe");
   for (const auto& t : p.tables) {
     auto d = Describe(t, env.encode, ifindex);
     if (!d.ok()) return d.status();
     c->desired.push_back(std::move(*d));
   }
+  describe.Done();
+  PhaseTimer reconcile("reconcile");
   auto delta = Reconcile(c->desired, c->live);
   if (!delta.ok()) return delta.status();
   c->delta = std::move(*delta);
+  reconcile.Done();
+  if (c->from_snapshot) {
+    auto ok = ResolveHandles(*c, env);
+    if (!ok.ok()) return ok.status();
+    if (!*ok) return Compute(p, env, ifindex, false);
+  }
   return c;
+}
+
+// What the kernel holds after `c` was committed (exactly the desired
+// tables: that is what the transactions made it, generation `genid`), or
+// the live tables when they were found in sync; kept for the next apply.
+void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
+                  DirectorEnv& env) {
+  if (!committed && c.from_snapshot) return;  // still valid as it is
+  Snapshot s;
+  s.genid = genid;
+  if (committed) {
+    for (const auto& d : c.desired) s.tables.push_back(LiveFromDesired(d));
+  } else {
+    s.tables = std::move(c.live);
+  }
+  env.store->SaveSnapshot(&s);
+}
+
+uint32_t NextGen(uint32_t g) { return g + 1 == 0 ? 1 : g + 1; }  // as nf_tables
+
+// Second transaction: slots that only disappear (see Delta::deferred).
+// Returns the generation after it, or nullopt if it did not commit (the
+// slots stay until the next apply, which sees and removes them).
+std::optional<uint32_t> CommitDeferred(
+    Computed& c, uint32_t genid, const std::map<std::string, uint32_t>& ifindex,
+    DirectorEnv& env, DirectorReport& r) {
+  Delta phase2{c.delta.deferred, {}};
+  auto res = env.nft->Commit({&phase2, &c.desired, ifindex, genid, true, ""});
+  ++r.attempts;
+  if (!res.ok() || !res->committed) return std::nullopt;
+  return NextGen(genid);
 }
 
 void AddHostLines(const std::vector<HostChange>& h, DirectorReport& r) {
@@ -52,13 +151,16 @@ Result<std::unique_ptr<Computed>> Transact(
     const plan::Plan& p, const ApplyOptions& o, DirectorEnv& env,
     const std::map<std::string, uint32_t>& ifindex, DirectorReport& r) {
   for (int attempt = 1; attempt <= o.max_attempts; ++attempt) {
-    auto c = Compute(p, env, ifindex);
+    auto c = Compute(p, env, ifindex, attempt == 1 && !o.dry_run);
     if (!c.ok()) return c.status();
     if ((*c)->delta.empty() && o.fault != "batch") return c;
+    if ((*c)->delta.changes.empty() && o.fault != "batch") return c;
     CommitInput in{&(*c)->delta, &(*c)->desired,
                    ifindex,      (*c)->genid,
                    !o.dry_run,   o.fault == "batch" ? o.fault : ""};
+    PhaseTimer commit("commit");
     auto res = env.nft->Commit(in);
+    commit.Done();
     if (!res.ok()) return res.status();
     r.attempts = attempt;
     r.messages = res->messages;
@@ -102,14 +204,31 @@ Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
     }
     return c.status();
   }
+  PhaseTimer report("report");
   r.lines = DescribeDelta((*c)->delta);
-  r.nft_changes = (*c)->delta.changes.size();
+  r.nft_changes = (*c)->delta.size();
   AddHostLines(hd->Changes(), r);
+  report.Done();
   if (o.dry_run) return r;
   Status s = FinishHost(*hd, *st, *env.net, *env.sys);
   st->config_text = o.config_text;
-  auto gen = env.nft->GenId();
-  st->genid = gen.ok() ? *gen : 0;
+  uint32_t gen = r.committed ? NextGen((*c)->genid) : (*c)->genid;
+  bool complete = true;
+  if (!(*c)->delta.deferred.empty()) {
+    auto g = CommitDeferred(**c, gen, hd->ifindex, env, r);
+    complete = g.has_value();
+    if (g) gen = *g;
+    r.committed = r.committed || complete;
+  }
+  st->genid = gen;
+  if (complete) {
+    SaveSnapshot(**c, r.committed, gen, env);
+  } else {
+    env.store->SaveSnapshot(nullptr);
+    s = Status::Error(
+        "ruleset applied; removing unused slots failed (another writer?); "
+        "the next apply removes them");
+  }
   Status saved = env.store->Save(*st);
   if (!s.ok())
     return Status::Error("ruleset applied, but host setup failed: " +
@@ -124,10 +243,10 @@ Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env) {
   if (!st.ok()) return st.status();
   auto hd = DiffHost(p.host, *st, *env.net, *env.sys);
   if (!hd.ok()) return hd.status();
-  auto c = Compute(p, env, hd->ifindex);
+  auto c = Compute(p, env, hd->ifindex, /*use_snapshot=*/false);
   if (!c.ok()) return c.status();
   r.lines = DescribeDelta((*c)->delta);
-  r.nft_changes = (*c)->delta.changes.size();
+  r.nft_changes = (*c)->delta.size();
   AddHostLines(hd->Changes(), r);
   return r;
 }
@@ -159,6 +278,7 @@ Result<DirectorReport> DestroyDirector(DirectorEnv& env) {
   Status s = UndoHost(*st, *env.net, *env.sys, done);
   AddHostLines(done, r);
   st->config_text.clear();
+  env.store->SaveSnapshot(nullptr);
   Status saved = env.store->Save(*st);
   if (!s.ok()) return s;
   if (!saved.ok()) return saved;

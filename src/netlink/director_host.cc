@@ -22,6 +22,13 @@ bool PlanHasAddress(const plan::HostPlan& h, const AddedAddress& a) {
       });
 }
 
+bool HasAddress(const std::vector<Addr>& addrs, const Link* l,
+                const IpAddr& a) {
+  return l && std::any_of(addrs.begin(), addrs.end(), [&](const Addr& x) {
+           return x.ifindex == l->index && x.addr == a;
+         });
+}
+
 Status DiffAddresses(const plan::HostPlan& h, const DirectorState& st,
                      const std::vector<Link>& links,
                      const std::vector<Addr>& addrs, HostDiff& d) {
@@ -33,14 +40,15 @@ Status DiffAddresses(const plan::HostPlan& h, const DirectorState& st,
                            a.addr.ToString() + " of service " + a.service +
                            ")");
     }
-    bool present = std::any_of(addrs.begin(), addrs.end(), [&](const Addr& x) {
-      return x.ifindex == l->index && x.addr == a.addr;
-    });
-    if (!present) d.add_addresses.push_back(&a);
+    if (!HasAddress(addrs, l, a.addr)) d.add_addresses.push_back(&a);
   }
+  // An owned address that is already gone (removed by hand, interface
+  // deleted) needs no removal; asking the kernel would fail every apply.
   for (const auto& a : st.addresses) {
     if (PlanHasAddress(h, a)) continue;
-    d.remove_addresses.push_back(a);
+    if (HasAddress(addrs, FindLink(links, a.device), a.addr)) {
+      d.remove_addresses.push_back(a);
+    }
   }
   return Status();
 }

@@ -1,6 +1,7 @@
 // Human report lines for a delta, grouped by service.
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "netlink/director.h"
 
@@ -21,28 +22,39 @@ const char* KindSign(ChangeKind k) {
   }
 }
 
-// Added elements, summarised per (service, real server).
+// Elements summarised per (service, real server). A replaced element (same
+// key, new data) shows once, as '~', with its new owner.
 void ElementLines(const Change& c, std::vector<ReportLine>& out) {
-  std::map<std::pair<std::string, std::string>, size_t> per;
-  size_t unattributed = 0;
-  for (const auto& e : c.elements) {
-    if (e.src) {
-      per[{e.src->service, e.src->real_server}]++;
-    } else {
-      ++unattributed;
-    }
-  }
+  std::map<std::tuple<std::string, std::string, char>, size_t> per;
   char sign = KindSign(c.kind)[0];
+  // Elements of one owner come in runs: count runs, then merge them.
+  const plan::Element* run_src = nullptr;
+  char run_sign = 0;
+  size_t run = 0;
+  auto flush = [&] {
+    if (run == 0) return;
+    per[{run_src ? run_src->service : "", run_src ? run_src->real_server : "",
+         run_sign}] += run;
+    run = 0;
+  };
+  for (const auto& e : c.elements) {
+    if (e.replaced && sign == '-') continue;
+    char s = e.replaced ? '~' : sign;
+    if (e.src != run_src || s != run_sign) {
+      flush();
+      run_src = e.src;
+      run_sign = s;
+    }
+    ++run;
+  }
+  flush();
   for (const auto& [k, n] : per) {
+    const auto& [service, rs, s] = k;
     std::string what =
         c.set + ": " + std::to_string(n) + " element" + (n == 1 ? "" : "s");
-    if (!k.second.empty()) what += " for " + k.second;
-    out.push_back({k.first, sign, what});
-  }
-  if (unattributed) {
-    out.push_back({"", sign,
-                   c.set + ": " + std::to_string(unattributed) + " element" +
-                       (unattributed == 1 ? "" : "s")});
+    if (s == '~') what += " now";
+    if (!rs.empty()) what += " for " + rs;
+    out.push_back({service, s, what});
   }
 }
 
@@ -50,12 +62,14 @@ void ElementLines(const Change& c, std::vector<ReportLine>& out) {
 
 std::vector<ReportLine> DescribeDelta(const Delta& d) {
   std::vector<ReportLine> out;
-  for (const auto& c : d.changes) {
-    if (c.kind == ChangeKind::kAddElems || c.kind == ChangeKind::kDelElems) {
-      ElementLines(c, out);
-      continue;
+  for (const auto* list : {&d.changes, &d.deferred}) {
+    for (const auto& c : *list) {
+      if (c.kind == ChangeKind::kAddElems || c.kind == ChangeKind::kDelElems) {
+        ElementLines(c, out);
+        continue;
+      }
+      out.push_back({c.service, KindSign(c.kind)[0], c.what});
     }
-    out.push_back({c.service, KindSign(c.kind)[0], c.what});
   }
   // Stable grouping: director-level lines first, then by service name.
   std::stable_sort(out.begin(), out.end(),

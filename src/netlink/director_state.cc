@@ -54,6 +54,25 @@ Result<DirectorState> StateFromJson(const std::string& text) {
   return s;
 }
 
+namespace {
+
+std::string SiblingPath(const std::string& state_path, const char* ext) {
+  auto dot = state_path.rfind(".json");
+  return (dot == std::string::npos ? state_path : state_path.substr(0, dot)) +
+         ext;
+}
+
+std::string SnapshotPath(const std::string& p) {
+  return SiblingPath(p, ".snapshot");
+}
+// The applied config is kept as its own file: large, and read only by
+// status and diff.
+std::string ConfigPath(const std::string& p) {
+  return SiblingPath(p, ".config");
+}
+
+}  // namespace
+
 Result<DirectorState> FileStateStore::Load() {
   std::ifstream in(path_);
   if (!in) {
@@ -64,6 +83,12 @@ Result<DirectorState> FileStateStore::Load() {
   ss << in.rdbuf();
   auto s = StateFromJson(ss.str());
   if (!s.ok()) return Status::Error(path_ + ": " + s.status().message());
+  std::ifstream cfg(ConfigPath(path_), std::ios::binary);
+  if (cfg) {
+    std::stringstream cs;
+    cs << cfg.rdbuf();
+    s->config_text = cs.str();
+  }
   return s;
 }
 
@@ -86,6 +111,7 @@ Status MakeDirs(const std::string& dir) {
 }  // namespace
 
 Status FileStateStore::Save(const DirectorState& s) {
+  if (s.config_text.empty()) unlink(ConfigPath(path_).c_str());
   if (s.empty()) {
     if (unlink(path_.c_str()) != 0 && errno != ENOENT) {
       return Status::Error("cannot remove " + path_ + ": " +
@@ -98,10 +124,21 @@ Status FileStateStore::Save(const DirectorState& s) {
     Status st = MakeDirs(path_.substr(0, slash));
     if (!st.ok()) return st;
   }
+  if (!s.config_text.empty()) {
+    std::string ctmp = ConfigPath(path_) + ".tmp";
+    std::ofstream out(ctmp, std::ios::binary | std::ios::trunc);
+    out << s.config_text;
+    out.close();
+    if (!out || rename(ctmp.c_str(), ConfigPath(path_).c_str()) != 0) {
+      return Status::Error("cannot write " + ConfigPath(path_));
+    }
+  }
+  DirectorState small = s;
+  small.config_text.clear();
   std::string tmp = path_ + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << StateToJson(s);
+    out << StateToJson(small);
     out.flush();
     if (!out)
       return Status::Error("cannot write " + tmp + ": " + std::strerror(errno));
@@ -110,6 +147,14 @@ Status FileStateStore::Save(const DirectorState& s) {
     return Status::Error("cannot rename " + tmp + ": " + std::strerror(errno));
   }
   return Status();
+}
+
+std::optional<Snapshot> FileStateStore::LoadSnapshot() {
+  return netlink::LoadSnapshot(SnapshotPath(path_));
+}
+
+Status FileStateStore::SaveSnapshot(const Snapshot* s) {
+  return netlink::SaveSnapshot(SnapshotPath(path_), s);
 }
 
 std::string CurrentNetnsId(const std::string& netns_name) {

@@ -11,6 +11,7 @@
 
 #include "compiler/addr.h"
 #include "compiler/status.h"
+#include "netlink/snapshot.h"
 
 namespace lvsnft::netlink {
 
@@ -45,6 +46,10 @@ class StateStore {
   virtual Result<DirectorState> Load() = 0;
   /// Saves atomically (write + rename). An empty state removes the file.
   virtual Status Save(const DirectorState& s) = 0;
+  /// The kernel snapshot of the last commit, if any.
+  virtual std::optional<Snapshot> LoadSnapshot() = 0;
+  /// Replaces (or, with null, removes) the snapshot.
+  virtual Status SaveSnapshot(const Snapshot* s) = 0;
 };
 
 /// State in a JSON file.
@@ -54,6 +59,8 @@ class FileStateStore : public StateStore {
   explicit FileStateStore(std::string path) : path_(std::move(path)) {}
   Result<DirectorState> Load() override;
   Status Save(const DirectorState& s) override;
+  std::optional<Snapshot> LoadSnapshot() override;
+  Status SaveSnapshot(const Snapshot* s) override;
   /// The file path.
   const std::string& path() const { return path_; }
 
@@ -69,7 +76,13 @@ class MemStateStore : public StateStore {
     state = s;
     return Status();
   }
-  DirectorState state;  ///< The stored state.
+  std::optional<Snapshot> LoadSnapshot() override { return snapshot; }
+  Status SaveSnapshot(const Snapshot* s) override {
+    snapshot = s ? std::optional<Snapshot>(*s) : std::nullopt;
+    return Status();
+  }
+  DirectorState state;               ///< The stored state.
+  std::optional<Snapshot> snapshot;  ///< The stored snapshot.
 };
 
 /// Serialises the state as JSON text / parses it back.

@@ -93,7 +93,7 @@ Status ApplyRule(const Change& c, LiveChain& chain, uint64_t& next_handle) {
     return Status();
   }
   LiveRule r;
-  r.handle = next_handle++;
+  r.handle = next_handle ? next_handle++ : 0;
   r.tag = c.rule_tag;
   r.comment = c.rule->comment;
   auto pos = chain.rules.end();
@@ -121,7 +121,7 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
       t.name = name;
       t.comment = c.table->comment;
       t.tag = d ? d->tag : 0;
-      t.handle = next_handle++;
+      t.handle = next_handle ? next_handle++ : 0;
       tables.push_back(std::move(t));
       continue;
     }
@@ -132,11 +132,12 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
         tables.erase(tables.begin() + (t - tables.data()));
         break;
       case ChangeKind::kAddSet:
-        t->sets.push_back(LiveSet{c.set, next_handle++});
+        t->sets.push_back(LiveSet{c.set, next_handle ? next_handle++ : 0});
         t->sets.back().tag = d->set_tags.at(c.set);
         break;
       case ChangeKind::kAddChain:
-        t->chains.push_back(LiveChain{c.chain, next_handle++});
+        t->chains.push_back(
+            LiveChain{c.chain, next_handle ? next_handle++ : 0});
         t->chains.back().tag = d->chain_tags.at(c.chain);
         break;
       case ChangeKind::kDelSet:
@@ -168,7 +169,20 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
   return Status();
 }
 
+Result<std::vector<LiveRule>> FakeNft::DumpChain(int family,
+                                                 const std::string& table,
+                                                 const std::string& chain) {
+  for (const auto& t : tables_) {
+    if (t.family != family || t.name != table) continue;
+    for (const auto& c : t.chains) {
+      if (c.name == chain) return c.rules;
+    }
+  }
+  return Status::Error("chain " + chain + " not found");
+}
+
 Result<std::vector<LiveTable>> FakeNft::Dump(bool with_elements) {
+  ++dumps_;
   std::vector<LiveTable> out = tables_;
   if (!with_elements) {
     for (auto& t : out) {

@@ -335,4 +335,31 @@ Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
   return found;
 }
 
+Result<std::vector<LiveRule>> DumpChainRules(NftSocket& sock, int family,
+                                             const std::string& table,
+                                             const std::string& chain) {
+  std::vector<LiveRule> out;
+  nftnl_rule* rf = nftnl_rule_alloc();
+  nftnl_rule_set_str(rf, NFTNL_RULE_TABLE, table.c_str());
+  nftnl_rule_set_str(rf, NFTNL_RULE_CHAIN, chain.c_str());
+  Status st = sock.Dump(
+      [&](char* buf, uint32_t seq) {
+        return Request(buf, NFT_MSG_GETRULE, family, NLM_F_DUMP, seq, rf,
+                       nftnl_rule_nlmsg_build_payload);
+      },
+      [&](const nlmsghdr* nlh) {
+        nftnl_rule* r = nftnl_rule_alloc();
+        if (nftnl_rule_nlmsg_parse(nlh, r) == 0 &&
+            Str(nftnl_rule_get_str(r, NFTNL_RULE_TABLE)) == table &&
+            Str(nftnl_rule_get_str(r, NFTNL_RULE_CHAIN)) == chain) {
+          out.push_back(ParseRule(r));
+        }
+        nftnl_rule_free(r);
+      },
+      [&] { out.clear(); });
+  nftnl_rule_free(rf);
+  if (!st.ok()) return st;
+  return out;
+}
+
 }  // namespace lvsnft::netlink

@@ -80,6 +80,11 @@ Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
                                            const std::string& name,
                                            bool with_elements = true);
 
+/// The rules of one chain, in order, with handles and tags.
+Result<std::vector<LiveRule>> DumpChainRules(NftSocket& sock, int family,
+                                             const std::string& table,
+                                             const std::string& chain);
+
 /// Canonical text of a rule's expressions (shared with the desired side so
 /// that both are printed the same way).
 std::string CanonicalExprs(const ::nftnl_rule* r);

@@ -35,6 +35,19 @@ std::vector<uint8_t> WithTag(const void* data, uint32_t len, uint64_t tag) {
 }  // namespace
 
 Result<std::vector<RawElement>> EncodeElements(const plan::Set& s) {
+  if (!s.interval && !s.verdict_map) {
+    // Plain sets and data maps (the big slot maps): key and data are the
+    // values as the batch sends them; no need for libnftnl objects.
+    std::vector<RawElement> out(s.elements.size());
+    for (size_t i = 0; i < s.elements.size(); ++i) {
+      const auto& e = s.elements[i];
+      out[i].key = EncodeValues(e.key, false);
+      if (!e.data.empty()) out[i].data = EncodeValues(e.data, false);
+      out[i].src = &e;
+      out[i].src_index = i;
+    }
+    return out;
+  }
   std::vector<size_t> origin;
   auto built = BuildElements(s, s.elements, true, &origin);
   if (!built.ok()) return built.status();
@@ -88,40 +101,38 @@ nftnl_set_elem* ToNftnl(const RawElement& r, bool with_data) {
   return e;
 }
 
-void TagTable(nftnl_table* t, uint64_t tag) {
+namespace {
+
+// Appends the tag TLV to an object's userdata through its own accessors.
+template <typename Obj, typename IsSet, typename Get, typename Set>
+void AppendTag(Obj* o, uint16_t attr, uint64_t tag, IsSet is_set, Get get,
+               Set set) {
   uint32_t len = 0;
-  const void* p = nftnl_table_is_set(t, NFTNL_TABLE_USERDATA)
-                      ? nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len)
-                      : nullptr;
+  const void* p = is_set(o, attr) ? get(o, attr, &len) : nullptr;
   auto u = WithTag(p, len, tag);
-  nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, u.data(), u.size());
+  set(o, attr, u.data(), static_cast<uint32_t>(u.size()));
+}
+
+}  // namespace
+
+void TagTable(nftnl_table* t, uint64_t tag) {
+  AppendTag(t, NFTNL_TABLE_USERDATA, tag, nftnl_table_is_set,
+            nftnl_table_get_data, nftnl_table_set_data);
 }
 
 void TagChain(nftnl_chain* c, uint64_t tag) {
-  uint32_t len = 0;
-  const void* p = nftnl_chain_is_set(c, NFTNL_CHAIN_USERDATA)
-                      ? nftnl_chain_get_data(c, NFTNL_CHAIN_USERDATA, &len)
-                      : nullptr;
-  auto u = WithTag(p, len, tag);
-  nftnl_chain_set_data(c, NFTNL_CHAIN_USERDATA, u.data(), u.size());
+  AppendTag(c, NFTNL_CHAIN_USERDATA, tag, nftnl_chain_is_set,
+            nftnl_chain_get_data, nftnl_chain_set_data);
 }
 
 void TagSet(nftnl_set* s, uint64_t tag) {
-  uint32_t len = 0;
-  const void* p = nftnl_set_is_set(s, NFTNL_SET_USERDATA)
-                      ? nftnl_set_get_data(s, NFTNL_SET_USERDATA, &len)
-                      : nullptr;
-  auto u = WithTag(p, len, tag);
-  nftnl_set_set_data(s, NFTNL_SET_USERDATA, u.data(), u.size());
+  AppendTag(s, NFTNL_SET_USERDATA, tag, nftnl_set_is_set, nftnl_set_get_data,
+            nftnl_set_set_data);
 }
 
 void TagRule(nftnl_rule* r, uint64_t tag) {
-  uint32_t len = 0;
-  const void* p = nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)
-                      ? nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len)
-                      : nullptr;
-  auto u = WithTag(p, len, tag);
-  nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, u.data(), u.size());
+  AppendTag(r, NFTNL_RULE_USERDATA, tag, nftnl_rule_is_set, nftnl_rule_get_data,
+            nftnl_rule_set_data);
 }
 
 }  // namespace lvsnft::netlink

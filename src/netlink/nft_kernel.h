@@ -44,6 +44,10 @@ class NftKernel {
   virtual Result<std::vector<LiveTable>> Dump(bool with_elements) = 0;
   /// Sends the changes as one transaction.
   virtual Result<CommitResult> Commit(const CommitInput& in) = 0;
+  /// The rules (with handles and tags) of one chain of an lvsnft table.
+  virtual Result<std::vector<LiveRule>> DumpChain(int family,
+                                                  const std::string& table,
+                                                  const std::string& chain) = 0;
 };
 
 /// The in-memory kernel: applies Changes to LiveTables the way nf_tables
@@ -53,6 +57,10 @@ class FakeNft : public NftKernel {
   Result<uint32_t> GenId() override { return genid_; }
   Result<std::vector<LiveTable>> Dump(bool with_elements) override;
   Result<CommitResult> Commit(const CommitInput& in) override;
+  Result<std::vector<LiveRule>> DumpChain(int family, const std::string& table,
+                                          const std::string& chain) override;
+  /// Number of full dumps served (the snapshot path avoids them).
+  int dumps() const { return dumps_; }
 
   /// Simulates another writer: bumps the generation id.
   void ForeignWrite() { ++genid_; }
@@ -69,6 +77,7 @@ class FakeNft : public NftKernel {
   uint64_t next_handle_ = 1;
   int races_ = 0;
   int commits_ = 0;
+  int dumps_ = 0;
 };
 
 /// The real kernel over NETLINK_NETFILTER, in the current network namespace.
@@ -78,8 +87,10 @@ Result<std::unique_ptr<NftKernel>> OpenNftKernel();
 /// the kernel will list them), for comparison with live elements.
 Result<std::vector<RawElement>> EncodeElements(const plan::Set& s);
 
-/// Applies `delta` to `tables` as the kernel would (used by FakeNft and by
-/// the offline diff to predict the result). Errors name the change.
+/// Applies `delta` to `tables` as the kernel would (used by FakeNft, by the
+/// offline diff, and to keep the post-commit snapshot). New objects get
+/// handles from `next_handle`, or 0 (unknown) when it is 0. Errors name
+/// the change.
 Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
                    std::vector<LiveTable>& tables, uint64_t& next_handle);
 

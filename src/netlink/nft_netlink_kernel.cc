@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "compiler/timing.h"
 #include "netlink/nft_batch.h"
 #include "netlink/nft_kernel.h"
 #include "netlink/nft_objects.h"
@@ -210,6 +211,10 @@ class NetlinkNft : public NftKernel {
   Result<uint32_t> GenId() override { return sock_->GenId(); }
   Result<std::vector<LiveTable>> Dump(bool with_elements) override;
   Result<CommitResult> Commit(const CommitInput& in) override;
+  Result<std::vector<LiveRule>> DumpChain(int family, const std::string& table,
+                                          const std::string& chain) override {
+    return DumpChainRules(*sock_, family, table, chain);
+  }
 
  private:
   std::unique_ptr<NftSocket> sock_;
@@ -226,12 +231,14 @@ Result<std::vector<LiveTable>> NetlinkNft::Dump(bool with_elements) {
 }
 
 Result<CommitResult> NetlinkNft::Commit(const CommitInput& in) {
+  PhaseTimer ops_timer("build ops");
   OpBuilder b(*in.desired, in.ifindex);
   for (const auto& c : in.delta->changes) {
     Status s = b.Add(c);
     if (!s.ok()) return s;
   }
   std::vector<Op> ops = b.Take();
+  ops_timer.Done();
   HoldForTest();
   if (in.fault == "batch" && !in.delta->changes.empty()) {
     // Test-only: a last message the kernel rejects (ENOENT), after every
@@ -244,14 +251,18 @@ Result<CommitResult> NetlinkNft::Commit(const CommitInput& in) {
   opt.genid = in.genid;
   opt.ack = true;
   opt.commit = in.commit;
+  PhaseTimer build("build batch");
   auto batch = Batch::Build(std::move(ops), opt);
+  build.Done();
   if (!batch.ok()) return batch.status();
   sock_->SkipSeqs(batch->last_seq());
   auto iov = batch->Iovecs();
   size_t bytes = 0;
   for (const auto& v : iov) bytes += v.iov_len;
   size_t messages = batch->last_seq() - batch->begin_seq() + 1;
+  PhaseTimer send("send batch");
   auto reply = sock_->SendBatch(iov, bytes, messages);
+  send.Done();
   if (!reply.ok()) return reply.status();
   CommitResult r;
   r.messages = messages;

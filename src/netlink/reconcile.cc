@@ -61,12 +61,28 @@ uint64_t RuleTag(const plan::Rule& r, plan::TableFamily fam,
 
 }  // namespace
 
-std::string RawElement::Id() const {
-  return Hex(key) + "-" + Hex(key_end) + "/" + std::to_string(flags);
+std::string ElementId(const std::vector<uint8_t>& key,
+                      const std::vector<uint8_t>& key_end, uint32_t flags) {
+  // Raw bytes (short ids stay in the string's inline buffer): the lengths
+  // and flags make the encoding unambiguous.
+  std::string id;
+  id.reserve(key.size() + key_end.size() + 6);
+  id.push_back(static_cast<char>(key.size()));
+  id.append(key.begin(), key.end());
+  id.append(key_end.begin(), key_end.end());
+  id.append(reinterpret_cast<const char*>(&flags), 4);
+  return id;
 }
+
+std::string RawElement::Id() const { return ElementId(key, key_end, flags); }
 
 std::string RawElement::Value() const {
   return Hex(data) + "/" + std::to_string(verdict) + "/" + chain;
+}
+
+bool SameValue(const RawElement& want, const LiveElement& have) {
+  return want.data == have.data && want.verdict == have.verdict &&
+         want.chain == have.chain;
 }
 
 std::vector<std::pair<size_t, size_t>> MatchTags(
@@ -105,6 +121,48 @@ uint64_t UdataTag(const void* data, uint32_t len) {
     i += 2 + l;
   }
   return 0;
+}
+
+LiveTable LiveFromDesired(const DesiredTable& d) {
+  LiveTable l;
+  l.family = d.table->family == plan::TableFamily::kInet ? 1 : 5;
+  l.name = d.table->name;
+  l.comment = d.table->comment;
+  l.tag = d.tag;
+  for (const auto& s : d.table->sets) {
+    LiveSet ls;
+    ls.name = s.name;
+    ls.tag = d.set_tags.at(s.name);
+    auto it = d.elements.find(s.name);
+    if (it != d.elements.end()) {
+      ls.elements.reserve(it->second.size());
+      for (const auto& e : it->second) {
+        LiveElement le;
+        le.key = e.key;
+        le.key_end = e.key_end;
+        le.data = e.data;
+        le.flags = e.flags;
+        le.verdict = e.verdict;
+        le.chain = e.chain;
+        ls.elements.push_back(std::move(le));
+      }
+    }
+    l.sets.push_back(std::move(ls));
+  }
+  for (const auto& c : d.table->chains) {
+    LiveChain lc;
+    lc.name = c.name;
+    lc.tag = d.chain_tags.at(c.name);
+    const auto& tags = d.rule_tags.at(c.name);
+    for (size_t i = 0; i < tags.size(); ++i) {
+      LiveRule r;
+      r.tag = tags[i];
+      r.comment = c.rules[i].comment;
+      lc.rules.push_back(std::move(r));
+    }
+    l.chains.push_back(std::move(lc));
+  }
+  return l;
 }
 
 Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,

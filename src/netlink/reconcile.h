@@ -33,6 +33,7 @@ struct RawElement {
   int verdict = INT_MIN;
   std::string chain;
   std::vector<uint8_t> udata;  ///< Element userdata to send (not compared).
+  bool replaced = false;       ///< Same key, new data: deleted and re-added.
   const plan::Element* src = nullptr;  ///< Desired side only.
   size_t src_index = 0;                ///< Index into the encoded list.
   /// Identity within a set: key, key_end and flags.
@@ -40,6 +41,13 @@ struct RawElement {
   /// Data identity: data bytes, verdict and chain.
   std::string Value() const;
 };
+
+/// Identity of an element within its set (raw key, key end and flags).
+std::string ElementId(const std::vector<uint8_t>& key,
+                      const std::vector<uint8_t>& key_end, uint32_t flags);
+
+/// True when a live element carries the desired data / verdict.
+bool SameValue(const RawElement& want, const LiveElement& have);
 
 /// The desired state of one table in comparable form.
 struct DesiredTable {
@@ -58,6 +66,10 @@ using ElementEncoder =
 /// devices of fwd statements (a changed ifindex changes the rule's tag).
 Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
                               const std::map<std::string, uint32_t>& ifindex);
+
+/// The live form of a desired table (as the kernel holds it right after
+/// a transaction that made it so); rule handles are unknown (0).
+LiveTable LiveFromDesired(const DesiredTable& d);
 
 /// Kinds of changes, in the order they go into the batch.
 enum class ChangeKind {
@@ -82,15 +94,25 @@ struct Change {
   const plan::Rule* rule = nullptr;    ///< kAddRule.
   uint64_t rule_tag = 0;               ///< kAddRule.
   uint64_t handle = 0;                 ///< Deletes; kAddRule: insert before it.
-  std::vector<RawElement> elements;    ///< kAddElems / kDelElems.
-  std::string service;                 ///< Owning service, for reports.
-  std::string what;                    ///< Human description.
+  /// kDelRule: index of the rule in the live chain; kAddRule: index of the
+  /// live rule to insert before (-1: append). Lets handles be looked up
+  /// later when the live chain came from a snapshot (handles unknown).
+  int live_index = -1;
+  std::vector<RawElement> elements;  ///< kAddElems / kDelElems.
+  std::string service;               ///< Owning service, for reports.
+  std::string what;                  ///< Human description.
 };
 
 /// The changes for all tables, already in batch order.
 struct Delta {
   std::vector<Change> changes;
-  bool empty() const { return changes.empty(); }
+  /// Slot elements that only disappear (a service's slot range shrank).
+  /// They go in a second transaction: a packet already evaluating the old
+  /// rules (old `numgen mod`) still finds its slot during the first one
+  /// (rules are versioned per packet, set lookups see the newest elements).
+  std::vector<Change> deferred;
+  bool empty() const { return changes.empty() && deferred.empty(); }
+  size_t size() const { return changes.size() + deferred.size(); }
 };
 
 /// Compares desired tables with the live lvsnft tables (same family+name).

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <unordered_map>
 
 #include "netlink/reconcile.h"
 
@@ -17,6 +18,7 @@ uint32_t SlotUnit(const std::vector<uint8_t>& key) {
 
 struct Builder {
   std::vector<Change> changes;
+  std::vector<Change> deferred;
 
   Change& Add(ChangeKind k, const DesiredTable* d, const LiveTable* l) {
     Change op;
@@ -28,7 +30,8 @@ struct Builder {
   }
 
   void AddRules(const DesiredTable& d, const plan::Chain& c,
-                const std::vector<size_t>& which, uint64_t before) {
+                const std::vector<size_t>& which, uint64_t before,
+                int before_index = -1) {
     const auto& tags = d.rule_tags.at(c.name);
     for (size_t i : which) {
       Change& op = Add(ChangeKind::kAddRule, &d, nullptr);
@@ -36,6 +39,7 @@ struct Builder {
       op.rule = &c.rules[i];
       op.rule_tag = tags[i];
       op.handle = before;
+      op.live_index = before_index;
       op.service = c.rules[i].service;
       op.what = "rule \"" + c.rules[i].comment + "\" in chain " + c.name;
     }
@@ -95,6 +99,7 @@ void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
     Change& op = Add(ChangeKind::kDelRule, nullptr, lt);
     op.chain = c.name;
     op.handle = live->rules[i].handle;
+    op.live_index = static_cast<int>(i);
     op.service = c.service;
     op.what = "rule \"" + live->rules[i].comment + "\" in chain " + c.name;
   }
@@ -107,42 +112,55 @@ void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
       continue;
     }
     uint64_t before = 0;
+    int before_index = -1;
     if (j < want.size()) {
       while (k < kept.size() && kept[k].second != j) ++k;
       before = live->rules[kept[k].first].handle;
+      before_index = static_cast<int>(kept[k].first);
     }
-    AddRules(d, c, run, before);
+    if (!run.empty()) AddRules(d, c, run, before, before_index);
     run.clear();
   }
 }
 
 void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
                            const LiveSet& live, const LiveTable& lt) {
-  std::map<std::string, const RawElement*> want;
+  const auto& desired = d.elements.at(s.name);
+  std::unordered_map<std::string, size_t> want;
+  want.reserve(desired.size());
   // Slot blocks are aligned to 4096 marks and owned by one service: a
   // removed slot element is attributed to the service owning its block.
-  std::map<uint32_t, const plan::Element*> by_unit;
-  for (const auto& e : d.elements.at(s.name)) {
-    want[e.Id()] = &e;
+  std::unordered_map<uint32_t, const plan::Element*> by_unit;
+  for (size_t i = 0; i < desired.size(); ++i) {
+    const auto& e = desired[i];
+    want.emplace(e.Id(), i);
     if (e.key.size() == 4 && e.src) by_unit[SlotUnit(e.key)] = e.src;
   }
-  std::vector<RawElement> del, add;
-  std::map<std::string, bool> seen;
+  std::vector<bool> matched(desired.size(), false);
+  std::vector<RawElement> del, add, gone;
+  // Slot maps: mark -> data, looked up with a slot a rule computed.
+  const bool slot_map = s.key.size() == 1 &&
+                        s.key[0] == plan::DataType::kMark && !s.verdict_map &&
+                        !s.interval && !s.data.empty();
   for (const auto& le : live.elements) {
-    RawElement r{le.key, le.key_end, le.data, le.flags, le.verdict, le.chain};
-    auto it = want.find(r.Id());
-    seen[r.Id()] = true;
-    if (it != want.end() && it->second->Value() == r.Value()) continue;
+    auto it = want.find(ElementId(le.key, le.key_end, le.flags));
     if (it != want.end()) {
-      r.src = it->second->src;
-      add.push_back(*it->second);
+      matched[it->second] = true;
+      if (SameValue(desired[it->second], le)) continue;
+    }
+    RawElement r{le.key, le.key_end, le.data, le.flags, le.verdict, le.chain};
+    if (it != want.end()) {
+      r.src = desired[it->second].src;
+      r.replaced = true;
+      add.push_back(desired[it->second]);
+      add.back().replaced = true;
     } else if (r.key.size() == 4 && by_unit.count(SlotUnit(r.key))) {
       r.src = by_unit[SlotUnit(r.key)];
     }
-    del.push_back(std::move(r));
+    (it == want.end() && slot_map ? gone : del).push_back(std::move(r));
   }
-  for (const auto& [id, e] : want) {
-    if (!seen.count(id)) add.push_back(*e);
+  for (size_t i = 0; i < desired.size(); ++i) {
+    if (!matched[i]) add.push_back(desired[i]);
   }
   std::sort(add.begin(), add.end(),
             [](const RawElement& a, const RawElement& b) {
@@ -155,6 +173,15 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
     op.elements = std::move(del);
   }
   AddElems(d, s.name, std::move(add));
+  if (!gone.empty()) {
+    Change op;
+    op.kind = ChangeKind::kDelElems;
+    op.live = &lt;
+    op.set = s.name;
+    op.what = std::to_string(gone.size()) + " unused slot(s) of " + s.name;
+    op.elements = std::move(gone);
+    deferred.push_back(std::move(op));
+  }
 }
 
 void Builder::Update(const DesiredTable& d, const LiveTable& l) {
@@ -265,7 +292,7 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
                    [](const Change& x, const Change& y) {
                      return static_cast<int>(x.kind) < static_cast<int>(y.kind);
                    });
-  return Delta{std::move(b.changes)};
+  return Delta{std::move(b.changes), std::move(b.deferred)};
 }
 
 }  // namespace lvsnft::netlink

@@ -1,6 +1,8 @@
 #include "netlink/status.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -82,8 +84,7 @@ void AddSetCounters(const DesiredTable& d, const std::string& set,
     for (auto& rs : s.servers) {
       if (rs.address != e.src->real_server) continue;
       rs.slots++;
-      rs.conns += le->second->packets;
-      if (stateless) s.conns += le->second->packets;
+      if (!stateless) rs.conns += le->second->packets;
     }
   }
 }
@@ -111,6 +112,60 @@ void AddTargetCounters(const Config& cfg, const std::vector<LiveTable>& live,
   }
 }
 
+// DR/TUN: the flow table holds one entry per active flow, keyed by
+// client . VIP . ports . target id: count them per service and server
+// (like ipvsadm's active connections).
+void AddActiveFlows(const Config& cfg, const std::vector<LiveTable>& live,
+                    std::map<std::string, ServiceStatus*>& by) {
+  // (VIP bytes, target id) -> services (with their ports) and server index
+  struct Owner {
+    const Service* svc;
+    size_t rs;
+  };
+  std::map<std::pair<std::string, uint32_t>, std::vector<Owner>> owner;
+  for (const auto& s : cfg.services) {
+    if (!IsStatelessMode(s.mode)) continue;
+    std::string vip(reinterpret_cast<const char*>(s.vip.bytes.data()),
+                    s.vip.size());
+    for (size_t i = 0; i < s.real_servers.size(); ++i) {
+      const auto& rs = s.real_servers[i];
+      std::string dev = s.mode == Mode::kTun ? lower::TunnelName(rs.address)
+                                             : cfg.director.interface;
+      owner[{vip, lower::TargetId(rs.address, dev)}].push_back({&s, i});
+    }
+  }
+  for (const auto& t : live) {
+    if (t.family != 5) continue;
+    for (const auto& set : t.sets) {
+      size_t alen = set.name == "flows4" ? 4 : set.name == "flows6" ? 16 : 0;
+      if (!alen) continue;
+      for (const auto& e : set.elements) {
+        // saddr, daddr, sport (4 padded), dport (4 padded), tid
+        if (e.key.size() != 2 * alen + 12) continue;
+        std::string vip(reinterpret_cast<const char*>(e.key.data() + alen),
+                        alen);
+        uint32_t tid;
+        std::memcpy(&tid, e.key.data() + 2 * alen + 8, 4);
+        uint16_t dport = static_cast<uint16_t>(e.key[2 * alen + 4] << 8 |
+                                               e.key[2 * alen + 5]);
+        auto it = owner.find({vip, tid});
+        if (it == owner.end()) continue;
+        for (const Owner& o : it->second) {
+          bool port = std::any_of(o.svc->ports.begin(), o.svc->ports.end(),
+                                  [&](const PortRange& p) {
+                                    return dport >= p.first && dport <= p.last;
+                                  });
+          if (!port || !by.count(o.svc->name)) continue;
+          ServiceStatus& svc = *by[o.svc->name];
+          svc.servers[o.rs].conns++;
+          svc.conns++;
+          break;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 DirectorStatus BuildStatus(const Config& cfg,
@@ -128,11 +183,13 @@ DirectorStatus BuildStatus(const Config& cfg,
   for (const auto& d : desired) {
     int family = d.table->family == plan::TableFamily::kInet ? 1 : 5;
     Counters c = IndexCounters(live, family);
-    for (const char* set : {"svc4", "svc6", "be4", "be6", "slots"}) {
+    for (const char* set :
+         {"svc4", "svc4r", "svc6", "svc6r", "be4", "be6", "slots"}) {
       AddSetCounters(d, set, c, by);
     }
   }
   AddTargetCounters(cfg, live, by);
+  AddActiveFlows(cfg, live, by);
   return out;
 }
 
@@ -174,6 +231,14 @@ std::string RenderStatusText(const DirectorStatus& s) {
                     static_cast<unsigned long long>(r.bytes));
       out += line;
     }
+  }
+  bool stateless = false;
+  for (const auto& v : s.services)
+    stateless |= v.mode == "dr" || v.mode == "tun";
+  if (stateless) {
+    out +=
+        "DR/TUN: Conns/Flows = new flows; a real server's Packets/Bytes are "
+        "what lvsnft forwarded to it for every service that uses it.\n";
   }
   return out;
 }

@@ -12,7 +12,9 @@
 
 #include "compiler/check.h"
 #include "compiler/json.h"
+#include "compiler/lower.h"
 #include "compiler/parse.h"
+#include "compiler/render.h"
 
 namespace {
 
@@ -78,6 +80,20 @@ void CheckConfigShape(const lvsnft::Config& cfg) {
   }
 }
 
+/// A valid config compiles: lowering and both renderers run without
+/// crashing and the text renderer is deterministic. Configs whose Maglev
+/// tables would take long to build are skipped to keep the fuzzer fast.
+void CompileValid(const lvsnft::Config& cfg) {
+  uint64_t slots = 0;
+  for (const auto& s : cfg.services) slots += s.mh_table_size;
+  if (slots > 200000) return;
+  lvsnft::plan::Plan p = lvsnft::Lower(cfg);
+  std::string text = lvsnft::RenderNft(p);
+  Require(text == lvsnft::RenderNft(lvsnft::Lower(cfg)),
+          "deterministic compile");
+  (void)lvsnft::RenderJson(p);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -87,6 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Require(cfg.has_value() != d.HasErrors(), "result agrees with diagnostics");
   CheckDiagnostics(d, text);
   if (cfg) CheckConfigShape(*cfg);
+  if (cfg) CompileValid(*cfg);
   CompareWithNlohmann(text);
   return 0;
 }

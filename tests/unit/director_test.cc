@@ -9,19 +9,12 @@
 #include "compiler/lower.h"
 #include "compiler/parse.h"
 #include "netlink/host_fake.h"
+#include "test_util.h"
 
 namespace lvsnft::netlink {
 namespace {
 
-Config LoadExample(const std::string& name) {
-  std::ifstream in(std::string(LVSNFT_SOURCE_DIR) + "/examples/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Diagnostics d(name);
-  auto cfg = LoadConfig(ss.str(), d);
-  EXPECT_TRUE(cfg.has_value()) << d.FormatAll();
-  return *cfg;
-}
+using testing::LoadExample;
 
 // Raw encoding good enough for the fake kernel: concatenated value bytes.
 Result<std::vector<RawElement>> SimpleEncode(const plan::Set& s) {
@@ -132,6 +125,22 @@ TEST_F(Director, MissingInterfaceIsAnError) {
             "192.168.1.100 of service web)");
 }
 
+TEST_F(Director, OwnedVipRemovedByHandDoesNotBlockLaterApplies) {
+  Config cfg = LoadExample("nat.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  ASSERT_EQ(host.addresses().size(), 1u);
+  Addr vip = host.addresses()[0];
+  ASSERT_TRUE(host.DeleteAddress(vip.ifindex, vip.addr, 32).ok());
+  cfg.services[0].vip = *IpAddr::Parse("192.168.10.101");
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(host.addresses().size(), 1u);
+  EXPECT_EQ(host.addresses()[0].addr.ToString(), "192.168.10.101");
+  auto again = Apply(cfg);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->in_sync());
+}
+
 TEST_F(Director, DestroyUndoesExactlyWhatApplyDid) {
   Config cfg = LoadExample("tun.json");
   ASSERT_TRUE(Apply(cfg).ok());
@@ -167,6 +176,70 @@ TEST_F(Director, DiffReportsDriftAfterHandEdit) {
   ASSERT_EQ(d->lines.size(), 1u);
   EXPECT_EQ(d->lines[0].service, "web");
   EXPECT_EQ(d->lines[0].sign, '+');
+}
+
+}  // namespace
+}  // namespace lvsnft::netlink
+
+namespace lvsnft::netlink {
+namespace {
+
+TEST_F(Director, SnapshotReplacesTheDumpWhenNobodyElseWrote) {
+  Config cfg = LoadExample("nat.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  int dumps = nft.dumps();
+  cfg.services[0].real_servers[1].weight = 3;  // rules and elements change
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(nft.dumps(), dumps) << "the snapshot should stand in for a dump";
+  auto d = DiffDirector(plan_, env);  // diff always dumps: the truth
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->in_sync());
+}
+
+TEST_F(Director, ForeignWriteMakesTheSnapshotStale) {
+  Config cfg = LoadExample("nat.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  // Someone deletes a rule of lvsnft's by hand (and so moves the genid).
+  for (auto& c : nft.tables()[0].chains) {
+    if (c.name == "svc_web") c.rules.clear();
+  }
+  nft.ForeignWrite();
+  int dumps = nft.dumps();
+  cfg.services[0].real_servers[1].weight = 3;
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(nft.dumps(), dumps + 1);
+  auto d = DiffDirector(plan_, env);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->in_sync());
+}
+
+TEST(SnapshotTest, RoundTrip) {
+  Snapshot s;
+  s.genid = 42;
+  LiveTable t;
+  t.family = 1;
+  t.name = "lvsnft";
+  t.tag = 7;
+  LiveSet set;
+  set.name = "be4";
+  set.elements.push_back({{1, 2, 3, 4}, {}, {10, 0, 0, 1}, INT_MIN, "", 0});
+  t.sets.push_back(set);
+  LiveChain c;
+  c.name = "svc_web";
+  c.rules.push_back(LiveRule{99, "", "web", 0, 0, 5});
+  t.chains.push_back(c);
+  s.tables.push_back(t);
+  auto back = DecodeSnapshot(EncodeSnapshot(s));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->genid, 42u);
+  EXPECT_EQ(back->tables[0].sets[0].elements[0].data,
+            (std::vector<uint8_t>{10, 0, 0, 1}));
+  EXPECT_EQ(back->tables[0].chains[0].rules[0].tag, 5u);
+  EXPECT_EQ(back->tables[0].chains[0].rules[0].handle, 0u);  // not stored
+  EXPECT_FALSE(DecodeSnapshot(EncodeSnapshot(s).substr(0, 30)).ok());
+  EXPECT_FALSE(DecodeSnapshot("garbage").ok());
 }
 
 }  // namespace

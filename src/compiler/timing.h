@@ -1,0 +1,40 @@
+// Phase timings for performance work: LVSNFT_TIMING=1 prints how long each
+// phase of a command took to stderr ("timing: parse 41.2 ms").
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+namespace lvsnft {
+
+/// Measures one phase from construction to Done() (or destruction).
+class PhaseTimer {
+ public:
+  /// `name` must outlive the timer (a string literal).
+  explicit PhaseTimer(const char* name)
+      : name_(name), start_(std::chrono::steady_clock::now()) {}
+  ~PhaseTimer() { Done(); }
+  /// Reports the phase (once) when timings are enabled.
+  void Done() {
+    if (done_) return;
+    done_ = true;
+    if (!Enabled()) return;
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start_)
+                    .count();
+    std::fprintf(stderr, "timing: %-12s %8.1f ms\n", name_, ms);
+  }
+  /// True when LVSNFT_TIMING is set.
+  static bool Enabled() {
+    static const bool on = std::getenv("LVSNFT_TIMING") != nullptr;
+    return on;
+  }
+
+ private:
+  const char* name_;
+  std::chrono::steady_clock::time_point start_;
+  bool done_ = false;
+};
+
+}  // namespace lvsnft

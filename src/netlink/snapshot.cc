@@ -1,0 +1,210 @@
+#include "netlink/snapshot.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace lvsnft::netlink {
+
+namespace {
+
+constexpr char kMagic[8] = {'l', 'v', 's', 'n', 'a', 'p', '0', '1'};
+
+class Writer {
+ public:
+  void U32(uint32_t v) { Raw(&v, 4); }
+  void U64(uint64_t v) { Raw(&v, 8); }
+  void I32(int32_t v) { Raw(&v, 4); }
+  void Bytes(const std::vector<uint8_t>& b) {
+    U32(static_cast<uint32_t>(b.size()));
+    out_.append(b.begin(), b.end());
+  }
+  void Str(const std::string& s) {
+    U32(static_cast<uint32_t>(s.size()));
+    out_ += s;
+  }
+  void Raw(const void* p, size_t n) {
+    out_.append(static_cast<const char*>(p), n);
+  }
+  std::string& out() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::string& in) : in_(in) {}
+  bool ok() const { return ok_; }
+  uint32_t U32() { return Num<uint32_t>(); }
+  uint64_t U64() { return Num<uint64_t>(); }
+  int32_t I32() { return Num<int32_t>(); }
+  std::vector<uint8_t> Bytes() {
+    uint32_t n = U32();
+    if (!Need(n)) return {};
+    std::vector<uint8_t> b(in_.begin() + pos_, in_.begin() + pos_ + n);
+    pos_ += n;
+    return b;
+  }
+  std::string Str() {
+    uint32_t n = U32();
+    if (!Need(n)) return {};
+    std::string s = in_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  void Skip(size_t n) {
+    if (Need(n)) pos_ += n;
+  }
+  bool Need(size_t n) {
+    if (pos_ + n > in_.size()) ok_ = false;
+    return ok_;
+  }
+
+ private:
+  template <typename T>
+  T Num() {
+    T v{};
+    if (Need(sizeof(T))) std::memcpy(&v, in_.data() + pos_, sizeof(T));
+    pos_ += ok_ ? sizeof(T) : 0;
+    return v;
+  }
+  const std::string& in_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+void PutSet(Writer& w, const LiveSet& s) {
+  w.Str(s.name);
+  w.U64(s.tag);
+  w.U32(static_cast<uint32_t>(s.elements.size()));
+  for (const auto& e : s.elements) {
+    w.Bytes(e.key);
+    w.Bytes(e.key_end);
+    w.Bytes(e.data);
+    w.U32(e.flags);
+    w.I32(e.verdict);
+    w.Str(e.chain);
+  }
+}
+
+LiveSet GetSet(Reader& r) {
+  LiveSet s;
+  s.name = r.Str();
+  s.tag = r.U64();
+  uint32_t n = r.U32();
+  for (uint32_t i = 0; i < n && r.ok(); ++i) {
+    LiveElement e;
+    e.key = r.Bytes();
+    e.key_end = r.Bytes();
+    e.data = r.Bytes();
+    e.flags = r.U32();
+    e.verdict = r.I32();
+    e.chain = r.Str();
+    s.elements.push_back(std::move(e));
+  }
+  return s;
+}
+
+void PutChain(Writer& w, const LiveChain& c) {
+  w.Str(c.name);
+  w.U64(c.tag);
+  w.U32(static_cast<uint32_t>(c.rules.size()));
+  for (const auto& r : c.rules) {
+    w.U64(r.tag);
+    w.Str(r.comment);
+  }
+}
+
+LiveChain GetChain(Reader& r) {
+  LiveChain c;
+  c.name = r.Str();
+  c.tag = r.U64();
+  uint32_t n = r.U32();
+  for (uint32_t i = 0; i < n && r.ok(); ++i) {
+    LiveRule rule;
+    rule.tag = r.U64();
+    rule.comment = r.Str();
+    c.rules.push_back(std::move(rule));  // handle 0: resolved on demand
+  }
+  return c;
+}
+
+}  // namespace
+
+std::string EncodeSnapshot(const Snapshot& s) {
+  Writer w;
+  w.Raw(kMagic, sizeof(kMagic));
+  w.U32(s.genid);
+  w.U32(static_cast<uint32_t>(s.tables.size()));
+  for (const auto& t : s.tables) {
+    w.I32(t.family);
+    w.Str(t.name);
+    w.Str(t.comment);
+    w.U64(t.tag);
+    w.U32(static_cast<uint32_t>(t.sets.size()));
+    for (const auto& set : t.sets) PutSet(w, set);
+    w.U32(static_cast<uint32_t>(t.chains.size()));
+    for (const auto& c : t.chains) PutChain(w, c);
+  }
+  return std::move(w.out());
+}
+
+Result<Snapshot> DecodeSnapshot(const std::string& bytes) {
+  if (bytes.size() < sizeof(kMagic) ||
+      std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    return Status::Error("not an lvsnft snapshot");
+  }
+  Reader r(bytes);
+  r.Skip(sizeof(kMagic));
+  Snapshot s;
+  s.genid = r.U32();
+  uint32_t tables = r.U32();
+  for (uint32_t i = 0; i < tables && r.ok(); ++i) {
+    LiveTable t;
+    t.family = r.I32();
+    t.name = r.Str();
+    t.comment = r.Str();
+    t.tag = r.U64();
+    uint32_t sets = r.U32();
+    for (uint32_t j = 0; j < sets && r.ok(); ++j) t.sets.push_back(GetSet(r));
+    uint32_t chains = r.U32();
+    for (uint32_t j = 0; j < chains && r.ok(); ++j)
+      t.chains.push_back(GetChain(r));
+    s.tables.push_back(std::move(t));
+  }
+  if (!r.ok()) return Status::Error("truncated lvsnft snapshot");
+  return s;
+}
+
+std::optional<Snapshot> LoadSnapshot(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto s = DecodeSnapshot(ss.str());
+  if (!s.ok()) return std::nullopt;
+  return std::move(*s);
+}
+
+Status SaveSnapshot(const std::string& path, const Snapshot* s) {
+  if (!s) {
+    unlink(path.c_str());
+    return Status();
+  }
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << EncodeSnapshot(*s);
+    if (!out) return Status::Error("cannot write " + tmp);
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::Error("cannot rename " + tmp + ": " + std::strerror(errno));
+  }
+  return Status();
+}
+
+}  // namespace lvsnft::netlink

@@ -1,0 +1,35 @@
+// The kernel's lvsnft tables as they were right after lvsnft's last
+// commit, with the ruleset generation id that commit produced. When the
+// generation id is unchanged at the next apply, nobody touched the ruleset
+// in between, and the snapshot stands in for the (expensive) full dump;
+// the transaction still carries the generation id, so a concurrent writer
+// is caught by the kernel (ERESTART) and answered with a full dump.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/status.h"
+#include "netlink/nft_dump.h"
+
+namespace lvsnft::netlink {
+
+/// Live tables plus the generation id they belong to.
+struct Snapshot {
+  uint32_t genid = 0;
+  std::vector<LiveTable> tables;  ///< Rule handles may be 0 (unknown).
+};
+
+/// Binary encoding (compact, versioned).
+std::string EncodeSnapshot(const Snapshot& s);
+/// Decodes; an error for a truncated or foreign file.
+Result<Snapshot> DecodeSnapshot(const std::string& bytes);
+
+/// Reads a snapshot file; nullopt when missing or unreadable (a missing
+/// snapshot only costs a dump).
+std::optional<Snapshot> LoadSnapshot(const std::string& path);
+/// Writes atomically; removes the file when `s` is null.
+Status SaveSnapshot(const std::string& path, const Snapshot* s);
+
+}  // namespace lvsnft::netlink

@@ -1,0 +1,25 @@
+// Helpers shared by unit tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "compiler/parse.h"
+
+namespace lvsnft::testing {
+
+/// Loads examples/NAME from the source tree; fails the test if invalid.
+inline Config LoadExample(const std::string& name) {
+  std::ifstream in(std::string(LVSNFT_SOURCE_DIR) + "/examples/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Diagnostics d(name);
+  auto cfg = LoadConfig(ss.str(), d);
+  EXPECT_TRUE(cfg.has_value()) << d.FormatAll();
+  return cfg.value_or(Config{});
+}
+
+}  // namespace lvsnft::testing
