@@ -6,7 +6,7 @@
 # Per config and repetition, back to back:
 #   fresh: lvsnft apply | nft -f (lvsnft compile output) | nft -f (per-
 #          service-chain layout, bench/psc_gen) | nft -f (compile output
-#          with VIP-first dispatch keys, bn_vipfirst), each into a new namespace
+#          with interval (pipapo) dispatch maps, bn_interval), each into a new namespace
 #   diff:  lvsnft diff (in sync) | nft -j list ruleset, on the lvsnft one
 #   one-RS change (weight of one real server, lvsnft_gen --bump):
 #          lvsnft apply (incremental) | nft -f of the whole changed ruleset
@@ -59,7 +59,7 @@ prepare() {
     "$GEN" --services "$s" --reals "$r" --mode "$m" --bump $((s / 2)) >"$f.bump.json" &&
     "$LV" compile -c "$f.json" -o "$f.nft" &&
     "$LV" compile -c "$f.bump.json" -o "$f.bump.nft" &&
-    "$PSC" "$f.json" >"$f.psc" && bn_vipfirst "$f.nft" "$f.vf.nft"
+    "$PSC" "$f.json" >"$f.psc" && bn_interval "$f.nft" "$f.iv.nft"
 }
 
 # sample C METRIC REP NS CMD...: times CMD in NS and records wall + RSS.
@@ -82,7 +82,7 @@ one_rep() {
   sample "$c" nftf "$i" "$b" nft -f "$f.nft"
   sample "$c" psc "$i" "$p" nft -f "$f.psc"
   bn_ns_del "$p"
-  sample "$c" nftfvf "$i" "$v" nft -f "$f.vf.nft"
+  sample "$c" nftfiv "$i" "$v" nft -f "$f.iv.nft"
   bn_ns_del "$v"
   sample "$c" diff "$i" "$a" "$LV" diff -c "$f.json" --state-dir "$st"
   sample "$c" list "$i" "$a" nft -j list ruleset

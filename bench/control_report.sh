@@ -19,11 +19,11 @@ bad() {
 
 echo "### Fresh apply: one transaction into an empty namespace"
 echo
-echo "| config | per-service-chain ÷ lvsnft | nft -f own output ÷ lvsnft | what-if: own output ÷ same with VIP-first keys | lvsnft apply (s) | nft -f of \`lvsnft compile\` (s) | nft -f per-service-chain layout (s) | nft -f own output, VIP-first keys (s) | n |"
+echo "| config | per-service-chain ÷ lvsnft | nft -f own output ÷ lvsnft | what-if: nft -f interval dispatch ÷ nft -f own output | lvsnft apply (s) | nft -f of \`lvsnft compile\` (s) | nft -f per-service-chain layout (s) | nft -f own output, interval dispatch (s) | n |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for c in $BN_CONFIG_LIST; do
-  echo "| $(name "$c") | $(bn_cell x "$c" psc apply) | $(bn_cell x2 "$c" nftf apply) | $(bn_cell x2 "$c" nftf nftfvf) |" \
-    "$(bn_cell s "$c" apply) | $(bn_cell s "$c" nftf) | $(bn_cell s "$c" psc) | $(bn_cell s "$c" nftfvf) | $(bn_cell n "$c" apply) |"
+  echo "| $(name "$c") | $(bn_cell x "$c" psc apply) | $(bn_cell x2 "$c" nftf apply) | $(bn_cell x2 "$c" nftfiv nftf) |" \
+    "$(bn_cell s "$c" apply) | $(bn_cell s "$c" nftf) | $(bn_cell s "$c" psc) | $(bn_cell s "$c" nftfiv) | $(bn_cell n "$c" apply) |"
 done
 echo
 echo "### One-RS change (weight of one real server)"

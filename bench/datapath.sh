@@ -12,8 +12,8 @@
 #   lv1       lvsnft with the one benchmark service (tcp/80 + udp/53)
 #   lv10k     lvsnft with 9,999 other services before it (10 servers each;
 #             DR: 2 each)
-#   vipfirst10k  what-if: `nft -f` of lvsnft's compiled 10k ruleset with
-#             the dispatch maps keyed VIP first (bn_vipfirst in bench/lib.sh)
+#   interval10k  what-if: `nft -f` of lvsnft's compiled 10k ruleset with
+#             interval (pipapo) dispatch maps (bn_interval in bench/lib.sh)
 #   linear10k the same 10k services as one rule per service in a chain
 #             (bench/psc_gen --dispatch linear), the benchmark service last
 # The director's conntrack TIME_WAIT timeout is 1 s in every variant, so
@@ -65,7 +65,7 @@ EOF
     jq -c '.services = .services[-2:]' "$W/$m.10k.json" >"$W/$m.1.json" &&
     "$BN_BUILD/bench/psc_gen" "$W/$m.10k.json" --dispatch linear >"$W/$m.linear.nft" &&
     "$LV" compile -c "$W/$m.10k.json" -o "$W/$m.10k.nft" &&
-    bn_vipfirst "$W/$m.10k.nft" "$W/$m.vipfirst.nft"
+    bn_interval "$W/$m.10k.nft" "$W/$m.interval.nft"
 }
 
 # setup MODE P: topology, server on rs1, VIP on the director, routes for
@@ -100,8 +100,8 @@ load() {
     lv1) ip netns exec "$p-dir" nft flush ruleset && rm -rf "$st" &&
       "$LV" apply -c "$W/$m.1.json" --netns "$p-dir" --state-dir "$st" ;;
     lv10k) "$LV" apply -c "$W/$m.10k.json" --netns "$p-dir" --state-dir "$st" ;;
-    vipfirst10k) "$LV" destroy --netns "$p-dir" --state-dir "$st" &&
-      ip netns exec "$p-dir" nft -f "$W/$m.vipfirst.nft" ;;
+    interval10k) "$LV" destroy --netns "$p-dir" --state-dir "$st" &&
+      ip netns exec "$p-dir" nft -f "$W/$m.interval.nft" ;;
     linear10k) ip netns exec "$p-dir" nft flush ruleset &&
       ip netns exec "$p-dir" nft -f "$W/$m.linear.nft" ;;
   esac >>"$BN_LOG" 2>&1
@@ -148,7 +148,7 @@ for m in $MODES; do
   p=$BN_P$m
   setup "$m" "$p" || { echo "datapath: cannot set up $m" >&2; exit 1; }
   for i in $(seq "$REPS"); do
-    for var in plain lv1 lv10k vipfirst10k linear10k; do
+    for var in plain lv1 lv10k interval10k linear10k; do
       load "$p" "$var" "$m" || { echo "datapath: cannot load $var ($m)" >&2; exit 1; }
       sleep "${BN_SETTLE:-1}"  # let deferred kernel work after a big load finish
       trial "$p" "$m" "$var" "$i" || { echo "datapath: no traffic: $m $var" >&2; tail -n 5 "$BN_LOG" >&2; exit 1; }

@@ -15,14 +15,14 @@ for proto in tcp udp; do
     echo "### New UDP flows/s (one datagram each way, new source port per flow)"
   fi
   echo
-  echo "| mode | lvsnft 10k ÷ lvsnft 1 service (goal ≥ 0.95) | lvsnft 1 ÷ plain routing | linear chain 10k ÷ lvsnft 10k | what-if: VIP-first keys 10k ÷ lvsnft 1 | plain routing (/s) | lvsnft 1 service (/s) | lvsnft 10k services (/s) | linear chain 10k (/s) | VIP-first keys 10k (/s) | packets/s, lvsnft 10k | failed | n |"
+  echo "| mode | lvsnft 10k ÷ lvsnft 1 service (goal ≥ 0.95) | lvsnft 1 ÷ plain routing | linear chain 10k ÷ lvsnft 10k | what-if: interval dispatch 10k ÷ lvsnft 10k | plain routing (/s) | lvsnft 1 service (/s) | lvsnft 10k services (/s) | linear chain 10k (/s) | interval dispatch 10k (/s) | packets/s, lvsnft 10k | failed | n |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for m in $BN_MODE_LIST; do
     fails=$(awk -F'\t' -v m="$m" -v p=".$proto.failed" '$1 == m && substr($2, length($2) - length(p) + 1) == p {s += $4} END {print s + 0}' "$BN_TSV")
     echo "| $m | $(bn_cell x2 "$m" lv10k.$proto lv1.$proto) | $(bn_cell x2 "$m" lv1.$proto plain.$proto) |" \
-      "$(bn_cell x2 "$m" linear10k.$proto lv10k.$proto) | $(bn_cell x2 "$m" vipfirst10k.$proto lv1.$proto) |" \
+      "$(bn_cell x2 "$m" linear10k.$proto lv10k.$proto) | $(bn_cell x2 "$m" interval10k.$proto lv10k.$proto) |" \
       "$(rate "$m" plain.$proto) | $(rate "$m" lv1.$proto) |" \
-      "$(rate "$m" lv10k.$proto) | $(rate "$m" linear10k.$proto) | $(rate "$m" vipfirst10k.$proto) |" \
+      "$(rate "$m" lv10k.$proto) | $(rate "$m" linear10k.$proto) | $(rate "$m" interval10k.$proto) |" \
       "$(rate "$m" lv10k.$proto.pps) | $fails |" \
       "$(bn_cell n "$m" lv1.$proto) |"
   done

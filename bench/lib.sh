@@ -54,16 +54,13 @@ bn_run() {
   [ -n "$BN_RC" ] || { BN_RC=1 BN_WALL=nan BN_RSS=nan; }
 }
 
-# bn_vipfirst IN OUT: a what-if of lvsnft's compiled ruleset (`lvsnft
-# compile` output) whose dispatch maps are keyed VIP first (`ip daddr .
-# meta l4proto . th dport`) instead of protocol first. The maps have
-# `flags interval` (a pipapo set): a lookup costs in proportion to the
-# elements matching the leading fields, so with the protocol first every
-# TCP packet scans all TCP services. Bench-only; lvsnft is not changed.
-bn_vipfirst() {
-  sed -E -e 's/type inet_proto \. ipv4_addr \. inet_service : verdict/type ipv4_addr . inet_proto . inet_service : verdict/' \
-    -e 's/meta l4proto \. ip daddr \. th dport vmap @svc4/ip daddr . meta l4proto . th dport vmap @svc4/' \
-    -e 's/^\t(tcp|udp|sctp) \. ([0-9.]+) \. /\t\2 . \1 . /' "$1" >"$2"
+# bn_interval IN OUT: a what-if of lvsnft's compiled ruleset (`lvsnft
+# compile` output) whose dispatch maps (protocol . VIP . port) get `flags
+# interval`, so the kernel backs them with a pipapo set instead of a hash,
+# as lvsnft's layout did before exact ports got hash maps of their own
+# (port ranges still use one: svc4r/svc6r). Bench-only; lvsnft is not changed.
+bn_interval() {
+  sed -E '/^\tmap svc[46] \{$/,/^\t\}$/ s/^(\t\ttype inet_proto \. ipv[46]_addr \. inet_service : verdict)$/\1\n\t\tflags interval/' "$1" >"$2"
 }
 
 # bn_rec CONFIG METRIC REP VALUE: one sample.

@@ -23,7 +23,7 @@ check "bench/run datapath --smoke exits 0 (got $rc)" test $rc = 0
 [ $rc = 0 ] || tail -n 20 "$out/stderr" "$out/datapath.log"
 tsv=$out/datapath.tsv
 for m in nat fullnat dr; do
-  for v in plain lv1 lv10k vipfirst10k linear10k; do
+  for v in plain lv1 lv10k interval10k linear10k; do
     for p in tcp udp; do
       n=$(awk -F'\t' -v k="$v.$p" -v m="$m" '$1 == m && $2 == k && $4 > 0' "$tsv" | wc -l)
       check "$m $v $p: transactions per second measured" test "$n" = 1
