@@ -16,6 +16,8 @@ pkgs=(
   nftables iproute2 iputils-ping procps jq curl
   # VM tier (tests/vm/vmrun.sh)
   qemu-system-x86 busybox-static cpio kmod ipvsadm
+  # benchmark smoke runs (bench/run --smoke: wrk cross-check, gnuplot plot)
+  wrk gnuplot-nox
 )
 
 if [ "${1:-}" = "--print" ]; then
