@@ -127,7 +127,6 @@ void Builder::Slots(const Service& s, const SlotBlock& b,
   auto active = ActiveServers(s);
   std::vector<std::string> labels;
   for (const auto* rs : active) labels.push_back(RsLabel(*rs));
-  set.elements.reserve(set.elements.size() + owners.size());
   for (uint32_t i = 0; i < owners.size(); ++i) {
     set.elements.push_back({{plan::MarkValue(b.base + i)},
                             {},
