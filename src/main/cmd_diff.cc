@@ -17,6 +17,7 @@ struct DiffArgs {
   std::string config;
   std::vector<std::string> files;
   std::string output = "text";
+  bool full_dump = false;
   KernelOptions kernel;
 };
 
@@ -75,7 +76,7 @@ int RunLive(const DiffArgs& a) {
     Diagnostics d("(applied config)");
     if (auto old = LoadConfig(st->config_text, d)) cc = DiffConfigs(*old, *cfg);
   }
-  auto r = netlink::DiffDirector(p, (*k)->env);
+  auto r = netlink::DiffDirector(p, (*k)->env, a.full_dump);
   if (!r.ok()) return Fail("diff", r.status().message());
   return Print(*r, cc, a);
 }
@@ -101,6 +102,10 @@ void RegisterDiff(CLI::App& app, Dispatch& d) {
   sub->add_option("--output", a->output, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  sub->add_flag("--full-dump", a->full_dump,
+                "Read every object from the kernel, even when the ruleset "
+                "generation id shows nothing was committed since lvsnft's "
+                "last apply (then its snapshot stands in for the dump)");
   AddKernelOptions(sub, a->kernel);
   sub->callback([&d, a] { d.action = [a] { return RunDiff(*a); }; });
 }

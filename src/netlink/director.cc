@@ -11,6 +11,7 @@ namespace {
 // Desired tables and the delta against the live tables.
 struct Computed {
   uint32_t genid = 0;
+  std::string instance;        ///< Ruleset instance `genid` counts in.
   bool from_snapshot = false;  ///< `live` is the snapshot, not a dump.
   std::vector<LiveTable> live;
   std::vector<DesiredTable> desired;
@@ -64,17 +65,27 @@ Result<bool> ResolveHandles(Computed& c, DirectorEnv& env) {
   return true;
 }
 
+// How Compute reads the live tables.
+enum class LiveSource {
+  kDump,          ///< Always a full dump.
+  kSnapshot,      ///< The snapshot when valid, with rule handles resolved.
+  kSnapshotOnly,  ///< The snapshot when valid; no handles (diff).
+};
+
 Result<std::unique_ptr<Computed>> Compute(
     const plan::Plan& p, DirectorEnv& env,
-    const std::map<std::string, uint32_t>& ifindex, bool use_snapshot) {
+    const std::map<std::string, uint32_t>& ifindex, LiveSource src) {
   auto c = std::make_unique<Computed>();
   PhaseTimer dump("dump");
   auto gen = env.nft->GenId();
   if (!gen.ok()) return gen.status();
   c->genid = *gen;
+  auto instance = env.nft->Instance();
+  if (!instance.ok()) return instance.status();
+  c->instance = *instance;
   std::optional<Snapshot> snap;
-  if (use_snapshot) snap = env.store->LoadSnapshot();
-  if (snap && snap->genid == c->genid) {
+  if (src != LiveSource::kDump) snap = env.store->LoadSnapshot();
+  if (snap && snap->genid == c->genid && snap->instance == c->instance) {
     c->live = std::move(snap->tables);
     c->from_snapshot = true;
   } else {
@@ -95,10 +106,10 @@ Result<std::unique_ptr<Computed>> Compute(
   if (!delta.ok()) return delta.status();
   c->delta = std::move(*delta);
   reconcile.Done();
-  if (c->from_snapshot) {
+  if (c->from_snapshot && src == LiveSource::kSnapshot) {
     auto ok = ResolveHandles(*c, env);
     if (!ok.ok()) return ok.status();
-    if (!*ok) return Compute(p, env, ifindex, false);
+    if (!*ok) return Compute(p, env, ifindex, LiveSource::kDump);
   }
   return c;
 }
@@ -111,6 +122,7 @@ void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
   if (!committed && c.from_snapshot) return;  // still valid as it is
   Snapshot s;
   s.genid = genid;
+  s.instance = c.instance;
   if (committed) {
     for (const auto& d : c.desired) s.tables.push_back(LiveFromDesired(d));
   } else {
@@ -151,7 +163,9 @@ Result<std::unique_ptr<Computed>> Transact(
     const plan::Plan& p, const ApplyOptions& o, DirectorEnv& env,
     const std::map<std::string, uint32_t>& ifindex, DirectorReport& r) {
   for (int attempt = 1; attempt <= o.max_attempts; ++attempt) {
-    auto c = Compute(p, env, ifindex, attempt == 1 && !o.dry_run);
+    auto c = Compute(
+        p, env, ifindex,
+        attempt == 1 && !o.dry_run ? LiveSource::kSnapshot : LiveSource::kDump);
     if (!c.ok()) return c.status();
     if ((*c)->delta.empty() && o.fault != "batch") return c;
     if ((*c)->delta.changes.empty() && o.fault != "batch") return c;
@@ -237,13 +251,15 @@ Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
   return r;
 }
 
-Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env) {
+Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env,
+                                    bool full_dump) {
   DirectorReport r;
   auto st = env.store->Load();
   if (!st.ok()) return st.status();
   auto hd = DiffHost(p.host, *st, *env.net, *env.sys);
   if (!hd.ok()) return hd.status();
-  auto c = Compute(p, env, hd->ifindex, /*use_snapshot=*/false);
+  auto c = Compute(p, env, hd->ifindex,
+                   full_dump ? LiveSource::kDump : LiveSource::kSnapshotOnly);
   if (!c.ok()) return c.status();
   r.lines = DescribeDelta((*c)->delta);
   r.nft_changes = (*c)->delta.size();

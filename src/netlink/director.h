@@ -57,8 +57,13 @@ struct ApplyOptions {
 Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
                                      DirectorEnv& env);
 
-/// What ApplyDirector would change, without changing anything.
-Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env);
+/// What ApplyDirector would change, without changing anything. The live
+/// tables come from the snapshot of lvsnft's last transaction when the
+/// ruleset generation id shows that nothing was committed since (any
+/// change by nft or another program moves it); `full_dump` reads every
+/// object from the kernel regardless.
+Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env,
+                                    bool full_dump = false);
 
 /// Removes lvsnft's tables and the host objects it created; restores the
 /// sysctls it changed. Idempotent.

@@ -40,6 +40,10 @@ class NftKernel {
   virtual ~NftKernel() = default;
   /// Current ruleset generation id.
   virtual Result<uint32_t> GenId() = 0;
+  /// Which ruleset the generation id counts in: it restarts with every boot
+  /// and every network namespace, so a remembered id is only meaningful
+  /// together with this (boot id and network namespace cookie).
+  virtual Result<std::string> Instance() = 0;
   /// lvsnft's tables (inet lvsnft, netdev lvsnft) that exist.
   virtual Result<std::vector<LiveTable>> Dump(bool with_elements) = 0;
   /// Sends the changes as one transaction.
@@ -55,6 +59,7 @@ class NftKernel {
 class FakeNft : public NftKernel {
  public:
   Result<uint32_t> GenId() override { return genid_; }
+  Result<std::string> Instance() override { return instance_; }
   Result<std::vector<LiveTable>> Dump(bool with_elements) override;
   Result<CommitResult> Commit(const CommitInput& in) override;
   Result<std::vector<LiveRule>> DumpChain(int family, const std::string& table,
@@ -64,6 +69,9 @@ class FakeNft : public NftKernel {
 
   /// Simulates another writer: bumps the generation id.
   void ForeignWrite() { ++genid_; }
+  /// Simulates a reboot or another network namespace whose generation id
+  /// happens to equal the one lvsnft remembers.
+  void SetInstance(std::string id) { instance_ = std::move(id); }
   /// The next `n` commits see a foreign write just before they are sent.
   void RaceNextCommits(int n) { races_ = n; }
   /// Tables as the fake holds them.
@@ -74,6 +82,7 @@ class FakeNft : public NftKernel {
  private:
   std::vector<LiveTable> tables_;
   uint32_t genid_ = 1;
+  std::string instance_ = "fake";
   uint64_t next_handle_ = 1;
   int races_ = 0;
   int commits_ = 0;

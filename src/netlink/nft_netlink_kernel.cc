@@ -209,6 +209,7 @@ class NetlinkNft : public NftKernel {
  public:
   explicit NetlinkNft(std::unique_ptr<NftSocket> s) : sock_(std::move(s)) {}
   Result<uint32_t> GenId() override { return sock_->GenId(); }
+  Result<std::string> Instance() override { return sock_->Instance(); }
   Result<std::vector<LiveTable>> Dump(bool with_elements) override;
   Result<CommitResult> Commit(const CommitInput& in) override;
   Result<std::vector<LiveRule>> DumpChain(int family, const std::string& table,

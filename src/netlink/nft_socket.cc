@@ -10,12 +10,16 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <string>
 
 namespace lvsnft::netlink {
 
 namespace {
 
 constexpr size_t kRecvBuf = 1 << 16;
+// SO_NETNS_COOKIE (Linux 5.14); older libc headers may lack the name.
+constexpr int kSoNetnsCookie = 71;
 
 // An NLMSG_ERROR with its extended-ACK attributes (offset, message).
 BatchError ParseError(const nlmsghdr* nlh) {
@@ -85,6 +89,22 @@ Result<uint32_t> NftSocket::GenId() {
   if (!s.ok()) return s;
   if (!got) return Status::Error("kernel sent no ruleset generation id");
   return gen;
+}
+
+Result<std::string> NftSocket::Instance() {
+  std::ifstream f("/proc/sys/kernel/random/boot_id");
+  std::string boot;
+  if (!std::getline(f, boot) || boot.empty()) {
+    return Status::Error("cannot read /proc/sys/kernel/random/boot_id");
+  }
+  uint64_t cookie = 0;
+  socklen_t len = sizeof(cookie);
+  if (getsockopt(mnl_socket_get_fd(nl_), SOL_SOCKET, kSoNetnsCookie, &cookie,
+                 &len) != 0) {
+    return Status::Error("cannot read the network namespace cookie: " +
+                         ErrnoText(errno));
+  }
+  return boot + "/" + std::to_string(cookie);
 }
 
 Status NftSocket::Dump(

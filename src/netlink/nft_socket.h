@@ -43,6 +43,9 @@ class NftSocket {
 
   /// The ruleset generation id (NFT_MSG_GETGEN).
   Result<uint32_t> GenId();
+  /// "BOOT_ID/NETNS_COOKIE": the ruleset instance the generation id counts
+  /// in (procfs boot id; SO_NETNS_COOKIE of this socket, never reused).
+  Result<std::string> Instance();
 
   /// Sends a dump request built by `build` (which receives a buffer and a
   /// sequence number and returns the message) and calls `on_msg` for every

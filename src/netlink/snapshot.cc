@@ -11,7 +11,7 @@ namespace lvsnft::netlink {
 
 namespace {
 
-constexpr char kMagic[8] = {'l', 'v', 's', 'n', 'a', 'p', '0', '1'};
+constexpr char kMagic[8] = {'l', 'v', 's', 'n', 'a', 'p', '0', '2'};
 
 class Writer {
  public:
@@ -139,6 +139,7 @@ std::string EncodeSnapshot(const Snapshot& s) {
   Writer w;
   w.Raw(kMagic, sizeof(kMagic));
   w.U32(s.genid);
+  w.Str(s.instance);
   w.U32(static_cast<uint32_t>(s.tables.size()));
   for (const auto& t : s.tables) {
     w.I32(t.family);
@@ -162,6 +163,7 @@ Result<Snapshot> DecodeSnapshot(const std::string& bytes) {
   r.Skip(sizeof(kMagic));
   Snapshot s;
   s.genid = r.U32();
+  s.instance = r.Str();
   uint32_t tables = r.U32();
   for (uint32_t i = 0; i < tables && r.ok(); ++i) {
     LiveTable t;

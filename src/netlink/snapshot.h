@@ -3,7 +3,9 @@
 // generation id is unchanged at the next apply, nobody touched the ruleset
 // in between, and the snapshot stands in for the (expensive) full dump;
 // the transaction still carries the generation id, so a concurrent writer
-// is caught by the kernel (ERESTART) and answered with a full dump.
+// is caught by the kernel (ERESTART) and answered with a full dump. The id
+// restarts at boot and in every network namespace, so the snapshot also
+// names the ruleset instance (boot id, namespace cookie) it was taken in.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@ namespace lvsnft::netlink {
 /// Live tables plus the generation id they belong to.
 struct Snapshot {
   uint32_t genid = 0;
+  std::string instance;  ///< NftKernel::Instance() the genid belongs to.
   std::vector<LiveTable> tables;  ///< Rule handles may be 0 (unknown).
 };
 

@@ -135,5 +135,29 @@ topo_check "10k services: apply succeeds" test $rc = 0
 topo_check "10k services: one transaction" grep -q "in 1 transaction" <<<"$out"
 topo_check "10k services: nft list / -j list succeed" lists_ok "$B"
 topo_check "10k services: in sync afterwards" lv diff -c "$work/big.json" --netns "$B"
+topo_check "10k services: in sync with --full-dump too" lv diff --full-dump -c "$work/big.json" --netns "$B"
+
+# --- H. the snapshot stands in for a dump only in its own ruleset ---------
+# State files are named after the namespace, and a namespace deleted and
+# created again under the same name (or the host after a reboot) starts its
+# generation id over: after k = 0..3 transactions of its own it equals the
+# id lvsnft remembers once. The snapshot must not be trusted then (boot id
+# + namespace cookie), or diff would call a ruleset without lvsnft in sync.
+rm -rf "$state"; mkdir -p "$state"; bare_ns "$A"
+lv apply -c "$src/examples/nat.json" --netns "$A" >/dev/null
+remembered=$(jq .genid "$state/director-$A.json")
+topo_check "snapshot: diff in sync in the namespace it came from" lv diff -c "$src/examples/nat.json" --netns "$A"
+bare_ns "$A"  # same name, new namespace
+nft_pending() {  # diff exits 2 here (host changes too): judge the nft part
+  local out
+  out=$(lv diff -c "$src/examples/nat.json" --netns "$1" --output json)
+  jq -e '.nft_changes > 0' >/dev/null <<<"$out"
+}
+trusted=0
+for k in 0 1 2 3; do
+  nft_pending "$A" || trusted=$((trusted + 1))
+  ip netns exec "$A" nft add table ip lvsnft_probe$k
+done
+topo_check "snapshot: a recreated namespace (generation id $remembered reached again) shows every table missing" test $trusted = 0
 
 topo_summary apply

@@ -170,6 +170,7 @@ TEST_F(Director, DiffReportsDriftAfterHandEdit) {
   for (auto& c : chains) {
     if (c.name == "svc_web") c.rules.clear();  // rule deleted by hand
   }
+  nft.ForeignWrite();  // nft's transaction moves the generation id
   auto d = DiffDirector(plan_, env);
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE(d->in_sync());
@@ -192,7 +193,33 @@ TEST_F(Director, SnapshotReplacesTheDumpWhenNobodyElseWrote) {
   auto r = Apply(cfg);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(nft.dumps(), dumps) << "the snapshot should stand in for a dump";
-  auto d = DiffDirector(plan_, env);  // diff always dumps: the truth
+  auto d = DiffDirector(plan_, env);  // nothing committed since: snapshot
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->in_sync());
+  EXPECT_EQ(nft.dumps(), dumps);
+  d = DiffDirector(plan_, env, /*full_dump=*/true);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->in_sync());
+  EXPECT_EQ(nft.dumps(), dumps + 1);
+}
+
+TEST_F(Director, SnapshotOfAnotherRulesetInstanceIsNotTrusted) {
+  Config cfg = LoadExample("nat.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  // After a reboot (or in another namespace) the kernel's generation id can
+  // equal the remembered one while the tables are not lvsnft's at all.
+  nft.tables().clear();
+  nft.SetInstance("rebooted");
+  int dumps = nft.dumps();
+  auto d = DiffDirector(plan_, env);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->in_sync()) << "the tables are gone; a dump must show it";
+  EXPECT_EQ(nft.dumps(), dumps + 1);
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(nft.dumps(), dumps + 2);
+  EXPECT_FALSE(nft.tables().empty());
+  d = DiffDirector(plan_, env);
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->in_sync());
 }
@@ -218,6 +245,7 @@ TEST_F(Director, ForeignWriteMakesTheSnapshotStale) {
 TEST(SnapshotTest, RoundTrip) {
   Snapshot s;
   s.genid = 42;
+  s.instance = "boot/7";
   LiveTable t;
   t.family = 1;
   t.name = "lvsnft";
@@ -234,6 +262,7 @@ TEST(SnapshotTest, RoundTrip) {
   auto back = DecodeSnapshot(EncodeSnapshot(s));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->genid, 42u);
+  EXPECT_EQ(back->instance, "boot/7");
   EXPECT_EQ(back->tables[0].sets[0].elements[0].data,
             (std::vector<uint8_t>{10, 0, 0, 1}));
   EXPECT_EQ(back->tables[0].chains[0].rules[0].tag, 5u);
