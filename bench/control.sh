@@ -7,7 +7,8 @@
 #   fresh: lvsnft apply | nft -f (lvsnft compile output) | nft -f (per-
 #          service-chain layout, bench/psc_gen) | nft -f (compile output
 #          with interval (pipapo) dispatch maps, bn_interval), each into a new namespace
-#   diff:  lvsnft diff (in sync) | nft -j list ruleset, on the lvsnft one
+#   diff:  lvsnft diff (in sync; the snapshot stands in for the dump) |
+#          lvsnft diff --full-dump | nft -j list ruleset, on the lvsnft one
 #   one-RS change (weight of one real server, lvsnft_gen --bump):
 #          lvsnft apply (incremental) | nft -f of the whole changed ruleset
 #          | one `nft add element` into the loaded ruleset
@@ -85,6 +86,7 @@ one_rep() {
   sample "$c" nftfiv "$i" "$v" nft -f "$f.iv.nft"
   bn_ns_del "$v"
   sample "$c" diff "$i" "$a" "$LV" diff -c "$f.json" --state-dir "$st"
+  sample "$c" difffull "$i" "$a" "$LV" diff --full-dump -c "$f.json" --state-dir "$st"
   sample "$c" list "$i" "$a" nft -j list ruleset
   sample "$c" incr "$i" "$a" "$LV" apply -c "$f.bump.json" --state-dir "$st"
   sample "$c" diff2 "$i" "$a" "$LV" diff -c "$f.bump.json" --state-dir "$st"

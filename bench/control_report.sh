@@ -38,11 +38,11 @@ done
 echo
 echo "### lvsnft diff on the live ruleset (in sync) vs nft's JSON listing alone"
 echo
-echo "| config | \`nft -j list ruleset\` ÷ lvsnft diff | lvsnft diff (s) | nft -j list ruleset (s) | n |"
-echo "|---|---|---|---|---|"
+echo "| config | \`nft -j list ruleset\` ÷ lvsnft diff | \`nft -j list ruleset\` ÷ lvsnft diff --full-dump | lvsnft diff (s) | lvsnft diff --full-dump (s) | nft -j list ruleset (s) | n |"
+echo "|---|---|---|---|---|---|---|"
 for c in $BN_CONFIG_LIST; do
-  echo "| $(name "$c") | $(bn_cell x2 "$c" list diff) | $(bn_cell s "$c" diff) |" \
-    "$(bn_cell s "$c" list) | $(bn_cell n "$c" diff) |"
+  echo "| $(name "$c") | $(bn_cell x2 "$c" list diff) | $(bn_cell x2 "$c" list difffull) | $(bn_cell s "$c" diff) |" \
+    "$(bn_cell s "$c" difffull) | $(bn_cell s "$c" list) | $(bn_cell n "$c" diff) |"
 done
 echo
 echo "### Compile time and peak memory (RSS, /usr/bin/time)"
@@ -71,6 +71,8 @@ for c in nat:10000:10 mixed:10000:10; do
   echo "| $n | one-RS change ≥ 50× faster than nft -f reload | $(rmed reload incr)× | $(bn_goal ratio "$c" reload incr 'm >= 50') |"
   echo "| $n | diff faster than nft -j list alone | $(rmed list diff)× | $(bn_goal ratio "$c" list diff 'm > 1') |"
   echo "| $n | diff < 0.5 s | $(med diff 1) s | $(bn_goal stat "$c" diff 'm < 0.5') |"
+  echo "| $n | diff --full-dump faster than nft -j list alone | $(rmed list difffull)× | $(bn_goal ratio "$c" list difffull 'm > 1') |"
+  echo "| $n | diff --full-dump < 0.5 s | $(med difffull 1) s | $(bn_goal stat "$c" difffull 'm < 0.5') |"
   echo "| $n | peak RSS < 100 MB (max of compile/apply/diff) | $(for k in compile apply incr diff; do bn_stat "$c" $k.rss; done |
     awk '{if ($3 > m) m = $3} END {printf "%.0f", m * 1024 / 1e6}') MB |" \
     "$(for k in compile apply incr diff; do bn_stat "$c" $k.rss; done |

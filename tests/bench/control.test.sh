@@ -27,8 +27,8 @@ check "four tables each have a row with figures for mixed 20×3" test "$(rows 'm
 check "four tables each have a row with figures for nat 20×3" test "$(rows 'nat 20×3')" = 4
 check "no empty cell (—) in the tables" test "$(grep -c '| — |' "$md")" = 0
 check "every timed command exited 0" grep -q '^Every timed command exited 0' "$md"
-check "12 metrics sampled per config (overhead, apply .. compile)" \
-  test "$(awk -F'\t' '$1 == "nat:20:3" && $2 !~ /\./' "$out/control.tsv" | wc -l)" = 12
+check "13 metrics sampled per config (overhead, apply .. compile)" \
+  test "$(awk -F'\t' '$1 == "nat:20:3" && $2 !~ /\./' "$out/control.tsv" | wc -l)" = 13
 check "lvsnft diff finds the ruleset in sync after the one-RS change" \
   test "$(awk -F'\t' '$2 == "diff2.rc" {print $4}' "$out/control.tsv" | sort -u)" = 0
 check "no namespace of the run is left" test -z "$(ip netns list | grep "^$BN_P-")"
