@@ -17,7 +17,7 @@ mkdir -p "$W/cfg"
 if [ "${BN_SMOKE:-0}" = 1 ]; then
   REPS=${BN_REPS:-1} SECS=1 CONC=8 LOAD_S=${BN_LOAD_S:-20}
 else
-  REPS=${BN_REPS:-3} SECS=${BN_VM_SECS:-4} CONC=${BN_CONC:-16} LOAD_S=${BN_LOAD_S:-1000}
+  REPS=${BN_REPS:-5} SECS=${BN_VM_SECS:-4} CONC=${BN_CONC:-16} LOAD_S=${BN_LOAD_S:-1000}
 fi
 MODES=${BN_MODES:-"nat dr tun"}
 printf 'REPS=%s\nSECS=%s\nCONC=%s\nMODES="%s"\n' "$REPS" "$SECS" "$CONC" "$MODES" >"$W/params"
