@@ -4,23 +4,9 @@
 # suite cannot rot. Checks that every table has its rows with figures,
 # that every timed command succeeded and that no namespace is left.
 #   control.test.sh BUILD_DIR SOURCE_DIR
-set -u
-build=$(cd "${1:-build}" && pwd)
-src=$(cd "${2:-.}" && pwd)
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-out=$(mktemp -d)
 export BN_P=lvbn$$c
-trap 'rm -rf "$out"' EXIT
-fails=0
-check() {  # check DESCRIPTION CMD...
-  local d=$1
-  shift
-  if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
-LVSNFT_BUILD_DIR=$build BN_NO_BUILD=1 "$src/bench/run" control --smoke --out "$out" >"$out/stdout" 2>"$out/stderr"
-rc=$?
-check "bench/run control --smoke exits 0 (got $rc)" test $rc = 0
-[ $rc = 0 ] || { tail -n 20 "$out/stderr" "$out/control.log"; }
+SUITE=control
+. "$(dirname "${BASH_SOURCE[0]}")/smoke.sh"
 md=$out/control.md
 rows() { grep -c "^| $1 | [0-9]" "$md"; }
 check "four tables each have a row with figures for mixed 20×3" test "$(rows 'mixed 20×3')" = 4
@@ -32,5 +18,4 @@ check "13 metrics sampled per config (overhead, apply .. compile)" \
 check "lvsnft diff finds the ruleset in sync after the one-RS change" \
   test "$(awk -F'\t' '$2 == "diff2.rc" {print $4}' "$out/control.tsv" | sort -u)" = 0
 check "no namespace of the run is left" test -z "$(ip netns list | grep "^$BN_P-")"
-echo "bench control smoke: $fails failure(s)"
-[ $fails = 0 ]
+smoke_done

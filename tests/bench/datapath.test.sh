@@ -4,23 +4,9 @@
 # suite cannot rot. Checks that traffic flowed in every variant without
 # failures and that the tables have their rows.
 #   datapath.test.sh BUILD_DIR SOURCE_DIR
-set -u
-build=$(cd "${1:-build}" && pwd)
-src=$(cd "${2:-.}" && pwd)
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-out=$(mktemp -d)
 export BN_P=lvbn$$d
-trap 'rm -rf "$out"' EXIT
-fails=0
-check() {  # check DESCRIPTION CMD...
-  local d=$1
-  shift
-  if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
-LVSNFT_BUILD_DIR=$build BN_NO_BUILD=1 "$src/bench/run" datapath --smoke --out "$out" >"$out/stdout" 2>"$out/stderr"
-rc=$?
-check "bench/run datapath --smoke exits 0 (got $rc)" test $rc = 0
-[ $rc = 0 ] || tail -n 20 "$out/stderr" "$out/datapath.log"
+SUITE=datapath
+. "$(dirname "${BASH_SOURCE[0]}")/smoke.sh"
 tsv=$out/datapath.tsv
 for m in nat fullnat dr; do
   for v in plain lv1 lv10k interval10k linear10k; do
@@ -34,5 +20,4 @@ for m in nat fullnat dr; do
 done
 check "the load generator was cross-checked against wrk" grep -q '^| [0-9.]* (' <(sed -n '/cross-check/,$p' "$out/datapath.md")
 check "no namespace of the run is left" test -z "$(ip netns list | grep "^$BN_P")"
-echo "bench datapath smoke: $fails failure(s)"
-[ $fails = 0 ]
+smoke_done

@@ -5,22 +5,8 @@
 # that both sides carried traffic in NAT, DR and TUN and that IPVS and
 # lvsnft loaded every service.
 #   ipvs.test.sh BUILD_DIR SOURCE_DIR
-set -u
-build=$(cd "${1:-build}" && pwd)
-src=$(cd "${2:-.}" && pwd)
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-fails=0
-check() {  # check DESCRIPTION CMD...
-  local d=$1
-  shift
-  if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
-LVSNFT_BUILD_DIR=$build BN_NO_BUILD=1 "$src/bench/run" ipvs --smoke --out "$out" >"$out/stdout" 2>"$out/stderr"
-rc=$?
-check "bench/run ipvs --smoke exits 0 (got $rc)" test $rc = 0
-[ $rc = 0 ] || tail -n 30 "$out/stderr" "$out/ipvs.log"
+SUITE=ipvs
+. "$(dirname "${BASH_SOURCE[0]}")/smoke.sh"
 tsv=$out/ipvs.tsv
 check "the VM ran Linux 6.1" grep -q $'^env\tkernel\t0\t6\\.1\\.' "$tsv"
 for m in nat dr tun; do
@@ -35,5 +21,4 @@ check "ipvsadm-restore and lvsnft apply both exited 0" \
   test "$(awk -F'\t' '$1 == "load" && $2 ~ /\.rc$/ {print $4}' "$tsv" | sort -u)" = 0
 check "IPVS loaded 20 services and 200 real servers" \
   test "$(awk -F'\t' '$2 == "ipvs.services" {print $4} $2 == "ipvs.reals" {print $4}' "$tsv" | xargs)" = "20 200"
-echo "bench ipvs smoke: $fails failure(s)"
-[ $fails = 0 ]
+smoke_done
