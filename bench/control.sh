@@ -19,15 +19,11 @@
 # (default nat:10000:10; BN_PERF=0: none).
 set -uo pipefail
 . "$BN_DIR/lib.sh"
-BN_TSV=$BN_OUT/control.tsv
-BN_LOG=$BN_SCRATCH/control.log
-: >"$BN_TSV"
-: >"$BN_LOG"
+bn_suite control
 W=$BN_SCRATCH/control.work
 mkdir -p "$W"
 trap 'bn_cleanup; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
-BN_T0=${EPOCHREALTIME%.*}
 
 LV=$BN_BUILD/lvsnft
 GEN=$BN_BUILD/lvsnft_gen
@@ -43,14 +39,6 @@ mixed:1000:100 nat:1000:100 nat:10000:10 mixed:10000:10"}
   REPS=${BN_REPS:-5}
   BUDGET=${BN_BUDGET:-150}
 fi
-
-# cfg_name MODE:S:R -> "mixed 10k×10"
-cfg_name() {
-  local m s r
-  IFS=: read -r m s r <<<"$1"
-  [ "$s" -ge 1000 ] && [ $((s % 1000)) = 0 ] && s="$((s / 1000))k"
-  echo "$m $s×$r"
-}
 
 # prepare C: configs, compiled rulesets and the per-service-chain layout.
 prepare() {
@@ -118,7 +106,7 @@ perf_profile() {
     timeout 900 ip netns exec "$a" perf record -q -g -o "$W/perf.$what" \
       "$LV" $cmd -c "$cfg" --state-dir "$st" >/dev/null 2>>"$BN_LOG"
     {
-      echo "== $what ($(cfg_name "$c")): perf report --no-children --sort symbol (top 25)"
+      echo "== $what ($(bn_cfg_name "$c")): perf report --no-children --sort symbol (top 25)"
       perf report -i "$W/perf.$what" --no-children --sort symbol --stdio -g none \
         --percent-limit 0.7 2>/dev/null | perf_clean | head -n 25
       echo "== $what: by DSO (self)"
@@ -130,7 +118,7 @@ perf_profile() {
 }
 
 for c in $CONFIGS; do
-  bn_say "control: $(cfg_name "$c"): preparing"
+  bn_say "control: $(bn_cfg_name "$c"): preparing"
   prepare "$c" || { echo "control: cannot prepare $c" >&2; exit 1; }
   start=${EPOCHREALTIME%.*}
   for i in $(seq "$REPS"); do
@@ -138,14 +126,14 @@ for c in $CONFIGS; do
       break
     fi
     one_rep "$c" "$i" || { echo "control: repetition failed" >&2; exit 1; }
-    bn_say "control: $(cfg_name "$c"): repetition $i done"
+    bn_say "control: $(bn_cfg_name "$c"): repetition $i done"
   done
 done
 : >"$BN_OUT/control-perf.txt"
 if [ "${BN_PERF:-1}" = 1 ] && [ "${BN_SMOKE:-0}" != 1 ]; then
   for c in ${BN_PERF_CONFIGS:-nat:10000:10}; do
     [ -f "$W/$c.json" ] || continue
-    bn_say "control: perf profile of $(cfg_name "$c")"
+    bn_say "control: perf profile of $(bn_cfg_name "$c")"
     perf_profile "$c"
   done
 fi

@@ -5,12 +5,6 @@ set -uo pipefail
 . "$BN_DIR/lib.sh"
 BN_TSV=$BN_OUT/control.tsv
 
-name() {
-  local m s r
-  IFS=: read -r m s r <<<"$1"
-  [ "$s" -ge 1000 ] && [ $((s % 1000)) = 0 ] && s="$((s / 1000))k"
-  echo "$m $s×$r"
-}
 # bad C: the metrics whose exit status was not 0 in some repetition.
 bad() {
   awk -F'\t' -v c="$1" '$1 == c && $2 ~ /\.rc$/ && $4 != 0 {sub(/\.rc$/, "", $2); b[$2] = 1}
@@ -22,7 +16,7 @@ echo
 echo "| config | per-service-chain ÷ lvsnft | nft -f own output ÷ lvsnft | what-if: nft -f interval dispatch ÷ nft -f own output | lvsnft apply (s) | nft -f of \`lvsnft compile\` (s) | nft -f per-service-chain layout (s) | nft -f own output, interval dispatch (s) | n |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for c in $BN_CONFIG_LIST; do
-  echo "| $(name "$c") | $(bn_cell x "$c" psc apply) | $(bn_cell x2 "$c" nftf apply) | $(bn_cell x2 "$c" nftfiv nftf) |" \
+  echo "| $(bn_cfg_name "$c") | $(bn_cell x "$c" psc apply) | $(bn_cell x2 "$c" nftf apply) | $(bn_cell x2 "$c" nftfiv nftf) |" \
     "$(bn_cell s "$c" apply) | $(bn_cell s "$c" nftf) | $(bn_cell s "$c" psc) | $(bn_cell s "$c" nftfiv) | $(bn_cell n "$c" apply) |"
 done
 echo
@@ -31,7 +25,7 @@ echo
 echo "| config | nft -f reload ÷ lvsnft | lvsnft ÷ one \`nft add element\` | lvsnft incremental apply (ms) | nft -f of the whole changed ruleset (ms) | one \`nft add element\` (ms) | harness overhead (ms) | n |"
 echo "|---|---|---|---|---|---|---|---|"
 for c in $BN_CONFIG_LIST; do
-  echo "| $(name "$c") | $(bn_cell x "$c" reload incr) | $(bn_cell x "$c" incr addelem) |" \
+  echo "| $(bn_cfg_name "$c") | $(bn_cell x "$c" reload incr) | $(bn_cell x "$c" incr addelem) |" \
     "$(bn_cell ms "$c" incr) | $(bn_cell ms "$c" reload) | $(bn_cell ms "$c" addelem) |" \
     "$(bn_cell ms "$c" overhead) | $(bn_cell n "$c" incr) |"
 done
@@ -41,7 +35,7 @@ echo
 echo "| config | \`nft -j list ruleset\` ÷ lvsnft diff | \`nft -j list ruleset\` ÷ lvsnft diff --full-dump | lvsnft diff (s) | lvsnft diff --full-dump (s) | nft -j list ruleset (s) | n |"
 echo "|---|---|---|---|---|---|---|"
 for c in $BN_CONFIG_LIST; do
-  echo "| $(name "$c") | $(bn_cell x2 "$c" list diff) | $(bn_cell x2 "$c" list difffull) | $(bn_cell s "$c" diff) |" \
+  echo "| $(bn_cfg_name "$c") | $(bn_cell x2 "$c" list diff) | $(bn_cell x2 "$c" list difffull) | $(bn_cell s "$c" diff) |" \
     "$(bn_cell s "$c" difffull) | $(bn_cell s "$c" list) | $(bn_cell n "$c" diff) |"
 done
 echo
@@ -50,7 +44,7 @@ echo
 echo "| config | compile ÷ nft -f of its output | compile (s) | RSS compile (MiB) | RSS apply (MiB) | RSS incremental apply (MiB) | RSS diff (MiB) | RSS nft -f same ruleset (MiB) |"
 echo "|---|---|---|---|---|---|---|---|"
 for c in $BN_CONFIG_LIST; do
-  echo "| $(name "$c") | $(bn_cell x2 "$c" compile nftf) | $(bn_cell s "$c" compile) |" \
+  echo "| $(bn_cfg_name "$c") | $(bn_cell x2 "$c" compile nftf) | $(bn_cell s "$c" compile) |" \
     "$(bn_cell mb "$c" compile.rss) | $(bn_cell mb "$c" apply.rss) | $(bn_cell mb "$c" incr.rss) |" \
     "$(bn_cell mb "$c" diff.rss) | $(bn_cell mb "$c" nftf.rss) |"
 done
@@ -61,7 +55,7 @@ echo "| config | goal | median | verdict |"
 echo "|---|---|---|---|"
 for c in nat:10000:10 mixed:10000:10; do
   case " $BN_CONFIG_LIST " in *" $c "*) ;; *) continue ;; esac
-  n=$(name "$c")
+  n=$(bn_cfg_name "$c")
   med() { bn_stat "$c" "$1" | awk -v s="$2" '{v = $2 * s; printf(v >= 100 ? "%.0f" : "%.3g", v)}'; }
   rmed() { bn_ratio "$c" "$1" "$2" | awk '{printf "%.3g", $2}'; }
   echo "| $n | fresh apply < 0.5 s | $(med apply 1) s | $(bn_goal stat "$c" apply 'm < 0.5') |"
@@ -82,7 +76,7 @@ echo
 failed=""
 for c in $BN_CONFIG_LIST; do
   b=$(bad "$c")
-  [ -n "$b" ] && failed+=" $(name "$c"): $b;"
+  [ -n "$b" ] && failed+=" $(bn_cfg_name "$c"): $b;"
 done
 if [ -n "$failed" ]; then
   echo "**Commands that exited non-zero (their times are suspect):**$failed"

@@ -21,15 +21,11 @@
 set -uo pipefail
 . "$BN_DIR/lib.sh"
 . "$BN_SRC/tests/lib/topo.sh"
-BN_TSV=$BN_OUT/datapath.tsv
-BN_LOG=$BN_SCRATCH/datapath.log
-: >"$BN_TSV"
-: >"$BN_LOG"
+bn_suite datapath
 W=$(mktemp -d)
 TOPO_ECHO=$BN_BUILD/lvsnft_echo
 LV=$BN_BUILD/lvsnft
 LG=$BN_BUILD/bench/loadgen
-BN_T0=${EPOCHREALTIME%.*}
 trap 'topo_cleanup_all 0; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
 

@@ -5,11 +5,7 @@
 # bench/ipvs.vm.sh; emulated time is only compared within this one VM run.
 set -uo pipefail
 . "$BN_DIR/lib.sh"
-BN_TSV=$BN_OUT/ipvs.tsv
-BN_LOG=$BN_SCRATCH/ipvs.log
-: >"$BN_TSV"
-: >"$BN_LOG"
-BN_T0=${EPOCHREALTIME%.*}
+bn_suite ipvs
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/cfg"

@@ -66,6 +66,24 @@ bn_interval() {
 # bn_rec CONFIG METRIC REP VALUE: one sample.
 bn_rec() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$BN_TSV"; }
 
+# bn_suite NAME: starts a suite's run: empty $BN_OUT/NAME.tsv (BN_TSV) and
+# $BN_SCRATCH/NAME.log (BN_LOG), and the clock of bn_say.
+bn_suite() {
+  BN_TSV=$BN_OUT/$1.tsv
+  BN_LOG=$BN_SCRATCH/$1.log
+  : >"$BN_TSV"
+  : >"$BN_LOG"
+  BN_T0=${EPOCHREALTIME%.*}
+}
+
+# bn_cfg_name MODE:S:R -> "mixed 10k×10"
+bn_cfg_name() {
+  local m s r
+  IFS=: read -r m s r <<<"$1"
+  [ "$s" -ge 1000 ] && [ $((s % 1000)) = 0 ] && s="$((s / 1000))k"
+  echo "$m $s×$r"
+}
+
 # bn_say TEXT: progress on stderr (with elapsed seconds of the suite).
 bn_say() {
   printf '[%5ds] %s\n' "$((${EPOCHREALTIME%.*} - ${BN_T0:-${EPOCHREALTIME%.*}}))" "$*" >&2
