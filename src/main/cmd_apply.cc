@@ -28,7 +28,7 @@ int RunApply(const ApplyArgs& a) {
   std::string text;
   if (!ReadInput(a.config, text)) return 1;
   PhaseTimer load("load config");
-  auto cfg = LoadConfigFile(a.config);
+  auto cfg = LoadConfigText(a.config, text);
   if (!cfg) return 1;  // Invalid input never reaches the kernel.
   load.Done();
   PhaseTimer lower("lower");

@@ -65,14 +65,18 @@ int RunOffline(const DiffArgs& a) {
 }
 
 int RunLive(const DiffArgs& a) {
-  auto cfg = LoadConfigFile(a.config);
+  std::string text;
+  if (!ReadInput(a.config, text)) return 1;
+  auto cfg = LoadConfigText(a.config, text);
   if (!cfg) return 1;
   plan::Plan p = Lower(*cfg);
   auto k = OpenKernelEnv(a.kernel, /*lock=*/false);
   if (!k.ok()) return Fail("diff", k.status().message());
   std::vector<ConfigChange> cc;
   auto st = (*k)->store->Load();
-  if (st.ok() && !st->config_text.empty()) {
+  // The config last applied, compared by service; byte-identical text
+  // (the usual in-sync case) has no changes and is not parsed again.
+  if (st.ok() && !st->config_text.empty() && st->config_text != text) {
     Diagnostics d("(applied config)");
     if (auto old = LoadConfig(st->config_text, d)) cc = DiffConfigs(*old, *cfg);
   }

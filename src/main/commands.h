@@ -32,6 +32,10 @@ void RegisterRsSetup(CLI::App& app, Dispatch& d);
 /// Reads and loads (parse + check) a config file. On any problem prints
 /// every diagnostic to stderr and returns nullopt.
 std::optional<Config> LoadConfigFile(const std::string& path);
+/// Loads a config already read from `path` ("-": stdin, which can be read
+/// only once), with diagnostics located in `path`.
+std::optional<Config> LoadConfigText(const std::string& path,
+                                     const std::string& text);
 
 /// Reads a whole file ("-" = stdin); on failure prints an error, returns false.
 bool ReadInput(const std::string& path, std::string& out);

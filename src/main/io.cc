@@ -47,6 +47,11 @@ bool WriteOutput(const std::string& path, const std::string& text) {
 std::optional<Config> LoadConfigFile(const std::string& path) {
   std::string text;
   if (!ReadInput(path, text)) return std::nullopt;
+  return LoadConfigText(path, text);
+}
+
+std::optional<Config> LoadConfigText(const std::string& path,
+                                     const std::string& text) {
   Diagnostics diags(path == "-" ? "<stdin>" : path);
   auto cfg = LoadConfig(text, diags);
   if (!cfg) {

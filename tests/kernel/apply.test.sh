@@ -147,6 +147,8 @@ rm -rf "$state"; mkdir -p "$state"; bare_ns "$A"
 lv apply -c "$src/examples/nat.json" --netns "$A" >/dev/null
 remembered=$(jq .genid "$state/director-$A.json")
 topo_check "snapshot: diff in sync in the namespace it came from" lv diff -c "$src/examples/nat.json" --netns "$A"
+topo_check "config on stdin (-c -): diff in sync" sh -c "'$lvsnft' diff -c - --netns $A --state-dir '$state' <'$src/examples/nat.json'"
+topo_check "config on stdin (-c -): apply finds nothing to do" sh -c "'$lvsnft' apply -c - --netns $A --state-dir '$state' <'$src/examples/nat.json' | grep -q 'already in sync'"
 bare_ns "$A"  # same name, new namespace
 nft_pending() {  # diff exits 2 here (host changes too): judge the nft part
   local out
