@@ -166,6 +166,22 @@ void AddActiveFlows(const Config& cfg, const std::vector<LiveTable>& live,
   }
 }
 
+// Packets and bytes are counted only where lvsnft's rules see every
+// packet: the netdev ingress of DR/TUN.
+bool PacketsCounted(const ServiceStatus& v) {
+  return v.mode == "dr" || v.mode == "tun";
+}
+
+// The Packets and Bytes columns, or dashes where they are not counted.
+std::string Traffic(bool counted, uint64_t packets, uint64_t bytes) {
+  char buf[64];
+  if (!counted) return "         -          -";
+  std::snprintf(buf, sizeof(buf), "%10llu %10llu",
+                static_cast<unsigned long long>(packets),
+                static_cast<unsigned long long>(bytes));
+  return buf;
+}
+
 }  // namespace
 
 DirectorStatus BuildStatus(const Config& cfg,
@@ -211,30 +227,33 @@ std::string RenderStatusText(const DirectorStatus& s) {
   out +=
       "  -> RealServer:Port              Weight State  Slots  Conns/Flows    "
       "Packets      Bytes\n";
+  bool stateless = false, stateful = false;
   for (const auto& v : s.services) {
     std::string vip =
         v.vip.find(':') != std::string::npos ? "[" + v.vip + "]" : v.vip;
-    std::snprintf(
-        line, sizeof(line), "%-4s %-29s %-7s %-7s %11llu %10llu %10llu%s\n",
-        v.protocol.c_str(), (vip + ":" + v.ports).c_str(), v.mode.c_str(),
-        v.scheduler.c_str(), static_cast<unsigned long long>(v.conns),
-        static_cast<unsigned long long>(v.packets),
-        static_cast<unsigned long long>(v.bytes),
-        v.live ? "" : "  (not in kernel)");
+    const bool counted = PacketsCounted(v);
+    (counted ? stateless : stateful) = true;
+    std::snprintf(line, sizeof(line), "%-4s %-29s %-7s %-7s %11llu %s%s\n",
+                  v.protocol.c_str(), (vip + ":" + v.ports).c_str(),
+                  v.mode.c_str(), v.scheduler.c_str(),
+                  static_cast<unsigned long long>(v.conns),
+                  Traffic(counted, v.packets, v.bytes).c_str(),
+                  v.live ? "" : "  (not in kernel)");
     out += line;
     for (const auto& r : v.servers) {
-      std::snprintf(line, sizeof(line),
-                    "  -> %-27s %6u %-6s %5zu %12llu %10llu %10llu\n",
+      std::snprintf(line, sizeof(line), "  -> %-27s %6u %-6s %5zu %12llu %s\n",
                     r.address.c_str(), r.weight, r.state.c_str(), r.slots,
                     static_cast<unsigned long long>(r.conns),
-                    static_cast<unsigned long long>(r.packets),
-                    static_cast<unsigned long long>(r.bytes));
+                    Traffic(counted, r.packets, r.bytes).c_str());
       out += line;
     }
   }
-  bool stateless = false;
-  for (const auto& v : s.services)
-    stateless |= v.mode == "dr" || v.mode == "tun";
+  if (stateful) {
+    out +=
+        "NAT/FULLNAT: Conns/Flows = connections scheduled; lvsnft's rules see "
+        "only their first packet (conntrack translates the rest), so "
+        "Packets/Bytes are not counted (-).\n";
+  }
   if (stateless) {
     out +=
         "DR/TUN: Conns/Flows = new flows; a real server's Packets/Bytes are "
@@ -244,25 +263,35 @@ std::string RenderStatusText(const DirectorStatus& s) {
 }
 
 std::string RenderStatusJson(const DirectorStatus& s) {
+  // NAT/FULLNAT packets and bytes are unknown (null), not zero.
+  auto count = [](bool counted, uint64_t n) {
+    return counted ? nlohmann::json(n) : nlohmann::json(nullptr);
+  };
   nlohmann::json j;
   j["generation"] = s.genid;
   j["tables"] = s.tables;
   j["services"] = nlohmann::json::array();
   for (const auto& v : s.services) {
-    nlohmann::json sv = {{"name", v.name},         {"mode", v.mode},
-                         {"protocol", v.protocol}, {"vip", v.vip},
-                         {"ports", v.ports},       {"scheduler", v.scheduler},
-                         {"in_kernel", v.live},    {"conns", v.conns},
-                         {"packets", v.packets},   {"bytes", v.bytes}};
+    nlohmann::json sv = {{"name", v.name},
+                         {"mode", v.mode},
+                         {"protocol", v.protocol},
+                         {"vip", v.vip},
+                         {"ports", v.ports},
+                         {"scheduler", v.scheduler},
+                         {"in_kernel", v.live},
+                         {"conns", v.conns},
+                         {"packets", count(PacketsCounted(v), v.packets)},
+                         {"bytes", count(PacketsCounted(v), v.bytes)}};
     sv["real_servers"] = nlohmann::json::array();
     for (const auto& r : v.servers) {
-      sv["real_servers"].push_back({{"address", r.address},
-                                    {"weight", r.weight},
-                                    {"state", r.state},
-                                    {"slots", r.slots},
-                                    {"conns", r.conns},
-                                    {"packets", r.packets},
-                                    {"bytes", r.bytes}});
+      sv["real_servers"].push_back(
+          {{"address", r.address},
+           {"weight", r.weight},
+           {"state", r.state},
+           {"slots", r.slots},
+           {"conns", r.conns},
+           {"packets", count(PacketsCounted(v), r.packets)},
+           {"bytes", count(PacketsCounted(v), r.bytes)}});
     }
     j["services"].push_back(sv);
   }

@@ -292,7 +292,7 @@ _topo_alive() {
 _topo_stop() {
   local pid n=0 alive
   [ $# -gt 0 ] || return 0
-  kill "$@" 2>/dev/null
+  kill "$@" 2>/dev/null || true  # some may be gone already (set -e callers)
   while [ $n -lt 40 ]; do
     alive=""
     for pid in "$@"; do _topo_alive "$pid" && alive=1; done
@@ -300,8 +300,8 @@ _topo_stop() {
     sleep 0.05
     n=$((n + 1))
   done
-  kill -9 "$@" 2>/dev/null
-  for pid in "$@"; do wait "$pid" 2>/dev/null; done
+  kill -9 "$@" 2>/dev/null || true
+  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
   return 0
 }
 

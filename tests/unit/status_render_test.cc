@@ -1,0 +1,54 @@
+// Rendering of `lvsnft status`: what is counted is shown, what lvsnft
+// cannot count (NAT/FULLNAT packets after the first) is marked unknown.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "netlink/status.h"
+
+namespace lvsnft::netlink {
+namespace {
+
+DirectorStatus TwoServices() {
+  DirectorStatus s;
+  s.genid = 7;
+  s.tables = {"inet lvsnft", "netdev lvsnft"};
+  ServiceStatus nat{
+      "web", "nat", "tcp", "192.168.10.100", "80", "wrr", true, 12, 0, 0, {}};
+  nat.servers.push_back({"192.168.1.10:80", 1, "up", 3, 12, 0, 0});
+  ServiceStatus dr{"dns", "dr", "udp", "192.168.1.100", "53", "mh", true, 5,
+                   40,    4000, {}};
+  dr.servers.push_back({"192.168.1.11", 2, "drain", 0, 5, 40, 4000});
+  s.services = {nat, dr};
+  return s;
+}
+
+TEST(StatusRender, TextShowsDashesWhereNothingIsCounted) {
+  std::string t = RenderStatusText(TwoServices());
+  EXPECT_NE(t.find("tcp  192.168.10.100:80             nat     wrr     "
+                   "         12          -          -\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("  -> 192.168.1.11                     2 drain      0 "
+                   "           5         40       4000\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("NAT/FULLNAT: Conns/Flows = connections scheduled"),
+            std::string::npos);
+  EXPECT_NE(t.find("DR/TUN: Conns/Flows = new flows"), std::string::npos);
+}
+
+TEST(StatusRender, JsonHasNullForUncountedTraffic) {
+  auto j = nlohmann::json::parse(RenderStatusJson(TwoServices()));
+  const auto& nat = j["services"][0];
+  EXPECT_EQ(nat["conns"], 12);
+  EXPECT_TRUE(nat["packets"].is_null());
+  EXPECT_TRUE(nat["real_servers"][0]["bytes"].is_null());
+  const auto& dr = j["services"][1];
+  EXPECT_EQ(dr["packets"], 40);
+  EXPECT_EQ(dr["real_servers"][0]["bytes"], 4000);
+  EXPECT_EQ(j["generation"], 7);
+}
+
+}  // namespace
+}  // namespace lvsnft::netlink
