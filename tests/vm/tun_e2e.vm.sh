@@ -34,19 +34,7 @@ ST=/tmp/lvvm-state
 W=/tmp/lvvm-work
 mkdir -p "$ST" "$W"
 topo_trap
-# check DESCRIPTION CMD...: topo_check, then the figures CMD noted with fig
-# (printed on success too, so that logs carry the numbers).
-check() {
-  local rc
-  topo_check "$@"
-  rc=$?
-  [ $rc = 0 ] && [ -s "$W/fig" ] && sed 's/^/     | /' "$W/fig"
-  rm -f "$W/fig"
-  return $rc
-}
-fig() { echo "$*" | tee -a "$W/fig"; }
-# brief: lvsnft_echo's JSON line without latency and later fields.
-brief() { sed 's/,"latency_ms".*//; s/^{"mode":"[a-z]*",//' <<<"$OUT"; }
+. /lab/vm_lib.sh  # check, fig, brief
 
 # --- helpers --------------------------------------------------------------
 

@@ -5,9 +5,10 @@
 #
 #   tests/vm/vmrun.sh SCRIPT [FILE|DIR...]
 #
-# Inside the VM: /lab holds SCRIPT, every FILE/DIR (by basename) and
-# tests/lib/topo.sh as /lab/topo.sh; /lab is the working directory and on
-# PATH. Binaries among the FILEs get their shared libraries copied (ldd).
+# Inside the VM: /lab holds SCRIPT, every FILE/DIR (by basename),
+# tests/lib/topo.sh as /lab/topo.sh and tests/vm/vm_lib.sh as
+# /lab/vm_lib.sh; /lab is the working directory and on PATH. Binaries
+# among the FILEs get their shared libraries copied (ldd).
 # Available: bash, busybox applets, the host's ip, nft, ipvsadm and
 # iputils ping; busybox's own `ip` applet is removed so `ip` is iproute2.
 # The modules lab scenarios need are loaded before SCRIPT starts, and
@@ -189,6 +190,7 @@ lab_image() {
   cp "$script" "$w/lab/"
   basename "$script" >"$w/lab/.script"
   cp "$SRC/tests/lib/topo.sh" "$w/lab/topo.sh"
+  cp "$SRC/tests/vm/vm_lib.sh" "$w/lab/vm_lib.sh"
   for f in "$@"; do
     [ -e "$f" ] || die "no such file: $f"
     cp -a "$f" "$w/lab/"
