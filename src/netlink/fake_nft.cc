@@ -36,17 +36,6 @@ T* Named(std::vector<T>& v, const std::string& name) {
   return nullptr;
 }
 
-LiveElement ToLive(const RawElement& r) {
-  LiveElement e;
-  e.key = r.key;
-  e.key_end = r.key_end;
-  e.data = r.data;
-  e.flags = r.flags;
-  e.verdict = r.verdict;
-  e.chain = r.chain;
-  return e;
-}
-
 Status ApplyElems(const Change& c, LiveSet& set) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < set.elements.size(); ++i) {
@@ -69,7 +58,7 @@ Status ApplyElems(const Change& c, LiveSet& set) {
       return Status::Error(c.what + ": element exists (File exists)");
     }
     index[r.Id()] = set.elements.size();
-    set.elements.push_back(ToLive(r));
+    set.elements.push_back(r.ToLive());
     gone.push_back(false);
   }
   size_t w = 0;

@@ -80,6 +80,17 @@ std::string RawElement::Value() const {
   return Hex(data) + "/" + std::to_string(verdict) + "/" + chain;
 }
 
+LiveElement RawElement::ToLive() const {
+  LiveElement e;
+  e.key = key;
+  e.key_end = key_end;
+  e.data = data;
+  e.flags = flags;
+  e.verdict = verdict;
+  e.chain = chain;
+  return e;
+}
+
 bool SameValue(const RawElement& want, const LiveElement& have) {
   return want.data == have.data && want.verdict == have.verdict &&
          want.chain == have.chain;
@@ -136,16 +147,7 @@ LiveTable LiveFromDesired(const DesiredTable& d) {
     auto it = d.elements.find(s.name);
     if (it != d.elements.end()) {
       ls.elements.reserve(it->second.size());
-      for (const auto& e : it->second) {
-        LiveElement le;
-        le.key = e.key;
-        le.key_end = e.key_end;
-        le.data = e.data;
-        le.flags = e.flags;
-        le.verdict = e.verdict;
-        le.chain = e.chain;
-        ls.elements.push_back(std::move(le));
-      }
+      for (const auto& e : it->second) ls.elements.push_back(e.ToLive());
     }
     l.sets.push_back(std::move(ls));
   }

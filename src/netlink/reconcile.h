@@ -40,6 +40,8 @@ struct RawElement {
   std::string Id() const;
   /// Data identity: data bytes, verdict and chain.
   std::string Value() const;
+  /// The element as a dump would return it (no counter, no timeout).
+  LiveElement ToLive() const;
 };
 
 /// Identity of an element within its set (raw key, key end and flags).
