@@ -29,7 +29,7 @@ CLIENT=192.168.10.13
 W=/tmp/lvvm-work
 mkdir -p "$W"
 topo_trap
-. /lab/vm_lib.sh  # check, fig, brief
+. /lab/vm_lib.sh  # check, fig, brief, unloaded, loaded
 
 # --- helpers --------------------------------------------------------------
 
@@ -100,18 +100,6 @@ destroyed() {
   lv destroy && ! ip netns exec "$P-dir" nft list tables | grep -q lvsnft
 }
 
-# unloaded MODULE...: none of them is loaded (rmmod the unused ones), so
-# that lvsnft's first transaction has the kernel autoload them (nfnetlink
-# aborts and replays the batch).
-unloaded() {
-  local m
-  for m in "$@"; do grep -q "^$m " /proc/modules && rmmod "$m"; done
-  for m in "$@"; do ! grep -q "^$m " /proc/modules || { echo "$m loaded"; return 1; }; done
-}
-loaded() {
-  local m
-  for m in "$@"; do grep -q "^$m " /proc/modules || { echo "$m not loaded"; return 1; }; done
-}
 
 # --- A. NAT, FULLNAT, DR with traffic -------------------------------------
 

@@ -34,7 +34,7 @@ ST=/tmp/lvvm-state
 W=/tmp/lvvm-work
 mkdir -p "$ST" "$W"
 topo_trap
-. /lab/vm_lib.sh  # check, fig, brief
+. /lab/vm_lib.sh  # check, fig, brief, unloaded, loaded
 
 # --- helpers --------------------------------------------------------------
 
@@ -87,18 +87,6 @@ lists_ok() { in_ns dir nft list ruleset >/dev/null && in_ns dir nft -j list rule
 client() { topo_exec "$P" client "$TOPO_ECHO" client "$@"; }
 json() { topo_json "$OUT" "$1"; }
 
-# unloaded MODULE...: none of them is loaded (rmmod the unused ones), so
-# that lvsnft's first transaction has the kernel autoload them (nfnetlink
-# aborts and replays the batch).
-unloaded() {
-  local m
-  for m in "$@"; do grep -q "^$m " /proc/modules && rmmod "$m"; done
-  for m in "$@"; do ! grep -q "^$m " /proc/modules || { echo "$m loaded"; return 1; }; done
-}
-loaded() {
-  local m
-  for m in "$@"; do grep -q "^$m " /proc/modules || { echo "$m not loaded"; return 1; }; done
-}
 
 # --- A. set up, apply, traffic --------------------------------------------
 

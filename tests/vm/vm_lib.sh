@@ -16,3 +16,17 @@ check() {
 fig() { echo "$*" | tee -a "$W/fig"; }
 # brief: lvsnft_echo's JSON line in $OUT without latency and later fields.
 brief() { sed 's/,"latency_ms".*//; s/^{"mode":"[a-z]*",//' <<<"$OUT"; }
+
+# unloaded MODULE...: none of them is loaded (rmmod the unused ones), so
+# that lvsnft's first transaction has the kernel autoload them (nfnetlink
+# aborts and replays the batch).
+unloaded() {
+  local m
+  for m in "$@"; do grep -q "^$m " /proc/modules && rmmod "$m"; done
+  for m in "$@"; do ! grep -q "^$m " /proc/modules || { echo "$m loaded"; return 1; }; done
+}
+# loaded MODULE...: all of them are loaded.
+loaded() {
+  local m
+  for m in "$@"; do grep -q "^$m " /proc/modules || { echo "$m not loaded"; return 1; }; done
+}
