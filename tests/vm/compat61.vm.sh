@@ -100,7 +100,6 @@ destroyed() {
   lv destroy && ! ip netns exec "$P-dir" nft list tables | grep -q lvsnft
 }
 
-
 # --- A. NAT, FULLNAT, DR with traffic -------------------------------------
 
 VIP=192.168.10.100

@@ -87,7 +87,6 @@ lists_ok() { in_ns dir nft list ruleset >/dev/null && in_ns dir nft -j list rule
 client() { topo_exec "$P" client "$TOPO_ECHO" client "$@"; }
 json() { topo_json "$OUT" "$1"; }
 
-
 # --- A. set up, apply, traffic --------------------------------------------
 
 probes() {
