@@ -10,7 +10,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${LVSNFT_BUILD_DIR:-$src/build-test}
 "$src/scripts/install-deps.sh"
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLVSNFT_WERROR=ON >/dev/null
 make -C "$build" -j"$(nproc)" --no-print-directory
 cd "$build"
 ctest --output-on-failure --timeout 1200 -j"$(nproc)" "$@"
