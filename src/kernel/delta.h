@@ -60,19 +60,6 @@ struct DesiredTable {
   std::map<std::string, std::vector<RawElement>> elements;  ///< Per set.
 };
 
-/// Encodes a plan set's elements the way the kernel will hold them.
-using ElementEncoder =
-    std::function<Result<std::vector<RawElement>>(const plan::Set&)>;
-
-/// Computes tags and raw elements for a plan table. `ifindex` resolves the
-/// devices of fwd statements (a changed ifindex changes the rule's tag).
-Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
-                              const std::map<std::string, uint32_t>& ifindex);
-
-/// The live form of a desired table (as the kernel holds it right after
-/// a transaction that made it so); rule handles are unknown (0).
-LiveTable LiveFromDesired(const DesiredTable& d);
-
 /// Kinds of changes, in the order they go into the batch.
 enum class ChangeKind {
   kDelTable,  ///< Structural change or table no longer wanted.
@@ -116,21 +103,6 @@ struct Delta {
   bool empty() const { return changes.empty() && deferred.empty(); }
   size_t size() const { return changes.size() + deferred.size(); }
 };
-
-/// Compares desired tables with the live lvsnft tables (same family+name).
-/// A live table without lvsnft's owner tag is an error: it is not ours.
-Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
-                        const std::vector<LiveTable>& live);
-
-/// Longest common subsequence of two tag lists (tag 0 never matches):
-/// the (index in a, index in b) pairs that are kept.
-std::vector<std::pair<size_t, size_t>> MatchTags(
-    const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
-
-/// True when a live table may be changed by lvsnft: it carries lvsnft's
-/// tag or comment, or no comment at all (compile output loaded with
-/// `nft -j -f`, whose JSON parser drops table comments).
-bool Owned(const LiveTable& t);
 
 /// Tag of a userdata blob (0 if none).
 uint64_t UdataTag(const void* data, uint32_t len);

@@ -19,11 +19,7 @@
 #include "compiler/addr.h"
 #include "compiler/status.h"
 
-struct nlmsghdr;
-
 namespace lvsnft::netlink {
-
-class RtnlSocket;
 
 /// One network device as listed by RTM_GETLINK.
 struct Link {
@@ -90,45 +86,6 @@ class HostNet {
   /// Default routes (destination prefix length 0) of the main table, one
   /// entry per next hop.
   virtual Result<std::vector<Route>> DefaultRoutes(IpFamily family) = 0;
-};
-
-/// HostNet over rtnetlink in the calling process's network namespace
-/// (enter another one with EnterNetns first).
-class RtnlHost : public HostNet {
- public:
-  /// Opens and binds a NETLINK_ROUTE socket.
-  static Result<std::unique_ptr<RtnlHost>> Open();
-  ~RtnlHost() override;
-  RtnlHost(const RtnlHost&) = delete;
-  RtnlHost& operator=(const RtnlHost&) = delete;
-
-  /// See HostNet; over rtnetlink.
-  Result<std::vector<Link>> ListLinks() override;
-  /// See HostNet; over rtnetlink.
-  Result<std::vector<Addr>> ListAddresses(
-      std::optional<IpFamily> family) override;
-  /// See HostNet; over rtnetlink.
-  Status AddAddress(int ifindex, const IpAddr& addr, int prefix) override;
-  /// See HostNet; over rtnetlink.
-  Status DeleteAddress(int ifindex, const IpAddr& addr, int prefix) override;
-  /// See HostNet; over rtnetlink.
-  Result<int> CreateIpip(const IpipParams& params) override;
-  /// See HostNet; over rtnetlink.
-  Status DeleteLink(int ifindex) override;
-  /// See HostNet; over rtnetlink.
-  Status SetLinkUp(int ifindex, bool up) override;
-  /// See HostNet; over rtnetlink.
-  Status SetMtu(int ifindex, uint32_t mtu) override;
-  /// See HostNet; over rtnetlink.
-  Result<std::vector<Route>> DefaultRoutes(IpFamily family) override;
-
- private:
-  explicit RtnlHost(std::unique_ptr<RtnlSocket> sock);
-  std::string LinkName(int ifindex);
-  // Sends a change; on failure the message is what() + ": " + reason
-  // (what() runs only then: it may dump links to name the device).
-  Status Simple(nlmsghdr* nlh, const std::function<std::string()>& what);
-  std::unique_ptr<RtnlSocket> sock_;
 };
 
 /// Finds a link by name in `links`; nullptr if absent.

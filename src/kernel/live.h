@@ -10,9 +10,6 @@
 
 #include "compiler/status.h"
 
-struct nftnl_rule;
-#include "netlink/nft_socket.h"
-
 namespace lvsnft::netlink {
 
 /// One element as the kernel holds it (raw key/data bytes).
@@ -73,23 +70,5 @@ struct LiveTable {
   std::vector<LiveChain> chains;
   uint64_t tag = 0;  ///< lvsnft tag from userdata (0: none).
 };
-
-/// Dumps table `name` of `family` (NFPROTO_*). nullopt if it does not exist.
-/// `with_elements` = false skips GETSETELEM (cheaper, for existence checks).
-Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
-                                           const std::string& name,
-                                           bool with_elements = true);
-
-/// The rules of one chain, in order, with handles and tags.
-Result<std::vector<LiveRule>> DumpChainRules(NftSocket& sock, int family,
-                                             const std::string& table,
-                                             const std::string& chain);
-
-/// Canonical text of a rule's expressions (shared with the desired side so
-/// that both are printed the same way).
-std::string CanonicalExprs(const ::nftnl_rule* r);
-
-/// Comment stored in nft-style userdata (NFTNL_UDATA_*_COMMENT), or "".
-std::string UdataComment(const void* data, uint32_t len, uint8_t type);
 
 }  // namespace lvsnft::netlink

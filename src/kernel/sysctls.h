@@ -34,21 +34,6 @@ class Sysctls {
   virtual Status Write(const std::string& path, const std::string& value) = 0;
 };
 
-/// Sysctls over /proc/sys (or another root, for tests).
-class ProcSysctls : public Sysctls {
- public:
-  /// `root` is the directory that stands for /proc/sys.
-  explicit ProcSysctls(std::string root = "/proc/sys")
-      : root_(std::move(root)) {}
-  /// See Sysctls; under the root directory.
-  Result<SysctlValue> Read(const std::string& path) override;
-  /// See Sysctls; under the root directory.
-  Status Write(const std::string& path, const std::string& value) override;
-
- private:
-  std::string root_;
-};
-
 /// Checks a sysctl path: relative, no empty, "." or ".." components.
 Status CheckSysctlPath(std::string_view path);
 

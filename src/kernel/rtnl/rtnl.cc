@@ -157,8 +157,6 @@ void ParseDefaultRoute(const nlmsghdr* nlh, std::vector<Route>& out) {
 
 }  // namespace
 
-bool Link::up() const { return (flags & IFF_UP) != 0; }
-
 RtnlHost::RtnlHost(std::unique_ptr<RtnlSocket> sock) : sock_(std::move(sock)) {}
 RtnlHost::~RtnlHost() = default;
 

@@ -1,0 +1,46 @@
+// Reconciliation: what must change in the kernel to go from the live
+// lvsnft tables to the desired plan. Pure: no sockets.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compiler/plan.h"
+#include "compiler/status.h"
+#include "netlink/reconcile.h"
+
+namespace lvsnft::netlink {
+
+/// Encodes a plan set's elements the way the kernel will hold them.
+using ElementEncoder =
+    std::function<Result<std::vector<RawElement>>(const plan::Set&)>;
+
+/// Computes tags and raw elements for a plan table. `ifindex` resolves the
+/// devices of fwd statements (a changed ifindex changes the rule's tag).
+Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
+                              const std::map<std::string, uint32_t>& ifindex);
+
+/// The live form of a desired table (as the kernel holds it right after
+/// a transaction that made it so); rule handles are unknown (0).
+LiveTable LiveFromDesired(const DesiredTable& d);
+
+/// Compares desired tables with the live lvsnft tables (same family+name).
+/// A live table without lvsnft's owner tag is an error: it is not ours.
+Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
+                        const std::vector<LiveTable>& live);
+
+/// Longest common subsequence of two tag lists (tag 0 never matches):
+/// the (index in a, index in b) pairs that are kept.
+std::vector<std::pair<size_t, size_t>> MatchTags(
+    const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+
+/// True when a live table may be changed by lvsnft: it carries lvsnft's
+/// tag or comment, or no comment at all (compile output loaded with
+/// `nft -j -f`, whose JSON parser drops table comments).
+bool Owned(const LiveTable& t);
+
+}  // namespace lvsnft::netlink

@@ -1,0 +1,71 @@
+#include "netlink/reconcile.h"
+
+#include <cstring>
+
+namespace lvsnft::netlink {
+
+namespace {
+
+std::string Hex(const std::vector<uint8_t>& b) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (uint8_t c : b) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ElementId(const std::vector<uint8_t>& key,
+                      const std::vector<uint8_t>& key_end, uint32_t flags) {
+  // Raw bytes (short ids stay in the string's inline buffer): the lengths
+  // and flags make the encoding unambiguous.
+  std::string id;
+  id.reserve(key.size() + key_end.size() + 6);
+  id.push_back(static_cast<char>(key.size()));
+  id.append(key.begin(), key.end());
+  id.append(key_end.begin(), key_end.end());
+  id.append(reinterpret_cast<const char*>(&flags), 4);
+  return id;
+}
+
+std::string RawElement::Id() const { return ElementId(key, key_end, flags); }
+
+std::string RawElement::Value() const {
+  return Hex(data) + "/" + std::to_string(verdict) + "/" + chain;
+}
+
+LiveElement RawElement::ToLive() const {
+  LiveElement e;
+  e.key = key;
+  e.key_end = key_end;
+  e.data = data;
+  e.flags = flags;
+  e.verdict = verdict;
+  e.chain = chain;
+  return e;
+}
+
+bool SameValue(const RawElement& want, const LiveElement& have) {
+  return want.data == have.data && want.verdict == have.verdict &&
+         want.chain == have.chain;
+}
+
+uint64_t UdataTag(const void* data, uint32_t len) {
+  auto* p = static_cast<const uint8_t*>(data);
+  for (uint32_t i = 0; i + 2 <= len;) {
+    uint8_t t = p[i], l = p[i + 1];
+    if (i + 2 + l > len) break;
+    if (t == kTagUdataType && l == 8) {
+      uint64_t v;
+      std::memcpy(&v, p + i + 2, 8);
+      return v;
+    }
+    i += 2 + l;
+  }
+  return 0;
+}
+
+}  // namespace lvsnft::netlink
