@@ -1,4 +1,4 @@
-#include "compiler/addr.h"
+#include "base/addr.h"
 
 #include <arpa/inet.h>
 

@@ -1,10 +1,10 @@
-#include "compiler/sched.h"
+#include "base/sched.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-#include "compiler/hash.h"
+#include "base/hash.h"
 
 namespace lvsnft {
 

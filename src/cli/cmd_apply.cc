@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/timing.h"
+#include "cli/commands.h"
+#include "cli/kernel_env.h"
+#include "cli/report.h"
 #include "compiler/lower.h"
-#include "compiler/timing.h"
-#include "main/commands.h"
-#include "main/kernel_env.h"
-#include "main/report.h"
 
 namespace lvsnft::cli {
 namespace {

@@ -1,9 +1,9 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/commands.h"
 #include "compiler/lower.h"
 #include "compiler/render.h"
-#include "main/commands.h"
 
 namespace lvsnft::cli {
 namespace {

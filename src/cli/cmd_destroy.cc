@@ -1,9 +1,9 @@
 // `lvsnft destroy`: removes exactly what lvsnft owns; idempotent.
 #include <cstdio>
 
-#include "main/commands.h"
-#include "main/kernel_env.h"
-#include "main/report.h"
+#include "cli/commands.h"
+#include "cli/kernel_env.h"
+#include "cli/report.h"
 
 namespace lvsnft::cli {
 namespace {

@@ -3,12 +3,14 @@
 // Exit 0 in sync, 2 changes pending, 1 error.
 #include <cstdio>
 
+#include "cli/commands.h"
+#include "cli/kernel_env.h"
+#include "cli/report.h"
 #include "compiler/lower.h"
-#include "compiler/parse.h"
-#include "main/commands.h"
-#include "main/kernel_env.h"
-#include "main/report.h"
-#include "netlink/host_fake.h"
+#include "config/parse.h"
+#include "kernel/nft/nft_netlink_kernel.h"
+#include "kernel/sim/sim_host.h"
+#include "kernel/sim/sim_nft.h"
 
 namespace lvsnft::cli {
 namespace {

@@ -4,14 +4,14 @@
 #include <iostream>
 #include <memory>
 
-#include "compiler/parse.h"
-#include "main/commands.h"
-#include "netlink/host_fake.h"
-#include "netlink/netns.h"
-#include "netlink/rtnl.h"
-#include "netlink/sysctl.h"
-#include "rs-setup/run.h"
-#include "rs-setup/state.h"
+#include "cli/commands.h"
+#include "config/parse.h"
+#include "kernel/rtnl/netns.h"
+#include "kernel/rtnl/proc_sysctls.h"
+#include "kernel/rtnl/rtnl.h"
+#include "kernel/sim/sim_host.h"
+#include "rs/run.h"
+#include "rs/state.h"
 
 namespace lvsnft::cli {
 namespace {

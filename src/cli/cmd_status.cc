@@ -1,11 +1,12 @@
 // `lvsnft status`: live services, real servers, weights/states, counters.
 #include <cstdio>
 
+#include "cli/commands.h"
+#include "cli/kernel_env.h"
 #include "compiler/lower.h"
-#include "compiler/parse.h"
-#include "main/commands.h"
-#include "main/kernel_env.h"
-#include "netlink/status.h"
+#include "config/parse.h"
+#include "director/status.h"
+#include "kernel/nft/nft_netlink_kernel.h"
 
 namespace lvsnft::cli {
 namespace {

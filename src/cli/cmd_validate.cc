@@ -1,9 +1,9 @@
 #include <cstdio>
 #include <string>
 
-#include "compiler/diag.h"
-#include "compiler/parse.h"
-#include "main/commands.h"
+#include "cli/commands.h"
+#include "config/diag.h"
+#include "config/parse.h"
 
 namespace lvsnft::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "compiler/config.h"
+#include "config/config.h"
 
 namespace lvsnft::cli {
 

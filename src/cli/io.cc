@@ -5,8 +5,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "compiler/parse.h"
-#include "main/commands.h"
+#include "cli/commands.h"
+#include "config/parse.h"
 
 namespace lvsnft::cli {
 

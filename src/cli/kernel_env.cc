@@ -1,4 +1,4 @@
-#include "main/kernel_env.h"
+#include "cli/kernel_env.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,7 +10,8 @@
 #include <cstring>
 #include <thread>
 
-#include "netlink/netns.h"
+#include "kernel/nft/nft_netlink_kernel.h"
+#include "kernel/rtnl/netns.h"
 
 namespace lvsnft::cli {
 

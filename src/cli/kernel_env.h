@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "compiler/status.h"
-#include "netlink/director.h"
-#include "netlink/rtnl.h"
-#include "netlink/sysctl.h"
+#include "base/status.h"
+#include "director/director.h"
+#include "kernel/rtnl/proc_sysctls.h"
+#include "kernel/rtnl/rtnl.h"
 
 namespace lvsnft::cli {
 

@@ -1,7 +1,7 @@
 // lvsnft: Linux Virtual Server on nftables. Thin CLI over the libraries.
 #include <cstdio>
 
-#include "main/commands.h"
+#include "cli/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

@@ -1,4 +1,4 @@
-#include "main/report.h"
+#include "cli/report.h"
 
 #include <map>
 #include <nlohmann/json.hpp>

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "compiler/config_diff.h"
-#include "netlink/director.h"
+#include "director/director.h"
 
 namespace lvsnft::cli {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/config.h"
+#include "config/config.h"
 
 namespace lvsnft {
 

@@ -1,8 +1,8 @@
 // Lowering: validated Config -> Plan (nftables objects + host objects).
 #pragma once
 
-#include "compiler/config.h"
 #include "compiler/plan.h"
+#include "config/config.h"
 
 namespace lvsnft {
 

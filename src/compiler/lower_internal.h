@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "compiler/config.h"
 #include "compiler/lower_util.h"
 #include "compiler/plan.h"
+#include "config/config.h"
 
 namespace lvsnft::lower {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "compiler/hash.h"
-#include "compiler/sched.h"
+#include "base/hash.h"
+#include "base/sched.h"
 
 namespace lvsnft::lower {
 

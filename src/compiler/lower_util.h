@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/config.h"
 #include "compiler/plan.h"
+#include "config/config.h"
 
 namespace lvsnft::lower {
 

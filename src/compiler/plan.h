@@ -16,7 +16,7 @@
 #include <variant>
 #include <vector>
 
-#include "compiler/addr.h"
+#include "base/addr.h"
 
 namespace lvsnft::plan {
 

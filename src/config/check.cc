@@ -1,11 +1,11 @@
-#include "compiler/check.h"
+#include "config/check.h"
 
 #include <algorithm>
 #include <map>
 #include <tuple>
 
-#include "compiler/json.h"
-#include "compiler/sched.h"
+#include "base/sched.h"
+#include "config/json.h"
 
 namespace lvsnft {
 namespace {

@@ -1,8 +1,8 @@
 // Semantic checks on a parsed config (cross-field and cross-service rules).
 #pragma once
 
-#include "compiler/config.h"
-#include "compiler/diag.h"
+#include "config/config.h"
+#include "config/diag.h"
 
 namespace lvsnft {
 

@@ -1,6 +1,6 @@
-#include "compiler/config.h"
+#include "config/config.h"
 
-#include "compiler/config_names.h"
+#include "config/config_names.h"
 
 namespace lvsnft {
 

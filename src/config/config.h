@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/addr.h"
-#include "compiler/diag.h"
+#include "base/addr.h"
+#include "config/diag.h"
 
 namespace lvsnft {
 

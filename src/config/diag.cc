@@ -1,4 +1,4 @@
-#include "compiler/diag.h"
+#include "config/diag.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "compiler/json.h"
+#include "config/json.h"
 
 #include <cctype>
 #include <charconv>

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/diag.h"
+#include "config/diag.h"
 
 namespace lvsnft::json {
 

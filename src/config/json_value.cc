@@ -1,7 +1,7 @@
 // Value helpers and message formatting for the JSON reader.
 #include <cstdio>
 
-#include "compiler/json.h"
+#include "config/json.h"
 
 namespace lvsnft::json {
 

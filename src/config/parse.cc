@@ -1,13 +1,13 @@
-#include "compiler/parse.h"
+#include "config/parse.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
 
-#include "compiler/check.h"
-#include "compiler/config_names.h"
-#include "compiler/json.h"
-#include "compiler/suggest.h"
+#include "config/check.h"
+#include "config/config_names.h"
+#include "config/json.h"
+#include "config/suggest.h"
 
 namespace lvsnft {
 namespace {

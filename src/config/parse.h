@@ -4,8 +4,8 @@
 #include <optional>
 #include <string_view>
 
-#include "compiler/config.h"
-#include "compiler/diag.h"
+#include "config/config.h"
+#include "config/diag.h"
 
 namespace lvsnft {
 

@@ -1,8 +1,8 @@
-#include "netlink/director.h"
+#include "director/director.h"
 
 #include <map>
 
-#include "compiler/timing.h"
+#include "base/timing.h"
 
 namespace lvsnft::netlink {
 

@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/director_host.h"
-#include "netlink/director_state.h"
-#include "netlink/nft_kernel.h"
-#include "netlink/reconcile.h"
+#include "director/director_host.h"
+#include "director/director_state.h"
+#include "director/reconcile.h"
+#include "kernel/nft_kernel.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "netlink/director_host.h"
+#include "director/director_host.h"
 
 #include <algorithm>
 

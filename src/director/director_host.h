@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/director_state.h"
-#include "netlink/rtnl.h"
-#include "netlink/sysctl.h"
+#include "director/director_state.h"
+#include "kernel/host_net.h"
+#include "kernel/sysctls.h"
 
 namespace lvsnft::netlink {
 

@@ -1,7 +1,7 @@
 // Host steps after a committed transaction, and their undo (destroy).
 #include <algorithm>
 
-#include "netlink/director_host.h"
+#include "director/director_host.h"
 
 namespace lvsnft::netlink {
 

@@ -3,7 +3,7 @@
 #include <map>
 #include <tuple>
 
-#include "netlink/director.h"
+#include "director/director.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "netlink/director_state.h"
+#include "director/director_state.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "compiler/addr.h"
-#include "compiler/status.h"
-#include "netlink/snapshot.h"
+#include "base/addr.h"
+#include "base/status.h"
+#include "director/snapshot.h"
 
 namespace lvsnft::netlink {
 

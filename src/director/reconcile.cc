@@ -1,10 +1,10 @@
-#include "netlink/reconcile.h"
+#include "director/reconcile.h"
 
 #include <algorithm>
 #include <cstring>
 #include <set>
 
-#include "compiler/hash.h"
+#include "base/hash.h"
 #include "compiler/render.h"
 
 namespace lvsnft::netlink {

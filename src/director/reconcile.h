@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/reconcile.h"
+#include "kernel/delta.h"
 
 namespace lvsnft::netlink {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "netlink/reconcile.h"
+#include "director/reconcile.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "netlink/snapshot.h"
+#include "director/snapshot.h"
 
 #include <unistd.h>
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/status.h"
-#include "netlink/nft_dump.h"
+#include "base/status.h"
+#include "kernel/live.h"
 
 namespace lvsnft::netlink {
 

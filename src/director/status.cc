@@ -1,4 +1,4 @@
-#include "netlink/status.h"
+#include "director/status.h"
 
 #include <algorithm>
 #include <cstdio>

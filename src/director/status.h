@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/config.h"
 #include "compiler/plan.h"
-#include "netlink/nft_dump.h"
-#include "netlink/reconcile.h"
+#include "config/config.h"
+#include "kernel/delta.h"
+#include "kernel/live.h"
 
 namespace lvsnft::netlink {
 

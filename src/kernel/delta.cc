@@ -1,4 +1,4 @@
-#include "netlink/reconcile.h"
+#include "kernel/delta.h"
 
 #include <cstring>
 

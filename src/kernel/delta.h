@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/nft_dump.h"
+#include "kernel/live.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "netlink/rtnl.h"
+#include "kernel/host_net.h"
 
 #include <linux/if.h>
 

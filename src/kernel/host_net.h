@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/addr.h"
-#include "compiler/status.h"
+#include "base/addr.h"
+#include "base/status.h"
 
 namespace lvsnft::netlink {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "compiler/status.h"
-#include "netlink/nft_dump.h"
-#include "netlink/reconcile.h"
+#include "base/status.h"
+#include "kernel/delta.h"
+#include "kernel/live.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "netlink/sysctl.h"
+#include "kernel/sysctls.h"
 
 namespace lvsnft::netlink {
 

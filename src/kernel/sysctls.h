@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/status.h"
+#include "base/status.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "rs-setup/apply.h"
+#include "rs/apply.h"
 
 namespace lvsnft::rs {
 namespace {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "netlink/rtnl.h"
-#include "netlink/sysctl.h"
-#include "rs-setup/diff.h"
+#include "kernel/host_net.h"
+#include "kernel/sysctls.h"
+#include "rs/diff.h"
 
 namespace lvsnft::rs {
 

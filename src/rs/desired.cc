@@ -1,9 +1,9 @@
-#include "rs-setup/desired.h"
+#include "rs/desired.h"
 
 #include <algorithm>
 #include <charconv>
 
-#include "netlink/sysctl.h"
+#include "kernel/sysctls.h"
 
 namespace lvsnft::rs {
 namespace {

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "compiler/config.h"
-#include "compiler/status.h"
-#include "netlink/rtnl.h"
+#include "base/status.h"
+#include "config/config.h"
+#include "kernel/host_net.h"
 
 namespace lvsnft::rs {
 

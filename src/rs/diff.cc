@@ -1,4 +1,4 @@
-#include "rs-setup/diff.h"
+#include "rs/diff.h"
 
 #include <algorithm>
 

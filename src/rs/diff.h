@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "netlink/sysctl.h"
-#include "rs-setup/desired.h"
-#include "rs-setup/state.h"
+#include "kernel/sysctls.h"
+#include "rs/desired.h"
+#include "rs/state.h"
 
 namespace lvsnft::rs {
 

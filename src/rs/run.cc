@@ -1,8 +1,8 @@
-#include "rs-setup/run.h"
+#include "rs/run.h"
 
-#include "rs-setup/apply.h"
-#include "rs-setup/desired.h"
-#include "rs-setup/diff.h"
+#include "rs/apply.h"
+#include "rs/desired.h"
+#include "rs/diff.h"
 
 namespace lvsnft::rs {
 namespace {

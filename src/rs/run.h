@@ -7,10 +7,10 @@
 #include <ostream>
 #include <vector>
 
-#include "compiler/config.h"
-#include "netlink/rtnl.h"
-#include "netlink/sysctl.h"
-#include "rs-setup/state.h"
+#include "config/config.h"
+#include "kernel/host_net.h"
+#include "kernel/sysctls.h"
+#include "rs/state.h"
 
 namespace lvsnft::rs {
 

@@ -1,4 +1,4 @@
-#include "rs-setup/state.h"
+#include "rs/state.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -10,11 +10,11 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/check.h"
-#include "compiler/json.h"
 #include "compiler/lower.h"
-#include "compiler/parse.h"
 #include "compiler/render.h"
+#include "config/check.h"
+#include "config/json.h"
+#include "config/parse.h"
 
 namespace {
 

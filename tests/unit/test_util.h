@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "compiler/parse.h"
+#include "config/parse.h"
 
 namespace lvsnft::testing {
 

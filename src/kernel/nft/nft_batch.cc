@@ -1,4 +1,4 @@
-#include "netlink/nft_batch.h"
+#include "kernel/nft/nft_batch.h"
 
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>

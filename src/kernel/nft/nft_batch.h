@@ -19,9 +19,9 @@
 #include <variant>
 #include <vector>
 
-#include "compiler/status.h"
-#include "netlink/nft_handle.h"
-#include "netlink/nft_objects.h"
+#include "base/status.h"
+#include "kernel/nft/nft_handle.h"
+#include "kernel/nft/nft_objects.h"
 
 struct nftnl_batch;
 

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <new>
 
-#include "netlink/nft_batch.h"
+#include "kernel/nft/nft_batch.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "netlink/nft_debug.h"
+#include "kernel/nft/nft_debug.h"
 
 #include <cstdio>
 #include <cstdlib>

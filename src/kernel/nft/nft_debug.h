@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "netlink/nft_handle.h"
+#include "kernel/nft/nft_handle.h"
 
 namespace lvsnft::netlink {
 

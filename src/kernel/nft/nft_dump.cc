@@ -1,4 +1,4 @@
-#include "netlink/nft_dump.h"
+#include "kernel/nft/nft_dump.h"
 
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
@@ -13,7 +13,7 @@
 #include <cstring>
 #include <map>
 
-#include "netlink/reconcile.h"
+#include "kernel/delta.h"
 
 namespace lvsnft::netlink {
 

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "compiler/status.h"
-#include "netlink/nft_dump.h"
+#include "base/status.h"
+#include "kernel/live.h"
 
 struct nftnl_rule;
-#include "netlink/nft_socket.h"
+#include "kernel/nft/nft_socket.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "netlink/nft_elements.h"
+#include "kernel/nft/nft_elements.h"
 
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>

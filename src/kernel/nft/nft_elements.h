@@ -15,9 +15,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/nft_handle.h"
+#include "kernel/nft/nft_handle.h"
 
 namespace lvsnft::netlink {
 

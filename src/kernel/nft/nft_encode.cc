@@ -7,9 +7,9 @@
 
 #include <cstring>
 
-#include "netlink/nft_elements.h"
-#include "netlink/nft_kernel.h"
-#include "netlink/nft_tag.h"
+#include "kernel/nft/nft_elements.h"
+#include "kernel/nft/nft_netlink_kernel.h"
+#include "kernel/nft/nft_tag.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "netlink/nft_fields.h"
+#include "kernel/nft/nft_fields.h"
 
 #include <linux/netfilter/nf_tables.h>
 

@@ -1,4 +1,4 @@
-#include "netlink/nft_linearize.h"
+#include "kernel/nft/nft_linearize.h"
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "compiler/plan.h"
-#include "netlink/nft_fields.h"
-#include "netlink/nft_handle.h"
+#include "kernel/nft/nft_fields.h"
+#include "kernel/nft/nft_handle.h"
 
 namespace lvsnft::netlink {
 

@@ -1,6 +1,8 @@
 // NftKernel over NETLINK_NETFILTER: dumps lvsnft's tables, and turns a
 // Delta into one batch (libnftnl objects built from the plan) sent in one
 // sendmsg, guarded by the ruleset generation id.
+#include "kernel/nft/nft_netlink_kernel.h"
+
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <linux/netfilter.h>
@@ -11,14 +13,14 @@
 #include <cstdlib>
 #include <map>
 
-#include "compiler/timing.h"
-#include "netlink/nft_batch.h"
-#include "netlink/nft_kernel.h"
-#include "netlink/nft_objects.h"
-#include "netlink/nft_plan.h"
-#include "netlink/nft_rule.h"
-#include "netlink/nft_socket.h"
-#include "netlink/nft_tag.h"
+#include "base/timing.h"
+#include "kernel/nft/nft_batch.h"
+#include "kernel/nft/nft_dump.h"
+#include "kernel/nft/nft_objects.h"
+#include "kernel/nft/nft_plan.h"
+#include "kernel/nft/nft_rule.h"
+#include "kernel/nft/nft_socket.h"
+#include "kernel/nft/nft_tag.h"
 
 namespace lvsnft::netlink {
 

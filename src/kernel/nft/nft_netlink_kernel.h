@@ -4,9 +4,9 @@
 #include <memory>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/nft_kernel.h"
+#include "kernel/nft_kernel.h"
 
 namespace lvsnft::netlink {
 

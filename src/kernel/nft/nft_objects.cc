@@ -1,4 +1,4 @@
-#include "netlink/nft_objects.h"
+#include "kernel/nft/nft_objects.h"
 
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
@@ -7,8 +7,8 @@
 #include <array>
 #include <new>
 
-#include "netlink/nft_fields.h"
-#include "netlink/nft_udata.h"
+#include "kernel/nft/nft_fields.h"
+#include "kernel/nft/nft_udata.h"
 
 namespace lvsnft::netlink {
 namespace {

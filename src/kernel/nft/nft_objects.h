@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/nft_handle.h"
-#include "netlink/nft_linearize.h"
+#include "kernel/nft/nft_handle.h"
+#include "kernel/nft/nft_linearize.h"
 
 namespace lvsnft::netlink {
 

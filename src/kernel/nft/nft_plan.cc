@@ -1,10 +1,10 @@
-#include "netlink/nft_plan.h"
+#include "kernel/nft/nft_plan.h"
 
 #include <map>
 
-#include "netlink/nft_debug.h"
-#include "netlink/nft_elements.h"
-#include "netlink/nft_rule.h"
+#include "kernel/nft/nft_debug.h"
+#include "kernel/nft/nft_elements.h"
+#include "kernel/nft/nft_rule.h"
 
 namespace lvsnft::netlink {
 namespace {

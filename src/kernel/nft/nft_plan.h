@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/nft_batch.h"
+#include "kernel/nft/nft_batch.h"
 
 namespace lvsnft::netlink {
 

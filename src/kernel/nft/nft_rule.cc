@@ -1,11 +1,11 @@
-#include "netlink/nft_rule.h"
+#include "kernel/nft/nft_rule.h"
 
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 
 #include <new>
 
-#include "netlink/nft_udata.h"
+#include "kernel/nft/nft_udata.h"
 
 namespace lvsnft::netlink {
 namespace {

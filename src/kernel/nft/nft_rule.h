@@ -19,11 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "compiler/plan.h"
-#include "compiler/status.h"
-#include "netlink/nft_handle.h"
-#include "netlink/nft_linearize.h"
-#include "netlink/nft_objects.h"
+#include "kernel/nft/nft_handle.h"
+#include "kernel/nft/nft_linearize.h"
+#include "kernel/nft/nft_objects.h"
 
 namespace lvsnft::netlink {
 

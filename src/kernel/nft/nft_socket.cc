@@ -1,4 +1,4 @@
-#include "netlink/nft_socket.h"
+#include "kernel/nft/nft_socket.h"
 
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/status.h"
+#include "base/status.h"
 
 struct mnl_socket;
 struct nlmsghdr;

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "netlink/reconcile.h"
+#include "kernel/delta.h"
 
 struct nftnl_table;
 struct nftnl_chain;

@@ -1,11 +1,11 @@
-#include "netlink/nft_udata.h"
+#include "kernel/nft/nft_udata.h"
 
 #include <libnftnl/udata.h>
 
 #include <memory>
 #include <new>
 
-#include "netlink/nft_fields.h"
+#include "kernel/nft/nft_fields.h"
 
 namespace lvsnft::netlink {
 namespace {

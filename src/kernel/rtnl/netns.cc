@@ -1,4 +1,4 @@
-#include "netlink/netns.h"
+#include "kernel/rtnl/netns.h"
 
 #include <fcntl.h>
 #include <sched.h>

@@ -1,4 +1,4 @@
-#include "netlink/sysctl.h"
+#include "kernel/rtnl/proc_sysctls.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "compiler/status.h"
-#include "netlink/sysctl.h"
+#include "base/status.h"
+#include "kernel/sysctls.h"
 
 namespace lvsnft::netlink {
 

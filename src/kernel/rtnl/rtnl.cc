@@ -1,4 +1,4 @@
-#include "netlink/rtnl.h"
+#include "kernel/rtnl/rtnl.h"
 
 #include <arpa/inet.h>
 #include <linux/if.h>
@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "netlink/rtnl_sock.h"
+#include "kernel/rtnl/rtnl_sock.h"
 
 namespace lvsnft::netlink {
 namespace {

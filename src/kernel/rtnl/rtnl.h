@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/status.h"
-#include "netlink/rtnl.h"
+#include "base/status.h"
+#include "kernel/host_net.h"
 
 struct nlmsghdr;
 

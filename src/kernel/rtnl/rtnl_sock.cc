@@ -1,4 +1,4 @@
-#include "netlink/rtnl_sock.h"
+#include "kernel/rtnl/rtnl_sock.h"
 
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>

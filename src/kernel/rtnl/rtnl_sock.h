@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/status.h"
+#include "base/status.h"
 
 namespace lvsnft::netlink {
 

@@ -6,8 +6,8 @@
 #include <linux/if_tunnel.h>
 #include <linux/rtnetlink.h>
 
-#include "netlink/rtnl.h"
-#include "netlink/rtnl_sock.h"
+#include "kernel/rtnl/rtnl.h"
+#include "kernel/rtnl/rtnl_sock.h"
 
 namespace lvsnft::netlink {
 namespace {

@@ -1,4 +1,4 @@
-#include "netlink/host_fake.h"
+#include "kernel/sim/sim_host.h"
 
 #include <linux/if.h>
 

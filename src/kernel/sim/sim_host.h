@@ -12,8 +12,8 @@
 #include <tuple>
 #include <vector>
 
-#include "netlink/rtnl.h"
-#include "netlink/sysctl.h"
+#include "kernel/host_net.h"
+#include "kernel/sysctls.h"
 
 namespace lvsnft::netlink {
 

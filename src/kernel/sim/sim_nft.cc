@@ -1,8 +1,8 @@
 // FakeNft and ApplyToLive: nf_tables semantics on LiveTables, in memory.
+#include "kernel/sim/sim_nft.h"
+
 #include <algorithm>
 #include <map>
-
-#include "netlink/nft_kernel.h"
 
 namespace lvsnft::netlink {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/status.h"
-#include "netlink/nft_kernel.h"
+#include "base/status.h"
+#include "kernel/nft_kernel.h"
 
 namespace lvsnft::netlink {
 

@@ -1,4 +1,4 @@
-#include "compiler/sched.h"
+#include "base/sched.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 #include <set>
 #include <sstream>
 
-#include "compiler/parse.h"
 #include "compiler/render.h"
+#include "config/parse.h"
 #include "test_util.h"
 
 namespace lvsnft {

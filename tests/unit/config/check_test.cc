@@ -1,11 +1,11 @@
-#include "compiler/check.h"
+#include "config/check.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "compiler/parse.h"
+#include "config/parse.h"
 
 namespace lvsnft {
 namespace {

@@ -1,4 +1,4 @@
-#include "compiler/parse.h"
+#include "config/parse.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include "compiler/config_names.h"
-#include "compiler/suggest.h"
+#include "config/config_names.h"
+#include "config/suggest.h"
 
 namespace lvsnft {
 namespace {

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "compiler/config.h"
-#include "compiler/config_names.h"
-#include "compiler/parse.h"
+#include "config/config.h"
+#include "config/config_names.h"
+#include "config/parse.h"
 
 namespace lvsnft {
 namespace {

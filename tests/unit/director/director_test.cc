@@ -1,5 +1,5 @@
 // Director orchestration against in-memory kernels: FakeNft, FakeHost.
-#include "netlink/director.h"
+#include "director/director.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,9 @@
 #include <sstream>
 
 #include "compiler/lower.h"
-#include "compiler/parse.h"
-#include "netlink/host_fake.h"
+#include "config/parse.h"
+#include "kernel/sim/sim_host.h"
+#include "kernel/sim/sim_nft.h"
 #include "test_util.h"
 
 namespace lvsnft::netlink {

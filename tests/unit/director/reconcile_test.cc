@@ -1,4 +1,4 @@
-#include "netlink/reconcile.h"
+#include "director/reconcile.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "netlink/status.h"
+#include "director/status.h"
 
 namespace lvsnft::netlink {
 namespace {

@@ -1,8 +1,8 @@
 // Desired real-server state per mode, on the reference topologies.
 #include <gtest/gtest.h>
 
-#include "rs-setup/apply.h"
-#include "rs-setup/desired.h"
+#include "rs/apply.h"
+#include "rs/desired.h"
 #include "rs_test_util.h"
 
 namespace lvsnft::rs {

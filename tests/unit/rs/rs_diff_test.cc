@@ -1,7 +1,7 @@
 // Host diff, state bookkeeping and change texts (pure).
 #include <gtest/gtest.h>
 
-#include "rs-setup/diff.h"
+#include "rs/diff.h"
 #include "rs_test_util.h"
 
 namespace lvsnft::rs {

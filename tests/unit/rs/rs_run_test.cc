@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "rs-setup/run.h"
+#include "rs/run.h"
 #include "rs_test_util.h"
 
 namespace lvsnft::rs {

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "netlink/netns.h"
-#include "netlink/rtnl.h"
-#include "netlink/sysctl.h"
-#include "rs-setup/state.h"
+#include "kernel/host_net.h"
+#include "kernel/rtnl/netns.h"
+#include "kernel/rtnl/proc_sysctls.h"
+#include "rs/state.h"
 #include "rs_test_util.h"
 
 namespace lvsnft::rs {

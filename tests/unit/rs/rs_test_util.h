@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/config.h"
-#include "netlink/host_fake.h"
+#include "config/config.h"
+#include "kernel/sim/sim_host.h"
 
 namespace lvsnft::rs::testing {
 

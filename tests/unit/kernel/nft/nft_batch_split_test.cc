@@ -5,9 +5,9 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "netlink/nft_batch.h"
-#include "netlink/nft_elements.h"
-#include "netlink/nft_objects.h"
+#include "kernel/nft/nft_batch.h"
+#include "kernel/nft/nft_elements.h"
+#include "kernel/nft/nft_objects.h"
 #include "nft_plan_builders.h"
 
 namespace lvsnft::testing {

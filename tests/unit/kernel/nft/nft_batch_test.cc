@@ -1,6 +1,6 @@
 // The batch builder: message layout, flags, sequence table, splitting of
 // element lists and pages. Pure: nothing is sent.
-#include "netlink/nft_batch.h"
+#include "kernel/nft/nft_batch.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -8,8 +8,8 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "netlink/nft_elements.h"
-#include "netlink/nft_objects.h"
+#include "kernel/nft/nft_elements.h"
+#include "kernel/nft/nft_objects.h"
 #include "nft_plan_builders.h"
 
 namespace lvsnft::testing {

@@ -1,10 +1,10 @@
 // Element encoding: padding, byte order, nft's interval segments, checks.
-#include "netlink/nft_elements.h"
+#include "kernel/nft/nft_elements.h"
 
 #include <gtest/gtest.h>
 
-#include "netlink/nft_debug.h"
-#include "netlink/nft_objects.h"
+#include "kernel/nft/nft_debug.h"
+#include "kernel/nft/nft_objects.h"
 #include "nft_plan_builders.h"
 
 namespace lvsnft::testing {

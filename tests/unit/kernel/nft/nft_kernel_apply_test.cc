@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "netlink/nft_plan.h"
+#include "kernel/nft/nft_plan.h"
 #include "nft_kernel_plan.h"
 #include "nft_plan_builders.h"
 #include "nft_test_socket.h"

@@ -1,11 +1,11 @@
 // Table, chain and set objects: attributes, userdata, errors.
-#include "netlink/nft_objects.h"
+#include "kernel/nft/nft_objects.h"
 
 #include <gtest/gtest.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "netlink/nft_debug.h"
-#include "netlink/nft_udata.h"
+#include "kernel/nft/nft_debug.h"
+#include "kernel/nft/nft_udata.h"
 #include "nft_plan_builders.h"
 
 namespace lvsnft::testing {

@@ -10,8 +10,8 @@
 #include <fstream>
 #include <set>
 
-#include "netlink/nft_batch.h"
-#include "netlink/nft_plan.h"
+#include "kernel/nft/nft_batch.h"
+#include "kernel/nft/nft_plan.h"
 #include "nft_oracle_cases.h"
 
 namespace lvsnft::testing {

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/addr.h"
+#include "base/addr.h"
 #include "compiler/plan.h"
 
 namespace lvsnft::testing {

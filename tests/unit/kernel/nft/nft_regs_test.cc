@@ -5,9 +5,9 @@
 
 #include <memory>
 
-#include "netlink/nft_fields.h"
-#include "netlink/nft_linearize.h"
-#include "netlink/nft_rule.h"
+#include "kernel/nft/nft_fields.h"
+#include "kernel/nft/nft_linearize.h"
+#include "kernel/nft/nft_rule.h"
 #include "nft_plan_builders.h"
 
 namespace lvsnft::testing {

@@ -1,11 +1,11 @@
 // Rule lowering: implicit dependencies and the errors nft would raise.
-#include "netlink/nft_rule.h"
+#include "kernel/nft/nft_rule.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "netlink/nft_debug.h"
+#include "kernel/nft/nft_debug.h"
 #include "nft_plan_builders.h"
 
 namespace lvsnft::testing {

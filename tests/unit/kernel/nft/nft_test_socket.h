@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "netlink/nft_batch.h"
+#include "kernel/nft/nft_batch.h"
 
 namespace lvsnft::testing {
 

@@ -1,9 +1,9 @@
 // The fake host behaves like the kernel where callers depend on it.
-#include "netlink/host_fake.h"
+#include "kernel/sim/sim_host.h"
 
 #include <gtest/gtest.h>
 
-#include "rs_test_util.h"
+#include "rs/rs_test_util.h"
 
 namespace lvsnft::netlink {
 namespace {
