@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's demo: the main job on an embedded default.
 #
-# Builds lvsnft, creates the NAT reference topology of DESIGN.md §1 in
+# Builds lvsnft, creates the NAT topology of tests/lib/topo.sh in
 # network namespaces (client 192.168.10.13, director with VIP
 # 192.168.10.100, real servers 192.168.1.10-.12 running a small HTTP server),
 # applies examples/nat.json with lvsnft into the director namespace, sends

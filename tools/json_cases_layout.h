@@ -83,7 +83,7 @@ inline std::vector<Chain> NatServiceChains(bool port_map) {
           Ch("svc_web6", {sched6}, std::nullopt, "service web6")};
 }
 
-/// The NAT + FULLNAT inet table of LAYOUT.md: dispatch from prerouting and
+/// The NAT + FULLNAT inet table of docs/LAYOUT.md: dispatch from prerouting and
 /// output, fullnat SNAT and masquerade in postrouting, service chains.
 inline Plan NatLayoutPlan(bool port_map) {
   using enum Field;
@@ -178,7 +178,7 @@ inline std::string BackendElements(const char* port) {
   return s;
 }
 
-/// LAYOUT.md NAT table with be4a: loads identically.
+/// docs/LAYOUT.md NAT table with be4a: loads identically.
 inline Case NatLayoutCase() {
   return {"layout_nat",
           "LAYOUT.md NAT/FULLNAT inet table (backend map without port "
@@ -192,7 +192,7 @@ inline Case NatLayoutCase() {
           Expect::kNoComments};
 }
 
-/// LAYOUT.md NAT table with port mapping: an address map and a port map
+/// docs/LAYOUT.md NAT table with port mapping: an address map and a port map
 /// (nft 1.0.6 JSON cannot declare maps with concatenated data).
 inline Case NatLayoutPortMapCase() {
   const std::string to = "ct mark map @be4a : ct mark map @bep";

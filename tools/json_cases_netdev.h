@@ -1,4 +1,4 @@
-// Case for tools/render_json_cases.cc: LAYOUT.md's DR/TUN netdev table.
+// Case for tools/render_json_cases.cc: docs/LAYOUT.md's DR/TUN netdev table.
 #pragma once
 
 #include <cstdio>
@@ -51,7 +51,7 @@ inline Chain RsChain(uint32_t tid, const char* rip, bool v6, uint64_t to_ms) {
                      "flow table full")});
 }
 
-/// The DR/TUN netdev table of LAYOUT.md.
+/// The DR/TUN netdev table of docs/LAYOUT.md.
 inline Plan NetdevLayoutPlan() {
   using enum DataType;
   Set svc4 = VM("svc4", kDispatch4,
@@ -99,7 +99,7 @@ inline Plan NetdevLayoutPlan() {
        RsChain(0x3333, "2001:db8::10", true, 30000)});
 }
 
-/// LAYOUT.md netdev table: loads identically but for the table comment.
+/// docs/LAYOUT.md netdev table: loads identically but for the table comment.
 inline Case NetdevLayoutCase() {
   return {"layout_netdev",
           "LAYOUT.md DR/TUN netdev table: ingress chain on a veth, dispatch "

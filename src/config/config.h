@@ -19,7 +19,7 @@ struct Origin {
   SourceLoc loc;
 };
 
-/// Forwarding method of a virtual service (DESIGN.md §1).
+/// Forwarding method of a virtual service (README.md, mode table).
 enum class Mode { kNat, kDr, kTun, kFullNat };
 /// Transport protocol of a virtual service.
 enum class Proto { kTcp, kUdp, kSctp };

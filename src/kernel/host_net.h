@@ -1,7 +1,7 @@
 // Host networking objects (links, addresses, routes, ipip tunnels) behind an
 // interface, so that the code deciding what to change can run against the
 // real kernel (RtnlHost, rtnetlink over libmnl) or an in-memory fake
-// (FakeHost in host_fake.h, used by unit tests and --dry-run).
+// (FakeHost in kernel/sim/sim_host.h, used by unit tests and --dry-run).
 //
 // Links are addressed by ifindex for changes and carry their name for
 // messages. Errors are one-line Status messages that name the object and

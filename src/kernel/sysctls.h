@@ -1,5 +1,5 @@
 // Kernel parameters under /proc/sys behind an interface (real: procfs;
-// fake: FakeHost in host_fake.h).
+// fake: FakeHost in kernel/sim/sim_host.h).
 //
 // Paths are relative to /proc/sys with '/' separators, exactly as the
 // kernel names the files ("net/ipv4/conf/eth0/arp_ignore"); an interface

@@ -1,5 +1,6 @@
 // Desired real-server state: which services name this host as a real
-// server, and what the host needs for them (DESIGN.md §1):
+// server, and what the host needs for them (README.md mode table,
+// docs/rs-setup.md):
 //   DR  : VIP/32 (IPv4) or /128 (IPv6) on lo; arp_ignore=1, arp_announce=2
 //         on `all` and on every interface carrying the real-server address.
 //   TUN : ipip loaded, tunl0 up with the VIP/32; rp_filter=0 on `all` and

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Sends lvsnft's batch for a complete plan (tests/unit/nft_kernel_plan_*.cc:
+# Sends lvsnft's batch for a complete plan (tests/unit/kernel/nft/nft_kernel_plan_*.cc:
 # inet NAT/persistence/FULLNAT services, netdev DR service on a veth) into
 # one throw-away netns, loads the same ruleset written by hand with
 # `nft -f` into a second one, and requires:

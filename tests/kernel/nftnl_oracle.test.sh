@@ -1,6 +1,6 @@
 #!/bin/bash
 # Oracle for the netlink lowering: for every case of the table in
-# tests/unit/nft_oracle_*.cc, nft 1.0.6 compiles the hand-written text
+# tests/unit/kernel/nft/nft_oracle_*.cc, nft 1.0.6 compiles the hand-written text
 # inside a throw-away netns, and lvsnft builds the same table from the plan.
 #
 # 1. Bytecode: `nft --debug=netlink -c -f` output must equal lvsnft's

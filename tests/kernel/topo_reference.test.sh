@@ -1,6 +1,6 @@
 #!/bin/bash
 # Reference check of the topologies in tests/lib/topo.sh: hand-written
-# nftables rulesets (the constructs DESIGN.md names for each mode, not
+# nftables rulesets (the constructs docs/LAYOUT.md uses for each mode, not
 # lvsnft's output) must carry real traffic through each topology. When an
 # lvsnft end-to-end test fails but this passes, the fault is not in the lab.
 # TUN needs ipip, so its reference lives in tests/vm/smoke.vm.sh.

@@ -1,5 +1,5 @@
 // A NETLINK_ROUTE socket with request/response and dump helpers (libmnl).
-// Internal to src/netlink: the rest of the project uses HostNet.
+// Internal to src/kernel/rtnl: the rest of the project uses HostNet.
 #pragma once
 
 #include <libmnl/libmnl.h>

@@ -80,7 +80,7 @@ std::vector<std::string> TunSysctls() {
                            "net/ipv4/conf/tunl0/rp_filter=0"});
 }
 
-// The reference topologies of DESIGN.md, one mode each.
+// The topologies of tests/lib/topo.sh, one mode each.
 std::vector<DesiredCase> ReferenceCases() {
   return {
       {"dr reference: RS .10 of VIP .100 gets the VIP on lo and arp settings",

@@ -1,5 +1,5 @@
 // Helpers shared by the rs-setup unit tests: configs built in C++ and fake
-// hosts shaped like the reference topologies of DESIGN.md §1.
+// hosts shaped like the topologies of tests/lib/topo.sh.
 #pragma once
 
 #include <initializer_list>
