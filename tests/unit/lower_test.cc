@@ -11,6 +11,7 @@
 
 #include "compiler/parse.h"
 #include "compiler/render.h"
+#include "plan_refs.h"
 #include "test_util.h"
 
 namespace lvsnft {
@@ -21,53 +22,11 @@ using testing::LoadExample;
 const char* const kExamples[] = {"nat.json", "dr.json", "tun.json",
                                  "fullnat.json", "showcase.json"};
 
-// Names of the sets a statement reads or writes.
-std::vector<std::string> SetsOf(const plan::Stmt& s) {
-  if (auto* l = std::get_if<plan::Lookup>(&s)) return {l->set};
-  if (auto* v = std::get_if<plan::VmapLookup>(&s)) return {v->set};
-  if (auto* u = std::get_if<plan::Update>(&s)) return {u->set};
-  if (auto* m = std::get_if<plan::SetMark>(&s)) {
-    if (auto* o = std::get_if<plan::MapOf>(&m->source)) return {o->set};
-  }
-  if (auto* n = std::get_if<plan::Nat>(&s)) {
-    if (auto* m = std::get_if<plan::NatAddrMap>(&n->target)) {
-      std::vector<std::string> out = {m->set};
-      if (!m->port_set.empty()) out.push_back(m->port_set);
-      return out;
-    }
-  }
-  return {};
-}
-
 TEST(LowerTest, EveryReferencedSetAndChainExists) {
   for (const char* ex : kExamples) {
     plan::Plan p = Lower(LoadExample(ex));
     for (const auto& t : p.tables) {
-      std::set<std::string> sets, chains;
-      for (const auto& s : t.sets) sets.insert(s.name);
-      for (const auto& c : t.chains) chains.insert(c.name);
-      for (const auto& c : t.chains) {
-        for (const auto& r : c.rules) {
-          for (const auto& st : r.stmts) {
-            for (const auto& name : SetsOf(st)) {
-              EXPECT_TRUE(sets.count(name))
-                  << ex << ": @" << name << " in " << c.name;
-            }
-            if (auto* v = std::get_if<plan::Verdict>(&st);
-                v && !v->chain.empty()) {
-              EXPECT_TRUE(chains.count(v->chain)) << ex << ": " << v->chain;
-            }
-          }
-        }
-      }
-      for (const auto& s : t.sets) {
-        for (const auto& e : s.elements) {
-          if (e.verdict && !e.verdict->chain.empty()) {
-            EXPECT_TRUE(chains.count(e.verdict->chain))
-                << ex << ": " << e.verdict->chain;
-          }
-        }
-      }
+      EXPECT_EQ(testing::DanglingRefs(t), std::vector<std::string>{}) << ex;
     }
   }
 }
