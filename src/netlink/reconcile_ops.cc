@@ -76,6 +76,24 @@ struct Builder {
     }
   }
 
+  // A set deleted in this transaction still holds its elements' chain
+  // references while the batch deletes chains (sets go last), so a chain
+  // that only such an element jumps to is busy: delete those elements first
+  // (the element deletes precede the chain deletes).
+  void ReleaseChains(const LiveSet& s, const LiveTable& l) {
+    std::vector<RawElement> refs;
+    for (const auto& e : s.elements) {
+      if (e.chain.empty()) continue;
+      refs.push_back({e.key, e.key_end, e.data, e.flags, e.verdict, e.chain});
+    }
+    if (refs.empty()) return;
+    Change& op = Add(ChangeKind::kDelElems, nullptr, &l);
+    op.set = s.name;
+    op.what = std::to_string(refs.size()) + " element(s) of " + s.name +
+              " (set removed)";
+    op.elements = std::move(refs);
+  }
+
   void DiffRules(const DesiredTable& d, const plan::Chain& c,
                  const LiveChain* live, const LiveTable* lt);
   void DiffElements(const DesiredTable& d, const plan::Set& s,
@@ -220,6 +238,7 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
   }
   for (const auto& s : l.sets) {
     if (d.set_tags.count(s.name) || s.name.rfind("__", 0) == 0) continue;
+    ReleaseChains(s, l);
     Change& op = Add(ChangeKind::kDelSet, nullptr, &l);
     op.set = s.name;
     op.handle = s.handle;

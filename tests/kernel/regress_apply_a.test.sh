@@ -34,7 +34,15 @@ bare_ns() { # a namespace with the director interface eth0
 }
 fresh() { rm -rf "$state" && mkdir -p "$state" && bare_ns "$1"; }
 lv() { "$lvsnft" "$@" --state-dir "$state"; }
-norm_json() { ip netns exec "$1" nft -j list ruleset | jq -S 'del(.nftables[0]) | walk(if type == "object" then del(.handle) else . end)'; }
+# nft's JSON listing without handles; sets and chains sorted (an
+# incremental apply appends a new set or chain after the existing ones),
+# rules grouped by chain in listing order (their order within a chain
+# matters; jq's group_by is stable).
+norm_json() {
+  ip netns exec "$1" nft -j list ruleset | jq -S 'del(.nftables[0]) | .nftables
+    | walk(if type == "object" then del(.handle) else . end)
+    | [(map(select(has("rule") | not)) | sort), (map(select(has("rule"))) | group_by(.rule.chain))]'
+}
 lists_ok() { ip netns exec "$1" nft list ruleset >/dev/null && ip netns exec "$1" nft -j list ruleset >/dev/null; }
 # apply_in_sync NS CFG: apply succeeds, then diff calls the kernel in sync
 # (exit 0), also when everything is read from the kernel.
