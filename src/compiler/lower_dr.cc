@@ -220,17 +220,8 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
   table.chains.push_back(std::move(c));
 }
 
-plan::Table Builder::Finish() {
-  plan::Chain in;
-  in.name = "ingress";
-  in.base = plan::BaseChain{"filter", plan::Hook::kIngress, -500,
-                            cfg.director.interface};
-  for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
-    if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
-    for (auto& r : DispatchRules(plan::TableFamily::kNetdev, f, sets)) {
-      in.rules.push_back(std::move(r));
-    }
-  }
+// The shared chain that turns the slot in meta mark into a target.
+plan::Chain PickChain() {
   plan::Chain pick;
   pick.name = "pick";
   pick.comment = "scheduler slot in meta mark -> forwarding target";
@@ -244,7 +235,24 @@ plan::Table Builder::Finish() {
         plan::Verdict{plan::VerdictKind::kDrop}},
        "no target for the slot",
        ""});
-  std::vector<plan::Chain> chains = {std::move(in), std::move(pick)};
+  return pick;
+}
+
+plan::Table Builder::Finish() {
+  plan::Chain in;
+  in.name = "ingress";
+  in.base = plan::BaseChain{"filter", plan::Hook::kIngress, -500,
+                            cfg.director.interface};
+  for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
+    if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
+    for (auto& r : DispatchRules(plan::TableFamily::kNetdev, f, sets)) {
+      in.rules.push_back(std::move(r));
+    }
+  }
+  std::vector<plan::Chain> chains = {std::move(in)};
+  // No service with a server taking new flows: no slots, nothing to pick
+  // (the service chains drop new flows themselves).
+  if (sets.Has("slots")) chains.push_back(PickChain());
   for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
     if (!predict_chains[f == IpFamily::kV4 ? 0 : 1]) continue;
     plan::Chain p;
