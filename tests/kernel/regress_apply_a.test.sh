@@ -19,13 +19,7 @@ P=$(topo_prefix lvra)
 A=$P-a B=$P-b
 state=$(mktemp -d)
 work=$(mktemp -d)
-cleanup() {
-  ip netns del "$A" 2>/dev/null
-  ip netns del "$B" 2>/dev/null
-  rm -rf "$state" "$work"
-  topo_cleanup_all 0
-}
-trap cleanup EXIT
+trap 'topo_destroy "$P"; rm -rf "$state" "$work"' EXIT # $A and $B
 
 bare_ns() { # a namespace with the director interface eth0
   ip netns del "$1" 2>/dev/null
