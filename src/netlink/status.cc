@@ -306,8 +306,8 @@ std::string RenderStatusText(const DirectorStatus& s) {
                   Traffic(counted, v.packets, v.bytes).c_str(),
                   !v.live      ? "  (not in kernel)"
                   : v.labelled ? ""
-                               : "  (from the kernel; the applied config "
-                                 "differs)");
+                               : "  (from the kernel; no applied config "
+                                 "matches)");
     out += line;
     for (const auto& r : v.servers) {
       std::snprintf(line, sizeof(line), "  -> %-27s %6u %-6s %5zu %12llu %s\n",
