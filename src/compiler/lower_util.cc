@@ -100,6 +100,13 @@ std::string TunnelName(const IpAddr& rs) {
   return buf;
 }
 
+bool IsTunnelName(std::string_view name) {
+  if (name.size() != 12 || name.substr(0, 4) != "lvt-") return false;
+  return std::all_of(name.begin() + 4, name.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
 std::string ServiceChain(const Service& s) { return "svc_" + s.name; }
 
 std::string TargetChain(const IpAddr& addr, const std::string& device) {

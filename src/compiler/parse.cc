@@ -210,6 +210,7 @@ void ConfigParser::ParseDirector(const Value& v, Director& dir) {
         Error(a, "duplicate local address " + addr.ToString());
       }
       dir.local_addresses.push_back(addr);
+      dir.local_address_origins.push_back(OriginOf(a));
     }
   }
   GetBool(v, "manage_vips", dir.manage_vips);

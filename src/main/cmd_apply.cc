@@ -36,6 +36,13 @@ int RunApply(const ApplyArgs& a) {
   lower.Done();
   auto k = OpenKernelEnv(a.kernel, /*lock=*/true);
   if (!k.ok()) return Fail("apply", k.status().message());
+  Diagnostics host_diags(a.config == "-" ? "<stdin>" : a.config);
+  auto host_ok = netlink::CheckLocalAddresses(*cfg, *(*k)->net, host_diags);
+  if (!host_ok.ok()) return Fail("apply", host_ok.status().message());
+  if (!*host_ok) {  // Nothing was written to the kernel.
+    std::fputs(host_diags.FormatAll().c_str(), stderr);
+    return 1;
+  }
   netlink::ApplyOptions o;
   o.config_text = text;
   o.dry_run = a.dry_run;

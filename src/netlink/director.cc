@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "compiler/lower_util.h"
 #include "compiler/timing.h"
 
 namespace lvsnft::netlink {
@@ -190,6 +191,21 @@ Result<std::unique_ptr<Computed>> Transact(
                        "was changed");
 }
 
+// lvsnft's objects were found without a trustworthy state file: the values
+// the forwarding sysctls had before lvsnft are unknown. They are left as
+// they are, and the report says which ones.
+void NoteUnknownSysctls(Sysctls& sys, DirectorReport& r) {
+  for (const char* path : {lower::kIpv4Forward, lower::kIpv6Forward}) {
+    auto v = sys.Read(path);
+    if (!v.ok() || !v->exists || v->value != "1") continue;
+    r.lines.push_back({"", '?',
+                       "sysctl " + DisplayName(path) +
+                           " left as it is (1): its value before lvsnft is "
+                           "unknown (no trustworthy state file)",
+                       true});
+  }
+}
+
 }  // namespace
 
 Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
@@ -293,6 +309,9 @@ Result<DirectorReport> DestroyDirector(DirectorEnv& env) {
   std::vector<HostChange> done;
   Status s = UndoHost(*st, *env.net, *env.sys, done);
   AddHostLines(done, r);
+  if (!st->recorded && (r.nft_changes > 0 || !done.empty())) {
+    NoteUnknownSysctls(*env.sys, r);
+  }
   st->config_text.clear();
   env.store->SaveSnapshot(nullptr);
   Status saved = env.store->Save(*st);

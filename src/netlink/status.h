@@ -32,6 +32,9 @@ struct ServiceStatus {
   uint64_t packets = 0;  ///< DR/TUN: packets dispatched (every packet).
   uint64_t bytes = 0;
   std::vector<RsStatus> servers;
+  /// False: the remembered config does not describe what the kernel runs
+  /// (scheduler and servers unknown; what is shown comes from the kernel).
+  bool labelled = true;
 };
 
 /// The whole director.
@@ -42,8 +45,11 @@ struct DirectorStatus {
   std::vector<std::string> tables;  ///< Live lvsnft tables ("inet lvsnft").
 };
 
-/// Combines the applied config (and its plan/desired encoding) with the
-/// live counters.
+/// The services the kernel runs (ServicesInKernel: name, mode, protocol,
+/// VIP, ports), labelled with the applied config (scheduler, servers,
+/// counters through its desired encoding) only where the config agrees
+/// with the kernel; config services the kernel lacks are listed as not in
+/// the kernel.
 DirectorStatus BuildStatus(const Config& cfg,
                            const std::vector<DesiredTable>& desired,
                            const std::vector<LiveTable>& live, uint32_t genid);

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -21,5 +23,15 @@ inline Config LoadExample(const std::string& name) {
   EXPECT_TRUE(cfg.has_value()) << d.FormatAll();
   return cfg.value_or(Config{});
 }
+
+/// A temporary directory below /tmp, removed with everything in it.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/lvsnft-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
 
 }  // namespace lvsnft::testing
