@@ -32,7 +32,7 @@ int RunStatus(const StatusArgs& a) {
                   "the remembered config is invalid:\n" + d.FormatAll());
     cfg = *c;
   }
-  plan::Plan p = Lower(cfg);
+  plan::Plan p = LowerForKernel(cfg);
   std::vector<netlink::DesiredTable> desired;
   for (const auto& t : p.tables) {
     auto dt = netlink::Describe(t, netlink::EncodeElements, {});
