@@ -30,22 +30,6 @@ bool ReadInput(const std::string& path, std::string& out) {
   return true;
 }
 
-bool WriteOutput(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0;
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    std::fprintf(stderr, "lvsnft: cannot write %s: %s\n", path.c_str(),
-                 std::strerror(errno));
-    return false;
-  }
-  return true;
-}
-
 bool WriteOutputWith(const std::string& path,
                      const std::function<void(std::ostream&)>& write) {
   SetStage("writing the output");
@@ -63,6 +47,10 @@ bool WriteOutputWith(const std::string& path,
     return false;
   }
   return true;
+}
+
+bool WriteOutput(const std::string& path, const std::string& text) {
+  return WriteOutputWith(path, [&](std::ostream& out) { out << text; });
 }
 
 namespace {
