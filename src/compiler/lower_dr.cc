@@ -122,19 +122,11 @@ void Builder::Slots(const Service& s, const SlotBlock& b,
   p.key = {DataType::kMark};
   p.data = {DataType::kMark};
   p.comment = "scheduler slot -> forwarding target id";
-  auto& set = sets.Get("slots", p);
-  auto owners = SlotOwners(s);
+  plan::SlotTable slots{s.name, b.base, SlotOwners(s), {}};
   auto active = ActiveServers(s);
-  std::vector<std::string> labels;
-  for (const auto* rs : active) labels.push_back(RsLabel(*rs));
-  for (uint32_t i = 0; i < owners.size(); ++i) {
-    set.elements.push_back({{plan::MarkValue(b.base + i)},
-                            {},
-                            {plan::MarkValue(tids[owners[i]])},
-                            std::nullopt,
-                            s.name,
-                            labels[owners[i]]});
-  }
+  for (size_t r = 0; r < active.size(); ++r)
+    slots.targets.push_back({{plan::MarkValue(tids[r])}, RsLabel(*active[r])});
+  sets.Get("slots", p).slot_tables.push_back(std::move(slots));
 }
 
 void Builder::ServiceChain(const Service& s, const SlotBlock* b) {

@@ -32,8 +32,9 @@ int RunApply(const ApplyArgs& a) {
   if (!cfg) return 1;  // Invalid input never reaches the kernel.
   load.Done();
   PhaseTimer lower("lower");
-  plan::Plan p = Lower(*cfg);
+  plan::Plan p = LowerForKernel(*cfg);
   lower.Done();
+  SetStage("applying the ruleset");
   auto k = OpenKernelEnv(a.kernel, /*lock=*/true);
   if (!k.ok()) return Fail("apply", k.status().message());
   Diagnostics host_diags(a.config == "-" ? "<stdin>" : a.config);

@@ -55,10 +55,10 @@ int RunOffline(const DiffArgs& a) {
   netlink::MemStateStore store;
   AddLinks(host, *before, *after);
   netlink::DirectorEnv env{&nft, &host, &host, &store, netlink::EncodeElements};
-  plan::Plan old_plan = Lower(*before);
+  plan::Plan old_plan = LowerForKernel(*before);
   auto applied = netlink::ApplyDirector(old_plan, {}, env);
   if (!applied.ok()) return Fail("diff", applied.status().message());
-  plan::Plan new_plan = Lower(*after);
+  plan::Plan new_plan = LowerForKernel(*after);
   auto r = netlink::DiffDirector(new_plan, env);
   if (!r.ok()) return Fail("diff", r.status().message());
   return Print(*r, DiffConfigs(*before, *after), a);
@@ -69,7 +69,7 @@ int RunLive(const DiffArgs& a) {
   if (!ReadInput(a.config, text)) return 1;
   auto cfg = LoadConfigText(a.config, text);
   if (!cfg) return 1;
-  plan::Plan p = Lower(*cfg);
+  plan::Plan p = LowerForKernel(*cfg);
   auto k = OpenKernelEnv(a.kernel, /*lock=*/false);
   if (!k.ok()) return Fail("diff", k.status().message());
   std::vector<ConfigChange> cc;

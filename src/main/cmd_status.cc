@@ -36,7 +36,7 @@ int RunStatus(const StatusArgs& a) {
                    d.FormatAll().c_str());
     }
   }
-  plan::Plan p = Lower(cfg);
+  plan::Plan p = LowerForKernel(cfg);
   std::vector<netlink::DesiredTable> desired;
   for (const auto& t : p.tables) {
     auto dt = netlink::Describe(t, netlink::EncodeElements, {});

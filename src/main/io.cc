@@ -5,12 +5,14 @@
 #include <iostream>
 #include <sstream>
 
+#include "compiler/lower.h"
 #include "compiler/parse.h"
 #include "main/commands.h"
 
 namespace lvsnft::cli {
 
 bool ReadInput(const std::string& path, std::string& out) {
+  SetStage("reading the config");
   std::ostringstream ss;
   if (path == "-") {
     ss << std::cin.rdbuf();
@@ -28,13 +30,16 @@ bool ReadInput(const std::string& path, std::string& out) {
   return true;
 }
 
-bool WriteOutput(const std::string& path, const std::string& text) {
+bool WriteOutputWith(const std::string& path,
+                     const std::function<void(std::ostream&)>& write) {
+  SetStage("writing the output");
   if (path.empty() || path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0;
+    write(std::cout);
+    std::cout.flush();
+    return !std::cout.fail();
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
+  if (out) write(out);
   out.close();
   if (!out) {
     std::fprintf(stderr, "lvsnft: cannot write %s: %s\n", path.c_str(),
@@ -42,6 +47,24 @@ bool WriteOutput(const std::string& path, const std::string& text) {
     return false;
   }
   return true;
+}
+
+bool WriteOutput(const std::string& path, const std::string& text) {
+  return WriteOutputWith(path, [&](std::ostream& out) { out << text; });
+}
+
+namespace {
+const char* g_stage = "reading the command line";
+}  // namespace
+
+void SetStage(const char* stage) { g_stage = stage; }
+const char* Stage() { return g_stage; }
+
+plan::Plan LowerForKernel(const Config& cfg) {
+  SetStage("compiling the config");
+  plan::Plan p = Lower(cfg);
+  plan::ExpandSlotTables(p);
+  return p;
 }
 
 std::optional<Config> LoadConfigFile(const std::string& path) {
@@ -52,6 +75,7 @@ std::optional<Config> LoadConfigFile(const std::string& path) {
 
 std::optional<Config> LoadConfigText(const std::string& path,
                                      const std::string& text) {
+  SetStage("checking the config");
   Diagnostics diags(path == "-" ? "<stdin>" : path);
   auto cfg = LoadConfig(text, diags);
   if (!cfg) {

@@ -48,6 +48,7 @@ struct Director : ::testing::Test {
   }
   Result<DirectorReport> Apply(const Config& c, ApplyOptions o = {}) {
     plan_ = Lower(c);
+    plan::ExpandSlotTables(plan_);
     return ApplyDirector(plan_, o, env);
   }
   plan::Plan plan_;
