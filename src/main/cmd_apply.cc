@@ -1,5 +1,7 @@
 // `lvsnft apply`: one atomic nftables transaction plus the director's host
 // objects (VIPs, forwarding sysctls, ipip devices), rolled back on failure.
+// "N attempts" appears only when concurrent writers forced retries; slots
+// the transaction left unreachable are named as stale (see Delta::stale).
 #include <cstdio>
 #include <cstdlib>
 
@@ -67,6 +69,7 @@ int RunApply(const ApplyArgs& a) {
   } else {
     std::fputs(ReportSummary(*r).c_str(), stdout);
   }
+  std::fputs(StaleNote(*r).c_str(), stdout);
   return 0;
 }
 

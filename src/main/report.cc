@@ -37,6 +37,12 @@ std::string ReportText(const netlink::DirectorReport& r,
   return out;
 }
 
+std::string StaleNote(const netlink::DirectorReport& r) {
+  if (r.stale_slots == 0) return "";
+  return "stale slots awaiting collection: " + std::to_string(r.stale_slots) +
+         " (unreachable; the next apply removes them)\n";
+}
+
 std::string ReportSummary(const netlink::DirectorReport& r) {
   std::map<std::string, std::pair<size_t, size_t>> per;  // nft, host
   for (const auto& l : r.lines) {
@@ -81,7 +87,9 @@ std::string ReportJson(const netlink::DirectorReport& r,
   }
   j["nft_changes"] = r.nft_changes;
   j["host_changes"] = r.host_changes;
-  j["transactions"] = r.attempts;
+  j["transactions"] = r.committed ? 1 : 0;
+  j["attempts"] = r.attempts;
+  j["stale_slots"] = r.stale_slots;
   return j.dump(2) + "\n";
 }
 

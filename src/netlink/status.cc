@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "compiler/lower_util.h"
 
@@ -182,6 +183,20 @@ std::string Traffic(bool counted, uint64_t packets, uint64_t bytes) {
   return buf;
 }
 
+// Live slot-map elements the desired table does not hold.
+size_t StaleSlots(const DesiredTable& d, const Counters& live) {
+  size_t n = 0;
+  for (const char* set : {"be4", "be6", "slots"}) {
+    auto it = d.elements.find(set);
+    auto lit = live.find(set);
+    if (it == d.elements.end() || lit == live.end()) continue;
+    std::set<std::string> want;
+    for (const auto& e : it->second) want.insert(KeyHex(e.key));
+    for (const auto& kv : lit->second) n += want.count(kv.first) ? 0 : 1;
+  }
+  return n;
+}
+
 }  // namespace
 
 DirectorStatus BuildStatus(const Config& cfg,
@@ -203,6 +218,7 @@ DirectorStatus BuildStatus(const Config& cfg,
          {"svc4", "svc4r", "svc6", "svc6r", "be4", "be6", "slots"}) {
       AddSetCounters(d, set, c, by);
     }
+    out.stale_slots += StaleSlots(d, c);
   }
   AddTargetCounters(cfg, live, by);
   AddActiveFlows(cfg, live, by);
@@ -248,6 +264,10 @@ std::string RenderStatusText(const DirectorStatus& s) {
       out += line;
     }
   }
+  if (s.stale_slots) {
+    out += "stale slots awaiting collection: " + std::to_string(s.stale_slots) +
+           " (unreachable; the next apply removes them)\n";
+  }
   if (stateful) {
     out +=
         "NAT/FULLNAT: Conns/Flows = connections scheduled; lvsnft's rules see "
@@ -270,6 +290,7 @@ std::string RenderStatusJson(const DirectorStatus& s) {
   nlohmann::json j;
   j["generation"] = s.genid;
   j["tables"] = s.tables;
+  j["stale_slots"] = s.stale_slots;
   j["services"] = nlohmann::json::array();
   for (const auto& v : s.services) {
     nlohmann::json sv = {{"name", v.name},

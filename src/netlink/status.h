@@ -40,6 +40,9 @@ struct DirectorStatus {
   uint32_t genid = 0;
   bool config_known = true;         ///< False: no applied config remembered.
   std::vector<std::string> tables;  ///< Live lvsnft tables ("inet lvsnft").
+  /// Slot elements in the kernel that no rule of the config reaches, left
+  /// by an apply for the next one to remove.
+  size_t stale_slots = 0;
 };
 
 /// Combines the applied config (and its plan/desired encoding) with the

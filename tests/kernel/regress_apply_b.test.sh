@@ -101,4 +101,48 @@ for e in "$src/examples/nat.json" "$src/examples/dr.json" "$src/examples/fullnat
   done
 done
 
+# --- B. one apply is one transaction: weights 1:5:1 -> 1:1:1 -------------
+# Four slots vanish. They stay as stale (a packet still running the old
+# rule may pick one) and the next apply collects them; nft monitor counts
+# the generations each apply commits.
+cfg "$work/w151.json" "$(svc web 192.168.10.100 nat 1 5 1)"
+cfg "$work/w111.json" "$(svc web 192.168.10.100 nat 1 1 1)"
+be4_size() {
+  ip netns exec "$A" nft -j list map inet lvsnft be4 |
+    jq '[.nftables[] | .map? | select(.) | .elem[]?] | length'
+}
+monitored_apply() {  # monitored_apply CONFIG: JSON report in $work/report
+  ip netns exec "$A" nft monitor >"$work/mon" 2>&1 &
+  mon=$!
+  sleep 0.3
+  lv apply -c "$1" --netns "$A" --json >"$work/report"
+  sleep 0.3
+  kill "$mon"; wait "$mon" 2>/dev/null; mon=""
+  grep -c '^# new generation' "$work/mon"
+}
+fresh
+lv apply -c "$work/w151.json" --netns "$A" >/dev/null
+topo_check "weights 1:5:1: 7 slots" test "$(be4_size)" = 7
+gens=$(monitored_apply "$work/w111.json")
+topo_check "1:5:1 -> 1:1:1: exactly one transaction (nft monitor: $gens)" test "$gens" = 1
+topo_check "1:5:1 -> 1:1:1: report says 1 transaction, 1 attempt, 4 stale slots" \
+  jq -e '.transactions == 1 and .attempts == 1 and .stale_slots == 4' "$work/report"
+topo_check "1:5:1 -> 1:1:1: the 4 vanished slots stay (stale)" test "$(be4_size)" = 7
+for how in "" --full-dump; do
+  out=$(lv diff $how -c "$work/w111.json" --netns "$A"); rc=$?
+  topo_check "diff $how: exit 0 with only stale slots left" test $rc = 0
+  topo_check "diff $how: names them" grep -qx "stale slots awaiting collection: 4 (unreachable; the next apply removes them)" <<<"$out"
+done
+topo_check "diff --full-dump: the weights are in the kernel (w151 pending)" \
+  topo_not lv diff --full-dump -c "$work/w151.json" --netns "$A"
+topo_check "status names the stale slots" \
+  sh -c "'$lvsnft' status --netns $A --state-dir '$state' | grep -q 'stale slots awaiting collection: 4'"
+gens=$(monitored_apply "$work/w111.json")
+topo_check "next apply collects them in one transaction (nft monitor: $gens)" test "$gens" = 1
+topo_check "next apply: report lists the collection" \
+  jq -e '.stale_slots == 0 and ([.changes[].what] | index("be4: 4 stale slots collected"))' "$work/report"
+topo_check "next apply: 3 slots left" test "$(be4_size)" = 3
+topo_check "in sync, nothing stale (full dump)" sh -c "'$lvsnft' diff --full-dump -c '$work/w111.json' --netns $A --state-dir '$state' | grep -qx 'in sync'"
+topo_check "an apply with nothing to do commits nothing" test "$(monitored_apply "$work/w111.json")" = 0
+
 topo_summary regress_apply_b
