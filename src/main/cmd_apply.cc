@@ -10,6 +10,7 @@
 #include "main/commands.h"
 #include "main/kernel_env.h"
 #include "main/report.h"
+#include "netlink/status.h"
 
 namespace lvsnft::cli {
 namespace {
@@ -69,7 +70,7 @@ int RunApply(const ApplyArgs& a) {
   } else {
     std::fputs(ReportSummary(*r).c_str(), stdout);
   }
-  std::fputs(StaleNote(*r).c_str(), stdout);
+  std::fputs(netlink::StaleSlotsNote(r->stale_slots).c_str(), stdout);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "main/kernel_env.h"
 #include "main/report.h"
 #include "netlink/host_fake.h"
+#include "netlink/status.h"
 
 namespace lvsnft::cli {
 namespace {
@@ -29,13 +30,13 @@ int Print(const netlink::DirectorReport& r, const std::vector<ConfigChange>& cc,
     std::fputs(ReportJson(r, cc).c_str(), stdout);
   } else if (sync && cc.empty()) {
     std::printf("in sync\n");
-    std::fputs(StaleNote(r).c_str(), stdout);
+    std::fputs(netlink::StaleSlotsNote(r.stale_slots).c_str(), stdout);
   } else {
     std::fputs(ReportText(r, cc).c_str(), stdout);
     std::printf("%zu nftables change%s, %zu host change%s pending\n",
                 r.nft_changes, r.nft_changes == 1 ? "" : "s", r.host_changes,
                 r.host_changes == 1 ? "" : "s");
-    std::fputs(StaleNote(r).c_str(), stdout);
+    std::fputs(netlink::StaleSlotsNote(r.stale_slots).c_str(), stdout);
   }
   return sync ? 0 : 2;
 }

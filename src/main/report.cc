@@ -3,6 +3,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "netlink/status.h"
+
 namespace lvsnft::cli {
 
 namespace {
@@ -35,12 +37,6 @@ std::string ReportText(const netlink::DirectorReport& r,
     for (const auto& l : lines) out += "  " + l + "\n";
   }
   return out;
-}
-
-std::string StaleNote(const netlink::DirectorReport& r) {
-  if (r.stale_slots == 0) return "";
-  return "stale slots awaiting collection: " + std::to_string(r.stale_slots) +
-         " (unreachable; the next apply removes them)\n";
 }
 
 std::string ReportSummary(const netlink::DirectorReport& r) {

@@ -14,10 +14,6 @@ namespace lvsnft::cli {
 std::string ReportText(const netlink::DirectorReport& r,
                        const std::vector<ConfigChange>& config_changes);
 
-/// "stale slots awaiting collection: N ..." line, or "" when there are
-/// none (slot elements no rule reaches: not a pending change).
-std::string StaleNote(const netlink::DirectorReport& r);
-
 /// One line per service with the number of changes (for large reports).
 std::string ReportSummary(const netlink::DirectorReport& r);
 

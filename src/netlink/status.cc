@@ -225,6 +225,12 @@ DirectorStatus BuildStatus(const Config& cfg,
   return out;
 }
 
+std::string StaleSlotsNote(size_t n) {
+  if (n == 0) return "";
+  return "stale slots awaiting collection: " + std::to_string(n) +
+         " (unreachable; the next apply removes them)\n";
+}
+
 std::string RenderStatusText(const DirectorStatus& s) {
   std::string out;
   char line[256];
@@ -264,10 +270,7 @@ std::string RenderStatusText(const DirectorStatus& s) {
       out += line;
     }
   }
-  if (s.stale_slots) {
-    out += "stale slots awaiting collection: " + std::to_string(s.stale_slots) +
-           " (unreachable; the next apply removes them)\n";
-  }
+  out += StaleSlotsNote(s.stale_slots);
   if (stateful) {
     out +=
         "NAT/FULLNAT: Conns/Flows = connections scheduled; lvsnft's rules see "

@@ -51,6 +51,10 @@ DirectorStatus BuildStatus(const Config& cfg,
                            const std::vector<DesiredTable>& desired,
                            const std::vector<LiveTable>& live, uint32_t genid);
 
+/// "stale slots awaiting collection: N (...)" and a newline, or "" for
+/// none (status, diff and apply print the same line).
+std::string StaleSlotsNote(size_t n);
+
 /// Text table like ipvsadm -Ln --stats.
 std::string RenderStatusText(const DirectorStatus& s);
 /// The same as JSON.
