@@ -1,5 +1,7 @@
 // `lvsnft apply`: one atomic nftables transaction plus the director's host
 // objects (VIPs, forwarding sysctls, ipip devices), rolled back on failure.
+// "N attempts" appears only when concurrent writers forced retries; slots
+// the transaction left unreachable are named as stale (see Delta::stale).
 #include <cstdio>
 #include <cstdlib>
 
@@ -8,6 +10,7 @@
 #include "main/commands.h"
 #include "main/kernel_env.h"
 #include "main/report.h"
+#include "netlink/status.h"
 
 namespace lvsnft::cli {
 namespace {
@@ -75,6 +78,7 @@ int RunApply(const ApplyArgs& a) {
   } else {
     std::fputs(ReportSummary(*r).c_str(), stdout);
   }
+  std::fputs(netlink::StaleSlotsNote(r->stale_slots).c_str(), stdout);
   return 0;
 }
 

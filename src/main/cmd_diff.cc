@@ -1,6 +1,7 @@
 // `lvsnft diff`: live kernel vs a config (-c FILE), or two configs offline
 // (OLD NEW, no root: the same pipeline against an in-memory kernel).
-// Exit 0 in sync, 2 changes pending, 1 error.
+// Exit 0 in sync, 2 changes pending, 1 error. Stale slots (left by an
+// apply for the next one to collect) are printed but are not pending.
 #include <cstdio>
 
 #include "compiler/lower.h"
@@ -9,6 +10,7 @@
 #include "main/kernel_env.h"
 #include "main/report.h"
 #include "netlink/host_fake.h"
+#include "netlink/status.h"
 
 namespace lvsnft::cli {
 namespace {
@@ -28,11 +30,13 @@ int Print(const netlink::DirectorReport& r, const std::vector<ConfigChange>& cc,
     std::fputs(ReportJson(r, cc).c_str(), stdout);
   } else if (sync && cc.empty()) {
     std::printf("in sync\n");
+    std::fputs(netlink::StaleSlotsNote(r.stale_slots).c_str(), stdout);
   } else {
     std::fputs(ReportText(r, cc).c_str(), stdout);
     std::printf("%zu nftables change%s, %zu host change%s pending\n",
                 r.nft_changes, r.nft_changes == 1 ? "" : "s", r.host_changes,
                 r.host_changes == 1 ? "" : "s");
+    std::fputs(netlink::StaleSlotsNote(r.stale_slots).c_str(), stdout);
   }
   return sync ? 0 : 2;
 }

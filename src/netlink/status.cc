@@ -243,6 +243,20 @@ std::vector<ServiceStatus> ServiceList(const Config& cfg,
   return out;
 }
 
+// Live slot-map elements the desired table does not hold.
+size_t StaleSlots(const DesiredTable& d, const Counters& live) {
+  size_t n = 0;
+  for (const char* set : {"be4", "be6", "slots"}) {
+    auto it = d.elements.find(set);
+    auto lit = live.find(set);
+    if (it == d.elements.end() || lit == live.end()) continue;
+    std::set<std::string> want;
+    for (const auto& e : it->second) want.insert(KeyHex(e.key));
+    for (const auto& kv : lit->second) n += want.count(kv.first) ? 0 : 1;
+  }
+  return n;
+}
+
 }  // namespace
 
 DirectorStatus BuildStatus(const Config& cfg,
@@ -269,10 +283,17 @@ DirectorStatus BuildStatus(const Config& cfg,
          {"svc4", "svc4r", "svc6", "svc6r", "be4", "be6", "slots"}) {
       AddSetCounters(d, set, c, by);
     }
+    out.stale_slots += StaleSlots(d, c);
   }
   AddTargetCounters(cfg, live, by);
   AddActiveFlows(cfg, live, by);
   return out;
+}
+
+std::string StaleSlotsNote(size_t n) {
+  if (n == 0) return "";
+  return "stale slots awaiting collection: " + std::to_string(n) +
+         " (unreachable; the next apply removes them)\n";
 }
 
 std::string RenderStatusText(const DirectorStatus& s) {
@@ -317,6 +338,7 @@ std::string RenderStatusText(const DirectorStatus& s) {
       out += line;
     }
   }
+  out += StaleSlotsNote(s.stale_slots);
   if (stateful) {
     out +=
         "NAT/FULLNAT: Conns/Flows = connections scheduled; lvsnft's rules see "
@@ -339,6 +361,7 @@ std::string RenderStatusJson(const DirectorStatus& s) {
   nlohmann::json j;
   j["generation"] = s.genid;
   j["tables"] = s.tables;
+  j["stale_slots"] = s.stale_slots;
   j["services"] = nlohmann::json::array();
   for (const auto& v : s.services) {
     nlohmann::json sv = {{"name", v.name},

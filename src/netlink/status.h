@@ -43,6 +43,9 @@ struct DirectorStatus {
   uint32_t genid = 0;
   bool config_known = true;         ///< False: no applied config remembered.
   std::vector<std::string> tables;  ///< Live lvsnft tables ("inet lvsnft").
+  /// Slot elements in the kernel that no rule of the config reaches, left
+  /// by an apply for the next one to remove.
+  size_t stale_slots = 0;
 };
 
 /// The services the kernel runs (ServicesInKernel: name, mode, protocol,
@@ -53,6 +56,10 @@ struct DirectorStatus {
 DirectorStatus BuildStatus(const Config& cfg,
                            const std::vector<DesiredTable>& desired,
                            const std::vector<LiveTable>& live, uint32_t genid);
+
+/// "stale slots awaiting collection: N (...)" and a newline, or "" for
+/// none (status, diff and apply print the same line).
+std::string StaleSlotsNote(size_t n);
 
 /// Text table like ipvsadm -Ln --stats.
 std::string RenderStatusText(const DirectorStatus& s);
