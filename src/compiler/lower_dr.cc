@@ -41,6 +41,26 @@ plan::Key PersistKey(const Service& s) {
           F(DaddrField(f)), F(Field::kMetaMark)};
 }
 
+/// The verdict map "targets": forwarding target id -> target chain.
+plan::Set TargetsProto() {
+  plan::Set p;
+  p.name = "targets";
+  p.key = {DataType::kMark};
+  p.verdict_map = true;
+  p.comment = "forwarding target id -> target chain";
+  return p;
+}
+
+/// The map "slots": scheduler slot -> forwarding target id.
+plan::Set SlotsProto() {
+  plan::Set p;
+  p.name = "slots";
+  p.key = {DataType::kMark};
+  p.data = {DataType::kMark};
+  p.comment = "scheduler slot -> forwarding target id";
+  return p;
+}
+
 struct Builder {
   const Config& cfg;
   plan::Table table;
@@ -101,28 +121,18 @@ void Builder::Target(const Service& s, const RealServer& rs) {
     c.rules.push_back({out, "forward", ""});
   }
   target_chains[name] = std::move(c);
-  plan::Set p;
-  p.name = "targets";
-  p.key = {DataType::kMark};
-  p.verdict_map = true;
-  p.comment = "forwarding target id -> target chain";
   plan::Element e{{plan::MarkValue(tid)},
                   {},
                   {},
                   plan::Verdict{plan::VerdictKind::kGoto, name},
                   "",
                   rs.address.ToString()};
-  sets.Get("targets", p).elements.push_back(std::move(e));
+  sets.Get("targets", TargetsProto()).elements.push_back(std::move(e));
 }
 
 void Builder::Slots(const Service& s, const SlotBlock& b,
                     const std::vector<uint32_t>& tids) {
-  plan::Set p;
-  p.name = "slots";
-  p.key = {DataType::kMark};
-  p.data = {DataType::kMark};
-  p.comment = "scheduler slot -> forwarding target id";
-  auto& set = sets.Get("slots", p);
+  auto& set = sets.Get("slots", SlotsProto());
   auto owners = SlotOwners(s);
   auto active = ActiveServers(s);
   std::vector<std::string> labels;
@@ -231,6 +241,10 @@ plan::Table Builder::Finish() {
       in.rules.push_back(std::move(r));
     }
   }
+  // "pick" reads both maps even when no service has a live server yet (an
+  // empty map then, not a reference nft cannot resolve).
+  sets.Get("slots", SlotsProto());
+  sets.Get("targets", TargetsProto());
   plan::Chain pick;
   pick.name = "pick";
   pick.comment = "scheduler slot in meta mark -> forwarding target";
