@@ -95,7 +95,7 @@ topo_check "odd interface: re-apply is in sync" \
 
 # --- 4. property: every generated config validate accepts, nft loads -------
 echo "property seed: $seed (rerun: $0 $build $src $seed)"
-count=40
+count=150
 mapfile -t ifaces < <(python3 "$src/tests/kernel/gen_valid_config.py" "$seed" $count "$work")
 ns_with "$B" "${ifaces[@]}"
 bad=0

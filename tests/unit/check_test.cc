@@ -264,7 +264,7 @@ TEST(CheckTest, Addresses) {
             R"("fullnat", "real_servers": [{"address": "10.0.9.9"}]})"}),
        "c.json:2:22: error: /services/0/vip: VIP 10.0.0.1 is also a FULLNAT "
        "local address (/director/local_addresses/0)\n"
-       "c.json:2:96: error: /services/0/real_servers/0/address: real server "
+       "c.json:2:97: error: /services/0/real_servers/0/address: real server "
        "address 10.0.9.9 is also a FULLNAT local address "
        "(/director/local_addresses/1)\n"},
       {"no real servers and unmatched local addresses are fine",

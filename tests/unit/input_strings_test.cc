@@ -45,7 +45,8 @@ TEST(InputStringsTest, NulIsRejectedInEveryString) {
        "c.json:2:24: error: /services/0/vip: string "
        "\"192.168.10.100\\u0000junk\" holds a NUL character (U+0000), which "
        "no config string may contain\n"},
-      {"NUL in the interface", Cfg(R"(eth0\u0000x)", R"("vip": "10.0.0.1", )" + kPorts),
+      {"NUL in the interface",
+       Cfg(R"(eth0\u0000x)", R"("vip": "10.0.0.1", )" + kPorts),
        "c.json:1:42: error: /director/interface: string \"eth0\\u0000x\" "
        "holds a NUL character (U+0000), which no config string may "
        "contain\n"},
@@ -68,18 +69,18 @@ TEST(InputStringsTest, NulIsRejectedInEveryString) {
        R"({"address": "10.0.1.1", "comment": "\u0000"}]}]})",
        "c.json:2:10: error: /services/0/name: string \"w\\u0000\" holds a NUL "
        "character (U+0000), which no config string may contain\n"
-       "c.json:2:43: error: /services/0/ports/0: string \"80\\u0000\" holds a "
+       "c.json:2:50: error: /services/0/ports/0: string \"80\\u0000\" holds a "
        "NUL character (U+0000), which no config string may contain\n"
-       "c.json:2:65: error: /services/0/mode: string \"nat\\u0000\" holds a "
+       "c.json:2:71: error: /services/0/mode: string \"nat\\u0000\" holds a "
        "NUL character (U+0000), which no config string may contain\n"
-       "c.json:2:91: error: /services/0/comment: string \"a\\u0000b\" holds a "
+       "c.json:2:95: error: /services/0/comment: string \"a\\u0000b\" holds a "
        "NUL character (U+0000), which no config string may contain\n"
-       "c.json:2:155: error: /services/0/real_servers/0/comment: string "
+       "c.json:2:159: error: /services/0/real_servers/0/comment: string "
        "\"\\u0000\" holds a NUL character (U+0000), which no config string "
        "may contain\n"},
       {"other control characters stay allowed in comments",
-       Cfg("eth0", R"("vip": "10.0.0.1", "comment": "tab\there\u0001", )" +
-                       kPorts),
+       Cfg("eth0",
+           R"("vip": "10.0.0.1", "comment": "tab\there\u0001", )" + kPorts),
        ""},
   });
 }
@@ -106,8 +107,7 @@ TEST(InputStringsTest, InterfaceNamesMustBeWritableInNft) {
        "c.json:1:42: error: /director/interface: interface name \"v\u00e0\" "
        "contains '/', ':' or whitespace (Linux counts the byte 0xA0, part "
        "of characters such as U+00E0 \"\u00e0\", as whitespace)\n"},
-      {"non-ASCII and punctuation are fine", Cfg("w\u00ebb-1.#;{$'", svc),
-       ""},
+      {"non-ASCII and punctuation are fine", Cfg("w\u00ebb-1.#;{$'", svc), ""},
   });
 }
 
@@ -126,8 +126,9 @@ TEST(InputStringsTest, ChainAndSetNamesAreNftIdentifiers) {
     for (const auto& c : t.chains) names.push_back(c.name);
     for (const auto& s : t.sets) names.push_back(s.name);
   }
-  EXPECT_NE(std::find(names.begin(), names.end(), "rs_10_0_1_1_wxc3xabbx231x3bx"),
-            names.end());
+  EXPECT_NE(
+      std::find(names.begin(), names.end(), "rs_10_0_1_1_wxc3xabbx231x3bx"),
+      names.end());
   for (const auto& n : names) {
     EXPECT_TRUE(std::regex_match(n, ident)) << n;
   }

@@ -280,7 +280,8 @@ TEST(SchemaTest, SchemaAndParserRejectTheSameStructuralErrors) {
               R"("ports": 80}]})",
        "/services/0/vip: does not match "
        "^([0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"},
-      {"NUL in a comment", head + svc + R"("ports": 80, "comment": "\u0000"}]})",
+      {"NUL in a comment",
+       head + svc + R"("ports": 80, "comment": "\u0000"}]})",
        "/services/0/comment: does not match ^[^\\u0000]*$"},
       {"nft wildcard in the interface",
        R"({"version": 1, "director": {"interface": "e*"}, "services": []})",
