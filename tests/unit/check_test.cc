@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "compiler/parse.h"
+#include "test_util.h"
 
 namespace lvsnft {
 namespace {
@@ -24,19 +25,8 @@ std::string Cfg(const std::string& dir, const std::vector<std::string>& svcs) {
 /// The usual director: an interface and the default flow table.
 const std::string kDir = "{\"interface\": \"eth0\"}";
 
-struct Case {
-  const char* desc;
-  std::string text;
-  std::string want;
-};
-
-void RunCases(const std::vector<Case>& cases) {
-  for (const auto& c : cases) {
-    Diagnostics d("c.json");
-    auto cfg = LoadConfig(c.text, d);
-    EXPECT_EQ(cfg.has_value(), !d.HasErrors()) << c.desc;
-    EXPECT_EQ(d.FormatAll(), c.want) << c.desc << "\n" << c.text;
-  }
+void RunCases(const std::vector<testing::DiagCase>& cases) {
+  testing::RunDiagCases(cases);
 }
 
 TEST(CheckTest, NamesAndDuplicates) {

@@ -10,6 +10,7 @@
 
 #include "compiler/lower.h"
 #include "compiler/parse.h"
+#include "test_util.h"
 
 namespace lvsnft {
 namespace {
@@ -23,19 +24,8 @@ std::string Cfg(const std::string& ifname, const std::string& rest) {
 
 const std::string kPorts = "\"ports\": [80]";
 
-struct Case {
-  const char* desc;
-  std::string text;
-  std::string want;
-};
-
-void RunCases(const std::vector<Case>& cases) {
-  for (const auto& c : cases) {
-    Diagnostics d("c.json");
-    auto cfg = LoadConfig(c.text, d);
-    EXPECT_EQ(cfg.has_value(), !d.HasErrors()) << c.desc;
-    EXPECT_EQ(d.FormatAll(), c.want) << c.desc << "\n" << c.text;
-  }
+void RunCases(const std::vector<testing::DiagCase>& cases) {
+  testing::RunDiagCases(cases);
 }
 
 TEST(InputStringsTest, NulIsRejectedInEveryString) {
