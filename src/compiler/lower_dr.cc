@@ -41,6 +41,26 @@ plan::Key PersistKey(const Service& s) {
           F(DaddrField(f)), F(Field::kMetaMark)};
 }
 
+/// The verdict map "targets": forwarding target id -> target chain.
+plan::Set TargetsProto() {
+  plan::Set p;
+  p.name = "targets";
+  p.key = {DataType::kMark};
+  p.verdict_map = true;
+  p.comment = "forwarding target id -> target chain";
+  return p;
+}
+
+/// The map "slots": scheduler slot -> forwarding target id.
+plan::Set SlotsProto() {
+  plan::Set p;
+  p.name = "slots";
+  p.key = {DataType::kMark};
+  p.data = {DataType::kMark};
+  p.comment = "scheduler slot -> forwarding target id";
+  return p;
+}
+
 struct Builder {
   const Config& cfg;
   plan::Table table;
@@ -101,32 +121,22 @@ void Builder::Target(const Service& s, const RealServer& rs) {
     c.rules.push_back({out, "forward", ""});
   }
   target_chains[name] = std::move(c);
-  plan::Set p;
-  p.name = "targets";
-  p.key = {DataType::kMark};
-  p.verdict_map = true;
-  p.comment = "forwarding target id -> target chain";
   plan::Element e{{plan::MarkValue(tid)},
                   {},
                   {},
                   plan::Verdict{plan::VerdictKind::kGoto, name},
                   "",
                   rs.address.ToString()};
-  sets.Get("targets", p).elements.push_back(std::move(e));
+  sets.Get("targets", TargetsProto()).elements.push_back(std::move(e));
 }
 
 void Builder::Slots(const Service& s, const SlotBlock& b,
                     const std::vector<uint32_t>& tids) {
-  plan::Set p;
-  p.name = "slots";
-  p.key = {DataType::kMark};
-  p.data = {DataType::kMark};
-  p.comment = "scheduler slot -> forwarding target id";
   plan::SlotTable slots{s.name, b.base, SlotOwners(s), {}};
   auto active = ActiveServers(s);
   for (size_t r = 0; r < active.size(); ++r)
     slots.targets.push_back({{plan::MarkValue(tids[r])}, RsLabel(*active[r])});
-  sets.Get("slots", p).slot_tables.push_back(std::move(slots));
+  sets.Get("slots", SlotsProto()).slot_tables.push_back(std::move(slots));
 }
 
 void Builder::ServiceChain(const Service& s, const SlotBlock* b) {

@@ -110,9 +110,22 @@ bool IsTunnelName(std::string_view name) {
 std::string ServiceChain(const Service& s) { return "svc_" + s.name; }
 
 std::string TargetChain(const IpAddr& addr, const std::string& device) {
-  std::string n = "rs_" + addr.ToString() + "_" + device;
-  for (char& c : n) {
-    if (c == '.' || c == ':' || c == '-') c = '_';
+  std::string n = "rs_";
+  for (char c : addr.ToString() + "_" + device) {
+    auto b = static_cast<uint8_t>(c);
+    bool word = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+                (b >= '0' && b <= '9') || b == '_';
+    if (word) {
+      n += c;
+    } else if (c == '.' || c == ':' || c == '-') {
+      n += '_';
+    } else {
+      // nft reads chain names only as bare identifiers: spell any other
+      // byte of the device name (UTF-8, '#', ';', ...) as xHH.
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "x%02x", b);
+      n += hex;
+    }
   }
   return n;
 }

@@ -1,3 +1,8 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,23 +15,52 @@
 #include "main/commands.h"
 
 namespace lvsnft::cli {
+namespace {
+
+/// Prints "lvsnft: cannot read PATH: reason" (strerror, first letter in
+/// lower case like the rest of lvsnft's messages); returns false.
+bool ReadFailed(const std::string& path, int err) {
+  std::string why = std::strerror(err);
+  if (!why.empty()) {
+    why[0] = static_cast<char>(std::tolower(static_cast<uint8_t>(why[0])));
+  }
+  std::fprintf(stderr, "lvsnft: cannot read %s: %s\n", path.c_str(),
+               why.c_str());
+  return false;
+}
+
+}  // namespace
 
 bool ReadInput(const std::string& path, std::string& out) {
   SetStage("reading the config");
-  std::ostringstream ss;
   if (path == "-") {
+    std::ostringstream ss;
     ss << std::cin.rdbuf();
     out = ss.str();
     return true;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "lvsnft: cannot read %s: %s\n", path.c_str(),
-                 std::strerror(errno));
-    return false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ReadFailed(path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    ::close(fd);
+    return ReadFailed(path, err);
   }
-  ss << in.rdbuf();
-  out = ss.str();
+  out.clear();
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return ReadFailed(path, err);
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
   return true;
 }
 

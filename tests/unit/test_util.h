@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "compiler/parse.h"
 
@@ -33,5 +34,23 @@ struct TempDir {
   }
   ~TempDir() { std::filesystem::remove_all(path); }
 };
+
+/// One config text and the exact diagnostics LoadConfig must produce for
+/// it as "c.json" ("" = valid).
+struct DiagCase {
+  const char* desc;
+  std::string text;
+  std::string want;
+};
+
+/// Loads each case and compares every diagnostic byte for byte.
+inline void RunDiagCases(const std::vector<DiagCase>& cases) {
+  for (const auto& c : cases) {
+    Diagnostics d("c.json");
+    auto cfg = LoadConfig(c.text, d);
+    EXPECT_EQ(cfg.has_value(), !d.HasErrors()) << c.desc;
+    EXPECT_EQ(d.FormatAll(), c.want) << c.desc << "\n" << c.text;
+  }
+}
 
 }  // namespace lvsnft::testing
