@@ -19,10 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bare_ns() {  # director interface eth0 with the FULLNAT local addresses
-  topo_bare_ns "$1" && ip -n "$1" addr add 192.168.1.100/24 dev eth0 &&
-    ip -n "$1" addr add 2001:db8:1::100/64 dev eth0 nodad
-}
+bare_ns() { topo_director_ns "$1"; }
 lv() { "$lvsnft" "$@" --state-dir "$state"; }
 # Ruleset listing without handles (they differ between two loads).
 norm_json() { ip netns exec "$1" nft -j list ruleset | jq -S 'del(.nftables[0]) | walk(if type == "object" then del(.handle) else . end)'; }

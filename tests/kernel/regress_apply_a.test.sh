@@ -49,9 +49,12 @@ absent() { ! ip netns exec "$1" nft -j list ruleset | grep -q "$2"; }
 # present NS WORD: the JSON listing mentions WORD (guards `absent`).
 present() { ip netns exec "$1" nft -j list ruleset | grep -q "$2"; }
 # same_as_compile NS CFG: what apply made equals nft -f of compile output
-# in a second namespace (nft's own view of both, handles aside).
+# in a second namespace (nft's own view of both, handles aside). Slots that
+# vanished stay as stale (unreachable) elements until the next apply that
+# leaves their service's rules alone (docs/LAYOUT.md): apply once more so
+# they are collected before comparing.
 same_as_compile() {
-  "$lvsnft" compile -c "$2" -o "$work/cmp.nft" && bare_ns "$B" &&
+  lv apply -c "$2" --netns "$1" >/dev/null && "$lvsnft" compile -c "$2" -o "$work/cmp.nft" && bare_ns "$B" &&
     ip netns exec "$B" nft -f "$work/cmp.nft" && diff <(norm_json "$1") <(norm_json "$B")
 }
 

@@ -26,11 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bare_ns() {  # a fresh namespace with the director interface eth0
-  ip netns del "$1" 2>/dev/null
-  ip netns add "$1" && ip -n "$1" link set lo up &&
-    ip -n "$1" link add eth0 type veth peer name eth0p && ip -n "$1" link set eth0 up
-}
+bare_ns() { topo_director_ns "$1"; }
 lv() { "$lvsnft" "$@" --state-dir "$state"; }
 fresh() { rm -rf "$state" && mkdir -p "$state" && bare_ns "$A"; }
 in_sync_full() { lv diff --full-dump -c "$1" --netns "$A"; }
