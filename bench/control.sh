@@ -13,6 +13,10 @@
 #          lvsnft apply (incremental) | nft -f of the whole changed ruleset
 #          | one `nft add element` into the loaded ruleset
 #   compile: lvsnft compile -o FILE (no kernel)
+#   mhcompile (nat configs, first repetition only): lvsnft compile -o
+#          /dev/null of the same config with scheduler mh at the default
+#          Maglev table size (4093 slots a service): the peak-RSS row of
+#          the hash schedulers, side by side with wrr's compile
 # A repetition is not started once the config's time budget is spent
 # (BN_BUDGET seconds, at least one repetition is always made). Then a perf
 # profile of apply / diff / incremental apply at BN_PERF_CONFIGS
@@ -48,7 +52,10 @@ prepare() {
     "$GEN" --services "$s" --reals "$r" --mode "$m" --bump $((s / 2)) >"$f.bump.json" &&
     "$LV" compile -c "$f.json" -o "$f.nft" &&
     "$LV" compile -c "$f.bump.json" -o "$f.bump.nft" &&
-    "$PSC" "$f.json" >"$f.psc" && bn_interval "$f.nft" "$f.iv.nft"
+    "$PSC" "$f.json" >"$f.psc" && bn_interval "$f.nft" "$f.iv.nft" &&
+    if [ "$m" = nat ]; then
+      "$GEN" --services "$s" --reals "$r" --mode nat --scheduler mh >"$f.mh.json"
+    fi
 }
 
 # sample C METRIC REP NS CMD...: times CMD in NS and records wall + RSS.
@@ -82,6 +89,9 @@ one_rep() {
   sample "$c" addelem "$i" "$b" nft add element inet lvsnft be4 \
     "{ 0x4c55fffe : 10.255.255.254 }"
   sample "$c" compile "$i" - "$LV" compile -c "$f.json" -o "$W/out.nft"
+  if [ "$i" = 1 ] && [ -f "$f.mh.json" ]; then
+    sample "$c" mhcompile "$i" - "$LV" compile -c "$f.mh.json" -o /dev/null
+  fi
   bn_ns_del "$a"
   bn_ns_del "$b"
 }

@@ -49,6 +49,16 @@ for c in $BN_CONFIG_LIST; do
     "$(bn_cell mb "$c" diff.rss) | $(bn_cell mb "$c" nftf.rss) |"
 done
 echo
+echo "### Hash scheduler slot tables: compile with mh (default table, 4093 slots a service) beside wrr"
+echo
+echo "| config | compile mh (s) | RSS compile mh (MiB) | compile wrr (s) | RSS compile wrr (MiB) | n (mh) |"
+echo "|---|---|---|---|---|---|"
+for c in $BN_CONFIG_LIST; do
+  [ "${c%%:*}" = nat ] || continue
+  echo "| $(bn_cfg_name "$c") | $(bn_cell s "$c" mhcompile) | $(bn_cell mb "$c" mhcompile.rss) |" \
+    "$(bn_cell s "$c" compile) | $(bn_cell mb "$c" compile.rss) | $(bn_cell n "$c" mhcompile) |"
+done
+echo
 echo "### Goals at 10k×10"
 echo
 echo "| config | goal | median | verdict |"

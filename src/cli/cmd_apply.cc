@@ -1,5 +1,7 @@
 // `lvsnft apply`: one atomic nftables transaction plus the director's host
 // objects (VIPs, forwarding sysctls, ipip devices), rolled back on failure.
+// "N attempts" appears only when concurrent writers forced retries; slots
+// the transaction left unreachable are named as stale (see Delta::stale).
 #include <cstdio>
 #include <cstdlib>
 
@@ -8,6 +10,7 @@
 #include "cli/kernel_env.h"
 #include "cli/report.h"
 #include "compiler/lower.h"
+#include "director/status.h"
 
 namespace lvsnft::cli {
 namespace {
@@ -32,10 +35,18 @@ int RunApply(const ApplyArgs& a) {
   if (!cfg) return 1;  // Invalid input never reaches the kernel.
   load.Done();
   PhaseTimer lower("lower");
-  plan::Plan p = Lower(*cfg);
+  plan::Plan p = LowerForKernel(*cfg);
   lower.Done();
+  SetStage("applying the ruleset");
   auto k = OpenKernelEnv(a.kernel, /*lock=*/true);
   if (!k.ok()) return Fail("apply", k.status().message());
+  Diagnostics host_diags(a.config == "-" ? "<stdin>" : a.config);
+  auto host_ok = netlink::CheckLocalAddresses(*cfg, *(*k)->net, host_diags);
+  if (!host_ok.ok()) return Fail("apply", host_ok.status().message());
+  if (!*host_ok) {  // Nothing was written to the kernel.
+    std::fputs(host_diags.FormatAll().c_str(), stderr);
+    return 1;
+  }
   netlink::ApplyOptions o;
   o.config_text = text;
   o.dry_run = a.dry_run;
@@ -67,6 +78,7 @@ int RunApply(const ApplyArgs& a) {
   } else {
     std::fputs(ReportSummary(*r).c_str(), stdout);
   }
+  std::fputs(netlink::StaleSlotsNote(r->stale_slots).c_str(), stdout);
   return 0;
 }
 

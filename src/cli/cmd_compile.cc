@@ -17,9 +17,17 @@ struct CompileOpts {
 int RunCompile(const CompileOpts& o) {
   auto cfg = LoadConfigFile(o.config);
   if (!cfg) return 1;
+  SetStage("compiling the config");
   plan::Plan p = Lower(*cfg);
-  std::string text = o.format == "json" ? RenderJson(p) : RenderNft(p);
-  return WriteOutput(o.output, text) ? 0 : 1;
+  if (o.format == "json") {
+    SetStage("rendering the JSON ruleset");
+    std::string text = RenderJson(p);
+    return WriteOutput(o.output, text) ? 0 : 1;
+  }
+  return WriteOutputWith(o.output,
+                         [&](std::ostream& out) { RenderNft(p, out); })
+             ? 0
+             : 1;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // `lvsnft diff`: live kernel vs a config (-c FILE), or two configs offline
 // (OLD NEW, no root: the same pipeline against an in-memory kernel).
-// Exit 0 in sync, 2 changes pending, 1 error.
+// Exit 0 in sync, 2 changes pending, 1 error. Stale slots (left by an
+// apply for the next one to collect) are printed but are not pending.
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -8,6 +9,7 @@
 #include "cli/report.h"
 #include "compiler/lower.h"
 #include "config/parse.h"
+#include "director/status.h"
 #include "kernel/nft/nft_netlink_kernel.h"
 #include "kernel/sim/sim_host.h"
 #include "kernel/sim/sim_nft.h"
@@ -30,11 +32,13 @@ int Print(const netlink::DirectorReport& r, const std::vector<ConfigChange>& cc,
     std::fputs(ReportJson(r, cc).c_str(), stdout);
   } else if (sync && cc.empty()) {
     std::printf("in sync\n");
+    std::fputs(netlink::StaleSlotsNote(r.stale_slots).c_str(), stdout);
   } else {
     std::fputs(ReportText(r, cc).c_str(), stdout);
     std::printf("%zu nftables change%s, %zu host change%s pending\n",
                 r.nft_changes, r.nft_changes == 1 ? "" : "s", r.host_changes,
                 r.host_changes == 1 ? "" : "s");
+    std::fputs(netlink::StaleSlotsNote(r.stale_slots).c_str(), stdout);
   }
   return sync ? 0 : 2;
 }
@@ -57,10 +61,10 @@ int RunOffline(const DiffArgs& a) {
   netlink::MemStateStore store;
   AddLinks(host, *before, *after);
   netlink::DirectorEnv env{&nft, &host, &host, &store, netlink::EncodeElements};
-  plan::Plan old_plan = Lower(*before);
+  plan::Plan old_plan = LowerForKernel(*before);
   auto applied = netlink::ApplyDirector(old_plan, {}, env);
   if (!applied.ok()) return Fail("diff", applied.status().message());
-  plan::Plan new_plan = Lower(*after);
+  plan::Plan new_plan = LowerForKernel(*after);
   auto r = netlink::DiffDirector(new_plan, env);
   if (!r.ok()) return Fail("diff", r.status().message());
   return Print(*r, DiffConfigs(*before, *after), a);
@@ -71,7 +75,7 @@ int RunLive(const DiffArgs& a) {
   if (!ReadInput(a.config, text)) return 1;
   auto cfg = LoadConfigText(a.config, text);
   if (!cfg) return 1;
-  plan::Plan p = Lower(*cfg);
+  plan::Plan p = LowerForKernel(*cfg);
   auto k = OpenKernelEnv(a.kernel, /*lock=*/false);
   if (!k.ok()) return Fail("diff", k.status().message());
   std::vector<ConfigChange> cc;

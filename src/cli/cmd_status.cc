@@ -28,12 +28,16 @@ int RunStatus(const StatusArgs& a) {
   if (!st->config_text.empty()) {
     Diagnostics d("(applied config)");
     auto c = LoadConfig(st->config_text, d);
-    if (!c)
-      return Fail("status",
-                  "the remembered config is invalid:\n" + d.FormatAll());
-    cfg = *c;
+    if (c) {
+      cfg = *c;
+    } else {  // Only labels come from it: show what the kernel says.
+      std::fprintf(stderr,
+                   "lvsnft: warning: the remembered config is invalid; "
+                   "ignored:\n%s",
+                   d.FormatAll().c_str());
+    }
   }
-  plan::Plan p = Lower(cfg);
+  plan::Plan p = LowerForKernel(cfg);
   std::vector<netlink::DesiredTable> desired;
   for (const auto& t : p.tables) {
     auto dt = netlink::Describe(t, netlink::EncodeElements, {});

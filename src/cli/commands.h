@@ -6,8 +6,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
+#include "compiler/plan.h"
 #include "config/config.h"
 
 namespace lvsnft::cli {
@@ -42,5 +44,19 @@ bool ReadInput(const std::string& path, std::string& out);
 
 /// Writes `text` to `path` ("-" or "" = stdout); prints an error on failure.
 bool WriteOutput(const std::string& path, const std::string& text);
+/// Opens `path` ("-" or "" = stdout) and lets `write` stream into it, so
+/// big output is never held in memory whole; prints an error on failure.
+bool WriteOutputWith(const std::string& path,
+                     const std::function<void(std::ostream&)>& write);
+
+/// Records what the command is doing ("compiling the config"), for the
+/// message main() prints when memory runs out.
+void SetStage(const char* stage);
+/// The last stage recorded.
+const char* Stage();
+
+/// Lower(cfg) with the slot tables expanded into elements, as the netlink
+/// applier and the diff/status code read them.
+plan::Plan LowerForKernel(const Config& cfg);
 
 }  // namespace lvsnft::cli

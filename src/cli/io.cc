@@ -1,3 +1,8 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -6,35 +11,69 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "compiler/lower.h"
 #include "config/parse.h"
 
 namespace lvsnft::cli {
+namespace {
+
+/// Prints "lvsnft: cannot read PATH: reason" (strerror, first letter in
+/// lower case like the rest of lvsnft's messages); returns false.
+bool ReadFailed(const std::string& path, int err) {
+  std::string why = std::strerror(err);
+  if (!why.empty()) {
+    why[0] = static_cast<char>(std::tolower(static_cast<uint8_t>(why[0])));
+  }
+  std::fprintf(stderr, "lvsnft: cannot read %s: %s\n", path.c_str(),
+               why.c_str());
+  return false;
+}
+
+}  // namespace
 
 bool ReadInput(const std::string& path, std::string& out) {
-  std::ostringstream ss;
+  SetStage("reading the config");
   if (path == "-") {
+    std::ostringstream ss;
     ss << std::cin.rdbuf();
     out = ss.str();
     return true;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "lvsnft: cannot read %s: %s\n", path.c_str(),
-                 std::strerror(errno));
-    return false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ReadFailed(path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    ::close(fd);
+    return ReadFailed(path, err);
   }
-  ss << in.rdbuf();
-  out = ss.str();
+  out.clear();
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return ReadFailed(path, err);
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
   return true;
 }
 
-bool WriteOutput(const std::string& path, const std::string& text) {
+bool WriteOutputWith(const std::string& path,
+                     const std::function<void(std::ostream&)>& write) {
+  SetStage("writing the output");
   if (path.empty() || path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0;
+    write(std::cout);
+    std::cout.flush();
+    return !std::cout.fail();
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
+  if (out) write(out);
   out.close();
   if (!out) {
     std::fprintf(stderr, "lvsnft: cannot write %s: %s\n", path.c_str(),
@@ -42,6 +81,24 @@ bool WriteOutput(const std::string& path, const std::string& text) {
     return false;
   }
   return true;
+}
+
+bool WriteOutput(const std::string& path, const std::string& text) {
+  return WriteOutputWith(path, [&](std::ostream& out) { out << text; });
+}
+
+namespace {
+const char* g_stage = "reading the command line";
+}  // namespace
+
+void SetStage(const char* stage) { g_stage = stage; }
+const char* Stage() { return g_stage; }
+
+plan::Plan LowerForKernel(const Config& cfg) {
+  SetStage("compiling the config");
+  plan::Plan p = Lower(cfg);
+  plan::ExpandSlotTables(p);
+  return p;
 }
 
 std::optional<Config> LoadConfigFile(const std::string& path) {
@@ -52,6 +109,7 @@ std::optional<Config> LoadConfigFile(const std::string& path) {
 
 std::optional<Config> LoadConfigText(const std::string& path,
                                      const std::string& text) {
+  SetStage("checking the config");
   Diagnostics diags(path == "-" ? "<stdin>" : path);
   auto cfg = LoadConfig(text, diags);
   if (!cfg) {

@@ -1,5 +1,6 @@
 // lvsnft: Linux Virtual Server on nftables. Thin CLI over the libraries.
 #include <cstdio>
+#include <new>
 
 #include "cli/commands.h"
 
@@ -22,5 +23,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 1;
   }
-  return dispatch.action ? dispatch.action() : 1;
+  if (!dispatch.action) return 1;
+  try {
+    return dispatch.action();
+  } catch (const std::bad_alloc&) {
+    // A batch is sent whole at the end, so nothing reached the kernel.
+    std::fprintf(stderr, "lvsnft: out of memory while %s\n",
+                 lvsnft::cli::Stage());
+    return 1;
+  }
 }

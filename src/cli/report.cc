@@ -3,6 +3,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "director/status.h"
+
 namespace lvsnft::cli {
 
 namespace {
@@ -81,7 +83,9 @@ std::string ReportJson(const netlink::DirectorReport& r,
   }
   j["nft_changes"] = r.nft_changes;
   j["host_changes"] = r.host_changes;
-  j["transactions"] = r.attempts;
+  j["transactions"] = r.committed ? 1 : 0;
+  j["attempts"] = r.attempts;
+  j["stale_slots"] = r.stale_slots;
   return j.dump(2) + "\n";
 }
 

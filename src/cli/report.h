@@ -17,7 +17,9 @@ std::string ReportText(const netlink::DirectorReport& r,
 /// One line per service with the number of changes (for large reports).
 std::string ReportSummary(const netlink::DirectorReport& r);
 
-/// JSON object with in_sync, config_changes and changes.
+/// JSON object with in_sync, config_changes, changes, counts,
+/// transactions (committed: 0 or 1), attempts (1 + retries caused by
+/// concurrent writers) and stale_slots.
 std::string ReportJson(const netlink::DirectorReport& r,
                        const std::vector<ConfigChange>& config_changes);
 

@@ -121,8 +121,8 @@ plan::HostPlan LowerHost(const Config& cfg) {
       it->services.push_back(s.name);
     }
   }
-  if (forward[0]) h.sysctls.push_back({"net/ipv4/ip_forward", "1"});
-  if (forward[1]) h.sysctls.push_back({"net/ipv6/conf/all/forwarding", "1"});
+  if (forward[0]) h.sysctls.push_back({kIpv4Forward, "1"});
+  if (forward[1]) h.sysctls.push_back({kIpv6Forward, "1"});
   return h;
 }
 

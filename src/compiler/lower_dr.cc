@@ -41,6 +41,26 @@ plan::Key PersistKey(const Service& s) {
           F(DaddrField(f)), F(Field::kMetaMark)};
 }
 
+/// The verdict map "targets": forwarding target id -> target chain.
+plan::Set TargetsProto() {
+  plan::Set p;
+  p.name = "targets";
+  p.key = {DataType::kMark};
+  p.verdict_map = true;
+  p.comment = "forwarding target id -> target chain";
+  return p;
+}
+
+/// The map "slots": scheduler slot -> forwarding target id.
+plan::Set SlotsProto() {
+  plan::Set p;
+  p.name = "slots";
+  p.key = {DataType::kMark};
+  p.data = {DataType::kMark};
+  p.comment = "scheduler slot -> forwarding target id";
+  return p;
+}
+
 struct Builder {
   const Config& cfg;
   plan::Table table;
@@ -101,40 +121,22 @@ void Builder::Target(const Service& s, const RealServer& rs) {
     c.rules.push_back({out, "forward", ""});
   }
   target_chains[name] = std::move(c);
-  plan::Set p;
-  p.name = "targets";
-  p.key = {DataType::kMark};
-  p.verdict_map = true;
-  p.comment = "forwarding target id -> target chain";
   plan::Element e{{plan::MarkValue(tid)},
                   {},
                   {},
                   plan::Verdict{plan::VerdictKind::kGoto, name},
                   "",
                   rs.address.ToString()};
-  sets.Get("targets", p).elements.push_back(std::move(e));
+  sets.Get("targets", TargetsProto()).elements.push_back(std::move(e));
 }
 
 void Builder::Slots(const Service& s, const SlotBlock& b,
                     const std::vector<uint32_t>& tids) {
-  plan::Set p;
-  p.name = "slots";
-  p.key = {DataType::kMark};
-  p.data = {DataType::kMark};
-  p.comment = "scheduler slot -> forwarding target id";
-  auto& set = sets.Get("slots", p);
-  auto owners = SlotOwners(s);
+  plan::SlotTable slots{s.name, b.base, SlotOwners(s), {}};
   auto active = ActiveServers(s);
-  std::vector<std::string> labels;
-  for (const auto* rs : active) labels.push_back(RsLabel(*rs));
-  for (uint32_t i = 0; i < owners.size(); ++i) {
-    set.elements.push_back({{plan::MarkValue(b.base + i)},
-                            {},
-                            {plan::MarkValue(tids[owners[i]])},
-                            std::nullopt,
-                            s.name,
-                            labels[owners[i]]});
-  }
+  for (size_t r = 0; r < active.size(); ++r)
+    slots.targets.push_back({{plan::MarkValue(tids[r])}, RsLabel(*active[r])});
+  sets.Get("slots", SlotsProto()).slot_tables.push_back(std::move(slots));
 }
 
 void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
@@ -220,17 +222,8 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
   table.chains.push_back(std::move(c));
 }
 
-plan::Table Builder::Finish() {
-  plan::Chain in;
-  in.name = "ingress";
-  in.base = plan::BaseChain{"filter", plan::Hook::kIngress, -500,
-                            cfg.director.interface};
-  for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
-    if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
-    for (auto& r : DispatchRules(plan::TableFamily::kNetdev, f, sets)) {
-      in.rules.push_back(std::move(r));
-    }
-  }
+// The shared chain that turns the slot in meta mark into a target.
+plan::Chain PickChain() {
   plan::Chain pick;
   pick.name = "pick";
   pick.comment = "scheduler slot in meta mark -> forwarding target";
@@ -244,7 +237,24 @@ plan::Table Builder::Finish() {
         plan::Verdict{plan::VerdictKind::kDrop}},
        "no target for the slot",
        ""});
-  std::vector<plan::Chain> chains = {std::move(in), std::move(pick)};
+  return pick;
+}
+
+plan::Table Builder::Finish() {
+  plan::Chain in;
+  in.name = "ingress";
+  in.base = plan::BaseChain{"filter", plan::Hook::kIngress, -500,
+                            cfg.director.interface};
+  for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
+    if (!families[f == IpFamily::kV4 ? 0 : 1]) continue;
+    for (auto& r : DispatchRules(plan::TableFamily::kNetdev, f, sets)) {
+      in.rules.push_back(std::move(r));
+    }
+  }
+  std::vector<plan::Chain> chains = {std::move(in)};
+  // No service with a server taking new flows: no slots, nothing to pick
+  // (the service chains drop new flows themselves).
+  if (sets.Has("slots")) chains.push_back(PickChain());
   for (IpFamily f : {IpFamily::kV4, IpFamily::kV6}) {
     if (!predict_chains[f == IpFamily::kV4 ? 0 : 1]) continue;
     plan::Chain p;

@@ -37,13 +37,9 @@ struct NatTableBuilder {
   SetCollector sets;
   bool families[2] = {false, false};  ///< v4, v6 services present.
 
-  /// Adds slot `mark` -> value to a backend map: be4/be6 (address) or
-  /// bep (port, for services that map ports).
-  void Backend(const std::string& set, uint32_t mark, plan::Value value,
-               const std::string& svc, const std::string& rs);
-  /// Adds slot -> canonical slot (persistent services).
-  void Canon(uint32_t mark, uint32_t canon, const std::string& svc,
-             const std::string& rs);
+  /// Adds a service's slots to a slot map: be4/be6 (address), bep (port,
+  /// for services that map ports) or canon (slot -> canonical slot).
+  void SlotMap(const std::string& set, plan::SlotTable slots);
   /// Adds the dispatch entries (protocol . VIP . ports) of a service.
   void Dispatch(const Service& s);
   /// Marks the service's slot range as FULLNAT (SNAT in postrouting).

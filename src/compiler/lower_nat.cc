@@ -61,6 +61,24 @@ plan::Stmt PickSlot(const Service& s, const SlotBlock& b) {
   return set;
 }
 
+// The service's slot maps: slot -> address, port (port mapping) and
+// canonical slot (persistence); one compact table each, same owners.
+void AddSlotMaps(const Service& s, const std::vector<const RealServer*>& active,
+                 const std::vector<uint32_t>& canonical, plan::SlotTable slots,
+                 NatTableBuilder& t) {
+  plan::SlotTable ports = slots, canon = slots;
+  for (size_t r = 0; r < active.size(); ++r) {
+    std::string label = RsLabel(*active[r]);
+    slots.targets.push_back({{plan::AddrValue(active[r]->address)}, label});
+    ports.targets.push_back(
+        {{plan::PortValue(TargetPort(s, *active[r]))}, label});
+    canon.targets.push_back({{plan::MarkValue(canonical[r])}, label});
+  }
+  t.SlotMap(BackendSet(s), std::move(slots));
+  if (UsesPortMapping(s)) t.SlotMap("bep", std::move(ports));
+  if (s.persistence) t.SlotMap("canon", std::move(canon));
+}
+
 }  // namespace
 
 void AddNatServiceChain(const Service& s, const SlotBlock* block,
@@ -80,27 +98,12 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
     t.table.chains.push_back(std::move(c));
     return;
   }
-  auto owners = SlotOwners(s);
+  plan::SlotTable slots{s.name, block->base, SlotOwners(s), {}};
   // Canonical slot of each active server: its first slot in the block.
   std::vector<uint32_t> canonical(active.size(), 0);
-  for (uint32_t i = owners.size(); i-- > 0;)
-    canonical[owners[i]] = block->base + i;
-  std::vector<std::string> labels;
-  for (const auto* rs : active) labels.push_back(RsLabel(*rs));
-  const std::string be = BackendSet(s);
-  const bool ports = UsesPortMapping(s);
-  for (uint32_t i = 0; i < owners.size(); ++i) {
-    const RealServer& rs = *active[owners[i]];
-    const std::string& label = labels[owners[i]];
-    t.Backend(be, block->base + i, plan::AddrValue(rs.address), s.name, label);
-    if (ports) {
-      t.Backend("bep", block->base + i, plan::PortValue(TargetPort(s, rs)),
-                s.name, label);
-    }
-    if (s.persistence) {
-      t.Canon(block->base + i, canonical[owners[i]], s.name, label);
-    }
-  }
+  for (uint32_t i = slots.owner.size(); i-- > 0;)
+    canonical[slots.owner[i]] = block->base + i;
+  AddSlotMaps(s, active, canonical, std::move(slots), t);
   if (s.persistence) {
     for (size_t r = 0; r < active.size(); ++r) {
       c.rules.push_back(

@@ -69,31 +69,22 @@ NatTableBuilder::NatTableBuilder()
   table.comment = plan::kOwnerComment;
 }
 
-void NatTableBuilder::Backend(const std::string& set, uint32_t mark,
-                              plan::Value value, const std::string& svc,
-                              const std::string& rs) {
-  plan::Element e;
-  e.key = {plan::MarkValue(mark)};
-  e.data = {std::move(value)};
-  e.service = svc;
-  e.real_server = rs;
-  sets.Get(set, BackendSetProto(set)).elements.push_back(std::move(e));
-}
+namespace {
 
-void NatTableBuilder::Canon(uint32_t mark, uint32_t canon,
-                            const std::string& svc, const std::string& rs) {
+plan::Set CanonSetProto() {
   plan::Set proto;
   proto.name = "canon";
   proto.key = {DataType::kMark};
   proto.data = {DataType::kMark};
   proto.comment = "persistence: slot -> first slot of its real server";
-  plan::Element e{{plan::MarkValue(mark)},
-                  {},
-                  {plan::MarkValue(canon)},
-                  std::nullopt,
-                  svc,
-                  rs};
-  sets.Get("canon", proto).elements.push_back(std::move(e));
+  return proto;
+}
+
+}  // namespace
+
+void NatTableBuilder::SlotMap(const std::string& set, plan::SlotTable slots) {
+  plan::Set proto = set == "canon" ? CanonSetProto() : BackendSetProto(set);
+  sets.Get(set, proto).slot_tables.push_back(std::move(slots));
 }
 
 void NatTableBuilder::Dispatch(const Service& s) {

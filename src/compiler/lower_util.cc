@@ -100,12 +100,32 @@ std::string TunnelName(const IpAddr& rs) {
   return buf;
 }
 
+bool IsTunnelName(std::string_view name) {
+  if (name.size() != 12 || name.substr(0, 4) != "lvt-") return false;
+  return std::all_of(name.begin() + 4, name.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
 std::string ServiceChain(const Service& s) { return "svc_" + s.name; }
 
 std::string TargetChain(const IpAddr& addr, const std::string& device) {
-  std::string n = "rs_" + addr.ToString() + "_" + device;
-  for (char& c : n) {
-    if (c == '.' || c == ':' || c == '-') c = '_';
+  std::string n = "rs_";
+  for (char c : addr.ToString() + "_" + device) {
+    auto b = static_cast<uint8_t>(c);
+    bool word = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+                (b >= '0' && b <= '9') || b == '_';
+    if (word) {
+      n += c;
+    } else if (c == '.' || c == ':' || c == '-') {
+      n += '_';
+    } else {
+      // nft reads chain names only as bare identifiers: spell any other
+      // byte of the device name (UTF-8, '#', ';', ...) as xHH.
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "x%02x", b);
+      n += hex;
+    }
   }
   return n;
 }

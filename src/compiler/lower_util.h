@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/plan.h"
@@ -52,6 +53,13 @@ uint32_t TargetId(const IpAddr& addr, const std::string& device);
 
 /// Per-real-server ipip device name for TUN: "lvt-" + 8 hex digits.
 std::string TunnelName(const IpAddr& rs);
+/// True for names TunnelName makes (how destroy recognises lvsnft's ipip
+/// devices without the state file).
+bool IsTunnelName(std::string_view name);
+
+/// Forwarding sysctls (paths below /proc/sys) NAT/FULLNAT need.
+inline constexpr const char* kIpv4Forward = "net/ipv4/ip_forward";
+inline constexpr const char* kIpv6Forward = "net/ipv6/conf/all/forwarding";
 
 /// Chain names.
 std::string ServiceChain(const Service& s);

@@ -26,6 +26,36 @@ Value MarkValue(uint32_t mark) {
   return v;
 }
 
+Element SlotElement(const SlotTable& t, size_t i) {
+  const SlotTarget& target = t.targets[t.owner[i]];
+  Element e;
+  e.key = {MarkValue(t.base + static_cast<uint32_t>(i))};
+  e.data = target.data;
+  e.service = t.service;
+  e.real_server = target.real_server;
+  return e;
+}
+
+size_t ElementCount(const Set& s) {
+  size_t n = s.elements.size();
+  for (const SlotTable& t : s.slot_tables) n += t.owner.size();
+  return n;
+}
+
+void ExpandSlotTables(Plan& p) {
+  for (Table& t : p.tables) {
+    for (Set& s : t.sets) {
+      s.elements.reserve(ElementCount(s));
+      for (const SlotTable& st : s.slot_tables) {
+        for (size_t i = 0; i < st.owner.size(); ++i)
+          s.elements.push_back(SlotElement(st, i));
+      }
+      s.slot_tables.clear();
+      s.slot_tables.shrink_to_fit();
+    }
+  }
+}
+
 const char* DataTypeName(DataType t) {
   switch (t) {
     case DataType::kInetProto:

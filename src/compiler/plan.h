@@ -237,6 +237,25 @@ struct Element {
   bool operator==(const Element&) const = default;
 };
 
+/// What the slots of a SlotTable owned by one server map to.
+struct SlotTarget {
+  std::vector<Value> data;  ///< Map data of every slot of this server.
+  std::string real_server;  ///< Owning real server (diff grouping).
+  bool operator==(const SlotTarget&) const = default;
+};
+
+/// The slot elements of one service in compact form: slot i has the key
+/// MarkValue(base + i) and the data of targets[owner[i]]. A Maglev table
+/// (thousands of slots) costs 4 bytes a slot here; the elements are made
+/// one at a time by whoever renders or encodes them (SlotElement).
+struct SlotTable {
+  std::string service;          ///< Owning service.
+  uint32_t base = 0;            ///< Mark of slot 0.
+  std::vector<uint32_t> owner;  ///< Per slot: index into targets.
+  std::vector<SlotTarget> targets;
+  bool operator==(const SlotTable&) const = default;
+};
+
 /// A named set or map.
 struct Set {
   std::string name;
@@ -251,6 +270,8 @@ struct Set {
   uint32_t size = 0;  ///< 0: unlimited.
   std::string comment;
   std::vector<Element> elements;
+  /// Further elements, in compact form; they follow `elements` in order.
+  std::vector<SlotTable> slot_tables;
 };
 
 /// A table owned by lvsnft.
@@ -303,6 +324,25 @@ struct Plan {
 inline constexpr const char* kNatTable = "lvsnft";
 inline constexpr const char* kNetdevTable = "lvsnft";
 inline constexpr const char* kOwnerComment = "managed by lvsnft";
+
+/// Element i of a slot table.
+Element SlotElement(const SlotTable& t, size_t i);
+/// Number of elements of a set: explicit ones plus every slot table's.
+size_t ElementCount(const Set& s);
+/// True when the set has no element at all.
+inline bool NoElements(const Set& s) { return ElementCount(s) == 0; }
+/// Calls fn(element) for every element of the set in order: `elements`,
+/// then the slot tables' elements, each made on the fly.
+template <typename Fn>
+void ForEachElement(const Set& s, Fn&& fn) {
+  for (const Element& e : s.elements) fn(e);
+  for (const SlotTable& t : s.slot_tables) {
+    for (size_t i = 0; i < t.owner.size(); ++i) fn(SlotElement(t, i));
+  }
+}
+/// Moves every slot table of the plan into ordinary elements (for the
+/// consumers that keep pointers to plan elements: the netlink applier).
+void ExpandSlotTables(Plan& p);
 
 /// nft type name ("ipv4_addr", ...).
 const char* DataTypeName(DataType t);

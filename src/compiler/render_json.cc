@@ -105,7 +105,8 @@ json ElementsJson(const plan::Table& t, const plan::Set& s) {
   json o = InTable(t);
   o["name"] = s.name;
   json elems = json::array();
-  for (const auto& e : s.elements) elems.push_back(ElementJson(s, e));
+  plan::ForEachElement(
+      s, [&](const plan::Element& e) { elems.push_back(ElementJson(s, e)); });
   o["elem"] = elems;
   return Add("element", o);
 }
@@ -129,7 +130,7 @@ void AppendTable(const plan::Table& t, json& cmds) {
   for (const auto& s : t.sets) cmds.push_back(SetJson(t, s));
   for (const auto& c : t.chains) cmds.push_back(ChainJson(t, c));
   for (const auto& s : t.sets) {
-    if (!s.elements.empty()) cmds.push_back(ElementsJson(t, s));
+    if (!plan::NoElements(s)) cmds.push_back(ElementsJson(t, s));
   }
   for (const auto& c : t.chains) {
     for (const auto& r : c.rules) cmds.push_back(RuleJson(t, c, r));

@@ -31,10 +31,49 @@ std::string Endpoint(const IpAddr& a, std::optional<uint16_t> port) {
   return s + ":" + std::to_string(*port);
 }
 
-/// Why an unusable address is rejected (shared tail of several messages).
-constexpr const char* kUnusable =
-    "is not usable: unspecified, loopback, multicast and broadcast "
-    "addresses cannot carry a service";
+/// UnusableReason for an IPv4 address (host order).
+std::string UnusableReason4(uint32_t v) {
+  if (v == 0) return "0.0.0.0 is the unspecified address";
+  if (v == 0xffffffffu)
+    return "255.255.255.255 is the limited broadcast address";
+  switch (v >> 24) {
+    case 0:
+      return "0.0.0.0/8 is reserved for \"this network\"";
+    case 127:
+      return "127.0.0.0/8 is loopback";
+  }
+  if ((v >> 16) == 0xa9fe) return "169.254.0.0/16 is link-local";
+  if ((v >> 28) == 0xe) return "224.0.0.0/4 is multicast";
+  if ((v >> 28) == 0xf) return "240.0.0.0/4 is reserved";
+  return "";
+}
+
+/// What is wrong with interface name `n` for Linux or for nft text, or "".
+std::string InterfaceNameProblem(std::string_view n) {
+  if (n.size() > 15) {
+    return "is " + std::to_string(n.size()) +
+           " bytes long; Linux allows at most 15";
+  }
+  if (n == "." || n == "..") return "is reserved";
+  if (n.find_first_of("/: \t\n\r\v\f") != n.npos) {
+    return "contains '/', ':' or whitespace";
+  }
+  if (std::any_of(n.begin(), n.end(),
+                  [](char c) { return uint8_t(c) < 0x20 || c == 0x7f; })) {
+    return "contains a control character";
+  }
+  // nft strings have no escape for '"'; a '*' makes a wildcard; '\\' is
+  // an escape in nft's own syntax.
+  if (n.find_first_of("\"*\\") != n.npos) {
+    return "contains '\"', '*' or '\\', which nft cannot match literally";
+  }
+  if (size_t i = n.find('\xa0'); i != n.npos) {
+    // The kernel's isspace() is Latin-1: 0xA0 (no-break space) counts.
+    return "contains '/', ':' or whitespace (Linux counts the byte 0xA0, "
+           "part of characters such as U+00E0 \"\u00e0\", as whitespace)";
+  }
+  return "";
+}
 
 /// One port range of one service, for overlap detection.
 struct PortUse {
@@ -59,6 +98,10 @@ class Checker {
   void CheckDirector();
   std::string InterfaceNeed() const;
   void CheckNames();
+  /// Reports an unusable address or one that is a FULLNAT local address;
+  /// `what` starts the message ("VIP", "real server address").
+  /// True when it reported.
+  bool CheckAddress(const Origin& o, const std::string& what, const IpAddr& a);
   void CheckService(const Service& s);
   void CheckScheduler(const Service& s);
   void CheckMaglev(const Service& s);
@@ -109,16 +152,36 @@ void Checker::CheckDirector() {
     }
     return;
   }
-  std::string bad;
-  if (ifname.size() > 15) {
-    bad = "is " + std::to_string(ifname.size()) +
-          " bytes long; Linux allows at most 15";
-  } else if (ifname == "." || ifname == "..") {
-    bad = "is reserved";
-  } else if (ifname.find_first_of("/: \t\n\r\v\f") != std::string::npos) {
-    bad = "contains '/', ':' or whitespace";
+  if (std::string bad = InterfaceNameProblem(ifname); !bad.empty()) {
+    Error(o, "interface name " + Q(ifname) + " " + bad);
   }
-  if (!bad.empty()) Error(o, "interface name " + Q(ifname) + " " + bad);
+  auto stateless =
+      std::find_if(cfg_.services.begin(), cfg_.services.end(),
+                   [](const Service& s) { return IsStatelessMode(s.mode); });
+  if (ifname == "lo" && stateless != cfg_.services.end()) {
+    Error(o,
+          "interface \"lo\" is loopback, which never receives client "
+          "packets: service " +
+              Q(stateless->name) + " uses " + ModeName(stateless->mode) +
+              " mode, which forwards at the ingress of that interface");
+  }
+}
+
+bool Checker::CheckAddress(const Origin& o, const std::string& what,
+                           const IpAddr& a) {
+  if (std::string why = UnusableReason(a); !why.empty()) {
+    Error(o, what + " " + a.ToString() + " is not usable: " + why);
+    return true;
+  }
+  const auto& locals = cfg_.director.local_addresses;
+  auto it = std::find(locals.begin(), locals.end(), a);
+  if (it == locals.end()) return false;
+  // The parser keeps every local address, so the index is the pointer's.
+  std::string at =
+      "/director/local_addresses/" + std::to_string(it - locals.begin());
+  Error(o, what + " " + a.ToString() + " is also a FULLNAT local address (" +
+               at + ")");
+  return true;
 }
 
 void Checker::CheckNames() {
@@ -144,9 +207,7 @@ void Checker::CheckNames() {
 }
 
 void Checker::CheckService(const Service& s) {
-  if (s.vip.IsUnusableForService()) {
-    Error(s.vip_origin, "VIP " + s.vip.ToString() + " " + kUnusable);
-  }
+  CheckAddress(s.vip_origin, "VIP", s.vip);
   if (s.mode == Mode::kTun && s.vip.family == IpFamily::kV6) {
     Error(s.vip_origin, "tun mode supports IPv4 only (the VIP " +
                             s.vip.ToString() + " is IPv6)");
@@ -194,9 +255,8 @@ void Checker::CheckMaglev(const Service& s) {
 
 void Checker::CheckRealServer(const Service& s, const RealServer& rs) {
   const IpAddr& a = rs.address;
-  if (a.IsUnusableForService()) {
-    Error(rs.address_origin,
-          "real server address " + a.ToString() + " " + kUnusable);
+  if (CheckAddress(rs.address_origin, "real server address", a)) {
+    // Unusable or a local address: the checks below would only add noise.
   } else if (a.family != s.vip.family) {
     Error(rs.address_origin, "real server " + a.ToString() + " is " +
                                  FamilyName(a.family) + " but the VIP " +
@@ -302,6 +362,27 @@ bool IsSafeName(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [&](char c) {
     return alpha(c) || (c >= '0' && c <= '9') || c == '_';
   });
+}
+
+std::string UnusableReason(const IpAddr& a) {
+  if (a.family == IpFamily::kV4) return UnusableReason4(a.v4());
+  const auto& bytes = a.bytes;
+  static const std::array<uint8_t, 16> kZero{};
+  std::array<uint8_t, 16> loop{};
+  loop[15] = 1;
+  if (bytes == kZero) return ":: is the unspecified address";
+  if (bytes == loop) return "::1 is loopback";
+  if (bytes[0] == 0xff) return "ff00::/8 is multicast";
+  if (bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80) {
+    return "fe80::/10 is link-local";
+  }
+  if (std::equal(bytes.begin(), bytes.begin() + 10, kZero.begin()) &&
+      bytes[10] == 0xff && bytes[11] == 0xff) {
+    IpAddr v4addr;
+    std::copy(bytes.begin() + 12, bytes.end(), v4addr.bytes.begin());
+    return "::ffff:0:0/96 is IPv4-mapped (write " + v4addr.ToString() + ")";
+  }
+  return "";
 }
 
 }  // namespace lvsnft

@@ -16,4 +16,10 @@ void CheckConfig(const Config& cfg, Diagnostics& diags);
 /// identifiers): [A-Za-z][A-Za-z0-9_]{0,47}.
 bool IsSafeName(std::string_view name);
 
+/// Why `a` cannot be a VIP, real server or local address ("127.0.0.0/8 is
+/// loopback"): unspecified, "this network", loopback, link-local,
+/// multicast, broadcast, reserved 240.0.0.0/4 and IPv4-mapped IPv6. Empty
+/// when it can.
+std::string UnusableReason(const IpAddr& a);
+
 }  // namespace lvsnft

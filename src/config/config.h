@@ -86,7 +86,8 @@ struct Service {
 /// Director-wide settings.
 struct Director {
   std::string interface;  ///< Client-facing interface (DR/TUN ingress, VIPs).
-  std::vector<IpAddr> local_addresses;  ///< FULLNAT source addresses.
+  std::vector<IpAddr> local_addresses;        ///< FULLNAT source addresses.
+  std::vector<Origin> local_address_origins;  ///< One per local address.
   bool manage_vips = true;  ///< False: another system (VRRP) owns the VIPs.
   uint32_t flow_timeout_s = 900;      ///< DR/TUN per-flow table idle timeout.
   uint32_t flow_table_size = 262144;  ///< 0 disables the per-flow table.

@@ -130,6 +130,13 @@ void ConfigParser::GetBool(const Value& obj, std::string_view key, bool& out) {
 
 bool ConfigParser::GetString(const Value* v, std::string& out) {
   if (!v || !Is(*v, Type::kString)) return false;
+  if (v->text.find('\0') != std::string::npos) {
+    // C APIs (inet_pton, netlink attributes) would stop at the NUL.
+    Error(*v, "string " + json::Quote(v->text) +
+                  " holds a NUL character (U+0000), which no config string "
+                  "may contain");
+    return false;
+  }
   out = v->text;
   return true;
 }
@@ -200,16 +207,15 @@ void ConfigParser::ParseDirector(const Value& v, Director& dir) {
     for (const Value& a : l->items) {
       IpAddr addr;
       if (!Address(&a, addr)) continue;
-      if (addr.IsUnusableForService()) {
-        Error(a, "local address " + addr.ToString() +
-                     " is not usable: unspecified, loopback, multicast and "
-                     "broadcast addresses cannot be a source address");
+      if (std::string why = UnusableReason(addr); !why.empty()) {
+        Error(a, "local address " + addr.ToString() + " is not usable: " + why);
       } else if (std::find(dir.local_addresses.begin(),
                            dir.local_addresses.end(),
                            addr) != dir.local_addresses.end()) {
         Error(a, "duplicate local address " + addr.ToString());
       }
       dir.local_addresses.push_back(addr);
+      dir.local_address_origins.push_back(OriginOf(a));
     }
   }
   GetBool(v, "manage_vips", dir.manage_vips);
@@ -246,7 +252,7 @@ void ConfigParser::ParseService(const Value& v, Service& s) {
     }
   }
   std::string comment;
-  if (const Value* c = v.Find("comment")) GetString(c, comment);
+  GetString(v.Find("comment"), comment);
 }
 
 void ConfigParser::ParseScheduler(const Value& v, Service& s) {
@@ -283,7 +289,9 @@ void ConfigParser::ParsePorts(const Value& v, std::vector<PortRange>& out) {
 
 bool ConfigParser::ParsePortItem(const Value& v, PortRange& out) {
   out.origin = OriginOf(v);
-  if (v.type == Type::kString) return ParsePortText(v, out);
+  if (std::string text; v.type == Type::kString) {
+    return GetString(&v, text) && ParsePortText(v, out);
+  }
   if (!Is(v, Type::kNumber, "a port number or a \"FIRST-LAST\" string")) {
     return false;
   }
@@ -357,7 +365,7 @@ void ConfigParser::ParseRealServer(const Value& v, RealServer& rs) {
   GetInt(v, "weight", 0, 65535, rs.weight);
   GetEnum(v, "state", names::kRsStates, rs.state);
   std::string comment;
-  if (const Value* c = v.Find("comment")) GetString(c, comment);
+  GetString(v.Find("comment"), comment);
 }
 
 }  // namespace

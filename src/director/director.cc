@@ -3,6 +3,7 @@
 #include <map>
 
 #include "base/timing.h"
+#include "compiler/lower_util.h"
 
 namespace lvsnft::netlink {
 
@@ -114,9 +115,23 @@ Result<std::unique_ptr<Computed>> Compute(
   return c;
 }
 
-// What the kernel holds after `c` was committed (exactly the desired
-// tables: that is what the transactions made it, generation `genid`), or
-// the live tables when they were found in sync; kept for the next apply.
+// Stale slots the transaction left in place, in the snapshot's tables.
+void KeepStale(const Delta& d, std::vector<LiveTable>& tables) {
+  for (const auto& ch : d.stale) {
+    for (auto& t : tables) {
+      if (t.name != ch.live->name || t.family != ch.live->family) continue;
+      for (auto& s : t.sets) {
+        if (s.name != ch.set) continue;
+        for (const auto& e : ch.elements) s.elements.push_back(e.ToLive());
+      }
+    }
+  }
+}
+
+// What the kernel holds after `c` was committed (the desired tables plus
+// the stale slots the transaction left: that is what it made them,
+// generation `genid`), or the live tables when they were found in sync;
+// kept for the next apply.
 void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
                   DirectorEnv& env) {
   if (!committed && c.from_snapshot) return;  // still valid as it is
@@ -125,6 +140,7 @@ void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
   s.instance = c.instance;
   if (committed) {
     for (const auto& d : c.desired) s.tables.push_back(LiveFromDesired(d));
+    KeepStale(c.delta, s.tables);
   } else {
     s.tables = std::move(c.live);
   }
@@ -133,17 +149,10 @@ void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
 
 uint32_t NextGen(uint32_t g) { return g + 1 == 0 ? 1 : g + 1; }  // as nf_tables
 
-// Second transaction: slots that only disappear (see Delta::deferred).
-// Returns the generation after it, or nullopt if it did not commit (the
-// slots stay until the next apply, which sees and removes them).
-std::optional<uint32_t> CommitDeferred(
-    Computed& c, uint32_t genid, const std::map<std::string, uint32_t>& ifindex,
-    DirectorEnv& env, DirectorReport& r) {
-  Delta phase2{c.delta.deferred, {}};
-  auto res = env.nft->Commit({&phase2, &c.desired, ifindex, genid, true, ""});
-  ++r.attempts;
-  if (!res.ok() || !res->committed) return std::nullopt;
-  return NextGen(genid);
+void Describe(const Computed& c, DirectorReport& r) {
+  r.lines = DescribeDelta(c.delta);
+  r.nft_changes = c.delta.changes.size();
+  r.stale_slots = c.delta.StaleSlots();
 }
 
 void AddHostLines(const std::vector<HostChange>& h, DirectorReport& r) {
@@ -167,8 +176,8 @@ Result<std::unique_ptr<Computed>> Transact(
         p, env, ifindex,
         attempt == 1 && !o.dry_run ? LiveSource::kSnapshot : LiveSource::kDump);
     if (!c.ok()) return c.status();
+    (*c)->delta.CollectStale();
     if ((*c)->delta.empty() && o.fault != "batch") return c;
-    if ((*c)->delta.changes.empty() && o.fault != "batch") return c;
     CommitInput in{&(*c)->delta, &(*c)->desired,
                    ifindex,      (*c)->genid,
                    !o.dry_run,   o.fault == "batch" ? o.fault : ""};
@@ -188,6 +197,21 @@ Result<std::unique_ptr<Computed>> Transact(
                        std::to_string(o.max_attempts) +
                        " attempts); another program is writing it; nothing "
                        "was changed");
+}
+
+// lvsnft's objects were found without a trustworthy state file: the values
+// the forwarding sysctls had before lvsnft are unknown. They are left as
+// they are, and the report says which ones.
+void NoteUnknownSysctls(Sysctls& sys, DirectorReport& r) {
+  for (const char* path : {lower::kIpv4Forward, lower::kIpv6Forward}) {
+    auto v = sys.Read(path);
+    if (!v.ok() || !v->exists || v->value != "1") continue;
+    r.lines.push_back({"", '?',
+                       "sysctl " + DisplayName(path) +
+                           " left as it is (1): its value before lvsnft is "
+                           "unknown (no trustworthy state file)",
+                       true});
+  }
 }
 
 }  // namespace
@@ -219,30 +243,14 @@ Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
     return c.status();
   }
   PhaseTimer report("report");
-  r.lines = DescribeDelta((*c)->delta);
-  r.nft_changes = (*c)->delta.size();
+  Describe(**c, r);
   AddHostLines(hd->Changes(), r);
   report.Done();
   if (o.dry_run) return r;
   Status s = FinishHost(*hd, *st, *env.net, *env.sys);
   st->config_text = o.config_text;
-  uint32_t gen = r.committed ? NextGen((*c)->genid) : (*c)->genid;
-  bool complete = true;
-  if (!(*c)->delta.deferred.empty()) {
-    auto g = CommitDeferred(**c, gen, hd->ifindex, env, r);
-    complete = g.has_value();
-    if (g) gen = *g;
-    r.committed = r.committed || complete;
-  }
-  st->genid = gen;
-  if (complete) {
-    SaveSnapshot(**c, r.committed, gen, env);
-  } else {
-    env.store->SaveSnapshot(nullptr);
-    s = Status::Error(
-        "ruleset applied; removing unused slots failed (another writer?); "
-        "the next apply removes them");
-  }
+  st->genid = r.committed ? NextGen((*c)->genid) : (*c)->genid;
+  SaveSnapshot(**c, r.committed, st->genid, env);
   Status saved = env.store->Save(*st);
   if (!s.ok())
     return Status::Error("ruleset applied, but host setup failed: " +
@@ -261,8 +269,7 @@ Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env,
   auto c = Compute(p, env, hd->ifindex,
                    full_dump ? LiveSource::kDump : LiveSource::kSnapshotOnly);
   if (!c.ok()) return c.status();
-  r.lines = DescribeDelta((*c)->delta);
-  r.nft_changes = (*c)->delta.size();
+  Describe(**c, r);
   AddHostLines(hd->Changes(), r);
   return r;
 }
@@ -293,6 +300,9 @@ Result<DirectorReport> DestroyDirector(DirectorEnv& env) {
   std::vector<HostChange> done;
   Status s = UndoHost(*st, *env.net, *env.sys, done);
   AddHostLines(done, r);
+  if (!st->recorded && (r.nft_changes > 0 || !done.empty())) {
+    NoteUnknownSysctls(*env.sys, r);
+  }
   st->config_text.clear();
   env.store->SaveSnapshot(nullptr);
   Status saved = env.store->Save(*st);

@@ -36,9 +36,14 @@ struct ReportLine {
 
 /// What was (or would be) changed.
 struct DirectorReport {
-  std::vector<ReportLine> lines;   ///< nftables and host changes.
-  int attempts = 0;                ///< Transactions sent (retries included).
-  size_t nft_changes = 0;          ///< Number of nftables changes.
+  std::vector<ReportLine> lines;  ///< nftables and host changes.
+  /// Transactions sent: 1, plus one retry per concurrent writer seen
+  /// (each attempt is the whole change; at most one commits).
+  int attempts = 0;
+  size_t nft_changes = 0;  ///< Number of nftables changes.
+  /// Slot elements no rule reaches, left in place for a later apply to
+  /// remove (see Delta::stale); not a pending change.
+  size_t stale_slots = 0;
   size_t host_changes = 0;         ///< Number of host changes.
   size_t messages = 0, bytes = 0;  ///< Size of the last batch.
   bool committed = false;

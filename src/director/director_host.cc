@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "compiler/lower_util.h"
+
 namespace lvsnft::netlink {
 
 namespace {
@@ -106,6 +108,57 @@ std::vector<HostChange> HostDiff::Changes() const {
   return out;
 }
 
+Result<bool> CheckLocalAddresses(const Config& cfg, HostNet& net,
+                                 Diagnostics& diags) {
+  const bool fullnat =
+      std::any_of(cfg.services.begin(), cfg.services.end(),
+                  [](const Service& s) { return s.mode == Mode::kFullNat; });
+  const auto& locals = cfg.director.local_addresses;
+  if (!fullnat || locals.empty()) return true;
+  auto addrs = net.ListAddresses(std::nullopt);
+  if (!addrs.ok()) return addrs.status();
+  bool ok = true;
+  for (size_t i = 0; i < locals.size(); ++i) {
+    bool present =
+        std::any_of(addrs->begin(), addrs->end(),
+                    [&](const Addr& a) { return a.addr == locals[i]; });
+    if (present) continue;
+    ok = false;
+    const Origin& o = cfg.director.local_address_origins.at(i);
+    diags.Error(o.loc, o.pointer,
+                "local address " + locals[i].ToString() +
+                    " is on no interface of the director; FULLNAT would "
+                    "source-NAT to it and no reply would come back (add it "
+                    "to an interface first; lvsnft does not add local "
+                    "addresses)");
+  }
+  return ok;
+}
+
+size_t AdoptOwned(DirectorState& st, const std::vector<Link>& links,
+                  const std::vector<Addr>& addrs) {
+  size_t n = 0;
+  for (const auto& a : addrs) {
+    const Link* l = FindLink(links, a.ifindex);
+    if (a.proto != kLvsnftAddrProto || !l) continue;
+    AddedAddress owned{l->name, a.addr, a.prefix};
+    if (std::find(st.addresses.begin(), st.addresses.end(), owned) !=
+        st.addresses.end())
+      continue;
+    st.addresses.push_back(owned);
+    ++n;
+  }
+  for (const auto& l : links) {
+    if (l.kind != "ipip" || !lower::IsTunnelName(l.name) ||
+        std::find(st.tunnels.begin(), st.tunnels.end(), l.name) !=
+            st.tunnels.end())
+      continue;
+    st.tunnels.push_back(l.name);
+    ++n;
+  }
+  return n;
+}
+
 Result<HostDiff> DiffHost(const plan::HostPlan& h, const DirectorState& st,
                           HostNet& net, Sysctls& sys) {
   HostDiff d;
@@ -114,8 +167,10 @@ Result<HostDiff> DiffHost(const plan::HostPlan& h, const DirectorState& st,
   for (const auto& l : *links) d.ifindex[l.name] = l.index;
   auto addrs = net.ListAddresses(std::nullopt);
   if (!addrs.ok()) return addrs.status();
-  Status s = DiffAddresses(h, st, *links, *addrs, d);
-  if (s.ok()) s = DiffTunnels(h, st, *links, d);
+  DirectorState owned = st;  // what the kernel shows as ours counts too
+  AdoptOwned(owned, *links, *addrs);
+  Status s = DiffAddresses(h, owned, *links, *addrs, d);
+  if (s.ok()) s = DiffTunnels(h, owned, *links, d);
   if (!s.ok()) return s;
   for (const auto& x : h.sysctls) {
     auto v = sys.Read(x.path);

@@ -10,6 +10,8 @@
 
 #include "base/status.h"
 #include "compiler/plan.h"
+#include "config/config.h"
+#include "config/diag.h"
 #include "director/director_state.h"
 #include "kernel/host_net.h"
 #include "kernel/sysctls.h"
@@ -41,6 +43,21 @@ struct HostDiff {
   }
 };
 
+/// Apply-time check (the host, not the file): every director local address
+/// a FULLNAT service uses must be an address of some interface, or FULLNAT
+/// would source-NAT to an address whose replies never reach the director.
+/// lvsnft does not add local addresses (they belong to the network setup).
+/// One located error per missing address; false when there was any.
+Result<bool> CheckLocalAddresses(const Config& cfg, HostNet& net,
+                                 Diagnostics& diags);
+
+/// Adds to `st` the host objects the kernel shows as lvsnft's although `st`
+/// does not record them (state file lost or damaged): addresses carrying
+/// IFA_PROTO kLvsnftAddrProto and ipip devices named like lvsnft's tunnels
+/// (lvt-XXXXXXXX). Returns how many were added.
+size_t AdoptOwned(DirectorState& st, const std::vector<Link>& links,
+                  const std::vector<Addr>& addrs);
+
 /// Compares the host with `h`. Errors: a device the plan needs is missing,
 /// or a device with a tunnel's name exists but is not an ipip device.
 Result<HostDiff> DiffHost(const plan::HostPlan& h, const DirectorState& st,
@@ -60,7 +77,8 @@ void RemoveCreatedTunnels(const HostDiff& diff, DirectorState& st,
 Status FinishHost(const HostDiff& diff, DirectorState& st, HostNet& net,
                   Sysctls& sys);
 
-/// Removes everything `st` records and restores remembered sysctls.
+/// Removes everything `st` records or AdoptOwned finds and restores
+/// remembered sysctls.
 /// Returns the changes made; continues past errors, reporting the first.
 Status UndoHost(DirectorState& st, HostNet& net, Sysctls& sys,
                 std::vector<HostChange>& done);

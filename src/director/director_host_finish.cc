@@ -13,7 +13,8 @@ Status AddVips(const HostDiff& diff, DirectorState& st, HostNet& net) {
     if (it == diff.ifindex.end()) {
       return Status::Error("interface " + a->device + " disappeared");
     }
-    Status s = net.AddAddress(static_cast<int>(it->second), a->addr, a->prefix);
+    Status s = net.AddAddress(static_cast<int>(it->second), a->addr, a->prefix,
+                              kLvsnftAddrProto);
     if (!s.ok()) return s;
     st.addresses.push_back({a->device, a->addr, a->prefix});
   }
@@ -72,6 +73,7 @@ Status UndoHost(DirectorState& st, HostNet& net, Sysctls& sys,
   if (!links.ok()) return links.status();
   auto addrs = net.ListAddresses(std::nullopt);
   if (!addrs.ok()) return addrs.status();
+  AdoptOwned(st, *links, *addrs);
   for (const auto& a : st.addresses) {
     const Link* l = FindLink(*links, a.device);
     bool present = l && std::any_of(addrs->begin(), addrs->end(), [&](auto& x) {

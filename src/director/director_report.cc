@@ -58,16 +58,29 @@ void ElementLines(const Change& c, std::vector<ReportLine>& out) {
   }
 }
 
+// Stale slots removed, per service whose block they are in (no real
+// server: nothing reaches them any more).
+void StaleLines(const Change& c, std::vector<ReportLine>& out) {
+  std::map<std::string, size_t> per;
+  for (const auto& e : c.elements) per[e.src ? e.src->service : ""]++;
+  for (const auto& [service, n] : per) {
+    out.push_back({service, '-',
+                   c.set + ": " + std::to_string(n) + " stale slot" +
+                       (n == 1 ? "" : "s") + " collected"});
+  }
+}
+
 }  // namespace
 
 std::vector<ReportLine> DescribeDelta(const Delta& d) {
   std::vector<ReportLine> out;
-  for (const auto* list : {&d.changes, &d.deferred}) {
-    for (const auto& c : *list) {
-      if (c.kind == ChangeKind::kAddElems || c.kind == ChangeKind::kDelElems) {
-        ElementLines(c, out);
-        continue;
-      }
+  for (const auto& c : d.changes) {
+    if (c.stale) {
+      StaleLines(c, out);
+    } else if (c.kind == ChangeKind::kAddElems ||
+               c.kind == ChangeKind::kDelElems) {
+      ElementLines(c, out);
+    } else {
       out.push_back({c.service, KindSign(c.kind)[0], c.what});
     }
   }

@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "base/atomic_file.h"
 
 namespace lvsnft::netlink {
 
@@ -71,39 +71,55 @@ std::string ConfigPath(const std::string& p) {
   return SiblingPath(p, ".config");
 }
 
+// Kinds and format versions of the sealed files.
+constexpr const char* kStateKind = "director-state";
+constexpr int kStateVersion = 2;
+constexpr const char* kConfigKind = "director-config";
+constexpr int kConfigVersion = 1;
+
 }  // namespace
 
+void WarnToStderr(const std::string& line) {
+  std::fprintf(stderr, "lvsnft: warning: %s\n", line.c_str());
+}
+
+void FileStateStore::Reject(const std::string& file,
+                            const std::string& reason) {
+  if (!warned_.insert(file).second) return;
+  warn_(file + ": " + reason +
+        "; ignored (what is in the kernel counts; the file is rewritten by "
+        "the next apply)");
+}
+
 Result<DirectorState> FileStateStore::Load() {
-  std::ifstream in(path_);
-  if (!in) {
-    if (errno == ENOENT) return DirectorState{};
-    return Status::Error("cannot read " + path_ + ": " + std::strerror(errno));
+  DirectorState s;
+  SealedRead file = ReadSealedFile(path_, kStateKind, kStateVersion);
+  if (file.payload) {
+    auto parsed = StateFromJson(*file.payload);
+    if (parsed.ok()) {
+      s = std::move(*parsed);
+      s.recorded = true;
+    } else {
+      Reject(path_, parsed.status().message());
+    }
+  } else if (!file.rejected.empty()) {
+    Reject(path_, file.rejected);
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto s = StateFromJson(ss.str());
-  if (!s.ok()) return Status::Error(path_ + ": " + s.status().message());
-  std::ifstream cfg(ConfigPath(path_), std::ios::binary);
-  if (cfg) {
-    std::stringstream cs;
-    cs << cfg.rdbuf();
-    s->config_text = cs.str();
+  SealedRead cfg =
+      ReadSealedFile(ConfigPath(path_), kConfigKind, kConfigVersion);
+  if (cfg.payload) {
+    s.config_text = std::move(*cfg.payload);
+  } else if (!cfg.rejected.empty()) {
+    Reject(ConfigPath(path_), cfg.rejected);
   }
   return s;
 }
 
 namespace {
 
-Status MakeDirs(const std::string& dir) {
-  std::string cur;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || (dir[i] == '/' && i > 0)) {
-      cur = dir.substr(0, i);
-      if (mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) {
-        return Status::Error("cannot create " + cur + ": " +
-                             std::strerror(errno));
-      }
-    }
+Status RemoveFile(const std::string& path) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Status::Error("cannot remove " + path + ": " + std::strerror(errno));
   }
   return Status();
 }
@@ -111,46 +127,22 @@ Status MakeDirs(const std::string& dir) {
 }  // namespace
 
 Status FileStateStore::Save(const DirectorState& s) {
-  if (s.config_text.empty()) unlink(ConfigPath(path_).c_str());
-  if (s.empty()) {
-    if (unlink(path_.c_str()) != 0 && errno != ENOENT) {
-      return Status::Error("cannot remove " + path_ + ": " +
-                           std::strerror(errno));
-    }
-    return Status();
-  }
-  auto slash = path_.rfind('/');
-  if (slash != std::string::npos) {
-    Status st = MakeDirs(path_.substr(0, slash));
-    if (!st.ok()) return st;
-  }
-  if (!s.config_text.empty()) {
-    std::string ctmp = ConfigPath(path_) + ".tmp";
-    std::ofstream out(ctmp, std::ios::binary | std::ios::trunc);
-    out << s.config_text;
-    out.close();
-    if (!out || rename(ctmp.c_str(), ConfigPath(path_).c_str()) != 0) {
-      return Status::Error("cannot write " + ConfigPath(path_));
-    }
-  }
+  Status st = s.config_text.empty()
+                  ? RemoveFile(ConfigPath(path_))
+                  : WriteSealedFile(ConfigPath(path_), kConfigKind,
+                                    kConfigVersion, s.config_text);
+  if (!st.ok()) return st;
+  if (s.empty()) return RemoveFile(path_);
   DirectorState small = s;
   small.config_text.clear();
-  std::string tmp = path_ + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << StateToJson(small);
-    out.flush();
-    if (!out)
-      return Status::Error("cannot write " + tmp + ": " + std::strerror(errno));
-  }
-  if (rename(tmp.c_str(), path_.c_str()) != 0) {
-    return Status::Error("cannot rename " + tmp + ": " + std::strerror(errno));
-  }
-  return Status();
+  return WriteSealedFile(path_, kStateKind, kStateVersion, StateToJson(small));
 }
 
 std::optional<Snapshot> FileStateStore::LoadSnapshot() {
-  return netlink::LoadSnapshot(SnapshotPath(path_));
+  std::string rejected;
+  auto s = netlink::LoadSnapshot(SnapshotPath(path_), &rejected);
+  if (!rejected.empty()) Reject(SnapshotPath(path_), rejected);
+  return s;
 }
 
 Status FileStateStore::SaveSnapshot(const Snapshot* s) {

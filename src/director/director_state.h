@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,10 @@ struct DirectorState {
   std::vector<std::string> tunnels;     ///< ipip devices lvsnft created.
   /// Value of each sysctl before lvsnft first changed it.
   std::map<std::string, std::string> sysctl_before;
+  /// True when this came from a saved, trustworthy record (not saved
+  /// itself): without one, what the host looked like before lvsnft is
+  /// unknown.
+  bool recorded = false;
   /// True when nothing is remembered.
   bool empty() const {
     return config_text.empty() && addresses.empty() && tunnels.empty() &&
@@ -52,11 +58,23 @@ class StateStore {
   virtual Status SaveSnapshot(const Snapshot* s) = 0;
 };
 
-/// State in a JSON file.
+/// Receives one line per remembered file that exists but cannot be trusted.
+using StateWarning = std::function<void(const std::string& line)>;
+
+/// Prints `line` to stderr as "lvsnft: warning: LINE".
+void WarnToStderr(const std::string& line);
+
+/// State in files next to each other: PATH (JSON), the applied config
+/// (.config) and the snapshot (.snapshot), each sealed (header with kind,
+/// version, length and CRC32C; see compiler/atomic_file.h) and written with
+/// WriteFileAtomic. A damaged, truncated or foreign file is reported once
+/// through the warning callback ("FILE: REASON; ignored ...") and treated
+/// as absent: what is in the kernel counts, never a damaged file.
 class FileStateStore : public StateStore {
  public:
   /// `path` of the JSON file; its directory is created when saving.
-  explicit FileStateStore(std::string path) : path_(std::move(path)) {}
+  explicit FileStateStore(std::string path, StateWarning warn = WarnToStderr)
+      : path_(std::move(path)), warn_(std::move(warn)) {}
   Result<DirectorState> Load() override;
   Status Save(const DirectorState& s) override;
   std::optional<Snapshot> LoadSnapshot() override;
@@ -65,7 +83,10 @@ class FileStateStore : public StateStore {
   const std::string& path() const { return path_; }
 
  private:
+  void Reject(const std::string& file, const std::string& reason);
   std::string path_;
+  StateWarning warn_;
+  std::set<std::string> warned_;  ///< Files already reported.
 };
 
 /// State in memory (tests).
@@ -74,6 +95,7 @@ class MemStateStore : public StateStore {
   Result<DirectorState> Load() override { return state; }
   Status Save(const DirectorState& s) override {
     state = s;
+    state.recorded = !s.empty();
     return Status();
   }
   std::optional<Snapshot> LoadSnapshot() override { return snapshot; }
@@ -85,7 +107,8 @@ class MemStateStore : public StateStore {
   std::optional<Snapshot> snapshot;  ///< The stored snapshot.
 };
 
-/// Serialises the state as JSON text / parses it back.
+/// Serialises the state as JSON text / parses it back (the payload of the
+/// sealed state file).
 std::string StateToJson(const DirectorState& s);
 Result<DirectorState> StateFromJson(const std::string& text);
 

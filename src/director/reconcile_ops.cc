@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "director/reconcile.h"
@@ -16,9 +17,17 @@ uint32_t SlotUnit(const std::vector<uint8_t>& key) {
   return m / 4096;
 }
 
+// Slot elements of one set that no desired rule reaches.
+struct Vanished {
+  const LiveTable* live = nullptr;
+  std::string set;
+  std::vector<RawElement> elements;
+};
+
 struct Builder {
   std::vector<Change> changes;
-  std::vector<Change> deferred;
+  std::vector<Change> stale, collect;
+  std::vector<Vanished> vanished;  ///< Of the table being updated.
 
   Change& Add(ChangeKind k, const DesiredTable* d, const LiveTable* l) {
     Change op;
@@ -76,11 +85,30 @@ struct Builder {
     }
   }
 
+  // A set deleted in this transaction still holds its elements' chain
+  // references while the batch deletes chains (sets go last), so a chain
+  // that only such an element jumps to is busy: delete those elements first
+  // (the element deletes precede the chain deletes).
+  void ReleaseChains(const LiveSet& s, const LiveTable& l) {
+    std::vector<RawElement> refs;
+    for (const auto& e : s.elements) {
+      if (e.chain.empty()) continue;
+      refs.push_back({e.key, e.key_end, e.data, e.flags, e.verdict, e.chain});
+    }
+    if (refs.empty()) return;
+    Change& op = Add(ChangeKind::kDelElems, nullptr, &l);
+    op.set = s.name;
+    op.what = std::to_string(refs.size()) + " element(s) of " + s.name +
+              " (set removed)";
+    op.elements = std::move(refs);
+  }
+
   void DiffRules(const DesiredTable& d, const plan::Chain& c,
                  const LiveChain* live, const LiveTable* lt);
   void DiffElements(const DesiredTable& d, const plan::Set& s,
                     const LiveSet& live, const LiveTable& lt);
   void Update(const DesiredTable& d, const LiveTable& l);
+  void SettleStale(size_t first);
 };
 
 void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
@@ -173,18 +201,50 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
     op.elements = std::move(del);
   }
   AddElems(d, s.name, std::move(add));
-  if (!gone.empty()) {
-    Change op;
-    op.kind = ChangeKind::kDelElems;
-    op.live = &lt;
-    op.set = s.name;
-    op.what = std::to_string(gone.size()) + " unused slot(s) of " + s.name;
-    op.elements = std::move(gone);
-    deferred.push_back(std::move(op));
+  if (!gone.empty()) vanished.push_back({&lt, s.name, std::move(gone)});
+}
+
+Change StaleChange(const Vanished& v, std::vector<RawElement> elems) {
+  Change op;
+  op.kind = ChangeKind::kDelElems;
+  op.live = v.live;
+  op.set = v.set;
+  op.stale = true;
+  op.what = std::to_string(elems.size()) + " stale slot(s) of " + v.set;
+  op.elements = std::move(elems);
+  return op;
+}
+
+// Sorts the vanished slots of a table (its changes start at `first`) into
+// stale and collectable. A slot block belongs to one service: its vanished
+// slots are unreachable by the live rules too when this transaction keeps
+// that service's rules as they are. Blocks no desired service owns belonged
+// to a removed service: collectable once no chain is being deleted.
+void Builder::SettleStale(size_t first) {
+  std::set<std::string> moved;
+  bool chain_deleted = false;
+  for (size_t i = first; i < changes.size(); ++i) {
+    const Change& c = changes[i];
+    if (c.kind == ChangeKind::kDelChain || c.kind == ChangeKind::kDelTable)
+      chain_deleted = true;
+    if (c.kind == ChangeKind::kDelRule || c.kind == ChangeKind::kAddRule ||
+        c.kind == ChangeKind::kAddChain)
+      moved.insert(c.service);
   }
+  for (auto& v : vanished) {
+    std::vector<RawElement> keep, gone;
+    for (auto& e : v.elements) {
+      bool reachable = e.src ? moved.count(e.src->service) > 0 : chain_deleted;
+      (reachable ? keep : gone).push_back(std::move(e));
+    }
+    if (!keep.empty()) stale.push_back(StaleChange(v, std::move(keep)));
+    if (!gone.empty()) collect.push_back(StaleChange(v, std::move(gone)));
+  }
+  vanished.clear();
 }
 
 void Builder::Update(const DesiredTable& d, const LiveTable& l) {
+  const size_t first = changes.size();
   std::map<std::string, const LiveSet*> lsets;
   std::map<std::string, const LiveChain*> lchains;
   for (const auto& s : l.sets) lsets[s.name] = &s;
@@ -220,11 +280,13 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
   }
   for (const auto& s : l.sets) {
     if (d.set_tags.count(s.name) || s.name.rfind("__", 0) == 0) continue;
+    ReleaseChains(s, l);
     Change& op = Add(ChangeKind::kDelSet, nullptr, &l);
     op.set = s.name;
     op.handle = s.handle;
     op.what = "set " + s.name;
   }
+  SettleStale(first);
 }
 
 // A set or chain whose declaration changed cannot be altered in place.
@@ -238,6 +300,14 @@ bool Structural(const DesiredTable& d, const LiveTable& l) {
     if (it != d.chain_tags.end() && it->second != c.tag) return true;
   }
   return l.tag != d.tag;
+}
+
+// Batch order: by kind, stable within a kind.
+void SortChanges(std::vector<Change>& changes) {
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const Change& x, const Change& y) {
+                     return static_cast<int>(x.kind) < static_cast<int>(y.kind);
+                   });
 }
 
 }  // namespace
@@ -288,11 +358,22 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
     op.what = "table " + l.name + " (no longer needed)";
     b.changes.push_back(op);
   }
-  std::stable_sort(b.changes.begin(), b.changes.end(),
-                   [](const Change& x, const Change& y) {
-                     return static_cast<int>(x.kind) < static_cast<int>(y.kind);
-                   });
-  return Delta{std::move(b.changes), std::move(b.deferred)};
+  SortChanges(b.changes);
+  return Delta{std::move(b.changes), std::move(b.stale), std::move(b.collect)};
+}
+
+size_t Delta::StaleSlots() const {
+  size_t n = 0;
+  for (const auto* list : {&stale, &collect}) {
+    for (const auto& c : *list) n += c.elements.size();
+  }
+  return n;
+}
+
+void Delta::CollectStale() {
+  for (auto& c : collect) changes.push_back(std::move(c));
+  collect.clear();
+  SortChanges(changes);
 }
 
 }  // namespace lvsnft::netlink

@@ -4,14 +4,17 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "base/atomic_file.h"
 
 namespace lvsnft::netlink {
 
 namespace {
 
 constexpr char kMagic[8] = {'l', 'v', 's', 'n', 'a', 'p', '0', '2'};
+// The file around the encoding: header with kind, version, length, CRC32C.
+constexpr const char* kSealKind = "director-snapshot";
+constexpr int kSealVersion = 3;
 
 class Writer {
  public:
@@ -182,31 +185,30 @@ Result<Snapshot> DecodeSnapshot(const std::string& bytes) {
   return s;
 }
 
-std::optional<Snapshot> LoadSnapshot(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto s = DecodeSnapshot(ss.str());
-  if (!s.ok()) return std::nullopt;
+std::optional<Snapshot> LoadSnapshot(const std::string& path,
+                                     std::string* rejected) {
+  SealedRead file = ReadSealedFile(path, kSealKind, kSealVersion);
+  if (!file.payload) {
+    *rejected = file.rejected;
+    return std::nullopt;
+  }
+  auto s = DecodeSnapshot(*file.payload);
+  if (!s.ok()) {
+    *rejected = s.status().message();
+    return std::nullopt;
+  }
   return std::move(*s);
 }
 
 Status SaveSnapshot(const std::string& path, const Snapshot* s) {
   if (!s) {
-    unlink(path.c_str());
+    if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return Status::Error("cannot remove " + path + ": " +
+                           std::strerror(errno));
+    }
     return Status();
   }
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << EncodeSnapshot(*s);
-    if (!out) return Status::Error("cannot write " + tmp);
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::Error("cannot rename " + tmp + ": " + std::strerror(errno));
-  }
-  return Status();
+  return WriteSealedFile(path, kSealKind, kSealVersion, EncodeSnapshot(*s));
 }
 
 }  // namespace lvsnft::netlink

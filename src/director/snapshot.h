@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,13 @@ std::string EncodeSnapshot(const Snapshot& s);
 /// Decodes; an error for a truncated or foreign file.
 Result<Snapshot> DecodeSnapshot(const std::string& bytes);
 
-/// Reads a snapshot file; nullopt when missing or unreadable (a missing
-/// snapshot only costs a dump).
-std::optional<Snapshot> LoadSnapshot(const std::string& path);
-/// Writes atomically; removes the file when `s` is null.
+/// Reads a snapshot file; nullopt when missing, unreadable or damaged (a
+/// missing snapshot only costs a dump). The file is sealed (see
+/// compiler/atomic_file.h); when it exists but cannot be trusted, the
+/// reason is stored in `*rejected`.
+std::optional<Snapshot> LoadSnapshot(const std::string& path,
+                                     std::string* rejected);
+/// Writes sealed and atomically; removes the file when `s` is null.
 Status SaveSnapshot(const std::string& path, const Snapshot* s);
 
 }  // namespace lvsnft::netlink

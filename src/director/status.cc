@@ -5,8 +5,10 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "compiler/lower_util.h"
+#include "director/status_kernel.h"
 
 namespace lvsnft::netlink {
 
@@ -31,9 +33,9 @@ Counters IndexCounters(const std::vector<LiveTable>& live, int family) {
   return out;
 }
 
-std::string PortsText(const Service& s) {
+std::string PortsText(const std::vector<PortRange>& ports) {
   std::string out;
-  for (const auto& p : s.ports) {
+  for (const auto& p : ports) {
     out += (out.empty() ? "" : ",") + std::to_string(p.first);
     if (!p.single()) out += "-" + std::to_string(p.last);
   }
@@ -46,7 +48,7 @@ ServiceStatus Skeleton(const Service& s) {
   st.mode = ModeName(s.mode);
   st.protocol = ProtoName(s.protocol);
   st.vip = s.vip.ToString();
-  st.ports = PortsText(s);
+  st.ports = PortsText(s.ports);
   st.scheduler = SchedulerName(s.scheduler);
   for (const auto& rs : s.real_servers) {
     st.servers.push_back(
@@ -103,6 +105,7 @@ void AddTargetCounters(const Config& cfg, const std::vector<LiveTable>& live,
       std::string dev = s.mode == Mode::kTun ? lower::TunnelName(rs.address)
                                              : cfg.director.interface;
       auto it = chains.find(lower::TargetChain(rs.address, dev));
+      if (!by.count(s.name)) break;  // the kernel does not run it like this
       if (it == chains.end()) continue;
       for (const auto& r : it->second->rules) {
         by[s.name]->servers[i].packets += r.packets;
@@ -182,6 +185,78 @@ std::string Traffic(bool counted, uint64_t packets, uint64_t bytes) {
   return buf;
 }
 
+// Ports in ascending order, as ServicesInKernel lists them.
+std::string SortedPortsText(const Service& s) {
+  std::vector<PortRange> ports = s.ports;
+  std::sort(ports.begin(), ports.end(),
+            [](const PortRange& a, const PortRange& b) {
+              return std::pair(a.first, a.last) < std::pair(b.first, b.last);
+            });
+  return PortsText(ports);
+}
+
+// The remembered config describes a service the kernel runs only when name,
+// mode, protocol, VIP and ports agree.
+bool Agrees(const Service& c, const KernelService& k) {
+  return c.name == k.name && ModeName(c.mode) == k.mode &&
+         ProtoName(c.protocol) == k.protocol && c.vip.ToString() == k.vip &&
+         SortedPortsText(c) == k.ports;
+}
+
+// What the kernel says, with no label from a config.
+ServiceStatus FromKernel(const KernelService& k) {
+  ServiceStatus st;
+  st.name = k.name;
+  st.mode = k.mode;
+  st.protocol = k.protocol;
+  st.vip = k.vip;
+  st.ports = k.ports;
+  st.scheduler = "?";
+  st.live = true;
+  st.labelled = false;
+  return st;
+}
+
+// The services: each one the kernel runs (labelled from the config where
+// it agrees), then the config's services the kernel does not run.
+// `labelled` gets the names whose config entry describes the kernel.
+std::vector<ServiceStatus> ServiceList(const Config& cfg,
+                                       const std::vector<LiveTable>& live,
+                                       std::set<std::string>& labelled) {
+  std::vector<ServiceStatus> out;
+  std::set<std::string> in_kernel;
+  for (const auto& k : ServicesInKernel(live)) {
+    in_kernel.insert(k.name);
+    auto c = std::find_if(cfg.services.begin(), cfg.services.end(),
+                          [&](const Service& s) { return Agrees(s, k); });
+    if (c == cfg.services.end()) {
+      out.push_back(FromKernel(k));
+      continue;
+    }
+    out.push_back(Skeleton(*c));
+    out.back().live = true;
+    labelled.insert(c->name);
+  }
+  for (const auto& s : cfg.services) {
+    if (!in_kernel.count(s.name)) out.push_back(Skeleton(s));
+  }
+  return out;
+}
+
+// Live slot-map elements the desired table does not hold.
+size_t StaleSlots(const DesiredTable& d, const Counters& live) {
+  size_t n = 0;
+  for (const char* set : {"be4", "be6", "slots"}) {
+    auto it = d.elements.find(set);
+    auto lit = live.find(set);
+    if (it == d.elements.end() || lit == live.end()) continue;
+    std::set<std::string> want;
+    for (const auto& e : it->second) want.insert(KeyHex(e.key));
+    for (const auto& kv : lit->second) n += want.count(kv.first) ? 0 : 1;
+  }
+  return n;
+}
+
 }  // namespace
 
 DirectorStatus BuildStatus(const Config& cfg,
@@ -193,9 +268,14 @@ DirectorStatus BuildStatus(const Config& cfg,
     out.tables.push_back(std::string(t.family == 1 ? "inet " : "netdev ") +
                          t.name);
   }
-  for (const auto& s : cfg.services) out.services.push_back(Skeleton(s));
+  std::set<std::string> labelled;
+  out.services = ServiceList(cfg, live, labelled);
+  // Counters are attributed through the config's encoding: only where it
+  // describes the kernel.
   std::map<std::string, ServiceStatus*> by;
-  for (auto& s : out.services) by[s.name] = &s;
+  for (auto& s : out.services) {
+    if (labelled.count(s.name)) by[s.name] = &s;
+  }
   for (const auto& d : desired) {
     int family = d.table->family == plan::TableFamily::kInet ? 1 : 5;
     Counters c = IndexCounters(live, family);
@@ -203,10 +283,17 @@ DirectorStatus BuildStatus(const Config& cfg,
          {"svc4", "svc4r", "svc6", "svc6r", "be4", "be6", "slots"}) {
       AddSetCounters(d, set, c, by);
     }
+    out.stale_slots += StaleSlots(d, c);
   }
   AddTargetCounters(cfg, live, by);
   AddActiveFlows(cfg, live, by);
   return out;
+}
+
+std::string StaleSlotsNote(size_t n) {
+  if (n == 0) return "";
+  return "stale slots awaiting collection: " + std::to_string(n) +
+         " (unreachable; the next apply removes them)\n";
 }
 
 std::string RenderStatusText(const DirectorStatus& s) {
@@ -238,7 +325,10 @@ std::string RenderStatusText(const DirectorStatus& s) {
                   v.mode.c_str(), v.scheduler.c_str(),
                   static_cast<unsigned long long>(v.conns),
                   Traffic(counted, v.packets, v.bytes).c_str(),
-                  v.live ? "" : "  (not in kernel)");
+                  !v.live      ? "  (not in kernel)"
+                  : v.labelled ? ""
+                               : "  (from the kernel; no applied config "
+                                 "matches)");
     out += line;
     for (const auto& r : v.servers) {
       std::snprintf(line, sizeof(line), "  -> %-27s %6u %-6s %5zu %12llu %s\n",
@@ -248,6 +338,7 @@ std::string RenderStatusText(const DirectorStatus& s) {
       out += line;
     }
   }
+  out += StaleSlotsNote(s.stale_slots);
   if (stateful) {
     out +=
         "NAT/FULLNAT: Conns/Flows = connections scheduled; lvsnft's rules see "
@@ -270,6 +361,7 @@ std::string RenderStatusJson(const DirectorStatus& s) {
   nlohmann::json j;
   j["generation"] = s.genid;
   j["tables"] = s.tables;
+  j["stale_slots"] = s.stale_slots;
   j["services"] = nlohmann::json::array();
   for (const auto& v : s.services) {
     nlohmann::json sv = {{"name", v.name},
@@ -279,6 +371,7 @@ std::string RenderStatusJson(const DirectorStatus& s) {
                          {"ports", v.ports},
                          {"scheduler", v.scheduler},
                          {"in_kernel", v.live},
+                         {"config_matches", v.labelled},
                          {"conns", v.conns},
                          {"packets", count(PacketsCounted(v), v.packets)},
                          {"bytes", count(PacketsCounted(v), v.bytes)}};

@@ -32,6 +32,9 @@ struct ServiceStatus {
   uint64_t packets = 0;  ///< DR/TUN: packets dispatched (every packet).
   uint64_t bytes = 0;
   std::vector<RsStatus> servers;
+  /// False: the remembered config does not describe what the kernel runs
+  /// (scheduler and servers unknown; what is shown comes from the kernel).
+  bool labelled = true;
 };
 
 /// The whole director.
@@ -40,13 +43,23 @@ struct DirectorStatus {
   uint32_t genid = 0;
   bool config_known = true;         ///< False: no applied config remembered.
   std::vector<std::string> tables;  ///< Live lvsnft tables ("inet lvsnft").
+  /// Slot elements in the kernel that no rule of the config reaches, left
+  /// by an apply for the next one to remove.
+  size_t stale_slots = 0;
 };
 
-/// Combines the applied config (and its plan/desired encoding) with the
-/// live counters.
+/// The services the kernel runs (ServicesInKernel: name, mode, protocol,
+/// VIP, ports), labelled with the applied config (scheduler, servers,
+/// counters through its desired encoding) only where the config agrees
+/// with the kernel; config services the kernel lacks are listed as not in
+/// the kernel.
 DirectorStatus BuildStatus(const Config& cfg,
                            const std::vector<DesiredTable>& desired,
                            const std::vector<LiveTable>& live, uint32_t genid);
+
+/// "stale slots awaiting collection: N (...)" and a newline, or "" for
+/// none (status, diff and apply print the same line).
+std::string StaleSlotsNote(size_t n);
 
 /// Text table like ipvsadm -Ln --stats.
 std::string RenderStatusText(const DirectorStatus& s);

@@ -90,18 +90,29 @@ struct Change {
   std::vector<RawElement> elements;  ///< kAddElems / kDelElems.
   std::string service;               ///< Owning service, for reports.
   std::string what;                  ///< Human description.
+  bool stale = false;  ///< kDelElems of stale slots (see Delta::stale).
 };
 
 /// The changes for all tables, already in batch order.
 struct Delta {
   std::vector<Change> changes;
-  /// Slot elements that only disappear (a service's slot range shrank).
-  /// They go in a second transaction: a packet already evaluating the old
-  /// rules (old `numgen mod`) still finds its slot during the first one
-  /// (rules are versioned per packet, set lookups see the newest elements).
-  std::vector<Change> deferred;
-  bool empty() const { return changes.empty() && deferred.empty(); }
-  size_t size() const { return changes.size() + deferred.size(); }
+  /// Slot elements no desired rule reaches (a service's slot range shrank
+  /// or the service went), one kDelElems per set. Removing them in the
+  /// transaction that changes the rules would refuse packets: a packet
+  /// already evaluating the old rules (old `numgen mod`) looks its slot up
+  /// in the newest elements (rules are versioned per packet, set contents
+  /// are not). So they stay, unreachable, and a later transaction that
+  /// leaves their owner's rules alone removes them: those are `collect`.
+  std::vector<Change> stale;
+  /// Stale slots already unreachable by the live rules, which this
+  /// transaction keeps: safe to remove in it.
+  std::vector<Change> collect;
+  /// Nothing to change (stale slots awaiting collection aside).
+  bool empty() const { return changes.empty(); }
+  /// Number of stale slot elements (left and collectable).
+  size_t StaleSlots() const;
+  /// Moves `collect` into `changes` (in batch order), for apply.
+  void CollectStale();
 };
 
 /// Tag of a userdata blob (0 if none).

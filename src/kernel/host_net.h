@@ -35,10 +35,17 @@ struct Link {
 /// One address assigned to a link (RTM_GETADDR).
 struct Addr {
   int ifindex = 0;
-  IpAddr addr;     ///< IFA_LOCAL for IPv4, IFA_ADDRESS for IPv6.
-  int prefix = 0;  ///< Prefix length.
+  IpAddr addr;        ///< IFA_LOCAL for IPv4, IFA_ADDRESS for IPv6.
+  int prefix = 0;     ///< Prefix length.
+  uint8_t proto = 0;  ///< IFA_PROTO: who added it (0: not said).
   bool operator==(const Addr&) const = default;
 };
+
+/// IFA_PROTO value lvsnft puts on the addresses (VIPs) it adds to the
+/// director, so that they are recognisable in the kernel without the state
+/// file (`ip addr` shows "proto 76"). Linux >= 5.18 keeps it; older kernels
+/// ignore the attribute.
+inline constexpr uint8_t kLvsnftAddrProto = 76;
 
 /// One next hop of a default route in the main table.
 struct Route {
@@ -69,9 +76,11 @@ class HostNet {
   /// All addresses of `family` (all families when nullopt), every link.
   virtual Result<std::vector<Addr>> ListAddresses(
       std::optional<IpFamily> family) = 0;
-  /// Adds `addr/prefix` (scope global; IPv6 without DAD) to link `ifindex`;
-  /// an existing address is an error.
-  virtual Status AddAddress(int ifindex, const IpAddr& addr, int prefix) = 0;
+  /// Adds `addr/prefix` (scope global; IPv6 without DAD) to link `ifindex`,
+  /// tagged with IFA_PROTO `proto` unless 0; an existing address is an
+  /// error.
+  virtual Status AddAddress(int ifindex, const IpAddr& addr, int prefix,
+                            uint8_t proto = 0) = 0;
   /// Removes `addr/prefix` from link `ifindex`.
   virtual Status DeleteAddress(int ifindex, const IpAddr& addr, int prefix) = 0;
   /// Creates an ipip device; returns its ifindex. Loads the ipip module

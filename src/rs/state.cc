@@ -1,7 +1,5 @@
 #include "rs/state.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,40 +7,19 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "base/atomic_file.h"
+
 namespace lvsnft::rs {
 namespace {
 
 using nlohmann::json;
 
 constexpr int kStateVersion = 1;
+// The sealed file around the JSON (see compiler/atomic_file.h).
+constexpr const char* kFileKind = "rs-setup-state";
+constexpr int kFileVersion = 2;
 
 std::string Errno() { return std::strerror(errno); }
-
-// mkdir -p for the parent directory of `path`.
-Status MakeParent(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos || slash == 0) return Status();
-  std::string dir = path.substr(0, slash);
-  for (size_t i = 1; i <= dir.size(); ++i) {
-    if (i != dir.size() && dir[i] != '/') continue;
-    std::string part = dir.substr(0, i);
-    if (mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) {
-      return Status::Error("cannot create directory " + part + ": " + Errno());
-    }
-  }
-  return Status();
-}
-
-Status WriteAll(int fd, const std::string& text) {
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = write(fd, text.data() + off, text.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::Error(Errno());
-    off += static_cast<size_t>(n);
-  }
-  return Status();
-}
 
 IpAddr ParseAddr(const json& j) {
   auto a = IpAddr::Parse(j.get<std::string>());
@@ -111,24 +88,15 @@ Result<State> StateFromJson(const std::string& text) {
 }
 
 Result<std::optional<State>> FileStateStore::Load() {
-  int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::optional<State>();
-    return Status::Error("cannot read state file " + path_ + ": " + Errno());
+  SealedRead file = ReadSealedFile(path_, kFileKind, kFileVersion);
+  if (!file.rejected.empty()) {
+    // Never trusted: its "before" values may be garbage. Refusing keeps
+    // the undo information for a human to look at.
+    return Status::Error("state file " + path_ + ": " + file.rejected +
+                         "; not trusted (remove it to start afresh)");
   }
-  std::string text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
-    if (n > 0) text.append(buf, static_cast<size_t>(n));
-  }
-  int e = errno;
-  close(fd);
-  if (n < 0) {
-    return Status::Error("cannot read state file " + path_ + ": " +
-                         std::strerror(e));
-  }
-  auto s = StateFromJson(text);
+  if (!file.payload) return std::optional<State>();
+  auto s = StateFromJson(*file.payload);
   if (!s.ok()) {
     return Status::Error("state file " + path_ + ": " + s.status().message());
   }
@@ -136,7 +104,6 @@ Result<std::optional<State>> FileStateStore::Load() {
 }
 
 Status FileStateStore::Save(const State& s) {
-  const std::string what = "cannot write state file " + path_ + ": ";
   if (s.empty()) {
     if (unlink(path_.c_str()) != 0 && errno != ENOENT) {
       return Status::Error("cannot remove state file " + path_ + ": " +
@@ -144,21 +111,8 @@ Status FileStateStore::Save(const State& s) {
     }
     return Status();
   }
-  Status st = MakeParent(path_);
-  if (!st.ok()) return Status::Error(what + st.message());
-  std::string tmp = path_ + ".tmp";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error(what + Errno());
-  st = WriteAll(fd, StateToJson(s));
-  if (st.ok() && fsync(fd) != 0) st = Status::Error(Errno());
-  close(fd);
-  if (st.ok() && rename(tmp.c_str(), path_.c_str()) != 0) {
-    st = Status::Error(Errno());
-  }
-  if (!st.ok()) {
-    unlink(tmp.c_str());
-    return Status::Error(what + st.message());
-  }
+  Status st = WriteSealedFile(path_, kFileKind, kFileVersion, StateToJson(s));
+  if (!st.ok()) return Status::Error("state file: " + st.message());
   return Status();
 }
 

@@ -59,8 +59,9 @@ class StateStore {
   virtual std::string Where() const = 0;
 };
 
-/// A JSON file, written atomically (temporary file + rename); the parent
-/// directory is created when missing.
+/// A JSON file, sealed (header with kind, version, length, CRC32C) and
+/// written with WriteFileAtomic; the parent directory is created when
+/// missing. A damaged or foreign file is an error, never trusted.
 class FileStateStore : public StateStore {
  public:
   /// A store in the file `path`.

@@ -67,7 +67,7 @@ $work/bad.json:8:20: error: /services/1/scheduler: scheduler \"wrr\" cannot be u
 $work/bad.json:9:62: error: /services/1/real_servers/0/port: port mapping is not possible in dr mode: the packet is forwarded unchanged (remove \"port\" or set it to 80)" \
   -- "$lvsnft" validate -q -c "$work/bad.json"
 check "missing file" 1 "" \
-  "lvsnft: cannot read $work/none.json: No such file or directory" \
+  "lvsnft: cannot read $work/none.json: no such file or directory" \
   -- "$lvsnft" validate -c "$work/none.json"
 
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }

@@ -54,6 +54,22 @@ topo_prefix() { echo "${1:-${TOPO_TAG:-lvt}}$$"; }
 # topo_ns PREFIX HOST: the namespace name of a host (for lvsnft --netns).
 topo_ns() { echo "$1-$2"; }
 
+# topo_bare_ns NS: (re)creates namespace NS with lo up and a director
+# interface eth0 (one end of a veth pair, up), for tests that need a
+# kernel but no traffic.
+topo_bare_ns() {
+  ip netns del "$1" 2>/dev/null
+  ip netns add "$1" && ip -n "$1" link set lo up &&
+    ip -n "$1" link add eth0 type veth peer name eth0p && ip -n "$1" link set eth0 up
+}
+
+# topo_director_ns NS: topo_bare_ns plus the FULLNAT local addresses the
+# examples use on eth0 (apply refuses local addresses on no interface).
+topo_director_ns() {
+  topo_bare_ns "$1" && ip -n "$1" addr add 192.168.1.100/24 dev eth0 &&
+    ip -n "$1" addr add 2001:db8:1::100/64 dev eth0 nodad
+}
+
 # topo_exec PREFIX HOST CMD...: run CMD inside the host's namespace.
 topo_exec() {
   local ns="$1-$2"

@@ -10,6 +10,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -218,8 +219,26 @@ Status DumpElements(NftSocket& sock, int family, const std::string& table,
       },
       [&] { set.elements.clear(); });
   nftnl_set_free(filter);
+  if (st.ok()) CanonicalOrder(set);
   return st;
 }
+
+}  // namespace
+
+void CanonicalOrder(LiveSet& set) {
+  if (!(set.flags & NFT_SET_INTERVAL) || (set.flags & NFT_SET_CONCAT)) return;
+  // Keys are big endian here: byte order is value order. At one key an
+  // interval's end comes before the start of the interval it adjoins.
+  auto rank = [](const LiveElement& e) {
+    return std::make_pair(e.key, (e.flags & NFT_SET_ELEM_INTERVAL_END) == 0);
+  };
+  std::stable_sort(set.elements.begin(), set.elements.end(),
+                   [&](const LiveElement& a, const LiveElement& b) {
+                     return rank(a) < rank(b);
+                   });
+}
+
+namespace {
 
 Status DumpSets(NftSocket& sock, LiveTable& t, bool with_elements) {
   nftnl_set* filter = nftnl_set_alloc();

@@ -21,6 +21,14 @@ Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
                                            const std::string& name,
                                            bool with_elements = true);
 
+/// Puts the elements of an interval set in the order lvsnft's encoder
+/// builds them (ascending key; at one key an interval end first), where
+/// the kernel dumps an rbtree in descending order. Deletes are sent in
+/// this order: the kernel refuses (ENOENT) an interval's end deleted
+/// before its start, and the snapshot (encoder order) and a full dump
+/// must give the same delta.
+void CanonicalOrder(LiveSet& set);
+
 /// The rules of one chain, in order, with handles and tags.
 Result<std::vector<LiveRule>> DumpChainRules(NftSocket& sock, int family,
                                              const std::string& table,

@@ -35,6 +35,10 @@ std::vector<uint8_t> WithTag(const void* data, uint32_t len, uint64_t tag) {
 }  // namespace
 
 Result<std::vector<RawElement>> EncodeElements(const plan::Set& s) {
+  // Raw elements point at plan elements: compact slot tables cannot be.
+  if (!s.slot_tables.empty())
+    return Status::Error("set " + s.name +
+                         ": slot tables not expanded (ExpandSlotTables)");
   if (!s.interval && !s.verdict_map) {
     // Plain sets and data maps (the big slot maps): key and data are the
     // values as the batch sends them; no need for libnftnl objects.

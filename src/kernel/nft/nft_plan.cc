@@ -25,6 +25,9 @@ Status AddSetOps(const TableId& tid, const std::string& prefix,
   auto decl = BuildSet(tid, s, id);
   if (!decl.ok()) return decl.status();
   ops->push_back(AddSet(std::move(*decl), "set " + prefix + s.name));
+  if (!s.slot_tables.empty())
+    return Status::Error("set " + prefix + s.name +
+                         ": slot tables not expanded (ExpandSlotTables)");
   if (s.elements.empty()) return Status();
   std::vector<size_t> origin;
   auto elems = BuildElements(s, s.elements, true, &origin);

@@ -77,6 +77,9 @@ bool ParseAddr(const nlmsghdr* nlh, Addr& out) {
       have_local = ReadAddr(a, ifa->ifa_family, local);
     } else if (mnl_attr_get_type(a) == IFA_ADDRESS) {
       have_addr = ReadAddr(a, ifa->ifa_family, address);
+    } else if (mnl_attr_get_type(a) == IFA_PROTO &&
+               mnl_attr_get_payload_len(a) >= 1) {
+      out.proto = mnl_attr_get_u8(a);
     }
   });
   // IPv4 point-to-point links put the peer in IFA_ADDRESS.

@@ -32,7 +32,8 @@ class RtnlHost : public HostNet {
   Result<std::vector<Addr>> ListAddresses(
       std::optional<IpFamily> family) override;
   /// See HostNet; over rtnetlink.
-  Status AddAddress(int ifindex, const IpAddr& addr, int prefix) override;
+  Status AddAddress(int ifindex, const IpAddr& addr, int prefix,
+                    uint8_t proto = 0) override;
   /// See HostNet; over rtnetlink.
   Status DeleteAddress(int ifindex, const IpAddr& addr, int prefix) override;
   /// See HostNet; over rtnetlink.

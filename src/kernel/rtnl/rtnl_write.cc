@@ -13,7 +13,8 @@ namespace lvsnft::netlink {
 namespace {
 
 // Builds RTM_NEWADDR / RTM_DELADDR for addr/prefix on ifindex.
-void PutAddrMsg(nlmsghdr* nlh, int ifindex, const IpAddr& addr, int prefix) {
+void PutAddrMsg(nlmsghdr* nlh, int ifindex, const IpAddr& addr, int prefix,
+                uint8_t proto) {
   auto* ifa = static_cast<ifaddrmsg*>(
       mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
   ifa->ifa_family = addr.family == IpFamily::kV4 ? AF_INET : AF_INET6;
@@ -23,6 +24,7 @@ void PutAddrMsg(nlmsghdr* nlh, int ifindex, const IpAddr& addr, int prefix) {
   if (addr.family == IpFamily::kV6) ifa->ifa_flags = IFA_F_NODAD;
   mnl_attr_put(nlh, IFA_LOCAL, addr.size(), addr.bytes.data());
   mnl_attr_put(nlh, IFA_ADDRESS, addr.size(), addr.bytes.data());
+  if (proto != 0) mnl_attr_put_u8(nlh, IFA_PROTO, proto);
 }
 
 ifinfomsg* PutLinkHeader(nlmsghdr* nlh, int ifindex) {
@@ -55,9 +57,10 @@ Status CheckIpip(const IpipParams& p) {
 
 }  // namespace
 
-Status RtnlHost::AddAddress(int ifindex, const IpAddr& addr, int prefix) {
+Status RtnlHost::AddAddress(int ifindex, const IpAddr& addr, int prefix,
+                            uint8_t proto) {
   nlmsghdr* nlh = sock_->Begin(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
-  PutAddrMsg(nlh, ifindex, addr, prefix);
+  PutAddrMsg(nlh, ifindex, addr, prefix, proto);
   return Simple(nlh, [&] {
     return "cannot add " + AddrText(addr, prefix) + " to " + LinkName(ifindex);
   });
@@ -65,7 +68,7 @@ Status RtnlHost::AddAddress(int ifindex, const IpAddr& addr, int prefix) {
 
 Status RtnlHost::DeleteAddress(int ifindex, const IpAddr& addr, int prefix) {
   nlmsghdr* nlh = sock_->Begin(RTM_DELADDR, 0);
-  PutAddrMsg(nlh, ifindex, addr, prefix);
+  PutAddrMsg(nlh, ifindex, addr, prefix, 0);
   return Simple(nlh, [&] {
     return "cannot remove " + AddrText(addr, prefix) + " from " +
            LinkName(ifindex);

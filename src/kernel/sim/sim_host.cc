@@ -141,13 +141,25 @@ Result<std::vector<Route>> FakeHost::DefaultRoutes(IpFamily family) {
   return out;
 }
 
-Status FakeHost::AddAddress(int ifindex, const IpAddr& addr, int prefix) {
+namespace {
+
+// The kernel identifies an address by device, address and prefix.
+auto SameAddr(const Addr& a) {
+  return [a](const Addr& x) {
+    return x.ifindex == a.ifindex && x.addr == a.addr && x.prefix == a.prefix;
+  };
+}
+
+}  // namespace
+
+Status FakeHost::AddAddress(int ifindex, const IpAddr& addr, int prefix,
+                            uint8_t proto) {
   Link* l = Find(ifindex);
   std::string name = l ? l->name : "ifindex " + std::to_string(ifindex);
   std::string what = "cannot add " + AddrText(addr, prefix) + " to " + name;
   if (l == nullptr) return Status::Error(what + ": No such device");
-  Addr a{ifindex, addr, prefix};
-  if (std::find(addrs_.begin(), addrs_.end(), a) != addrs_.end()) {
+  Addr a{ifindex, addr, prefix, proto};
+  if (std::find_if(addrs_.begin(), addrs_.end(), SameAddr(a)) != addrs_.end()) {
     return Status::Error(what + ": File exists");
   }
   Status s = Check("add-address " + name + " " + AddrText(addr, prefix), what);
@@ -160,8 +172,8 @@ Status FakeHost::DeleteAddress(int ifindex, const IpAddr& addr, int prefix) {
   std::string name = l ? l->name : "ifindex " + std::to_string(ifindex);
   std::string what =
       "cannot remove " + AddrText(addr, prefix) + " from " + name;
-  auto it =
-      std::find(addrs_.begin(), addrs_.end(), Addr{ifindex, addr, prefix});
+  auto it = std::find_if(addrs_.begin(), addrs_.end(),
+                         SameAddr(Addr{ifindex, addr, prefix}));
   if (it == addrs_.end()) {
     return Status::Error(what + ": Cannot assign requested address");
   }

@@ -60,7 +60,8 @@ class FakeHost : public HostNet, public Sysctls {
   Result<std::vector<Addr>> ListAddresses(
       std::optional<IpFamily> family) override;
   /// See HostNet / Sysctls; in memory.
-  Status AddAddress(int ifindex, const IpAddr& addr, int prefix) override;
+  Status AddAddress(int ifindex, const IpAddr& addr, int prefix,
+                    uint8_t proto = 0) override;
   /// See HostNet / Sysctls; in memory.
   Status DeleteAddress(int ifindex, const IpAddr& addr, int prefix) override;
   /// See HostNet / Sysctls; in memory.

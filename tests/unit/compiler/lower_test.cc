@@ -11,6 +11,7 @@
 
 #include "compiler/render.h"
 #include "config/parse.h"
+#include "plan_refs.h"
 #include "test_util.h"
 
 namespace lvsnft {
@@ -21,53 +22,11 @@ using testing::LoadExample;
 const char* const kExamples[] = {"nat.json", "dr.json", "tun.json",
                                  "fullnat.json", "showcase.json"};
 
-// Names of the sets a statement reads or writes.
-std::vector<std::string> SetsOf(const plan::Stmt& s) {
-  if (auto* l = std::get_if<plan::Lookup>(&s)) return {l->set};
-  if (auto* v = std::get_if<plan::VmapLookup>(&s)) return {v->set};
-  if (auto* u = std::get_if<plan::Update>(&s)) return {u->set};
-  if (auto* m = std::get_if<plan::SetMark>(&s)) {
-    if (auto* o = std::get_if<plan::MapOf>(&m->source)) return {o->set};
-  }
-  if (auto* n = std::get_if<plan::Nat>(&s)) {
-    if (auto* m = std::get_if<plan::NatAddrMap>(&n->target)) {
-      std::vector<std::string> out = {m->set};
-      if (!m->port_set.empty()) out.push_back(m->port_set);
-      return out;
-    }
-  }
-  return {};
-}
-
 TEST(LowerTest, EveryReferencedSetAndChainExists) {
   for (const char* ex : kExamples) {
     plan::Plan p = Lower(LoadExample(ex));
     for (const auto& t : p.tables) {
-      std::set<std::string> sets, chains;
-      for (const auto& s : t.sets) sets.insert(s.name);
-      for (const auto& c : t.chains) chains.insert(c.name);
-      for (const auto& c : t.chains) {
-        for (const auto& r : c.rules) {
-          for (const auto& st : r.stmts) {
-            for (const auto& name : SetsOf(st)) {
-              EXPECT_TRUE(sets.count(name))
-                  << ex << ": @" << name << " in " << c.name;
-            }
-            if (auto* v = std::get_if<plan::Verdict>(&st);
-                v && !v->chain.empty()) {
-              EXPECT_TRUE(chains.count(v->chain)) << ex << ": " << v->chain;
-            }
-          }
-        }
-      }
-      for (const auto& s : t.sets) {
-        for (const auto& e : s.elements) {
-          if (e.verdict && !e.verdict->chain.empty()) {
-            EXPECT_TRUE(chains.count(e.verdict->chain))
-                << ex << ": " << e.verdict->chain;
-          }
-        }
-      }
+      EXPECT_EQ(testing::DanglingRefs(t), std::vector<std::string>{}) << ex;
     }
   }
 }
@@ -84,14 +43,14 @@ std::multiset<std::string> Elements(const plan::Plan& p) {
   std::multiset<std::string> out;
   for (const auto& t : p.tables) {
     for (const auto& s : t.sets) {
-      for (const auto& e : s.elements) {
+      plan::ForEachElement(s, [&](const plan::Element& e) {
         std::string k = s.name + "|" + e.service + "|";
         for (const auto& v : e.key) k.append(v.bytes.begin(), v.bytes.end());
         k += "|";
         for (const auto& v : e.data) k.append(v.bytes.begin(), v.bytes.end());
         if (e.verdict) k += e.verdict->chain;
         out.insert(k);
-      }
+      });
     }
   }
   return out;
@@ -120,6 +79,43 @@ TEST(LowerTest, ServiceOrderDoesNotMatter) {
   Config r = c;
   std::reverse(r.services.begin(), r.services.end());
   EXPECT_EQ(Elements(Lower(c)), Elements(Lower(r)));
+}
+
+// A hash-scheduled service's slot maps stay a few bytes a slot: one compact
+// table (owner index per slot), no per-slot plan element (those cost
+// hundreds of bytes: 300 sh services x 10 servers compiled in over 1 GB).
+TEST(LowerTest, HashSlotTablesAreCompact) {
+  Config c = LoadExample("nat.json");
+  c.services[0].scheduler = Scheduler::kSh;
+  plan::Plan p = Lower(c);
+  const plan::Set* be4 = nullptr;
+  for (const auto& s : p.tables[0].sets) {
+    if (s.name == "be4") be4 = &s;
+  }
+  ASSERT_NE(be4, nullptr);
+  EXPECT_TRUE(be4->elements.empty());
+  ASSERT_EQ(be4->slot_tables.size(), 1u);
+  const plan::SlotTable& t = be4->slot_tables[0];
+  ASSERT_EQ(t.owner.size(), c.services[0].mh_table_size);
+  EXPECT_EQ(t.targets.size(), c.services[0].real_servers.size());
+  size_t bytes = t.owner.capacity() * sizeof(t.owner[0]);
+  EXPECT_LE(bytes / t.owner.size(), 4u);
+  EXPECT_EQ(plan::ElementCount(*be4), t.owner.size());
+}
+
+// Expanding the slot tables into elements changes no rendered byte.
+TEST(LowerTest, ExpandedSlotTablesRenderTheSame) {
+  for (const char* ex : kExamples) {
+    plan::Plan p = Lower(LoadExample(ex));
+    plan::Plan expanded = p;
+    plan::ExpandSlotTables(expanded);
+    for (const auto& t : expanded.tables) {
+      for (const auto& s : t.sets) EXPECT_TRUE(s.slot_tables.empty()) << ex;
+    }
+    EXPECT_EQ(RenderNft(p), RenderNft(expanded)) << ex;
+    EXPECT_EQ(RenderJson(p), RenderJson(expanded)) << ex;
+    EXPECT_EQ(Elements(p), Elements(expanded)) << ex;
+  }
 }
 
 }  // namespace

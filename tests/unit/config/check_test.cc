@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/parse.h"
+#include "test_util.h"
 
 namespace lvsnft {
 namespace {
@@ -24,19 +25,8 @@ std::string Cfg(const std::string& dir, const std::vector<std::string>& svcs) {
 /// The usual director: an interface and the default flow table.
 const std::string kDir = "{\"interface\": \"eth0\"}";
 
-struct Case {
-  const char* desc;
-  std::string text;
-  std::string want;
-};
-
-void RunCases(const std::vector<Case>& cases) {
-  for (const auto& c : cases) {
-    Diagnostics d("c.json");
-    auto cfg = LoadConfig(c.text, d);
-    EXPECT_EQ(cfg.has_value(), !d.HasErrors()) << c.desc;
-    EXPECT_EQ(d.FormatAll(), c.want) << c.desc << "\n" << c.text;
-  }
+void RunCases(const std::vector<testing::DiagCase>& cases) {
+  testing::RunDiagCases(cases);
 }
 
 TEST(CheckTest, NamesAndDuplicates) {
@@ -220,17 +210,53 @@ TEST(CheckTest, Addresses) {
             R"({"name": "c", "vip": "10.0.0.1", "ports": [80], )"
             R"("real_servers": [{"address": "224.0.0.5"}, {"address": "255.255.255.255"}]})"}),
        "c.json:2:22: error: /services/0/vip: VIP 0.0.0.0 is not usable: "
-       "unspecified, loopback, multicast and broadcast addresses cannot carry "
-       "a service\n"
-       "c.json:3:22: error: /services/1/vip: VIP ::1 is not usable: "
-       "unspecified, loopback, multicast and broadcast addresses cannot carry "
-       "a service\n"
+       "0.0.0.0 is the unspecified address\n"
+       "c.json:3:22: error: /services/1/vip: VIP ::1 is not usable: ::1 is "
+       "loopback\n"
        "c.json:4:78: error: /services/2/real_servers/0/address: real server "
-       "address 224.0.0.5 is not usable: unspecified, loopback, multicast and "
-       "broadcast addresses cannot carry a service\n"
+       "address 224.0.0.5 is not usable: 224.0.0.0/4 is multicast\n"
        "c.json:4:104: error: /services/2/real_servers/1/address: real server "
-       "address 255.255.255.255 is not usable: unspecified, loopback, "
-       "multicast and broadcast addresses cannot carry a service\n"},
+       "address 255.255.255.255 is not usable: 255.255.255.255 is the limited "
+       "broadcast address\n"},
+      {"reserved, link-local and IPv4-mapped VIPs",
+       Cfg(kDir,
+           {R"({"name": "a", "vip": "240.0.0.1", "ports": [80]})",
+            R"({"name": "b", "vip": "169.254.1.1", "ports": [80]})",
+            R"({"name": "c", "vip": "0.1.2.3", "ports": [80]})",
+            R"({"name": "d", "vip": "127.0.0.2", "ports": [80]})",
+            R"({"name": "e", "vip": "::", "ports": [80]})",
+            R"({"name": "f", "vip": "fe80::1", "ports": [80]})",
+            R"({"name": "g", "vip": "ff02::1", "ports": [80]})",
+            R"({"name": "h", "vip": "::ffff:192.168.1.100", "ports": [80]})",
+            R"({"name": "i", "vip": "192.168.1.100", "ports": [80], )"
+            R"("real_servers": [{"address": "169.254.0.7"}]})"}),
+       "c.json:2:22: error: /services/0/vip: VIP 240.0.0.1 is not usable: "
+       "240.0.0.0/4 is reserved\n"
+       "c.json:3:22: error: /services/1/vip: VIP 169.254.1.1 is not usable: "
+       "169.254.0.0/16 is link-local\n"
+       "c.json:4:22: error: /services/2/vip: VIP 0.1.2.3 is not usable: "
+       "0.0.0.0/8 is reserved for \"this network\"\n"
+       "c.json:5:22: error: /services/3/vip: VIP 127.0.0.2 is not usable: "
+       "127.0.0.0/8 is loopback\n"
+       "c.json:6:22: error: /services/4/vip: VIP :: is not usable: :: is the "
+       "unspecified address\n"
+       "c.json:7:22: error: /services/5/vip: VIP fe80::1 is not usable: "
+       "fe80::/10 is link-local\n"
+       "c.json:8:22: error: /services/6/vip: VIP ff02::1 is not usable: "
+       "ff00::/8 is multicast\n"
+       "c.json:9:22: error: /services/7/vip: VIP ::ffff:192.168.1.100 is not "
+       "usable: ::ffff:0:0/96 is IPv4-mapped (write 192.168.1.100)\n"
+       "c.json:10:83: error: /services/8/real_servers/0/address: real server "
+       "address 169.254.0.7 is not usable: 169.254.0.0/16 is link-local\n"},
+      {"VIP and real server equal to FULLNAT local addresses",
+       Cfg(R"({"interface": "eth0", "local_addresses": ["10.0.0.1", "10.0.9.9"]})",
+           {R"({"name": "a", "vip": "10.0.0.1", "ports": [80], "mode": )"
+            R"("fullnat", "real_servers": [{"address": "10.0.9.9"}]})"}),
+       "c.json:2:22: error: /services/0/vip: VIP 10.0.0.1 is also a FULLNAT "
+       "local address (/director/local_addresses/0)\n"
+       "c.json:2:97: error: /services/0/real_servers/0/address: real server "
+       "address 10.0.9.9 is also a FULLNAT local address "
+       "(/director/local_addresses/1)\n"},
       {"no real servers and unmatched local addresses are fine",
        Cfg(R"({"interface": "eth0", "local_addresses": ["2001:db8::9"]})",
            {R"({"name": "a", "vip": "10.0.0.1", "ports": [80], "mode": "fullnat"})"}),
@@ -280,6 +306,17 @@ TEST(CheckTest, Director) {
            {R"({"name": "a", "vip": "10.0.0.1", "ports": [80], "mode": "dr"})"}),
        "c.json:1:28: error: /director: director.interface is required: service "
        "\"a\" uses dr mode, which forwards at the ingress of that interface\n"},
+      {"loopback as the dr interface",
+       Cfg(R"({"interface": "lo"})",
+           {R"({"name": "a", "vip": "10.0.0.1", "ports": [80]})",
+            R"({"name": "b", "vip": "10.0.0.2", "ports": [80], "mode": "dr"})"}),
+       "c.json:1:42: error: /director/interface: interface \"lo\" is "
+       "loopback, which never receives client packets: service \"b\" uses "
+       "dr mode, which forwards at the ingress of that interface\n"},
+      {"loopback is fine without dr/tun (routed VIPs)",
+       Cfg(R"({"interface": "lo"})",
+           {R"({"name": "a", "vip": "10.0.0.1", "ports": [80]})"}),
+       ""},
       {"no director at all",
        "{\"version\": 1, \"services\": [\n"
        R"({"name": "a", "vip": "10.0.0.1", "ports": [80], "mode": "tun"}]})",

@@ -156,8 +156,7 @@ TEST(ParseTest, Addresses) {
        "c.json:2:55: error: /director/local_addresses/0: invalid IP address "
        "\"x\": expected dotted-quad IPv4 or IPv6\n"
        "c.json:2:60: error: /director/local_addresses/1: local address "
-       "127.0.0.1 is not usable: unspecified, loopback, multicast and "
-       "broadcast addresses cannot be a source address\n"
+       "127.0.0.1 is not usable: 127.0.0.0/8 is loopback\n"
        "c.json:2:85: error: /director/local_addresses/3: duplicate local "
        "address 10.0.0.9\n"},
       {"local_addresses must be an array",

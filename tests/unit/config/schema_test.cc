@@ -275,6 +275,22 @@ TEST(SchemaTest, SchemaAndParserRejectTheSameStructuralErrors) {
            R"("ports": 80, "real_servers": [{"address": "10.0.0.2", )"
            R"("weight": "2"}]}]})",
        "/services/0/real_servers/0/weight: not \"integer\""},
+      {"NUL in the VIP",
+       head + R"("services": [{"name": "a", "vip": "10.0.0.1\u0000x", )"
+              R"("ports": 80}]})",
+       "/services/0/vip: does not match "
+       "^([0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"},
+      {"NUL in a comment",
+       head + svc + R"("ports": 80, "comment": "\u0000"}]})",
+       "/services/0/comment: does not match ^[^\\u0000]*$"},
+      {"nft wildcard in the interface",
+       R"({"version": 1, "director": {"interface": "e*"}, "services": []})",
+       "/director/interface: does not match "
+       "^[^/:\\s\\u0000-\\u001f\\u007f\"*\\\\]+$"},
+      {"control character in the interface",
+       R"({"version": 1, "director": {"interface": "e\u0001"}, "services": []})",
+       "/director/interface: does not match "
+       "^[^/:\\s\\u0000-\\u001f\\u007f\"*\\\\]+$"},
       {"negative flow table",
        R"({"version": 1, "director": {"flow_table_size": -1}, "services": []})",
        "/director/flow_table_size: minimum 0"},

@@ -49,6 +49,7 @@ struct Director : ::testing::Test {
   }
   Result<DirectorReport> Apply(const Config& c, ApplyOptions o = {}) {
     plan_ = Lower(c);
+    plan::ExpandSlotTables(plan_);
     return ApplyDirector(plan_, o, env);
   }
   plan::Plan plan_;
@@ -185,6 +186,44 @@ TEST_F(Director, DiffReportsDriftAfterHandEdit) {
 
 namespace lvsnft::netlink {
 namespace {
+
+// Issue 10 item 5: one apply is one transaction. Slots that vanish stay
+// (stale) while the rules that reached them may still run, and an apply
+// that leaves their service's rules alone removes them.
+TEST_F(Director, VanishedSlotsStayStaleUntilAnApplyCollectsThem) {
+  Config cfg = LoadExample("nat.json");
+  auto& rs = cfg.services[0].real_servers;
+  rs[1].weight = 5;  // 1:5:1, 7 slots
+  ASSERT_TRUE(Apply(cfg).ok());
+  const int commits = nft.commits();
+  rs[1].weight = 1;  // 1:1:1, 3 slots
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(nft.commits(), commits + 1);
+  EXPECT_EQ(r->attempts, 1);
+  EXPECT_EQ(r->stale_slots, 4u);
+  for (bool full_dump : {false, true}) {
+    auto d = DiffDirector(plan_, env, full_dump);
+    ASSERT_TRUE(d.ok());
+    EXPECT_TRUE(d->in_sync()) << "stale slots are not a pending change";
+    EXPECT_EQ(d->stale_slots, 4u);
+  }
+  rs[1].weight = 2;  // the rules change again: one slot comes back, the
+  r = Apply(cfg);    // other three may still be reached by the old rule
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(nft.commits(), commits + 2);
+  EXPECT_EQ(r->stale_slots, 3u);
+  r = Apply(cfg);  // same rules: nothing reaches them now
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(nft.commits(), commits + 3);
+  EXPECT_EQ(r->stale_slots, 0u);
+  ASSERT_EQ(r->lines.size(), 1u);
+  EXPECT_EQ(r->lines[0].what, "be4: 3 stale slots collected");
+  auto d = DiffDirector(plan_, env, /*full_dump=*/true);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->in_sync());
+  EXPECT_EQ(d->stale_slots, 0u);
+}
 
 TEST_F(Director, SnapshotReplacesTheDumpWhenNobodyElseWrote) {
   Config cfg = LoadExample("nat.json");

@@ -50,5 +50,17 @@ TEST(StatusRender, JsonHasNullForUncountedTraffic) {
   EXPECT_EQ(j["generation"], 7);
 }
 
+TEST(StatusRender, StaleSlotsAreNamedOnlyWhenThereAreSome) {
+  DirectorStatus s = TwoServices();
+  EXPECT_EQ(RenderStatusText(s).find("stale"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(RenderStatusJson(s))["stale_slots"], 0);
+  s.stale_slots = 4;
+  EXPECT_NE(RenderStatusText(s).find(
+                "stale slots awaiting collection: 4 (unreachable; the next "
+                "apply removes them)\n"),
+            std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(RenderStatusJson(s))["stale_slots"], 4);
+}
+
 }  // namespace
 }  // namespace lvsnft::netlink

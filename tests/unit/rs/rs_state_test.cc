@@ -13,21 +13,14 @@
 #include "kernel/rtnl/proc_sysctls.h"
 #include "rs/state.h"
 #include "rs_test_util.h"
+#include "test_util.h"
 
 namespace lvsnft::rs {
 namespace {
 
 using testing::A;
 
-// A temporary directory removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/lvsnft-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using lvsnft::testing::TempDir;
 
 State Sample() {
   State s;
