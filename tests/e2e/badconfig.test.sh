@@ -66,7 +66,7 @@ rs-is-vip|a real server address equal to the VIP|7|"$2"|: error: /services/0/rea
 unsafe-name|a service name that is not an nft identifier|5|"web-1 x"|: error: /services/0/name: service name "web-1 x" is not a safe identifier: use letters, digits and '_', start with a letter, at most 48 characters
 dr-wrr|scheduler wrr in dr mode|6|"wrr"|: error: /services/0/scheduler: scheduler "wrr" cannot be used in dr mode: dr forwards at ingress without connection tracking, so every packet must pick the same server by hash; use sh, dh or mh
 no-iface|director interface eth9 does not exist|-|-|lvsnft: apply: interface eth9 does not exist (director.interface; VIP $2 of service web)
-missing|a file that does not exist|-|-|lvsnft: cannot read $f/missing.json: No such file or directory
+missing|a file that does not exist|-|-|lvsnft: cannot read $f/missing.json: no such file or directory
 fault|a valid change the kernel rejects (fault injection)|-|-|lvsnft: apply: the kernel rejected the transaction; nothing was changed\n  delete chain $3 lvsnft lvsnft-fault-injection: No such file or directory
 T
 }
