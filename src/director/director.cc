@@ -43,14 +43,12 @@ Result<bool> ResolveHandles(Computed& c, DirectorEnv& env) {
     const LiveTable* t = ch.live;
     if (!t) {  // kAddRule: find the live table of the desired one.
       for (const auto& lt : c.live) {
-        if (lt.name == ch.table->name &&
-            lt.family == (ch.table->family == plan::TableFamily::kInet ? 1 : 5))
-          t = &lt;
+        if (lt.name == ch.table->name && lt.family == ch.table->family) t = &lt;
       }
     }
     LiveChain* lc = t ? FindChain(c.live, t, ch.chain) : nullptr;
     if (!lc) return false;
-    std::string key = t->name + std::to_string(t->family) + "/" + ch.chain;
+    std::string key = t->name + plan::FamilyKeyword(t->family) + "/" + ch.chain;
     if (!dumped[key]) {
       auto rules = env.nft->DumpChain(t->family, t->name, ch.chain);
       if (!rules.ok()) return rules.status();

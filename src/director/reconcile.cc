@@ -76,7 +76,7 @@ std::vector<std::pair<size_t, size_t>> MatchTags(
 
 LiveTable LiveFromDesired(const DesiredTable& d) {
   LiveTable l;
-  l.family = d.table->family == plan::TableFamily::kInet ? 1 : 5;
+  l.family = d.table->family;
   l.name = d.table->name;
   l.comment = d.table->comment;
   l.tag = d.tag;

@@ -321,8 +321,7 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
   Builder b;
   for (const auto& d : desired) {
     auto it = std::find_if(live.begin(), live.end(), [&](const LiveTable& l) {
-      return l.name == d.table->name &&
-             l.family == (d.table->family == plan::TableFamily::kInet ? 1 : 5);
+      return l.name == d.table->name && l.family == d.table->family;
     });
     if (it == live.end()) {
       b.FullCreate(d);
@@ -348,8 +347,7 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
   }
   for (const auto& l : live) {
     bool wanted = std::any_of(desired.begin(), desired.end(), [&](auto& d) {
-      return d.table->name == l.name &&
-             l.family == (d.table->family == plan::TableFamily::kInet ? 1 : 5);
+      return d.table->name == l.name && l.family == d.table->family;
     });
     if (wanted || !Owned(l)) continue;
     Change op;

@@ -15,6 +15,13 @@ constexpr char kMagic[8] = {'l', 'v', 's', 'n', 'a', 'p', '0', '2'};
 // The file around the encoding: header with kind, version, length, CRC32C.
 constexpr const char* kSealKind = "director-snapshot";
 constexpr int kSealVersion = 3;
+// A table's family is stored as its NFPROTO_* number, as on the wire.
+constexpr int32_t kFamilyInet = 1;    // NFPROTO_INET
+constexpr int32_t kFamilyNetdev = 5;  // NFPROTO_NETDEV
+
+int32_t FamilyCode(plan::TableFamily f) {
+  return f == plan::TableFamily::kInet ? kFamilyInet : kFamilyNetdev;
+}
 
 class Writer {
  public:
@@ -145,7 +152,7 @@ std::string EncodeSnapshot(const Snapshot& s) {
   w.Str(s.instance);
   w.U32(static_cast<uint32_t>(s.tables.size()));
   for (const auto& t : s.tables) {
-    w.I32(t.family);
+    w.I32(FamilyCode(t.family));
     w.Str(t.name);
     w.Str(t.comment);
     w.U64(t.tag);
@@ -170,7 +177,13 @@ Result<Snapshot> DecodeSnapshot(const std::string& bytes) {
   uint32_t tables = r.U32();
   for (uint32_t i = 0; i < tables && r.ok(); ++i) {
     LiveTable t;
-    t.family = r.I32();
+    int32_t family = r.I32();
+    if (family != kFamilyInet && family != kFamilyNetdev) {
+      return Status::Error("lvsnft snapshot: unknown table family " +
+                           std::to_string(family));
+    }
+    t.family = family == kFamilyInet ? plan::TableFamily::kInet
+                                     : plan::TableFamily::kNetdev;
     t.name = r.Str();
     t.comment = r.Str();
     t.tag = r.U64();

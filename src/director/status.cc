@@ -22,7 +22,8 @@ std::string KeyHex(const std::vector<uint8_t>& k) {
 using Counters =
     std::map<std::string, std::map<std::string, const LiveElement*>>;
 
-Counters IndexCounters(const std::vector<LiveTable>& live, int family) {
+Counters IndexCounters(const std::vector<LiveTable>& live,
+                       plan::TableFamily family) {
   Counters out;
   for (const auto& t : live) {
     if (t.family != family) continue;
@@ -95,7 +96,7 @@ void AddTargetCounters(const Config& cfg, const std::vector<LiveTable>& live,
                        std::map<std::string, ServiceStatus*>& by) {
   std::map<std::string, const LiveChain*> chains;
   for (const auto& t : live) {
-    if (t.family != 5) continue;
+    if (t.family != plan::TableFamily::kNetdev) continue;
     for (const auto& c : t.chains) chains[c.name] = &c;
   }
   for (const auto& s : cfg.services) {
@@ -138,7 +139,7 @@ void AddActiveFlows(const Config& cfg, const std::vector<LiveTable>& live,
     }
   }
   for (const auto& t : live) {
-    if (t.family != 5) continue;
+    if (t.family != plan::TableFamily::kNetdev) continue;
     for (const auto& set : t.sets) {
       size_t alen = set.name == "flows4" ? 4 : set.name == "flows6" ? 16 : 0;
       if (!alen) continue;
@@ -265,7 +266,7 @@ DirectorStatus BuildStatus(const Config& cfg,
   DirectorStatus out;
   out.genid = genid;
   for (const auto& t : live) {
-    out.tables.push_back(std::string(t.family == 1 ? "inet " : "netdev ") +
+    out.tables.push_back(std::string(plan::FamilyKeyword(t.family)) + " " +
                          t.name);
   }
   std::set<std::string> labelled;
@@ -277,8 +278,7 @@ DirectorStatus BuildStatus(const Config& cfg,
     if (labelled.count(s.name)) by[s.name] = &s;
   }
   for (const auto& d : desired) {
-    int family = d.table->family == plan::TableFamily::kInet ? 1 : 5;
-    Counters c = IndexCounters(live, family);
+    Counters c = IndexCounters(live, d.table->family);
     for (const char* set :
          {"svc4", "svc4r", "svc6", "svc6r", "be4", "be6", "slots"}) {
       AddSetCounters(d, set, c, by);

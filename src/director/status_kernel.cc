@@ -15,8 +15,6 @@ namespace lvsnft::netlink {
 
 namespace {
 
-constexpr int kInet = 1;  // NFPROTO_INET; netdev is 5
-
 uint32_t BigEndian(const std::vector<uint8_t>& b) {
   uint32_t v = 0;
   for (size_t i = 0; i < 4 && i < b.size(); ++i) v = v << 8 | b[i];
@@ -93,7 +91,7 @@ bool UsesTunnels(const LiveTable& t, const LiveChain& svc) {
 }
 
 std::string ModeOf(const LiveTable& t, const LiveChain& svc) {
-  if (t.family == kInet) {
+  if (t.family == plan::TableFamily::kInet) {
     auto block = SlotBlock(svc);
     return block && InAnySet(t, {"fullnat4", "fullnat6"}, block->first)
                ? "fullnat"
@@ -132,7 +130,7 @@ void AddDispatch(const LiveTable& t, const LiveSet& set, size_t alen,
         std::find_if(t.chains.begin(), t.chains.end(),
                      [&](const LiveChain& c) { return c.name == e.chain; });
     if (chain == t.chains.end()) continue;
-    Found& f = out[std::to_string(t.family) + "/" + e.chain];
+    Found& f = out[std::string(plan::FamilyKeyword(t.family)) + "/" + e.chain];
     if (f.svc.name.empty()) {
       const std::string& c = chain->comment;
       f.svc.name =

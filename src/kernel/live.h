@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "compiler/plan.h"
 
 namespace lvsnft::netlink {
 
@@ -61,7 +62,7 @@ struct LiveChain {
 
 /// A table with everything in it.
 struct LiveTable {
-  int family = 0;
+  plan::TableFamily family = plan::TableFamily::kInet;
   std::string name;
   uint64_t handle = 0;
   uint32_t flags = 0;

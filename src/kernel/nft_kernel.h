@@ -49,7 +49,7 @@ class NftKernel {
   /// Sends the changes as one transaction.
   virtual Result<CommitResult> Commit(const CommitInput& in) = 0;
   /// The rules (with handles and tags) of one chain of an lvsnft table.
-  virtual Result<std::vector<LiveRule>> DumpChain(int family,
+  virtual Result<std::vector<LiveRule>> DumpChain(plan::TableFamily family,
                                                   const std::string& table,
                                                   const std::string& chain) = 0;
 };

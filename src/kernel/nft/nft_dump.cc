@@ -15,6 +15,7 @@
 #include <map>
 
 #include "kernel/delta.h"
+#include "kernel/nft/nft_objects.h"
 
 namespace lvsnft::netlink {
 
@@ -193,15 +194,15 @@ namespace {
 
 // Builds a GET request for objects of `table`; `obj` carries the filter.
 template <typename Obj, typename Build>
-nlmsghdr* Request(char* buf, uint16_t type, int family, uint16_t flags,
-                  uint32_t seq, Obj* obj, Build build_payload) {
-  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf, type, family, flags, seq);
+nlmsghdr* Request(char* buf, uint16_t type, plan::TableFamily family,
+                  uint16_t flags, uint32_t seq, Obj* obj, Build build_payload) {
+  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf, type, Nfproto(family), flags, seq);
   build_payload(nlh, obj);
   return nlh;
 }
 
-Status DumpElements(NftSocket& sock, int family, const std::string& table,
-                    LiveSet& set) {
+Status DumpElements(NftSocket& sock, plan::TableFamily family,
+                    const std::string& table, LiveSet& set) {
   nftnl_set* filter = nftnl_set_alloc();
   nftnl_set_set_str(filter, NFTNL_SET_TABLE, table.c_str());
   nftnl_set_set_str(filter, NFTNL_SET_NAME, set.name.c_str());
@@ -312,7 +313,8 @@ Status DumpChainsAndRules(NftSocket& sock, LiveTable& t) {
 
 }  // namespace
 
-Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
+Result<std::optional<LiveTable>> DumpTable(NftSocket& sock,
+                                           plan::TableFamily family,
                                            const std::string& name,
                                            bool with_elements) {
   std::optional<LiveTable> found;
@@ -327,8 +329,7 @@ Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
         nftnl_table* t = nftnl_table_alloc();
         if (nftnl_table_nlmsg_parse(nlh, t) == 0 &&
             Str(nftnl_table_get_str(t, NFTNL_TABLE_NAME)) == name &&
-            static_cast<int>(nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY)) ==
-                family) {
+            nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == Nfproto(family)) {
           LiveTable lt;
           lt.family = family;
           lt.name = name;
@@ -354,7 +355,8 @@ Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
   return found;
 }
 
-Result<std::vector<LiveRule>> DumpChainRules(NftSocket& sock, int family,
+Result<std::vector<LiveRule>> DumpChainRules(NftSocket& sock,
+                                             plan::TableFamily family,
                                              const std::string& table,
                                              const std::string& chain) {
   std::vector<LiveRule> out;

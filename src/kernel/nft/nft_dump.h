@@ -15,9 +15,10 @@ struct nftnl_rule;
 
 namespace lvsnft::netlink {
 
-/// Dumps table `name` of `family` (NFPROTO_*). nullopt if it does not exist.
+/// Dumps table `name` of `family`. nullopt if it does not exist.
 /// `with_elements` = false skips GETSETELEM (cheaper, for existence checks).
-Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
+Result<std::optional<LiveTable>> DumpTable(NftSocket& sock,
+                                           plan::TableFamily family,
                                            const std::string& name,
                                            bool with_elements = true);
 
@@ -30,7 +31,8 @@ Result<std::optional<LiveTable>> DumpTable(NftSocket& sock, int family,
 void CanonicalOrder(LiveSet& set);
 
 /// The rules of one chain, in order, with handles and tags.
-Result<std::vector<LiveRule>> DumpChainRules(NftSocket& sock, int family,
+Result<std::vector<LiveRule>> DumpChainRules(NftSocket& sock,
+                                             plan::TableFamily family,
                                              const std::string& table,
                                              const std::string& chain);
 

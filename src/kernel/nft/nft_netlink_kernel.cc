@@ -28,9 +28,7 @@ namespace {
 
 TableId IdOf(const Change& c) {
   if (c.table) return {c.table->family, c.table->name};
-  return {c.live->family == NFPROTO_INET ? plan::TableFamily::kInet
-                                         : plan::TableFamily::kNetdev,
-          c.live->name};
+  return {c.live->family, c.live->name};
 }
 
 template <typename T>
@@ -214,7 +212,8 @@ class NetlinkNft : public NftKernel {
   Result<std::string> Instance() override { return sock_->Instance(); }
   Result<std::vector<LiveTable>> Dump(bool with_elements) override;
   Result<CommitResult> Commit(const CommitInput& in) override;
-  Result<std::vector<LiveRule>> DumpChain(int family, const std::string& table,
+  Result<std::vector<LiveRule>> DumpChain(plan::TableFamily family,
+                                          const std::string& table,
                                           const std::string& chain) override {
     return DumpChainRules(*sock_, family, table, chain);
   }
@@ -225,7 +224,7 @@ class NetlinkNft : public NftKernel {
 
 Result<std::vector<LiveTable>> NetlinkNft::Dump(bool with_elements) {
   std::vector<LiveTable> out;
-  for (int fam : {NFPROTO_INET, NFPROTO_NETDEV}) {
+  for (auto fam : {plan::TableFamily::kInet, plan::TableFamily::kNetdev}) {
     auto t = DumpTable(*sock_, fam, plan::kNatTable, with_elements);
     if (!t.ok()) return t.status();
     if (*t) out.push_back(std::move(**t));

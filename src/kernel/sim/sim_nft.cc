@@ -8,10 +8,6 @@ namespace lvsnft::netlink {
 
 namespace {
 
-int FamilyOf(const plan::Table& t) {
-  return t.family == plan::TableFamily::kInet ? 1 : 5;
-}
-
 const DesiredTable* DesiredFor(const std::vector<DesiredTable>& desired,
                                const plan::Table* t) {
   for (const auto& d : desired) {
@@ -20,7 +16,7 @@ const DesiredTable* DesiredFor(const std::vector<DesiredTable>& desired,
   return nullptr;
 }
 
-LiveTable* FindTable(std::vector<LiveTable>& tables, int family,
+LiveTable* FindTable(std::vector<LiveTable>& tables, plan::TableFamily family,
                      const std::string& name) {
   for (auto& t : tables) {
     if (t.family == family && t.name == name) return &t;
@@ -102,7 +98,9 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
                    std::vector<LiveTable>& tables, uint64_t& next_handle) {
   for (const auto& c : delta.changes) {
     const DesiredTable* d = c.table ? DesiredFor(desired, c.table) : nullptr;
-    int fam = c.table ? FamilyOf(*c.table) : c.live ? c.live->family : 0;
+    plan::TableFamily fam = c.table  ? c.table->family
+                            : c.live ? c.live->family
+                                     : plan::TableFamily::kInet;
     std::string name = c.table ? c.table->name : c.live ? c.live->name : "";
     if (c.kind == ChangeKind::kAddTable) {
       LiveTable t;
@@ -158,7 +156,7 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
   return Status();
 }
 
-Result<std::vector<LiveRule>> FakeNft::DumpChain(int family,
+Result<std::vector<LiveRule>> FakeNft::DumpChain(plan::TableFamily family,
                                                  const std::string& table,
                                                  const std::string& chain) {
   for (const auto& t : tables_) {

@@ -18,7 +18,8 @@ class FakeNft : public NftKernel {
   Result<std::string> Instance() override { return instance_; }
   Result<std::vector<LiveTable>> Dump(bool with_elements) override;
   Result<CommitResult> Commit(const CommitInput& in) override;
-  Result<std::vector<LiveRule>> DumpChain(int family, const std::string& table,
+  Result<std::vector<LiveRule>> DumpChain(plan::TableFamily family,
+                                          const std::string& table,
                                           const std::string& chain) override;
   /// Number of full dumps served (the snapshot path avoids them).
   int dumps() const { return dumps_; }

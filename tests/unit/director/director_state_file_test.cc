@@ -35,7 +35,7 @@ Snapshot SampleSnapshot() {
   s.genid = 5;
   s.instance = "boot/1";
   LiveTable t;
-  t.family = 1;
+  t.family = plan::TableFamily::kInet;
   t.name = "lvsnft";
   LiveChain c;
   c.name = "svc_web";

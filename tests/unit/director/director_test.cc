@@ -287,7 +287,7 @@ TEST(SnapshotTest, RoundTrip) {
   s.genid = 42;
   s.instance = "boot/7";
   LiveTable t;
-  t.family = 1;
+  t.family = plan::TableFamily::kInet;
   t.name = "lvsnft";
   t.tag = 7;
   LiveSet set;
@@ -309,6 +309,28 @@ TEST(SnapshotTest, RoundTrip) {
   EXPECT_EQ(back->tables[0].chains[0].rules[0].handle, 0u);  // not stored
   EXPECT_FALSE(DecodeSnapshot(EncodeSnapshot(s).substr(0, 30)).ok());
   EXPECT_FALSE(DecodeSnapshot("garbage").ok());
+}
+
+// The file keeps a table's family as its NFPROTO_* number (inet 1, netdev
+// 5), so snapshots written before the family became an enum still load.
+TEST(SnapshotTest, FamilyIsStoredAsItsNfprotoNumber) {
+  Snapshot s;
+  LiveTable t;
+  t.family = plan::TableFamily::kNetdev;
+  t.name = "lvsnft";
+  s.tables.push_back(t);
+  std::string bytes = EncodeSnapshot(s);
+  // magic (8), genid (4), instance "" (4), table count (4), then family.
+  const size_t at = 8 + 4 + 4 + 4;
+  ASSERT_GT(bytes.size(), at + 4);
+  EXPECT_EQ(bytes.substr(at, 4), std::string("\x05\0\0\0", 4));
+  auto back = DecodeSnapshot(bytes);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->tables[0].family, plan::TableFamily::kNetdev);
+  bytes[at] = 7;
+  auto bad = DecodeSnapshot(bytes);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "lvsnft snapshot: unknown table family 7");
 }
 
 }  // namespace

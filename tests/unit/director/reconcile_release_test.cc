@@ -15,7 +15,7 @@ constexpr int kGoto = -4;  // NFT_GOTO
 // `targets`, plus one plain verdict) and the chains themselves.
 LiveTable LiveWithRangeMap(const std::vector<std::string>& targets) {
   LiveTable l;
-  l.family = 1;
+  l.family = plan::TableFamily::kInet;
   l.name = "lvsnft";
   l.comment = plan::kOwnerComment;
   LiveSet m;

@@ -50,7 +50,7 @@ Result<std::vector<RawElement>> Encode(const plan::Set& s) {
 // What the kernel would hold after applying `d` (handles 100, 101, ...).
 LiveTable AsLive(const DesiredTable& d) {
   LiveTable l;
-  l.family = 1;
+  l.family = plan::TableFamily::kInet;
   l.name = d.table->name;
   l.comment = d.table->comment;
   l.tag = d.tag;
@@ -155,7 +155,7 @@ TEST(ReconcileTest, ElementDataChangeIsDeleteThenAdd) {
 TEST(ReconcileTest, ForeignTableWithSameNameIsRefused) {
   auto t = SmallTable();
   LiveTable foreign;
-  foreign.family = 1;
+  foreign.family = plan::TableFamily::kInet;
   foreign.name = "lvsnft";
   foreign.comment = "firewalld";
   auto delta = Reconcile({Describe(t)}, {foreign});
@@ -190,7 +190,7 @@ TEST(ReconcileTest, LeftoverChainAndSetAreDeletedLast) {
 
 TEST(ReconcileTest, UnwantedTableIsDeleted) {
   LiveTable l;
-  l.family = 5;
+  l.family = plan::TableFamily::kNetdev;
   l.name = "lvsnft";
   auto delta = Reconcile({}, {l});
   ASSERT_TRUE(delta.ok());
