@@ -112,13 +112,12 @@ plan::HostPlan LowerHost(const Config& cfg) {
     if (s.mode != Mode::kTun) continue;
     for (const auto* rs : LiveServers(s)) {
       std::string name = TunnelName(rs->address);
-      auto it = std::find_if(h.tunnels.begin(), h.tunnels.end(),
-                             [&](const auto& t) { return t.name == name; });
-      if (it == h.tunnels.end()) {
+      plan::Tunnel* tun = plan::FindTunnel(h, name);
+      if (!tun) {
         h.tunnels.push_back({name, rs->address, std::nullopt, {}});
-        it = h.tunnels.end() - 1;
+        tun = &h.tunnels.back();
       }
-      it->services.push_back(s.name);
+      tun->services.push_back(s.name);
     }
   }
   if (forward[0]) h.sysctls.push_back({kIpv4Forward, "1"});

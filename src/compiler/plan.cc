@@ -110,4 +110,20 @@ const char* FamilyKeyword(TableFamily f) {
   return f == TableFamily::kInet ? "inet" : "netdev";
 }
 
+const Set* FindSet(const Table& t, std::string_view name) {
+  return FindNamed(t.sets, name);
+}
+
+const Chain* FindChain(const Table& t, std::string_view name) {
+  return FindNamed(t.chains, name);
+}
+
+const Tunnel* FindTunnel(const HostPlan& h, std::string_view name) {
+  return FindNamed(h.tunnels, name);
+}
+
+Tunnel* FindTunnel(HostPlan& h, std::string_view name) {
+  return const_cast<Tunnel*>(FindNamed(h.tunnels, name));
+}
+
 }  // namespace lvsnft::plan

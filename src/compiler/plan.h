@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -352,5 +353,22 @@ size_t DataTypeLen(DataType t);
 const char* HookName(Hook h);
 /// nft family keyword ("inet", "netdev").
 const char* FamilyKeyword(TableFamily f);
+
+/// The item of `items` (anything with a `name`) called `name`, or nullptr.
+template <typename T>
+const T* FindNamed(const std::vector<T>& items, std::string_view name) {
+  for (const auto& x : items) {
+    if (x.name == name) return &x;
+  }
+  return nullptr;
+}
+/// The set of `t` called `name`, or nullptr.
+const Set* FindSet(const Table& t, std::string_view name);
+/// The chain of `t` called `name`, or nullptr.
+const Chain* FindChain(const Table& t, std::string_view name);
+/// The tunnel of `h` called `name`, or nullptr.
+const Tunnel* FindTunnel(const HostPlan& h, std::string_view name);
+/// Mutable variant of FindTunnel (while the host plan is built).
+Tunnel* FindTunnel(HostPlan& h, std::string_view name);
 
 }  // namespace lvsnft::plan

@@ -19,17 +19,6 @@ struct Computed {
   Delta delta;
 };
 
-LiveChain* FindChain(std::vector<LiveTable>& live, const LiveTable* t,
-                     const std::string& name) {
-  for (auto& lt : live) {
-    if (&lt != t) continue;
-    for (auto& c : lt.chains) {
-      if (c.name == name) return &c;
-    }
-  }
-  return nullptr;
-}
-
 // With a snapshot, rule handles are unknown: dump just the chains whose
 // rules change and take the handles by position. False when the chain does
 // not match the snapshot (then the caller falls back to a full dump).
@@ -40,13 +29,11 @@ Result<bool> ResolveHandles(Computed& c, DirectorEnv& env) {
         (ch.kind == ChangeKind::kDelRule || ch.kind == ChangeKind::kAddRule) &&
         ch.live_index >= 0 && ch.handle == 0;
     if (!needs) continue;
-    const LiveTable* t = ch.live;
-    if (!t) {  // kAddRule: find the live table of the desired one.
-      for (const auto& lt : c.live) {
-        if (lt.name == ch.table->name && lt.family == ch.table->family) t = &lt;
-      }
-    }
-    LiveChain* lc = t ? FindChain(c.live, t, ch.chain) : nullptr;
+    // kAddRule names the desired table: its live twin has the same id.
+    LiveTable* t = ch.live
+                       ? FindTable(c.live, ch.live->family, ch.live->name)
+                       : FindTable(c.live, ch.table->family, ch.table->name);
+    LiveChain* lc = t ? FindChain(*t, ch.chain) : nullptr;
     if (!lc) return false;
     std::string key = t->name + plan::FamilyKeyword(t->family) + "/" + ch.chain;
     if (!dumped[key]) {
@@ -116,13 +103,10 @@ Result<std::unique_ptr<Computed>> Compute(
 // Stale slots the transaction left in place, in the snapshot's tables.
 void KeepStale(const Delta& d, std::vector<LiveTable>& tables) {
   for (const auto& ch : d.stale) {
-    for (auto& t : tables) {
-      if (t.name != ch.live->name || t.family != ch.live->family) continue;
-      for (auto& s : t.sets) {
-        if (s.name != ch.set) continue;
-        for (const auto& e : ch.elements) s.elements.push_back(e.ToLive());
-      }
-    }
+    LiveTable* t = FindTable(tables, ch.live->family, ch.live->name);
+    LiveSet* s = t ? FindSet(*t, ch.set) : nullptr;
+    if (!s) continue;
+    for (const auto& e : ch.elements) s->elements.push_back(e.ToLive());
   }
 }
 

@@ -12,11 +12,6 @@ std::string AddrOn(const IpAddr& a, int prefix, const std::string& dev) {
   return "address " + AddrText(a, prefix) + " on " + dev;
 }
 
-bool PlanHasTunnel(const plan::HostPlan& h, const std::string& name) {
-  return std::any_of(h.tunnels.begin(), h.tunnels.end(),
-                     [&](const plan::Tunnel& t) { return t.name == name; });
-}
-
 bool PlanHasAddress(const plan::HostPlan& h, const AddedAddress& a) {
   return std::any_of(
       h.addresses.begin(), h.addresses.end(), [&](const plan::HostAddress& x) {
@@ -72,7 +67,7 @@ Status DiffTunnels(const plan::HostPlan& h, const DirectorState& st,
     }
   }
   for (const auto& name : st.tunnels) {
-    if (PlanHasTunnel(h, name)) continue;
+    if (plan::FindTunnel(h, name)) continue;
     const Link* l = FindLink(links, name);
     if (l) d.delete_tunnels.push_back({name, l->index});
   }

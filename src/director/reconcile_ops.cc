@@ -320,29 +320,27 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
                         const std::vector<LiveTable>& live) {
   Builder b;
   for (const auto& d : desired) {
-    auto it = std::find_if(live.begin(), live.end(), [&](const LiveTable& l) {
-      return l.name == d.table->name && l.family == d.table->family;
-    });
-    if (it == live.end()) {
+    const LiveTable* lt = FindTable(live, d.table->family, d.table->name);
+    if (!lt) {
       b.FullCreate(d);
       continue;
     }
-    if (!Owned(*it)) {
+    if (!Owned(*lt)) {
       return Status::Error(std::string("table ") +
                            plan::FamilyKeyword(d.table->family) + " " +
                            d.table->name +
                            " exists but is not managed by lvsnft; refusing to "
                            "touch it");
     }
-    if (Structural(d, *it)) {
+    if (Structural(d, *lt)) {
       Change op;
       op.kind = ChangeKind::kDelTable;
-      op.live = &*it;
-      op.what = "table " + it->name + " (declarations changed: rebuilt)";
+      op.live = lt;
+      op.what = "table " + lt->name + " (declarations changed: rebuilt)";
       b.changes.push_back(op);
       b.FullCreate(d);
     } else {
-      b.Update(d, *it);
+      b.Update(d, *lt);
     }
   }
   for (const auto& l : live) {

@@ -126,10 +126,8 @@ void AddDispatch(const LiveTable& t, const LiveSet& set, size_t alen,
                  std::map<std::string, Found>& out) {
   for (const auto& e : set.elements) {
     if (e.chain.rfind("svc_", 0) != 0 || e.key.size() < 8 + alen) continue;
-    auto chain =
-        std::find_if(t.chains.begin(), t.chains.end(),
-                     [&](const LiveChain& c) { return c.name == e.chain; });
-    if (chain == t.chains.end()) continue;
+    const LiveChain* chain = FindChain(t, e.chain);
+    if (!chain) continue;
     Found& f = out[std::string(plan::FamilyKeyword(t.family)) + "/" + e.chain];
     if (f.svc.name.empty()) {
       const std::string& c = chain->comment;

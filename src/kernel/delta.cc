@@ -48,6 +48,14 @@ LiveElement RawElement::ToLive() const {
   return e;
 }
 
+const DesiredTable* FindDesired(const std::vector<DesiredTable>& desired,
+                                const plan::Table* t) {
+  for (const auto& d : desired) {
+    if (d.table == t) return &d;
+  }
+  return nullptr;
+}
+
 bool SameValue(const RawElement& want, const LiveElement& have) {
   return want.data == have.data && want.verdict == have.verdict &&
          want.chain == have.chain;

@@ -60,6 +60,10 @@ struct DesiredTable {
   std::map<std::string, std::vector<RawElement>> elements;  ///< Per set.
 };
 
+/// The entry of `desired` describing plan table `t`, or nullptr.
+const DesiredTable* FindDesired(const std::vector<DesiredTable>& desired,
+                                const plan::Table* t);
+
 /// Kinds of changes, in the order they go into the batch.
 enum class ChangeKind {
   kDelTable,  ///< Structural change or table no longer wanted.

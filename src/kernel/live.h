@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -71,5 +72,20 @@ struct LiveTable {
   std::vector<LiveChain> chains;
   uint64_t tag = 0;  ///< lvsnft tag from userdata (0: none).
 };
+
+/// The table of `family` called `name` in `tables`, or nullptr.
+const LiveTable* FindTable(const std::vector<LiveTable>& tables,
+                           plan::TableFamily family, std::string_view name);
+/// Mutable variant of FindTable.
+LiveTable* FindTable(std::vector<LiveTable>& tables, plan::TableFamily family,
+                     std::string_view name);
+/// The set of `t` called `name`, or nullptr.
+const LiveSet* FindSet(const LiveTable& t, std::string_view name);
+/// Mutable variant of FindSet.
+LiveSet* FindSet(LiveTable& t, std::string_view name);
+/// The chain of `t` called `name`, or nullptr.
+const LiveChain* FindChain(const LiveTable& t, std::string_view name);
+/// Mutable variant of FindChain.
+LiveChain* FindChain(LiveTable& t, std::string_view name);
 
 }  // namespace lvsnft::netlink

@@ -31,22 +31,6 @@ TableId IdOf(const Change& c) {
   return {c.live->family, c.live->name};
 }
 
-template <typename T>
-const T* ByName(const std::vector<T>& v, const std::string& name) {
-  for (const auto& x : v) {
-    if (x.name == name) return &x;
-  }
-  return nullptr;
-}
-
-const DesiredTable* DesiredOf(const std::vector<DesiredTable>& d,
-                              const plan::Table* t) {
-  for (const auto& x : d) {
-    if (x.table == t) return &x;
-  }
-  return nullptr;
-}
-
 // Builds the batch operations of a delta, in its order.
 class OpBuilder {
  public:
@@ -81,7 +65,7 @@ const SetRef* OpBuilder::FindSet(const plan::Table& t,
   std::string key = SetKey(tid, name);
   auto it = refs_.find(key);
   if (it != refs_.end()) return &it->second;
-  const plan::Set* s = ByName(t.sets, name);
+  const plan::Set* s = plan::FindSet(t, name);
   if (!s) return nullptr;
   auto id = new_sets_.find(key);
   // Sets already in the kernel are found by name (set id 0).
@@ -89,7 +73,7 @@ const SetRef* OpBuilder::FindSet(const plan::Table& t,
 }
 
 Status OpBuilder::AddSetDecl(const Change& c, const DesiredTable& d) {
-  const plan::Set* s = ByName(c.table->sets, c.set);
+  const plan::Set* s = plan::FindSet(*c.table, c.set);
   if (!s) return Status::Error("internal: unknown set " + c.set);
   uint32_t id = ids_.Next();
   new_sets_[SetKey(IdOf(c), c.set)] = id;
@@ -152,7 +136,7 @@ Status OpBuilder::AddRule(const Change& c, const DesiredTable& d) {
 }
 
 Status OpBuilder::Add(const Change& c) {
-  const DesiredTable* d = c.table ? DesiredOf(desired_, c.table) : nullptr;
+  const DesiredTable* d = c.table ? FindDesired(desired_, c.table) : nullptr;
   switch (c.kind) {
     case ChangeKind::kDelTable:
       ops_.push_back(DeleteTable(IdOf(c), c.live->handle));
@@ -167,7 +151,7 @@ Status OpBuilder::Add(const Change& c) {
     case ChangeKind::kAddSet:
       return AddSetDecl(c, *d);
     case ChangeKind::kAddChain: {
-      const plan::Chain* ch = ByName(c.table->chains, c.chain);
+      const plan::Chain* ch = plan::FindChain(*c.table, c.chain);
       auto built = BuildChain(IdOf(c), *ch);
       if (!built.ok()) return built.status();
       TagChain(built->get(), d->chain_tags.at(c.chain));

@@ -8,30 +8,6 @@ namespace lvsnft::netlink {
 
 namespace {
 
-const DesiredTable* DesiredFor(const std::vector<DesiredTable>& desired,
-                               const plan::Table* t) {
-  for (const auto& d : desired) {
-    if (d.table == t) return &d;
-  }
-  return nullptr;
-}
-
-LiveTable* FindTable(std::vector<LiveTable>& tables, plan::TableFamily family,
-                     const std::string& name) {
-  for (auto& t : tables) {
-    if (t.family == family && t.name == name) return &t;
-  }
-  return nullptr;
-}
-
-template <typename T>
-T* Named(std::vector<T>& v, const std::string& name) {
-  for (auto& x : v) {
-    if (x.name == name) return &x;
-  }
-  return nullptr;
-}
-
 Status ApplyElems(const Change& c, LiveSet& set) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < set.elements.size(); ++i) {
@@ -97,7 +73,7 @@ Status ApplyRule(const Change& c, LiveChain& chain, uint64_t& next_handle) {
 Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
                    std::vector<LiveTable>& tables, uint64_t& next_handle) {
   for (const auto& c : delta.changes) {
-    const DesiredTable* d = c.table ? DesiredFor(desired, c.table) : nullptr;
+    const DesiredTable* d = c.table ? FindDesired(desired, c.table) : nullptr;
     plan::TableFamily fam = c.table  ? c.table->family
                             : c.live ? c.live->family
                                      : plan::TableFamily::kInet;
@@ -135,7 +111,7 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
         break;
       case ChangeKind::kAddElems:
       case ChangeKind::kDelElems: {
-        LiveSet* s = Named(t->sets, c.set);
+        LiveSet* s = FindSet(*t, c.set);
         if (!s) return Status::Error(c.what + ": set not found");
         Status st = ApplyElems(c, *s);
         if (!st.ok()) return st;
@@ -143,7 +119,7 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
       }
       case ChangeKind::kAddRule:
       case ChangeKind::kDelRule: {
-        LiveChain* ch = Named(t->chains, c.chain);
+        LiveChain* ch = FindChain(*t, c.chain);
         if (!ch) return Status::Error(c.what + ": chain not found");
         Status st = ApplyRule(c, *ch, next_handle);
         if (!st.ok()) return st;
@@ -159,12 +135,8 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
 Result<std::vector<LiveRule>> FakeNft::DumpChain(plan::TableFamily family,
                                                  const std::string& table,
                                                  const std::string& chain) {
-  for (const auto& t : tables_) {
-    if (t.family != family || t.name != table) continue;
-    for (const auto& c : t.chains) {
-      if (c.name == chain) return c.rules;
-    }
-  }
+  const LiveTable* t = FindTable(tables_, family, table);
+  if (const LiveChain* c = t ? FindChain(*t, chain) : nullptr) return c->rules;
   return Status::Error("chain " + chain + " not found");
 }
 
