@@ -204,4 +204,11 @@ Status WriteSealedFile(const std::string& path, std::string_view kind,
   return WriteFileAtomic(path, Seal(kind, version, payload));
 }
 
+Status RemoveFile(const std::string& path, std::string_view what) {
+  if (unlink(path.c_str()) == 0 || errno == ENOENT) return Status();
+  std::string noun = what.empty() ? "" : std::string(what) + " ";
+  return Status::Error("cannot remove " + noun + path + ": " +
+                       std::strerror(errno));
+}
+
 }  // namespace lvsnft

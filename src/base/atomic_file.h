@@ -54,4 +54,34 @@ SealedRead ReadSealedFile(const std::string& path, std::string_view kind,
 Status WriteSealedFile(const std::string& path, std::string_view kind,
                        int version, std::string_view payload);
 
+/// Removes `path`; a missing file is fine. The error reads "cannot remove
+/// WHAT PATH: REASON" (or "cannot remove PATH: REASON" without `what`).
+Status RemoveFile(const std::string& path, std::string_view what = "");
+
+/// One sealed file of a fixed kind and format version: what every
+/// remembered file (director state, applied config, snapshot, rs-setup
+/// state) is.
+class SealedFile {
+ public:
+  /// The file at `path` holding `kind` in format `version`.
+  SealedFile(std::string path, std::string kind, int version)
+      : path_(std::move(path)), kind_(std::move(kind)), version_(version) {}
+  /// See ReadSealedFile.
+  SealedRead Read() const { return ReadSealedFile(path_, kind_, version_); }
+  /// See WriteSealedFile.
+  Status Write(std::string_view payload) const {
+    return WriteSealedFile(path_, kind_, version_, payload);
+  }
+  /// See RemoveFile.
+  Status Remove(std::string_view what = "") const {
+    return RemoveFile(path_, what);
+  }
+  /// The file path.
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_, kind_;
+  int version_;
+};
+
 }  // namespace lvsnft

@@ -2,12 +2,10 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "base/atomic_file.h"
 
@@ -20,12 +18,7 @@ std::string StateToJson(const DirectorState& s) {
   j["version"] = 1;
   j["config"] = s.config_text;
   j["genid"] = s.genid;
-  j["addresses"] = json::array();
-  for (const auto& a : s.addresses) {
-    j["addresses"].push_back({{"device", a.device},
-                              {"address", a.addr.ToString()},
-                              {"prefix", a.prefix}});
-  }
+  j["addresses"] = AddressesToJson(s.addresses);
   j["tunnels"] = s.tunnels;
   j["sysctl_before"] = s.sysctl_before;
   return j.dump(2) + "\n";
@@ -40,16 +33,14 @@ Result<DirectorState> StateFromJson(const std::string& text) {
     }
     s.config_text = j.value("config", "");
     s.genid = j.value("genid", 0u);
-    for (const auto& a : j.at("addresses")) {
-      auto addr = IpAddr::Parse(a.at("address").get<std::string>());
-      if (!addr) return Status::Error("bad address in state file");
-      s.addresses.push_back({a.at("device"), *addr, a.at("prefix")});
-    }
+    s.addresses = AddressesFromJson(j.at("addresses"));
     s.tunnels = j.at("tunnels").get<std::vector<std::string>>();
     s.sysctl_before =
         j.at("sysctl_before").get<std::map<std::string, std::string>>();
   } catch (const json::exception& e) {
     return Status::Error(std::string("corrupt state file: ") + e.what());
+  } catch (const std::invalid_argument&) {
+    return Status::Error("bad address in state file");
   }
   return s;
 }
@@ -65,17 +56,16 @@ std::string SiblingPath(const std::string& state_path, const char* ext) {
 std::string SnapshotPath(const std::string& p) {
   return SiblingPath(p, ".snapshot");
 }
+
+// The state file (kind and format version of the sealed file).
+SealedFile StateFile(const std::string& p) {
+  return SealedFile(p, "director-state", 2);
+}
 // The applied config is kept as its own file: large, and read only by
 // status and diff.
-std::string ConfigPath(const std::string& p) {
-  return SiblingPath(p, ".config");
+SealedFile ConfigFile(const std::string& p) {
+  return SealedFile(SiblingPath(p, ".config"), "director-config", 1);
 }
-
-// Kinds and format versions of the sealed files.
-constexpr const char* kStateKind = "director-state";
-constexpr int kStateVersion = 2;
-constexpr const char* kConfigKind = "director-config";
-constexpr int kConfigVersion = 1;
 
 }  // namespace
 
@@ -93,7 +83,7 @@ void FileStateStore::Reject(const std::string& file,
 
 Result<DirectorState> FileStateStore::Load() {
   DirectorState s;
-  SealedRead file = ReadSealedFile(path_, kStateKind, kStateVersion);
+  SealedRead file = StateFile(path_).Read();
   if (file.payload) {
     auto parsed = StateFromJson(*file.payload);
     if (parsed.ok()) {
@@ -105,37 +95,25 @@ Result<DirectorState> FileStateStore::Load() {
   } else if (!file.rejected.empty()) {
     Reject(path_, file.rejected);
   }
-  SealedRead cfg =
-      ReadSealedFile(ConfigPath(path_), kConfigKind, kConfigVersion);
+  SealedFile config = ConfigFile(path_);
+  SealedRead cfg = config.Read();
   if (cfg.payload) {
     s.config_text = std::move(*cfg.payload);
   } else if (!cfg.rejected.empty()) {
-    Reject(ConfigPath(path_), cfg.rejected);
+    Reject(config.path(), cfg.rejected);
   }
   return s;
 }
 
-namespace {
-
-Status RemoveFile(const std::string& path) {
-  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return Status::Error("cannot remove " + path + ": " + std::strerror(errno));
-  }
-  return Status();
-}
-
-}  // namespace
-
 Status FileStateStore::Save(const DirectorState& s) {
-  Status st = s.config_text.empty()
-                  ? RemoveFile(ConfigPath(path_))
-                  : WriteSealedFile(ConfigPath(path_), kConfigKind,
-                                    kConfigVersion, s.config_text);
+  SealedFile config = ConfigFile(path_);
+  Status st =
+      s.config_text.empty() ? config.Remove() : config.Write(s.config_text);
   if (!st.ok()) return st;
-  if (s.empty()) return RemoveFile(path_);
+  if (s.empty()) return StateFile(path_).Remove();
   DirectorState small = s;
   small.config_text.clear();
-  return WriteSealedFile(path_, kStateKind, kStateVersion, StateToJson(small));
+  return StateFile(path_).Write(StateToJson(small));
 }
 
 std::optional<Snapshot> FileStateStore::LoadSnapshot() {

@@ -14,16 +14,12 @@
 #include "base/addr.h"
 #include "base/status.h"
 #include "director/snapshot.h"
+#include "kernel/saved_state.h"
 
 namespace lvsnft::netlink {
 
 /// An address lvsnft added to a device.
-struct AddedAddress {
-  std::string device;
-  IpAddr addr;
-  int prefix = 32;
-  bool operator==(const AddedAddress&) const = default;
-};
+using AddedAddress = DeviceAddress;
 
 /// The persistent state of one director (one network namespace).
 struct DirectorState {
@@ -66,7 +62,7 @@ void WarnToStderr(const std::string& line);
 
 /// State in files next to each other: PATH (JSON), the applied config
 /// (.config) and the snapshot (.snapshot), each sealed (header with kind,
-/// version, length and CRC32C; see compiler/atomic_file.h) and written with
+/// version, length and CRC32C; see base/atomic_file.h) and written with
 /// WriteFileAtomic. A damaged, truncated or foreign file is reported once
 /// through the warning callback ("FILE: REASON; ignored ...") and treated
 /// as absent: what is in the kernel counts, never a damaged file.
@@ -89,22 +85,31 @@ class FileStateStore : public StateStore {
   std::set<std::string> warned_;  ///< Files already reported.
 };
 
-/// State in memory (tests).
+/// State in memory (offline diff, tests).
 class MemStateStore : public StateStore {
  public:
-  Result<DirectorState> Load() override { return state; }
+  /// The saved state (recorded when it was not empty); empty before.
+  Result<DirectorState> Load() override {
+    return state_.Get().value_or(DirectorState{});
+  }
+  /// See StateStore.
   Status Save(const DirectorState& s) override {
-    state = s;
-    state.recorded = !s.empty();
+    DirectorState kept = s;
+    kept.recorded = !s.empty();
+    state_.Put(std::move(kept));
     return Status();
   }
-  std::optional<Snapshot> LoadSnapshot() override { return snapshot; }
+  /// See StateStore.
+  std::optional<Snapshot> LoadSnapshot() override { return snapshot_.Get(); }
+  /// See StateStore.
   Status SaveSnapshot(const Snapshot* s) override {
-    snapshot = s ? std::optional<Snapshot>(*s) : std::nullopt;
+    snapshot_.Put(s ? std::optional<Snapshot>(*s) : std::nullopt);
     return Status();
   }
-  DirectorState state;               ///< The stored state.
-  std::optional<Snapshot> snapshot;  ///< The stored snapshot.
+
+ private:
+  MemoryStore<DirectorState> state_;
+  MemoryStore<Snapshot> snapshot_;
 };
 
 /// Serialises the state as JSON text / parses it back (the payload of the

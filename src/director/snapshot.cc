@@ -1,8 +1,5 @@
 #include "director/snapshot.h"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 
 #include "base/atomic_file.h"
@@ -200,7 +197,7 @@ Result<Snapshot> DecodeSnapshot(const std::string& bytes) {
 
 std::optional<Snapshot> LoadSnapshot(const std::string& path,
                                      std::string* rejected) {
-  SealedRead file = ReadSealedFile(path, kSealKind, kSealVersion);
+  SealedRead file = SealedFile(path, kSealKind, kSealVersion).Read();
   if (!file.payload) {
     *rejected = file.rejected;
     return std::nullopt;
@@ -214,14 +211,8 @@ std::optional<Snapshot> LoadSnapshot(const std::string& path,
 }
 
 Status SaveSnapshot(const std::string& path, const Snapshot* s) {
-  if (!s) {
-    if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-      return Status::Error("cannot remove " + path + ": " +
-                           std::strerror(errno));
-    }
-    return Status();
-  }
-  return WriteSealedFile(path, kSealKind, kSealVersion, EncodeSnapshot(*s));
+  SealedFile file(path, kSealKind, kSealVersion);
+  return s ? file.Write(EncodeSnapshot(*s)) : file.Remove();
 }
 
 }  // namespace lvsnft::netlink

@@ -1,10 +1,5 @@
 #include "rs/state.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "base/atomic_file.h"
@@ -15,16 +10,10 @@ namespace {
 using nlohmann::json;
 
 constexpr int kStateVersion = 1;
-// The sealed file around the JSON (see compiler/atomic_file.h).
-constexpr const char* kFileKind = "rs-setup-state";
-constexpr int kFileVersion = 2;
 
-std::string Errno() { return std::strerror(errno); }
-
-IpAddr ParseAddr(const json& j) {
-  auto a = IpAddr::Parse(j.get<std::string>());
-  if (!a) throw std::invalid_argument("invalid address " + j.dump());
-  return *a;
+// The sealed file around the JSON (see base/atomic_file.h).
+SealedFile File(const std::string& path) {
+  return SealedFile(path, "rs-setup-state", 2);
 }
 
 }  // namespace
@@ -50,12 +39,7 @@ std::string StateToJson(const State& s) {
     if (!x.existed) e["existed"] = false;
     j["sysctls"].push_back(e);
   }
-  j["addresses"] = json::array();
-  for (const auto& a : s.addresses) {
-    j["addresses"].push_back({{"device", a.device},
-                              {"address", a.addr.ToString()},
-                              {"prefix", a.prefix}});
-  }
+  j["addresses"] = netlink::AddressesToJson(s.addresses);
   j["links_up"] = s.links_up;
   j["links_created"] = s.links_created;
   return j.dump(2) + "\n";
@@ -74,11 +58,7 @@ Result<State> StateFromJson(const std::string& text) {
                            e.at("old").get<std::string>(),
                            e.value("existed", true)});
     }
-    for (const auto& e : j.at("addresses")) {
-      s.addresses.push_back({e.at("device").get<std::string>(),
-                             ParseAddr(e.at("address")),
-                             e.at("prefix").get<int>()});
-    }
+    s.addresses = netlink::AddressesFromJson(j.at("addresses"));
     s.links_up = j.value("links_up", std::vector<std::string>{});
     s.links_created = j.value("links_created", std::vector<std::string>{});
     return s;
@@ -88,7 +68,7 @@ Result<State> StateFromJson(const std::string& text) {
 }
 
 Result<std::optional<State>> FileStateStore::Load() {
-  SealedRead file = ReadSealedFile(path_, kFileKind, kFileVersion);
+  SealedRead file = File(path_).Read();
   if (!file.rejected.empty()) {
     // Never trusted: its "before" values may be garbage. Refusing keeps
     // the undo information for a human to look at.
@@ -104,21 +84,9 @@ Result<std::optional<State>> FileStateStore::Load() {
 }
 
 Status FileStateStore::Save(const State& s) {
-  if (s.empty()) {
-    if (unlink(path_.c_str()) != 0 && errno != ENOENT) {
-      return Status::Error("cannot remove state file " + path_ + ": " +
-                           Errno());
-    }
-    return Status();
-  }
-  Status st = WriteSealedFile(path_, kFileKind, kFileVersion, StateToJson(s));
+  if (s.empty()) return File(path_).Remove("state file");
+  Status st = File(path_).Write(StateToJson(s));
   if (!st.ok()) return Status::Error("state file: " + st.message());
-  return Status();
-}
-
-Status MemoryStateStore::Save(const State& s) {
-  ++saves_;
-  state_ = s.empty() ? std::nullopt : std::optional<State>(s);
   return Status();
 }
 

@@ -10,6 +10,7 @@
 
 #include "base/addr.h"
 #include "base/status.h"
+#include "kernel/saved_state.h"
 
 namespace lvsnft::rs {
 
@@ -22,12 +23,7 @@ struct SavedSysctl {
 };
 
 /// An address rs-setup added.
-struct SavedAddress {
-  std::string device;
-  IpAddr addr;
-  int prefix = 32;
-  bool operator==(const SavedAddress&) const = default;
-};
+using SavedAddress = netlink::DeviceAddress;
 
 /// Everything rs-setup owns on the host.
 struct State {
@@ -84,17 +80,19 @@ class MemoryStateStore : public StateStore {
   explicit MemoryStateStore(std::optional<State> s = std::nullopt)
       : state_(std::move(s)) {}
   /// See StateStore.
-  Result<std::optional<State>> Load() override { return state_; }
+  Result<std::optional<State>> Load() override { return state_.Get(); }
   /// See StateStore.
-  Status Save(const State& s) override;
+  Status Save(const State& s) override {
+    state_.Put(s.empty() ? std::nullopt : std::optional<State>(s));
+    return Status();
+  }
   /// "(memory)".
   std::string Where() const override { return "(memory)"; }
   /// Number of Save calls so far.
-  int saves() const { return saves_; }
+  int saves() const { return state_.saves(); }
 
  private:
-  std::optional<State> state_;
-  int saves_ = 0;
+  netlink::MemoryStore<State> state_;
 };
 
 /// Default state file: /var/lib/lvsnft/rs-setup.json, or

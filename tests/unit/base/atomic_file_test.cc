@@ -117,5 +117,27 @@ TEST(AtomicFileTest, SealedFileOnDisk) {
   EXPECT_EQ(bad.rejected, "no lvsnft header (foreign or pre-checksum file)");
 }
 
+TEST(AtomicFileTest, SealedFileWritesReadsAndRemoves) {
+  TempDir tmp;
+  SealedFile f(tmp.path + "/s.json", "test-kind", 3);
+  ASSERT_TRUE(f.Write("{}").ok());
+  EXPECT_EQ(f.Read().payload.value_or("<none>"), "{}");
+  EXPECT_EQ(SealedFile(f.path(), "test-kind", 4).Read().rejected,
+            "format v3, expected v4");
+  ASSERT_TRUE(f.Remove().ok());
+  EXPECT_EQ(Slurp(f.path()), "<missing>");
+  EXPECT_TRUE(f.Remove().ok()) << "a missing file is already removed";
+}
+
+TEST(AtomicFileTest, RemoveFileNamesWhatItCouldNotRemove) {
+  TempDir tmp;
+  std::string dir = tmp.path + "/d";
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+  EXPECT_EQ(RemoveFile(dir).message(),
+            "cannot remove " + dir + ": Is a directory");
+  EXPECT_EQ(RemoveFile(dir, "state file").message(),
+            "cannot remove state file " + dir + ": Is a directory");
+}
+
 }  // namespace
 }  // namespace lvsnft

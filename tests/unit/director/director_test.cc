@@ -101,7 +101,7 @@ TEST_F(Director, FailedTransactionRemovesTunnelsAndChangesNothing) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(nft.tables().size(), 0u);
   for (const auto& l : host.links()) EXPECT_NE(l.name.rfind("lvt-", 0), 0u);
-  EXPECT_TRUE(store.state.tunnels.empty());
+  EXPECT_TRUE(store.Load()->tunnels.empty());
   EXPECT_TRUE(host.addresses().empty());
 }
 
@@ -146,13 +146,13 @@ TEST_F(Director, OwnedVipRemovedByHandDoesNotBlockLaterApplies) {
 TEST_F(Director, DestroyUndoesExactlyWhatApplyDid) {
   Config cfg = LoadExample("tun.json");
   ASSERT_TRUE(Apply(cfg).ok());
-  EXPECT_FALSE(store.state.tunnels.empty());
+  EXPECT_FALSE(store.Load()->tunnels.empty());
   auto d = DestroyDirector(env);
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_TRUE(nft.tables().empty());
   EXPECT_TRUE(host.addresses().empty());
   for (const auto& l : host.links()) EXPECT_NE(l.name.rfind("lvt-", 0), 0u);
-  EXPECT_TRUE(store.state.empty());
+  EXPECT_TRUE(store.Load()->empty());
   auto again = DestroyDirector(env);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->in_sync());
