@@ -40,7 +40,7 @@ int RunStatus(const StatusArgs& a) {
   plan::Plan p = LowerForKernel(cfg);
   std::vector<netlink::DesiredTable> desired;
   for (const auto& t : p.tables) {
-    auto dt = netlink::Describe(t, netlink::EncodeElements, {});
+    auto dt = netlink::ToDesired(t, netlink::EncodeElements, {});
     if (!dt.ok()) return Fail("status", dt.status().message());
     desired.push_back(std::move(*dt));
   }

@@ -76,7 +76,7 @@ class Reader {
   bool ParseNumber(Value& v);
   bool ParseWord(Value& v);
   bool Unexpected(const std::string& pointer, const std::string& expected);
-  std::string DescribeHere() const;
+  std::string TextHere() const;
 
   bool AtEnd() const { return pos_ >= s_.size(); }
   char Peek() const { return AtEnd() ? '\0' : s_[pos_]; }
@@ -118,7 +118,7 @@ void Reader::SkipSpace() {
   }
 }
 
-std::string Reader::DescribeHere() const {
+std::string Reader::TextHere() const {
   if (AtEnd()) return "end of input";
   char c = Peek();
   if (c == '\'') return "\"'\"";
@@ -137,7 +137,7 @@ std::string Reader::DescribeHere() const {
 bool Reader::Unexpected(const std::string& pointer,
                         const std::string& expected) {
   char c = Peek();
-  std::string msg = "expected " + expected + ", got " + DescribeHere();
+  std::string msg = "expected " + expected + ", got " + TextHere();
   if (c == '\'') msg += " (JSON strings need double quotes)";
   if (c == '/') msg += " (JSON has no comments)";
   return Fail(Here(), pointer, msg);
@@ -372,7 +372,7 @@ bool Reader::ParseEscape(std::string& out) {
     return true;
   }
   if (c != 'u') {
-    std::string what = AtEnd() ? "end of input" : DescribeHere();
+    std::string what = AtEnd() ? "end of input" : TextHere();
     return Fail(at, str_ptr_,
                 "invalid escape sequence: '\\' followed by " + what);
   }

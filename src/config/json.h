@@ -60,7 +60,7 @@ std::string JoinPointer(const std::string& pointer, std::string_view key);
 
 /// Human description of a value for messages: `null`, `true`,
 /// `number 1.5`, `string "abc"` (shortened), `an array`, `an object`.
-std::string Describe(const Value& v);
+std::string ValueText(const Value& v);
 
 /// Name of a type with an article: "a string", "an object", ...
 const char* TypeName(Type t);

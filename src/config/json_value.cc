@@ -66,7 +66,7 @@ const char* TypeName(Type t) {
   return "?";
 }
 
-std::string Describe(const Value& v) {
+std::string ValueText(const Value& v) {
   switch (v.type) {
     case Type::kBool:
       return v.boolean ? "true" : "false";

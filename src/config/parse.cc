@@ -74,7 +74,7 @@ class ConfigParser {
 bool ConfigParser::Is(const Value& v, Type t, const char* what) {
   if (v.type == t) return true;
   Error(v, std::string("expected ") + (what ? what : json::TypeName(t)) +
-               ", got " + json::Describe(v));
+               ", got " + json::ValueText(v));
   return false;
 }
 
@@ -101,7 +101,7 @@ const Value* ConfigParser::Require(const Value& obj, std::string_view key) {
 
 bool ConfigParser::Int(const Value& v, int64_t lo, int64_t hi, int64_t& out) {
   if (v.type != Type::kNumber || !v.integral) {
-    Error(v, "expected an integer, got " + json::Describe(v));
+    Error(v, "expected an integer, got " + json::ValueText(v));
     return false;
   }
   if (!v.integer || *v.integer < lo || *v.integer > hi) {

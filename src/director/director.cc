@@ -82,7 +82,7 @@ Result<std::unique_ptr<Computed>> Compute(
   dump.Done();
   PhaseTimer describe("describe");
   for (const auto& t : p.tables) {
-    auto d = Describe(t, env.encode, ifindex);
+    auto d = ToDesired(t, env.encode, ifindex);
     if (!d.ok()) return d.status();
     c->desired.push_back(std::move(*d));
   }
@@ -132,7 +132,7 @@ void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
 uint32_t NextGen(uint32_t g) { return g + 1 == 0 ? 1 : g + 1; }  // as nf_tables
 
 void Describe(const Computed& c, DirectorReport& r) {
-  r.lines = DescribeDelta(c.delta);
+  r.lines = DeltaReport(c.delta);
   r.nft_changes = c.delta.changes.size();
   r.stale_slots = c.delta.StaleSlots();
 }
@@ -274,7 +274,7 @@ Result<DirectorReport> DestroyDirector(DirectorEnv& env) {
     if (!res.ok()) return res.status();
     if (!res->errors.empty()) return Status::Error(JoinErrors(res->errors));
     r.attempts = 1;
-    r.lines = DescribeDelta(*delta);
+    r.lines = DeltaReport(*delta);
     r.nft_changes = delta->changes.size();
   }
   auto st = env.store->Load();

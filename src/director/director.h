@@ -76,6 +76,6 @@ Result<DirectorReport> DestroyDirector(DirectorEnv& env);
 
 /// Report lines for a delta (grouped by service, elements summarised per
 /// real server).
-std::vector<ReportLine> DescribeDelta(const Delta& d);
+std::vector<ReportLine> DeltaReport(const Delta& d);
 
 }  // namespace lvsnft::netlink

@@ -72,7 +72,7 @@ void StaleLines(const Change& c, std::vector<ReportLine>& out) {
 
 }  // namespace
 
-std::vector<ReportLine> DescribeDelta(const Delta& d) {
+std::vector<ReportLine> DeltaReport(const Delta& d) {
   std::vector<ReportLine> out;
   for (const auto& c : d.changes) {
     if (c.stale) {

@@ -107,8 +107,8 @@ LiveTable LiveFromDesired(const DesiredTable& d) {
   return l;
 }
 
-Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
-                              const std::map<std::string, uint32_t>& ifindex) {
+Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
+                               const std::map<std::string, uint32_t>& ifindex) {
   DesiredTable d;
   d.table = &t;
   d.tag =

@@ -21,8 +21,8 @@ using ElementEncoder =
 
 /// Computes tags and raw elements for a plan table. `ifindex` resolves the
 /// devices of fwd statements (a changed ifindex changes the rule's tag).
-Result<DesiredTable> Describe(const plan::Table& t, const ElementEncoder& enc,
-                              const std::map<std::string, uint32_t>& ifindex);
+Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
+                               const std::map<std::string, uint32_t>& ifindex);
 
 /// The live form of a desired table (as the kernel holds it right after
 /// a transaction that made it so); rule handles are unknown (0).

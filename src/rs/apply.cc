@@ -42,7 +42,7 @@ Status LoadIpip(netlink::HostNet& net) {
 Status OnLink(netlink::HostNet& net, const Change& c) {
   auto idx = IndexOf(net, c.device);
   if (!idx.ok())
-    return Status::Error(Describe(c) + ": " + idx.status().message());
+    return Status::Error(ChangeText(c) + ": " + idx.status().message());
   switch (c.kind) {
     case ChangeKind::kDeleteAddress:
       return net.DeleteAddress(*idx, c.addr, c.prefix);

@@ -181,7 +181,7 @@ State AfterApply(const State& s, const std::vector<Change>& changes,
   return t;
 }
 
-std::string Describe(const Change& c) {
+std::string ChangeText(const Change& c) {
   switch (c.kind) {
     case ChangeKind::kLoadIpip:
       return std::string(
@@ -208,7 +208,7 @@ std::string Describe(const Change& c) {
   return "?";
 }
 
-std::string DescribeDrift(const Change& c) {
+std::string DriftText(const Change& c) {
   switch (c.kind) {
     case ChangeKind::kLoadIpip:
       return "the ipip module is not loaded (no tunl0)";

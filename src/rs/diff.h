@@ -68,11 +68,11 @@ State AfterApply(const State& s, const std::vector<Change>& changes,
 
 /// Imperative text: "add 10.0.0.1/32 to lo",
 /// "set net.ipv4.conf.all.arp_ignore = 1 (was 0)".
-std::string Describe(const Change& c);
+std::string ChangeText(const Change& c);
 
 /// Drift text for --check: "10.0.0.1/32 is missing on lo",
 /// "net.ipv4.conf.all.arp_ignore is 0, want 1".
-std::string DescribeDrift(const Change& c);
+std::string DriftText(const Change& c);
 
 /// Name of the probe device used to load the ipip module.
 inline constexpr const char* kProbeLink = "lvsnft-probe";

@@ -39,7 +39,7 @@ void PrintRoles(Ctx& c, const Desired& d) {
 }
 
 void Report(Ctx& c, const Change& ch) {
-  c.out << (c.opt.dry_run ? "would " : "") << Describe(ch) << "\n";
+  c.out << (c.opt.dry_run ? "would " : "") << ChangeText(ch) << "\n";
 }
 
 int Check(Ctx& c, const HostView& view, const Desired& d, const State& state) {
@@ -51,8 +51,7 @@ int Check(Ctx& c, const HostView& view, const Desired& d, const State& state) {
           << " and " << Count(d.sysctls.size(), "sysctl") << " as required\n";
     return kExitOk;
   }
-  for (const auto& ch : changes)
-    c.out << "drift: " << DescribeDrift(ch) << "\n";
+  for (const auto& ch : changes) c.out << "drift: " << DriftText(ch) << "\n";
   c.out << Count(changes.size(), "difference") << " from the desired state\n";
   return kExitDrift;
 }

@@ -136,8 +136,8 @@ std::vector<uint8_t> Batch::Bytes() const {
   return out;
 }
 
-std::string Batch::Describe(uint32_t seq,
-                            std::optional<uint32_t> offset) const {
+std::string Batch::MessageText(uint32_t seq,
+                               std::optional<uint32_t> offset) const {
   auto it = seqs_.find(seq);
   if (it == seqs_.end())
     return "message with unknown sequence number " + std::to_string(seq);

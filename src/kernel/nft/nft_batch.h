@@ -124,7 +124,8 @@ class Batch {
   const std::map<uint32_t, SeqInfo>& seqs() const { return seqs_; }
   /// Human description of the message `seq`, made precise with the
   /// offset of the failing attribute when the kernel reported one.
-  std::string Describe(uint32_t seq, std::optional<uint32_t> offset = {}) const;
+  std::string MessageText(uint32_t seq,
+                          std::optional<uint32_t> offset = {}) const;
 
  private:
   struct Free {

@@ -35,7 +35,7 @@ const FieldDesc kFields[] = {
 
 }  // namespace
 
-const FieldDesc& Describe(Field f) { return kFields[static_cast<int>(f)]; }
+const FieldDesc& FieldInfo(Field f) { return kFields[static_cast<int>(f)]; }
 
 uint32_t NftTypeId(DataType t) {
   switch (t) {

@@ -27,7 +27,7 @@ struct FieldDesc {
 };
 
 /// The descriptor of `f`.
-const FieldDesc& Describe(plan::Field f);
+const FieldDesc& FieldInfo(plan::Field f);
 
 /// nft datatype number (TYPE_MARK = 19, ...) as sent in NFTA_SET_KEY_TYPE.
 uint32_t NftTypeId(plan::DataType t);

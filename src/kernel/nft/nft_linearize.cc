@@ -11,12 +11,12 @@ namespace lvsnft::netlink {
 uint32_t KeyUnits(const plan::Key& key) {
   if (key.size() == 1) return 4;
   uint32_t units = 0;
-  for (const auto& f : key) units += RegisterSpace(Describe(f.field).len);
+  for (const auto& f : key) units += RegisterSpace(FieldInfo(f.field).len);
   return units;
 }
 
 uint32_t KeyLen(const plan::Key& key) {
-  if (key.size() == 1) return Describe(key[0].field).len;
+  if (key.size() == 1) return FieldInfo(key[0].field).len;
   return KeyUnits(key) * 4;
 }
 
@@ -43,7 +43,7 @@ void Linearizer::Reg(nftnl_expr* e, uint16_t attr, uint32_t reg) {
 }
 
 void Linearizer::Field(const plan::FieldRef& f, uint32_t dreg) {
-  const FieldDesc& d = Describe(f.field);
+  const FieldDesc& d = FieldInfo(f.field);
   nftnl_expr* e = nullptr;
   switch (d.kind) {
     case LoadKind::kMeta:
@@ -88,7 +88,7 @@ void Linearizer::Hton(uint32_t reg, uint32_t len, uint32_t size) {
 void Linearizer::Key(const plan::Key& key, uint32_t dreg, bool interval) {
   const bool concat = key.size() > 1;
   for (const auto& f : key) {
-    const FieldDesc& d = Describe(f.field);
+    const FieldDesc& d = FieldInfo(f.field);
     Field(f, dreg);
     // nft's byteorder_conversion(): a concatenation converts every
     // host-order component (even 1-byte ones, a no-op the kernel still
@@ -175,7 +175,7 @@ void Linearizer::Jhash(uint32_t sreg, uint32_t len, uint32_t dreg,
 }
 
 void Linearizer::SetMark(plan::Field target, uint32_t sreg) {
-  const FieldDesc& d = Describe(target);
+  const FieldDesc& d = FieldInfo(target);
   bool ct = d.kind == LoadKind::kCt;
   nftnl_expr* e = Add(ct ? "ct" : "meta");
   uint16_t sreg_attr =

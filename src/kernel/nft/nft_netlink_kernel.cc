@@ -258,9 +258,10 @@ Result<CommitResult> NetlinkNft::Commit(const CommitInput& in) {
       r.restart = true;
       continue;
     }
-    std::string msg = batch->Describe(e.seq, e.offset ? std::optional(e.offset)
-                                                      : std::nullopt) +
-                      ": " + ErrnoText(e.error);
+    std::string msg =
+        batch->MessageText(e.seq,
+                           e.offset ? std::optional(e.offset) : std::nullopt) +
+        ": " + ErrnoText(e.error);
     if (!e.message.empty()) msg += " (" + e.message + ")";
     r.errors.push_back(msg);
   }

@@ -73,7 +73,7 @@ void EmitMatch(Ctx& c, const FieldRef& f, const Bytes& value) {
 Status Dependency(Ctx& c, const plan::Stmt& s) {
   NetProto need = NetProto::kNone;
   for (Field f : ReadFields(s)) {
-    NetProto p = Describe(f).needs;
+    NetProto p = FieldInfo(f).needs;
     if (p == NetProto::kNone) continue;
     if (need != NetProto::kNone && need != p)
       return Status::Error("conflicting protocols ip and ip6");
@@ -115,9 +115,10 @@ void UpdateContext(Ctx& c, const plan::Match& m) {
 }
 
 Status CheckFieldRef(const FieldRef& f) {
-  if (f.mask.empty() || f.mask.size() == Describe(f.field).len) return Status();
+  if (f.mask.empty() || f.mask.size() == FieldInfo(f.field).len)
+    return Status();
   return Status::Error(std::string("mask length does not match ") +
-                       Describe(f.field).text);
+                       FieldInfo(f.field).text);
 }
 
 // `max_units`: the 16 32-bit registers, minus those already taken.
@@ -162,9 +163,9 @@ Status CheckFamily(Ctx& c, const plan::Stmt& s) {
 Status LowerMatch(Ctx& c, const plan::Match& m) {
   Status st = CheckFieldRef(m.field);
   if (!st.ok()) return st;
-  if (m.value.bytes.size() != Describe(m.field.field).len)
+  if (m.value.bytes.size() != FieldInfo(m.field.field).len)
     return Status::Error(std::string("value length does not match ") +
-                         Describe(m.field.field).text);
+                         FieldInfo(m.field.field).text);
   EmitMatch(c, m.field, m.value.bytes);
   UpdateContext(c, m);
   return Status();

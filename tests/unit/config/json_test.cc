@@ -193,7 +193,7 @@ TEST(JsonTest, ValuesCarryLocationAndPointer) {
   EXPECT_EQ(root->members[0].key_loc.col, 3);
 }
 
-TEST(JsonTest, DescribeAndQuote) {
+TEST(JsonTest, ValueTextAndQuote) {
   const std::pair<std::string, std::string> cases[] = {
       {Quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000A\""},
       {Quote("abcdef", 3), "\"abc...\""},
@@ -206,7 +206,7 @@ TEST(JsonTest, DescribeAndQuote) {
   ASSERT_TRUE(v);
   const char* want[] = {"null",         "true",     "number 1.5",
                         "string \"s\"", "an array", "an object"};
-  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(Describe(v->items[i]), want[i]);
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(ValueText(v->items[i]), want[i]);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ struct Empty {
     t.family = plan::TableFamily::kInet;
     t.name = "lvsnft";
     t.comment = plan::kOwnerComment;
-    auto r = Describe(
+    auto r = ToDesired(
         t,
         [](const plan::Set&) {
           return Result<std::vector<RawElement>>(std::vector<RawElement>{});

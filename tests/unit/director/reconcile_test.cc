@@ -79,8 +79,8 @@ LiveTable AsLive(const DesiredTable& d) {
   return l;
 }
 
-DesiredTable Describe(const plan::Table& t) {
-  auto d = netlink::Describe(t, Encode, {});
+DesiredTable Desired(const plan::Table& t) {
+  auto d = netlink::ToDesired(t, Encode, {});
   EXPECT_TRUE(d.ok());
   return *d;
 }
@@ -99,7 +99,7 @@ using V = std::vector<std::string>;
 
 TEST(ReconcileTest, NothingLiveCreatesEverythingInBatchOrder) {
   auto t = SmallTable();
-  auto delta = Reconcile({Describe(t)}, {});
+  auto delta = Reconcile({Desired(t)}, {});
   ASSERT_TRUE(delta.ok());
   EXPECT_EQ(Kinds(*delta), (V{"addtable", "addset", "addchain", "addelems",
                               "addrule", "addrule", "addrule"}));
@@ -107,7 +107,7 @@ TEST(ReconcileTest, NothingLiveCreatesEverythingInBatchOrder) {
 
 TEST(ReconcileTest, InSyncIsEmpty) {
   auto t = SmallTable();
-  auto d = Describe(t);
+  auto d = Desired(t);
   auto delta = Reconcile({d}, {AsLive(d)});
   ASSERT_TRUE(delta.ok());
   EXPECT_TRUE(delta->empty());
@@ -115,9 +115,9 @@ TEST(ReconcileTest, InSyncIsEmpty) {
 
 TEST(ReconcileTest, ChangedMiddleRuleIsReplacedInPlace) {
   auto t = SmallTable();
-  auto live = AsLive(Describe(t));
+  auto live = AsLive(Desired(t));
   t.chains[0].rules[1].comment = "b2";
-  auto delta = Reconcile({Describe(t)}, {live});
+  auto delta = Reconcile({Desired(t)}, {live});
   ASSERT_TRUE(delta.ok());
   ASSERT_EQ(Kinds(*delta), (V{"delrule", "addrule"}));
   EXPECT_EQ(delta->changes[0].handle, 101u);  // old "b"
@@ -127,11 +127,11 @@ TEST(ReconcileTest, ChangedMiddleRuleIsReplacedInPlace) {
 
 TEST(ReconcileTest, HandDeletedAndHandAddedRulesAreRepaired) {
   auto t = SmallTable();
-  auto live = AsLive(Describe(t));
+  auto live = AsLive(Desired(t));
   live.chains[0].rules.erase(live.chains[0].rules.begin() + 2);  // "c" gone
   live.chains[0].rules.insert(live.chains[0].rules.begin(),
                               LiveRule{7, "", "", 0, 0, 0});
-  auto delta = Reconcile({Describe(t)}, {live});
+  auto delta = Reconcile({Desired(t)}, {live});
   ASSERT_TRUE(delta.ok());
   ASSERT_EQ(Kinds(*delta), (V{"delrule", "addrule"}));
   EXPECT_EQ(delta->changes[0].handle, 7u);
@@ -140,12 +140,12 @@ TEST(ReconcileTest, HandDeletedAndHandAddedRulesAreRepaired) {
 
 TEST(ReconcileTest, ElementDataChangeIsDeleteThenAdd) {
   auto t = SmallTable();
-  auto live = AsLive(Describe(t));
+  auto live = AsLive(Desired(t));
   t.sets[0].elements[1].data = {plan::AddrValue(*IpAddr::Parse("10.0.0.9"))};
   plan::Element extra = t.sets[0].elements[0];
   extra.key = {plan::MarkValue(5)};
   t.sets[0].elements.push_back(extra);
-  auto delta = Reconcile({Describe(t)}, {live});
+  auto delta = Reconcile({Desired(t)}, {live});
   ASSERT_TRUE(delta.ok());
   ASSERT_EQ(Kinds(*delta), (V{"delelems", "addelems"}));
   EXPECT_EQ(delta->changes[0].elements.size(), 1u);
@@ -158,7 +158,7 @@ TEST(ReconcileTest, ForeignTableWithSameNameIsRefused) {
   foreign.family = plan::TableFamily::kInet;
   foreign.name = "lvsnft";
   foreign.comment = "firewalld";
-  auto delta = Reconcile({Describe(t)}, {foreign});
+  auto delta = Reconcile({Desired(t)}, {foreign});
   ASSERT_FALSE(delta.ok());
   EXPECT_EQ(delta.status().message(),
             "table inet lvsnft exists but is not managed by lvsnft; refusing "
@@ -167,9 +167,9 @@ TEST(ReconcileTest, ForeignTableWithSameNameIsRefused) {
 
 TEST(ReconcileTest, ChangedSetDeclarationRebuildsTheTable) {
   auto t = SmallTable();
-  auto live = AsLive(Describe(t));
+  auto live = AsLive(Desired(t));
   t.sets[0].counter = true;
-  auto delta = Reconcile({Describe(t)}, {live});
+  auto delta = Reconcile({Desired(t)}, {live});
   ASSERT_TRUE(delta.ok());
   EXPECT_EQ(Kinds(*delta)[0], "deltable");
   EXPECT_EQ(Kinds(*delta)[1], "addtable");
@@ -177,11 +177,11 @@ TEST(ReconcileTest, ChangedSetDeclarationRebuildsTheTable) {
 
 TEST(ReconcileTest, LeftoverChainAndSetAreDeletedLast) {
   auto t = SmallTable();
-  auto live = AsLive(Describe(t));
+  auto live = AsLive(Desired(t));
   live.chains.push_back(LiveChain{"svc_old", 55});
   live.sets.push_back(LiveSet{"old", 56});
   live.sets.push_back(LiveSet{"__map0", 57});  // anonymous: bound to a rule
-  auto delta = Reconcile({Describe(t)}, {live});
+  auto delta = Reconcile({Desired(t)}, {live});
   ASSERT_TRUE(delta.ok());
   EXPECT_EQ(Kinds(*delta), (V{"delchain", "delset"}));
   EXPECT_EQ(delta->changes[0].handle, 55u);

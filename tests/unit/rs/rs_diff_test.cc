@@ -50,7 +50,7 @@ Desired TunDesired() {
 
 std::vector<std::string> Texts(const std::vector<Change>& cs) {
   std::vector<std::string> out;
-  for (const auto& c : cs) out.push_back(Describe(c));
+  for (const auto& c : cs) out.push_back(ChangeText(c));
   return out;
 }
 
@@ -208,7 +208,7 @@ TEST(RsDiffTest, DriftTexts) {
   h.Addr(1, "192.168.1.77", 32);
   std::vector<std::string> drift;
   for (const auto& c : Diff(DrDesired(), h.snap, owned)) {
-    drift.push_back(DescribeDrift(c));
+    drift.push_back(DriftText(c));
   }
   std::vector<std::string> want = {
       "192.168.1.77/32 on lo is no longer needed (added by rs-setup)",

@@ -132,9 +132,9 @@ TEST(NftBatchSplitTest, EachPartIsDescribedAndElementsFoundByOffset) {
   EXPECT_EQ(seqs.size(), 2 + (kCount + per_part - 1) / per_part);
   const netlink::SeqInfo& second = seqs.at(3);
   uint32_t third = second.elements[2].first;
-  EXPECT_EQ(batch.Describe(3, third + 8),
+  EXPECT_EQ(batch.MessageText(3, third + 8),
             second.what + ": elem " + std::to_string(per_part + 2));
-  EXPECT_EQ(batch.Describe(3), second.what);
+  EXPECT_EQ(batch.MessageText(3), second.what);
 }
 
 }  // namespace

@@ -88,15 +88,15 @@ TEST(NftBatchTest, MessagesFlagsAndSequenceNumbers) {
 TEST(NftBatchTest, SequenceTableDescribesEveryMessage) {
   auto batch = Batch::Build(SmallOps(), {});
   ASSERT_TRUE(batch.ok());
-  EXPECT_EQ(batch->Describe(1), "batch begin (ruleset generation check)");
-  EXPECT_EQ(batch->Describe(2), "table");
-  EXPECT_EQ(batch->Describe(4), "flush chain inet t c");
-  EXPECT_EQ(batch->Describe(5), "delete rule inet t c handle 7");
-  EXPECT_EQ(batch->Describe(6), "delete set inet t s");
-  EXPECT_EQ(batch->Describe(7), "delete chain inet t c");
-  EXPECT_EQ(batch->Describe(8), "delete table inet t");
-  EXPECT_EQ(batch->Describe(9), "batch end (commit)");
-  EXPECT_EQ(batch->Describe(77), "message with unknown sequence number 77");
+  EXPECT_EQ(batch->MessageText(1), "batch begin (ruleset generation check)");
+  EXPECT_EQ(batch->MessageText(2), "table");
+  EXPECT_EQ(batch->MessageText(4), "flush chain inet t c");
+  EXPECT_EQ(batch->MessageText(5), "delete rule inet t c handle 7");
+  EXPECT_EQ(batch->MessageText(6), "delete set inet t s");
+  EXPECT_EQ(batch->MessageText(7), "delete chain inet t c");
+  EXPECT_EQ(batch->MessageText(8), "delete table inet t");
+  EXPECT_EQ(batch->MessageText(9), "batch end (commit)");
+  EXPECT_EQ(batch->MessageText(77), "message with unknown sequence number 77");
 }
 
 TEST(NftBatchTest, CheckOnlyAndAckOptions) {

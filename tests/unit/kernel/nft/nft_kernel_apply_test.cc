@@ -59,7 +59,7 @@ TEST_F(NftKernelApply, StaleGenerationIsRefusedAndChangesNothing) {
   ASSERT_EQ(replies.size(), 1u) << DescribeErrors(*batch, replies);
   EXPECT_EQ(replies[0].seq, batch->begin_seq());
   EXPECT_EQ(replies[0].error, ERESTART);
-  EXPECT_EQ(batch->Describe(replies[0].seq),
+  EXPECT_EQ(batch->MessageText(replies[0].seq),
             "batch begin (ruleset generation check)");
   EXPECT_EQ(sock_.Genid(), genid);
 }

@@ -114,8 +114,9 @@ std::string DescribeErrors(const netlink::Batch& b,
   std::string out;
   for (const auto& r : replies) {
     if (r.error == 0) continue;
-    out += "seq " + std::to_string(r.seq) + ": " + b.Describe(r.seq, r.offset) +
-           ": " + std::strerror(r.error) + "\n";
+    out += "seq " + std::to_string(r.seq) + ": " +
+           b.MessageText(r.seq, r.offset) + ": " + std::strerror(r.error) +
+           "\n";
   }
   return out;
 }
