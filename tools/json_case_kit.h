@@ -1,4 +1,4 @@
-// Small builders for the plans of tools/render_json_cases.cc: each case is a
+// Small builders for the plans of render_json_cases.cc: each case is a
 // plan built in C++ plus the hand-written nft text of the same ruleset.
 #pragma once
 

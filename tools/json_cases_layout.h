@@ -1,11 +1,10 @@
-// Cases for tools/render_json_cases.cc: the full layouts of docs/LAYOUT.md.
+// Cases for render_json_cases.cc: the full layouts of docs/LAYOUT.md.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "json_case_kit.h"
-#include "json_cases_more.h"
 
 namespace lvsnft::jsoncases {
 

@@ -1,4 +1,4 @@
-// Case for tools/render_json_cases.cc: docs/LAYOUT.md's DR/TUN netdev table.
+// Case for render_json_cases.cc: docs/LAYOUT.md's DR/TUN netdev table.
 #pragma once
 
 #include <cstdio>

@@ -1,4 +1,4 @@
-// Cases for tools/render_json_cases.cc: matches on every field (inet and
+// Cases for render_json_cases.cc: matches on every field (inet and
 // netdev), lookups, verdict maps, mark assignments and set updates.
 #pragma once
 

@@ -14,8 +14,9 @@
 #include "compiler/render.h"
 #include "json_case_kit.h"
 #include "json_cases_layout.h"
-#include "json_cases_more.h"
+#include "json_cases_nat.h"
 #include "json_cases_netdev.h"
+#include "json_cases_objects.h"
 #include "json_cases_stmt.h"
 
 namespace lvsnft::jsoncases {

@@ -22,6 +22,13 @@ struct OracleCase {
 /// Cases for `table inet` (NAT / FULLNAT layouts and every field form).
 std::vector<OracleCase> InetOracleCases();
 
+/// The IPv6 inet case (nft_oracle_inet_fields.cc).
+std::vector<OracleCase> InetV6OracleCases();
+
+/// The inet cases of field forms and interval sets
+/// (nft_oracle_inet_fields.cc).
+std::vector<OracleCase> InetFieldOracleCases();
+
 /// Cases for `table netdev` (DR / TUN layouts); they use the device "vA".
 std::vector<OracleCase> NetdevOracleCases();
 

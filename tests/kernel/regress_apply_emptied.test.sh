@@ -10,7 +10,7 @@
 #      apply, nft -f of compile output) and the way there from a config
 #      with servers, and back, must apply (it failed with "set @slots
 #      does not exist" / "delete set ... slots: Device or resource busy").
-#   regress_apply_a.test.sh BUILD_DIR SOURCE_DIR
+#   regress_apply_emptied.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
 lvsnft=$build/lvsnft
@@ -144,4 +144,4 @@ for v in drain down weight0 empty; do
   done
 done
 
-topo_summary regress_apply_a
+topo_summary regress_apply_emptied

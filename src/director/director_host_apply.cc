@@ -1,6 +1,5 @@
-// Host steps after a committed transaction, and their undo (destroy).
-#include <algorithm>
-
+// Changing the host during apply: tunnels before the transaction (and
+// their rollback), VIPs, sysctls and stale objects after it.
 #include "director/director_host.h"
 
 namespace lvsnft::netlink {
@@ -54,53 +53,42 @@ Status RemoveStale(const HostDiff& diff, DirectorState& st, HostNet& net) {
 
 }  // namespace
 
+Status CreateTunnels(HostDiff& diff, DirectorState& st, HostNet& net) {
+  std::vector<std::string> created;
+  for (const auto* t : diff.create_tunnels) {
+    IpipParams p;
+    p.name = t->name;
+    p.remote = t->remote;
+    p.local = t->local;
+    auto idx = net.CreateIpip(p);
+    if (!idx.ok()) {
+      RemoveCreatedTunnels(diff, st, net);
+      return Status::Error("cannot create ipip device " + t->name + " for " +
+                           t->remote.ToString() + ": " +
+                           idx.status().message());
+    }
+    diff.ifindex[t->name] = static_cast<uint32_t>(*idx);
+    st.tunnels.push_back(t->name);
+  }
+  return Status();
+}
+
+void RemoveCreatedTunnels(const HostDiff& diff, DirectorState& st,
+                          HostNet& net) {
+  for (const auto* t : diff.create_tunnels) {
+    auto it = diff.ifindex.find(t->name);
+    if (it == diff.ifindex.end()) continue;
+    net.DeleteLink(static_cast<int>(it->second));
+    std::erase(st.tunnels, t->name);
+  }
+}
+
 Status FinishHost(const HostDiff& diff, DirectorState& st, HostNet& net,
                   Sysctls& sys) {
   Status s = AddVips(diff, st, net);
   if (s.ok()) s = SetSysctls(diff, st, sys);
   Status r = RemoveStale(diff, st, net);
   return s.ok() ? r : s;
-}
-
-Status UndoHost(DirectorState& st, HostNet& net, Sysctls& sys,
-                std::vector<HostChange>& done) {
-  Status first;
-  auto note = [&](const Status& s) {
-    if (!s.ok() && first.ok()) first = s;
-    return s.ok();
-  };
-  auto links = net.ListLinks();
-  if (!links.ok()) return links.status();
-  auto addrs = net.ListAddresses(std::nullopt);
-  if (!addrs.ok()) return addrs.status();
-  AdoptOwned(st, *links, *addrs);
-  for (const auto& a : st.addresses) {
-    const Link* l = FindLink(*links, a.device);
-    bool present = l && std::any_of(addrs->begin(), addrs->end(), [&](auto& x) {
-                     return x.ifindex == l->index && x.addr == a.addr;
-                   });
-    if (present && note(net.DeleteAddress(l->index, a.addr, a.prefix))) {
-      done.push_back(
-          {'-', "address " + AddrText(a.addr, a.prefix) + " on " + a.device,
-           ""});
-    }
-  }
-  st.addresses.clear();
-  for (const auto& name : st.tunnels) {
-    const Link* l = FindLink(*links, name);
-    if (l && note(net.DeleteLink(l->index))) {
-      done.push_back({'-', "ipip device " + name, ""});
-    }
-  }
-  st.tunnels.clear();
-  for (const auto& [path, value] : st.sysctl_before) {
-    if (note(sys.Write(path, value))) {
-      done.push_back(
-          {'~', "sysctl " + DisplayName(path) + " restored to " + value, ""});
-    }
-  }
-  st.sysctl_before.clear();
-  return first;
 }
 
 }  // namespace lvsnft::netlink

@@ -201,9 +201,6 @@ OracleCase Fullnat() {
 
 }  // namespace
 
-std::vector<OracleCase> InetV6OracleCases();
-std::vector<OracleCase> InetFieldOracleCases();
-
 std::vector<OracleCase> InetOracleCases() {
   std::vector<OracleCase> out{Dispatch(), Backends(), Persistence(), Fullnat()};
   for (auto& c : InetV6OracleCases()) out.push_back(std::move(c));

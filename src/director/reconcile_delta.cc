@@ -1,4 +1,5 @@
-// Reconcile(): the ordered list of changes from live to desired.
+// Reconcile(): the Delta, the ordered list of changes from live to desired
+// (and the stale slots it leaves or collects).
 #include <algorithm>
 #include <cstring>
 #include <map>

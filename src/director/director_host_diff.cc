@@ -1,8 +1,9 @@
-#include "director/director_host.h"
-
+// Reading the host: what differs from the plan (DiffHost), the FULLNAT
+// local address check and adopting objects a lost state file forgot.
 #include <algorithm>
 
 #include "compiler/lower_util.h"
+#include "director/director_host.h"
 
 namespace lvsnft::netlink {
 
@@ -174,36 +175,6 @@ Result<HostDiff> DiffHost(const plan::HostPlan& h, const DirectorState& st,
     if (!v->exists || v->value != x.value) d.set_sysctls.push_back(&x);
   }
   return d;
-}
-
-Status CreateTunnels(HostDiff& diff, DirectorState& st, HostNet& net) {
-  std::vector<std::string> created;
-  for (const auto* t : diff.create_tunnels) {
-    IpipParams p;
-    p.name = t->name;
-    p.remote = t->remote;
-    p.local = t->local;
-    auto idx = net.CreateIpip(p);
-    if (!idx.ok()) {
-      RemoveCreatedTunnels(diff, st, net);
-      return Status::Error("cannot create ipip device " + t->name + " for " +
-                           t->remote.ToString() + ": " +
-                           idx.status().message());
-    }
-    diff.ifindex[t->name] = static_cast<uint32_t>(*idx);
-    st.tunnels.push_back(t->name);
-  }
-  return Status();
-}
-
-void RemoveCreatedTunnels(const HostDiff& diff, DirectorState& st,
-                          HostNet& net) {
-  for (const auto* t : diff.create_tunnels) {
-    auto it = diff.ifindex.find(t->name);
-    if (it == diff.ifindex.end()) continue;
-    net.DeleteLink(static_cast<int>(it->second));
-    std::erase(st.tunnels, t->name);
-  }
 }
 
 }  // namespace lvsnft::netlink

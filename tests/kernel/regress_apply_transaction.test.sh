@@ -8,7 +8,7 @@
 #   B. One apply is one transaction: slots that vanish are left in place as
 #      stale (unreachable) and collected by the next apply, not removed in
 #      a second transaction that a kill could separate from the first.
-#   regress_apply_b.test.sh BUILD_DIR SOURCE_DIR
+#   regress_apply_transaction.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
 lvsnft=$build/lvsnft
@@ -141,4 +141,4 @@ topo_check "next apply: 3 slots left" test "$(be4_size)" = 3
 topo_check "in sync, nothing stale (full dump)" sh -c "'$lvsnft' diff --full-dump -c '$work/w111.json' --netns $A --state-dir '$state' | grep -qx 'in sync'"
 topo_check "an apply with nothing to do commits nothing" test "$(monitored_apply "$work/w111.json")" = 0
 
-topo_summary regress_apply_b
+topo_summary regress_apply_transaction

@@ -1,4 +1,5 @@
-// Oracle cases for inet tables: IPv6, hashes, plain matches, interval sets.
+// Oracle cases for inet tables beyond the layout: IPv6, every field form
+// (hashes, plain matches) and interval sets.
 #include "compiler/plan.h"
 #include "nft_oracle_cases.h"
 #include "nft_plan_builders.h"
