@@ -1,9 +1,10 @@
 #!/bin/bash
 # Kernel test of the nft JSON renderer against Debian 12's nft (1.0.6).
 #
-# For every case written by tools/render_json_cases (a plan rendered with
-# RenderJson plus the same ruleset written by hand in nft syntax), load the
-# JSON with `nft -j -f` and the text with `nft -f` into two throw-away
+# For every case written by tests/kernel/render_json/render_json_cases.cc
+# (a plan rendered with RenderJson plus the same ruleset written by hand in
+# nft syntax), load the JSON with `nft -j -f` and the text with `nft -f`
+# into two throw-away
 # network namespaces (each with a veth lvjs0/lvjs1 for netdev chains) and
 # compare `nft list ruleset`. Expectations (cases.tsv):
 #   same        both load; the listings are identical

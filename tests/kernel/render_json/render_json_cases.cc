@@ -1,4 +1,5 @@
-// render_json_cases DIR: writes the cases of tests/kernel/render_json.test.sh.
+// render_json_cases DIR: writes the cases of tests/kernel/render_json.test.sh
+// (this folder holds the cases, one header per topic).
 //
 // For every case of the table: DIR/NAME.json (RenderJson of a plan built
 // here), DIR/NAME.nft (the same ruleset written by hand in nft syntax),
