@@ -4,9 +4,8 @@
 # For every case written by tests/kernel/render_json/render_json_cases.cc
 # (a plan rendered with RenderJson plus the same ruleset written by hand in
 # nft syntax), load the JSON with `nft -j -f` and the text with `nft -f`
-# into two throw-away
-# network namespaces (each with a veth lvjs0/lvjs1 for netdev chains) and
-# compare `nft list ruleset`. Expectations (cases.tsv):
+# into two throw-away network namespaces (each with a veth lvjs0/lvjs1 for
+# netdev chains) and compare `nft list ruleset`. Expectations (cases.tsv):
 #   same        both load; the listings are identical
 #   nocomments  both load; the JSON listing equals the text listing minus
 #               its table/set/chain comment lines, and there were some (nft
