@@ -75,10 +75,6 @@ enum class LiveSource {
   kSnapshotOnly,  ///< The snapshot when valid; no handles (diff).
 };
 
-// Gives the snapshot valid at (genid, instance), if there is one.
-using SnapshotSource =
-    std::function<std::optional<Snapshot>(uint32_t, const std::string&)>;
-
 Result<std::unique_ptr<Computed>> Compute(
     const plan::Plan& p, DirectorEnv& env,
     const std::map<std::string, uint32_t>& ifindex, LiveSource src,
@@ -248,6 +244,22 @@ std::optional<Snapshot> Director::TakeSnapshot(const Snap& now) {
   return env_.store->LoadSnapshot();
 }
 
+SnapshotSource Director::Snapshots() {
+  return [this](uint32_t genid, const std::string& instance) {
+    return TakeSnapshot({genid, instance});
+  };
+}
+
+Result<Director::Started> Director::Start(const plan::Plan& p) {
+  auto now = Current();
+  if (!now.ok()) return now.status();
+  auto st = LoadState(*now);
+  if (!st.ok()) return st.status();
+  auto hd = DiffHost(p.host, *st, *env_.net, *env_.sys);
+  if (!hd.ok()) return hd.status();
+  return Started{std::move(*st), std::move(*hd)};
+}
+
 void Director::KeepSnapshot(Snapshot s, bool write) {
   if (write) env_.store->SaveSnapshot(&s);
   snapshot_ = std::move(s);
@@ -257,13 +269,11 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p,
                                        const ApplyOptions& o) {
   auto lock = HostLock::Take(env_.lock_path);
   if (!lock.ok()) return lock.status();
-  auto now = Current();
-  if (!now.ok()) return now.status();
+  auto start = Start(p);
+  if (!start.ok()) return start.status();
   DirectorReport r;
-  auto st = LoadState(*now);
-  if (!st.ok()) return st.status();
-  auto hd = DiffHost(p.host, *st, *env_.net, *env_.sys);
-  if (!hd.ok()) return hd.status();
+  DirectorState* st = &start->state;
+  HostDiff* hd = &start->host;
   if (!o.dry_run) {
     Status s = CreateTunnels(*hd, *st, *env_.net);
     if (s.ok()) s = SaveState(*st);
@@ -273,10 +283,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p,
       return s;
     }
   }
-  SnapshotSource snapshots = [this](uint32_t genid, const std::string& inst) {
-    return TakeSnapshot({genid, inst});
-  };
-  auto c = Transact(p, o, env_, hd->ifindex, snapshots, r);
+  auto c = Transact(p, o, env_, hd->ifindex, Snapshots(), r);
   if (!c.ok()) {
     if (!o.dry_run) {
       RemoveCreatedTunnels(*hd, *st, *env_.net);
@@ -313,19 +320,13 @@ void Director::Remember(const DirectorState& st, const plan::Plan& p) {
 }
 
 Result<DirectorReport> Director::Diff(const plan::Plan& p, bool full_dump) {
-  auto now = Current();
-  if (!now.ok()) return now.status();
+  auto start = Start(p);
+  if (!start.ok()) return start.status();
   DirectorReport r;
-  auto st = LoadState(*now);
-  if (!st.ok()) return st.status();
-  auto hd = DiffHost(p.host, *st, *env_.net, *env_.sys);
-  if (!hd.ok()) return hd.status();
-  SnapshotSource snapshots = [this](uint32_t genid, const std::string& inst) {
-    return TakeSnapshot({genid, inst});
-  };
+  HostDiff* hd = &start->host;
   auto c = Compute(p, env_, hd->ifindex,
                    full_dump ? LiveSource::kDump : LiveSource::kSnapshotOnly,
-                   snapshots);
+                   Snapshots());
   if (!c.ok()) return c.status();
   Describe(**c, r);
   AddHostLines(hd->Changes(), r);

@@ -6,6 +6,7 @@
 // the state and the kernel snapshot in memory between calls.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,10 @@ struct StatusResult {
   std::string config_warning;
 };
 
+/// Gives the snapshot valid at (genid, instance), if there is one.
+using SnapshotSource =
+    std::function<std::optional<Snapshot>(uint32_t, const std::string&)>;
+
 /// One director (one network namespace) over its kernel interfaces.
 class Director {
  public:
@@ -115,6 +120,13 @@ class Director {
   Status SaveState(const DirectorState& s);
   std::optional<Snapshot> TakeSnapshot(const Snap& now);
   void KeepSnapshot(Snapshot s, bool write);
+  SnapshotSource Snapshots();
+  /// The state and the host objects' diff an operation starts from.
+  struct Started {
+    DirectorState state;
+    HostDiff host;
+  };
+  Result<Started> Start(const plan::Plan& p);
   void Remember(const DirectorState& st, const plan::Plan& p);
 
   DirectorEnv env_;
