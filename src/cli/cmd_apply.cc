@@ -3,7 +3,6 @@
 // "N attempts" appears only when concurrent writers forced retries; slots
 // the transaction left unreachable are named as stale (see Delta::stale).
 #include <cstdio>
-#include <cstdlib>
 
 #include "base/timing.h"
 #include "cli/commands.h"
@@ -38,7 +37,7 @@ int RunApply(const ApplyArgs& a) {
   plan::Plan p = LowerForKernel(*cfg);
   lower.Done();
   SetStage("applying the ruleset");
-  auto k = OpenKernelEnv(a.kernel, /*lock=*/true);
+  auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("apply", k.status().message());
   Diagnostics host_diags(a.config == "-" ? "<stdin>" : a.config);
   auto host_ok = netlink::CheckLocalAddresses(*cfg, *(*k)->net, host_diags);
@@ -50,9 +49,7 @@ int RunApply(const ApplyArgs& a) {
   netlink::ApplyOptions o;
   o.config_text = text;
   o.dry_run = a.dry_run;
-  // Test-only fault injection (tests/kernel): "batch" or "after-tunnels".
-  if (const char* f = std::getenv("LVSNFT_TEST_FAULT")) o.fault = f;
-  auto r = netlink::ApplyDirector(p, o, (*k)->env);
+  auto r = (*k)->director->Apply(p, o);
   if (!r.ok()) return Fail("apply", r.status().message());
   if (a.json) {
     std::fputs(ReportJson(*r, {}).c_str(), stdout);

@@ -9,9 +9,9 @@ namespace lvsnft::cli {
 namespace {
 
 int RunDestroy(const KernelOptions& o) {
-  auto k = OpenKernelEnv(o, /*lock=*/true);
+  auto k = OpenKernelEnv(o);
   if (!k.ok()) return Fail("destroy", k.status().message());
-  auto r = netlink::DestroyDirector((*k)->env);
+  auto r = (*k)->director->Destroy();
   if (!r.ok()) return Fail("destroy", r.status().message());
   if (r->in_sync()) {
     std::printf("nothing to remove\n");

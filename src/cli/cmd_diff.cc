@@ -60,12 +60,13 @@ int RunOffline(const DiffArgs& a) {
   netlink::FakeHost host;
   netlink::MemStateStore store;
   AddLinks(host, *before, *after);
-  netlink::DirectorEnv env{&nft, &host, &host, &store, netlink::EncodeElements};
+  netlink::Director director(
+      {&nft, &host, &host, &store, netlink::EncodeElements});
   plan::Plan old_plan = LowerForKernel(*before);
-  auto applied = netlink::ApplyDirector(old_plan, {}, env);
+  auto applied = director.Apply(old_plan, {});
   if (!applied.ok()) return Fail("diff", applied.status().message());
   plan::Plan new_plan = LowerForKernel(*after);
-  auto r = netlink::DiffDirector(new_plan, env);
+  auto r = director.Diff(new_plan);
   if (!r.ok()) return Fail("diff", r.status().message());
   return Print(*r, DiffConfigs(*before, *after), a);
 }
@@ -76,17 +77,17 @@ int RunLive(const DiffArgs& a) {
   auto cfg = LoadConfigText(a.config, text);
   if (!cfg) return 1;
   plan::Plan p = LowerForKernel(*cfg);
-  auto k = OpenKernelEnv(a.kernel, /*lock=*/false);
+  auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("diff", k.status().message());
   std::vector<ConfigChange> cc;
-  auto st = (*k)->store->Load();
+  auto st = (*k)->director->State();
   // The config last applied, compared by service; byte-identical text
   // (the usual in-sync case) has no changes and is not parsed again.
   if (st.ok() && !st->config_text.empty() && st->config_text != text) {
     Diagnostics d("(applied config)");
     if (auto old = LoadConfig(st->config_text, d)) cc = DiffConfigs(*old, *cfg);
   }
-  auto r = netlink::DiffDirector(p, (*k)->env, a.full_dump);
+  auto r = (*k)->director->Diff(p, a.full_dump);
   if (!r.ok()) return Fail("diff", r.status().message());
   return Print(*r, cc, a);
 }

@@ -3,10 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/kernel_env.h"
-#include "compiler/lower.h"
-#include "config/parse.h"
 #include "director/status.h"
-#include "kernel/nft/nft_netlink_kernel.h"
 
 namespace lvsnft::cli {
 namespace {
@@ -17,35 +14,17 @@ struct StatusArgs {
 };
 
 int RunStatus(const StatusArgs& a) {
-  auto k = OpenKernelEnv(a.kernel, /*lock=*/false);
+  auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("status", k.status().message());
-  auto st = (*k)->store->Load();
-  if (!st.ok()) return Fail("status", st.status().message());
-  auto live = (*k)->nft->Dump(true);
-  if (!live.ok()) return Fail("status", live.status().message());
-  auto gen = (*k)->nft->GenId();
-  Config cfg;
-  if (!st->config_text.empty()) {
-    Diagnostics d("(applied config)");
-    auto c = LoadConfig(st->config_text, d);
-    if (c) {
-      cfg = *c;
-    } else {  // Only labels come from it: show what the kernel says.
-      std::fprintf(stderr,
-                   "lvsnft: warning: the remembered config is invalid; "
-                   "ignored:\n%s",
-                   d.FormatAll().c_str());
-    }
+  auto r = (*k)->director->Inspect();
+  if (!r.ok()) return Fail("status", r.status().message());
+  if (!r->config_warning.empty()) {
+    std::fprintf(stderr,
+                 "lvsnft: warning: the remembered config is invalid; "
+                 "ignored:\n%s",
+                 r->config_warning.c_str());
   }
-  plan::Plan p = LowerForKernel(cfg);
-  std::vector<netlink::DesiredTable> desired;
-  for (const auto& t : p.tables) {
-    auto dt = netlink::ToDesired(t, netlink::EncodeElements, {});
-    if (!dt.ok()) return Fail("status", dt.status().message());
-    desired.push_back(std::move(*dt));
-  }
-  auto s = netlink::BuildStatus(cfg, desired, *live, gen.ok() ? *gen : 0);
-  s.config_known = !st->config_text.empty();
+  const netlink::DirectorStatus& s = r->status;
   if (a.output == "json") {
     std::fputs(netlink::RenderStatusJson(s).c_str(), stdout);
     return 0;

@@ -22,6 +22,11 @@ struct Dispatch {
   Action action;
 };
 
+/// Builds the command line, lets `extend` add to it (the test binary's
+/// extra options; null in production), parses argv and runs the command.
+/// Returns the process exit code.
+int RunCli(int argc, char** argv, const std::function<void(CLI::App&)>& extend);
+
 /// Registration functions, one per command file.
 void RegisterValidate(CLI::App& app, Dispatch& d);
 void RegisterCompile(CLI::App& app, Dispatch& d);

@@ -1,9 +1,11 @@
 #include "director/director.h"
 
+#include <functional>
 #include <map>
 
 #include "base/timing.h"
 #include "compiler/lower_util.h"
+#include "director/host_lock.h"
 
 namespace lvsnft::netlink {
 
@@ -60,7 +62,8 @@ enum class LiveSource {
 
 Result<std::unique_ptr<Computed>> Compute(
     const plan::Plan& p, DirectorEnv& env,
-    const std::map<std::string, uint32_t>& ifindex, LiveSource src) {
+    const std::map<std::string, uint32_t>& ifindex, LiveSource src,
+    const SnapshotSource& snapshots) {
   auto c = std::make_unique<Computed>();
   PhaseTimer dump("dump");
   auto gen = env.nft->GenId();
@@ -70,7 +73,7 @@ Result<std::unique_ptr<Computed>> Compute(
   if (!instance.ok()) return instance.status();
   c->instance = *instance;
   std::optional<Snapshot> snap;
-  if (src != LiveSource::kDump) snap = env.store->LoadSnapshot();
+  if (src != LiveSource::kDump) snap = snapshots(c->genid, c->instance);
   if (snap && snap->genid == c->genid && snap->instance == c->instance) {
     c->live = std::move(snap->tables);
     c->from_snapshot = true;
@@ -95,7 +98,7 @@ Result<std::unique_ptr<Computed>> Compute(
   if (c->from_snapshot && src == LiveSource::kSnapshot) {
     auto ok = ResolveHandles(*c, env);
     if (!ok.ok()) return ok.status();
-    if (!*ok) return Compute(p, env, ifindex, LiveSource::kDump);
+    if (!*ok) return Compute(p, env, ifindex, LiveSource::kDump, snapshots);
   }
   return c;
 }
@@ -112,11 +115,8 @@ void KeepStale(const Delta& d, std::vector<LiveTable>& tables) {
 
 // What the kernel holds after `c` was committed (the desired tables plus
 // the stale slots the transaction left: that is what it made them,
-// generation `genid`), or the live tables when they were found in sync;
-// kept for the next apply.
-void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
-                  DirectorEnv& env) {
-  if (!committed && c.from_snapshot) return;  // still valid as it is
+// generation `genid`), or the live tables when they were found in sync.
+Snapshot AfterCommit(Computed& c, bool committed, uint32_t genid) {
   Snapshot s;
   s.genid = genid;
   s.instance = c.instance;
@@ -126,12 +126,12 @@ void SaveSnapshot(Computed& c, bool committed, uint32_t genid,
   } else {
     s.tables = std::move(c.live);
   }
-  env.store->SaveSnapshot(&s);
+  return s;
 }
 
 uint32_t NextGen(uint32_t g) { return g + 1 == 0 ? 1 : g + 1; }  // as nf_tables
 
-void Describe(const Computed& c, DirectorReport& r) {
+void ReportDelta(const Computed& c, DirectorReport& r) {
   r.lines = DeltaReport(c.delta);
   r.nft_changes = c.delta.changes.size();
   r.stale_slots = c.delta.StaleSlots();
@@ -152,17 +152,18 @@ std::string JoinErrors(const std::vector<std::string>& errors) {
 // changed the ruleset in between (generation id check).
 Result<std::unique_ptr<Computed>> Transact(
     const plan::Plan& p, const ApplyOptions& o, DirectorEnv& env,
-    const std::map<std::string, uint32_t>& ifindex, DirectorReport& r) {
+    const std::map<std::string, uint32_t>& ifindex,
+    const SnapshotSource& snapshots, DirectorReport& r) {
   for (int attempt = 1; attempt <= o.max_attempts; ++attempt) {
     auto c = Compute(
         p, env, ifindex,
-        attempt == 1 && !o.dry_run ? LiveSource::kSnapshot : LiveSource::kDump);
+        attempt == 1 && !o.dry_run ? LiveSource::kSnapshot : LiveSource::kDump,
+        snapshots);
     if (!c.ok()) return c.status();
     (*c)->delta.CollectStale();
-    if ((*c)->delta.empty() && o.fault != "batch") return c;
-    CommitInput in{&(*c)->delta, &(*c)->desired,
-                   ifindex,      (*c)->genid,
-                   !o.dry_run,   o.fault == "batch" ? o.fault : ""};
+    if ((*c)->delta.empty()) return c;
+    CommitInput in{&(*c)->delta, &(*c)->desired, ifindex, (*c)->genid,
+                   !o.dry_run};
     PhaseTimer commit("commit");
     auto res = env.nft->Commit(in);
     commit.Done();
@@ -198,67 +199,130 @@ void NoteUnknownSysctls(Sysctls& sys, DirectorReport& r) {
 
 }  // namespace
 
-Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
-                                     DirectorEnv& env) {
-  DirectorReport r;
-  auto st = env.store->Load();
+Result<Director::Snap> Director::Current() {
+  auto gen = env_.nft->GenId();
+  if (!gen.ok()) return gen.status();
+  auto instance = env_.nft->Instance();
+  if (!instance.ok()) return instance.status();
+  return Snap{*gen, *instance};
+}
+
+Result<DirectorState> Director::LoadState(const Snap& now) {
+  if (state_ && state_genid_ == now.genid && state_instance_ == now.instance)
+    return *state_;
+  state_.reset();
+  return env_.store->Load();
+}
+
+Status Director::SaveState(const DirectorState& s) {
+  state_.reset();  // until the operation knows the generation it holds at
+  return env_.store->Save(s);
+}
+
+std::optional<Snapshot> Director::TakeSnapshot(const Snap& now) {
+  std::optional<Snapshot> s = std::move(snapshot_);
+  snapshot_.reset();
+  if (s && s->genid == now.genid && s->instance == now.instance) return s;
+  return env_.store->LoadSnapshot();
+}
+
+SnapshotSource Director::Snapshots() {
+  return [this](uint32_t genid, const std::string& instance) {
+    return TakeSnapshot({genid, instance});
+  };
+}
+
+Result<Director::Started> Director::Start(const plan::Plan& p) {
+  auto now = Current();
+  if (!now.ok()) return now.status();
+  auto st = LoadState(*now);
   if (!st.ok()) return st.status();
-  auto hd = DiffHost(p.host, *st, *env.net, *env.sys);
+  auto hd = DiffHost(p.host, *st, *env_.net, *env_.sys);
   if (!hd.ok()) return hd.status();
+  return Started{std::move(*st), std::move(*hd)};
+}
+
+void Director::KeepSnapshot(Snapshot s, bool write) {
+  if (write) env_.store->SaveSnapshot(&s);
+  snapshot_ = std::move(s);
+}
+
+Result<DirectorReport> Director::Apply(const plan::Plan& p,
+                                       const ApplyOptions& o) {
+  auto lock = HostLock::Take(env_.lock_path);
+  if (!lock.ok()) return lock.status();
+  auto start = Start(p);
+  if (!start.ok()) return start.status();
+  DirectorReport r;
+  DirectorState* st = &start->state;
+  HostDiff* hd = &start->host;
   if (!o.dry_run) {
-    Status s = CreateTunnels(*hd, *st, *env.net);
-    if (s.ok()) s = env.store->Save(*st);
-    if (s.ok() && o.fault == "after-tunnels")
-      s = Status::Error("injected fault: after-tunnels");
+    Status s = CreateTunnels(*hd, *st, *env_.net);
+    if (s.ok()) s = SaveState(*st);
     if (!s.ok()) {
-      RemoveCreatedTunnels(*hd, *st, *env.net);
-      env.store->Save(*st);
+      RemoveCreatedTunnels(*hd, *st, *env_.net);
+      SaveState(*st);
       return s;
     }
   }
-  auto c = Transact(p, o, env, hd->ifindex, r);
+  auto c = Transact(p, o, env_, hd->ifindex, Snapshots(), r);
   if (!c.ok()) {
     if (!o.dry_run) {
-      RemoveCreatedTunnels(*hd, *st, *env.net);
-      env.store->Save(*st);
+      RemoveCreatedTunnels(*hd, *st, *env_.net);
+      SaveState(*st);
     }
     return c.status();
   }
   PhaseTimer report("report");
-  Describe(**c, r);
+  ReportDelta(**c, r);
   AddHostLines(hd->Changes(), r);
   report.Done();
   if (o.dry_run) return r;
-  Status s = FinishHost(*hd, *st, *env.net, *env.sys);
+  Status s = FinishHost(*hd, *st, *env_.net, *env_.sys);
   st->config_text = o.config_text;
   st->genid = r.committed ? NextGen((*c)->genid) : (*c)->genid;
-  SaveSnapshot(**c, r.committed, st->genid, env);
-  Status saved = env.store->Save(*st);
+  // Unchanged and read from the snapshot: the file is still right.
+  bool write = r.committed || !(*c)->from_snapshot;
+  KeepSnapshot(AfterCommit(**c, r.committed, st->genid), write);
+  Status saved = SaveState(*st);
   if (!s.ok())
     return Status::Error("ruleset applied, but host setup failed: " +
                          s.message());
   if (!saved.ok()) return saved;
+  Remember(*st, p);
   return r;
 }
 
-Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env,
-                                    bool full_dump) {
+void Director::Remember(const DirectorState& st, const plan::Plan& p) {
+  state_ = st;
+  state_->recorded = !st.empty();
+  state_genid_ = st.genid;
+  state_instance_ = snapshot_ ? snapshot_->instance : "";
+  applied_ = p;
+}
+
+Result<DirectorReport> Director::Diff(const plan::Plan& p, bool full_dump) {
+  auto start = Start(p);
+  if (!start.ok()) return start.status();
   DirectorReport r;
-  auto st = env.store->Load();
-  if (!st.ok()) return st.status();
-  auto hd = DiffHost(p.host, *st, *env.net, *env.sys);
-  if (!hd.ok()) return hd.status();
-  auto c = Compute(p, env, hd->ifindex,
-                   full_dump ? LiveSource::kDump : LiveSource::kSnapshotOnly);
+  HostDiff* hd = &start->host;
+  auto c = Compute(p, env_, hd->ifindex,
+                   full_dump ? LiveSource::kDump : LiveSource::kSnapshotOnly,
+                   Snapshots());
   if (!c.ok()) return c.status();
-  Describe(**c, r);
+  ReportDelta(**c, r);
   AddHostLines(hd->Changes(), r);
+  if ((*c)->from_snapshot) {  // give it back for the next call
+    KeepSnapshot({(*c)->genid, (*c)->instance, std::move((*c)->live)}, false);
+  }
   return r;
 }
 
-Result<DirectorReport> DestroyDirector(DirectorEnv& env) {
+Result<DirectorReport> Director::Destroy() {
+  auto lock = HostLock::Take(env_.lock_path);
+  if (!lock.ok()) return lock.status();
   DirectorReport r;
-  auto live = env.nft->Dump(false);
+  auto live = env_.nft->Dump(false);
   if (!live.ok()) return live.status();
   std::vector<LiveTable> owned;
   for (auto& t : *live) {
@@ -267,27 +331,30 @@ Result<DirectorReport> DestroyDirector(DirectorEnv& env) {
   auto delta = Reconcile({}, owned);
   if (!delta.ok()) return delta.status();
   if (!delta->empty()) {
-    auto gen = env.nft->GenId();
+    auto gen = env_.nft->GenId();
     if (!gen.ok()) return gen.status();
     std::vector<DesiredTable> none;
-    auto res = env.nft->Commit({&*delta, &none, {}, *gen, true, ""});
+    auto res = env_.nft->Commit({&*delta, &none, {}, *gen, true});
     if (!res.ok()) return res.status();
     if (!res->errors.empty()) return Status::Error(JoinErrors(res->errors));
     r.attempts = 1;
     r.lines = DeltaReport(*delta);
     r.nft_changes = delta->changes.size();
   }
-  auto st = env.store->Load();
+  state_.reset();
+  snapshot_.reset();
+  applied_.reset();
+  auto st = env_.store->Load();
   if (!st.ok()) return st.status();
   std::vector<HostChange> done;
-  Status s = UndoHost(*st, *env.net, *env.sys, done);
+  Status s = UndoHost(*st, *env_.net, *env_.sys, done);
   AddHostLines(done, r);
   if (!st->recorded && (r.nft_changes > 0 || !done.empty())) {
-    NoteUnknownSysctls(*env.sys, r);
+    NoteUnknownSysctls(*env_.sys, r);
   }
   st->config_text.clear();
-  env.store->SaveSnapshot(nullptr);
-  Status saved = env.store->Save(*st);
+  env_.store->SaveSnapshot(nullptr);
+  Status saved = env_.store->Save(*st);
   if (!s.ok()) return s;
   if (!saved.ok()) return saved;
   return r;

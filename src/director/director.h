@@ -1,9 +1,14 @@
-// Director operations: apply a plan (one atomic transaction plus host
-// objects, with retries on concurrent writers and rollback on failure),
-// compute what would change (diff), and remove everything (destroy).
+// The director: apply a plan (one atomic transaction plus host objects,
+// with retries on concurrent writers and rollback on failure), compute
+// what would change (diff), remove everything (destroy) and report what
+// runs (status). One Director lives as long as its process; a resident
+// process calls it again and again and it keeps the last applied plan,
+// the state and the kernel snapshot in memory between calls.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,17 +17,22 @@
 #include "director/director_host.h"
 #include "director/director_state.h"
 #include "director/reconcile.h"
+#include "director/status.h"
 #include "kernel/nft_kernel.h"
 
 namespace lvsnft::netlink {
 
-/// The kernel-facing dependencies of a director operation.
+/// The kernel-facing dependencies of a Director, borrowed: the composition
+/// root (src/cli) owns them and keeps them alive as long as the Director.
 struct DirectorEnv {
   NftKernel* nft = nullptr;
   HostNet* net = nullptr;
   Sysctls* sys = nullptr;
   StateStore* store = nullptr;
   ElementEncoder encode;
+  /// The per-namespace lock file (LockPath) apply and destroy hold while
+  /// they run; "" = no lock (simulated kernels).
+  std::string lock_path;
 };
 
 /// One line of a change report, attributed to a service ("" = director).
@@ -54,25 +64,82 @@ struct DirectorReport {
 struct ApplyOptions {
   std::string config_text;  ///< Remembered for status / diff.
   bool dry_run = false;     ///< Kernel validates; nothing changes.
-  std::string fault;        ///< Test-only: "batch" or "after-tunnels".
   int max_attempts = 5;     ///< Transactions tried on concurrent writers.
 };
 
-/// Brings the director to `p`.
-Result<DirectorReport> ApplyDirector(const plan::Plan& p, const ApplyOptions& o,
-                                     DirectorEnv& env);
+/// The status of a director and whether a config was applied.
+struct StatusResult {
+  DirectorStatus status;
+  /// The remembered config was invalid (then the kernel alone is shown):
+  /// its diagnostics, else "".
+  std::string config_warning;
+};
 
-/// What ApplyDirector would change, without changing anything. The live
-/// tables come from the snapshot of lvsnft's last transaction when the
-/// ruleset generation id shows that nothing was committed since (any
-/// change by nft or another program moves it); `full_dump` reads every
-/// object from the kernel regardless.
-Result<DirectorReport> DiffDirector(const plan::Plan& p, DirectorEnv& env,
-                                    bool full_dump = false);
+/// Gives the snapshot valid at (genid, instance), if there is one.
+using SnapshotSource =
+    std::function<std::optional<Snapshot>(uint32_t, const std::string&)>;
 
-/// Removes lvsnft's tables and the host objects it created; restores the
-/// sysctls it changed. Idempotent.
-Result<DirectorReport> DestroyDirector(DirectorEnv& env);
+/// One director (one network namespace) over its kernel interfaces.
+class Director {
+ public:
+  explicit Director(DirectorEnv env) : env_(std::move(env)) {}
+
+  /// Brings the director to `p`.
+  Result<DirectorReport> Apply(const plan::Plan& p, const ApplyOptions& o);
+
+  /// What Apply would change, without changing anything. The live tables
+  /// come from the snapshot of lvsnft's last transaction when the ruleset
+  /// generation id shows that nothing was committed since (any change by
+  /// nft or another program moves it); `full_dump` reads every object from
+  /// the kernel regardless.
+  Result<DirectorReport> Diff(const plan::Plan& p, bool full_dump = false);
+
+  /// Removes lvsnft's tables and the host objects it created; restores the
+  /// sysctls it changed. Idempotent.
+  Result<DirectorReport> Destroy();
+
+  /// Live services and real servers with counters (always a full dump),
+  /// labelled with the config last applied.
+  Result<StatusResult> Inspect();
+
+  /// The remembered state (the config last applied, host objects).
+  Result<DirectorState> State();
+
+  /// The plan this Director last applied (committed or found in sync),
+  /// if any.
+  const std::optional<plan::Plan>& applied_plan() const { return applied_; }
+
+ private:
+  /// Where the kernel's ruleset is: generation id and ruleset instance.
+  struct Snap {
+    uint32_t genid = 0;
+    std::string instance;
+  };
+  Result<Snap> Current();
+  Result<DirectorState> LoadState(const Snap& now);
+  Status SaveState(const DirectorState& s);
+  std::optional<Snapshot> TakeSnapshot(const Snap& now);
+  void KeepSnapshot(Snapshot s, bool write);
+  SnapshotSource Snapshots();
+  /// The state and the host objects' diff an operation starts from.
+  struct Started {
+    DirectorState state;
+    HostDiff host;
+  };
+  Result<Started> Start(const plan::Plan& p);
+  void Remember(const DirectorState& st, const plan::Plan& p);
+
+  DirectorEnv env_;
+  /// The state as last loaded or saved, and the kernel generation it was
+  /// true at: used instead of the file while the generation is unchanged.
+  std::optional<DirectorState> state_;
+  uint32_t state_genid_ = 0;
+  std::string state_instance_;
+  /// The kernel's lvsnft tables at snapshot_->genid, used instead of the
+  /// snapshot file (and of a dump) while the generation is unchanged.
+  std::optional<Snapshot> snapshot_;
+  std::optional<plan::Plan> applied_;
+};
 
 /// Report lines for a delta (grouped by service, elements summarised per
 /// real server).

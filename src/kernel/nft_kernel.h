@@ -31,7 +31,6 @@ struct CommitInput {
   std::map<std::string, uint32_t> ifindex;  ///< fwd devices.
   uint32_t genid = 0;  ///< Expected ruleset generation (NFNL_BATCH_GENID).
   bool commit = true;  ///< false: the kernel validates, applies nothing.
-  std::string fault;   ///< Test-only fault injection ("" = none).
 };
 
 /// lvsnft's view of nf_tables.

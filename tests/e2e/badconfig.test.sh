@@ -5,8 +5,9 @@
 # another: files that fail to parse or check (never reach the kernel), a
 # director interface that does not exist (refused before the kernel), and
 # a valid change whose transaction the kernel rejects (test-only fault
-# injection LVSNFT_TEST_FAULT=batch: a last batch message the kernel
-# refuses, so the whole transaction is rolled back).
+# injection by the test binary, lvsnft-test --test-fault batch: a last
+# batch message the kernel refuses, so the whole transaction is rolled
+# back).
 # For every case: exit status 1, stderr exactly the expected text, and the
 # director unchanged: `nft -s list ruleset` (stateless: counters aside),
 # its addresses, and lvsnft's state file byte-identical. After all cases:
@@ -99,7 +100,8 @@ refuse() {
   local p=$1 name=$2 want=$3 before rc err
   before=$(snapshot "$p")
   if [ "$name" = fault ]; then
-    LVSNFT_TEST_FAULT='batch' e2e_lv apply "$p" dir -c "$E2E_WORK/w7.json" >/dev/null 2>"$E2E_WORK/err"
+    "$E2E_BUILD/lvsnft-test" --test-fault batch apply --netns "$p-dir" \
+      --state-dir "$E2E_WORK/state.$p-dir" -c "$E2E_WORK/w7.json" >/dev/null 2>"$E2E_WORK/err"
   else
     e2e_lv apply "$p" dir -c "$E2E_WORK/$name.json" >/dev/null 2>"$E2E_WORK/err"
   fi

@@ -5,6 +5,7 @@
 set -uo pipefail
 build=$1 src=$2
 lvsnft=$build/lvsnft
+lvtest=$build/lvsnft-test  # lvsnft plus --test-fault / --test-hold
 . "$src/tests/lib/topo.sh"
 TOPO_ECHO=$build/lvsnft_echo
 P=$(topo_prefix lvap)
@@ -59,7 +60,7 @@ jq '.services[0].real_servers[1].weight = 5' "$src/examples/nat.json" >"$work/na
 before=$(listing "$A"); before_json=$(ip netns exec "$A" nft -j list ruleset)
 fails=0
 for i in $(seq 100); do
-  if LVSNFT_TEST_FAULT=batch lv apply -c "$work/nat-w5.json" --netns "$A" >/dev/null 2>"$work/err"; then fails=$((fails + 1)); fi
+  if "$lvtest" --test-fault batch apply -c "$work/nat-w5.json" --netns "$A" --state-dir "$state" >/dev/null 2>"$work/err"; then fails=$((fails + 1)); fi
   [ "$before" = "$(listing "$A")" ] || fails=$((fails + 1))
 done
 topo_check "fault injection: 100 failed transactions, ruleset byte-identical each time" test $fails = 0
@@ -100,7 +101,7 @@ ip netns exec "$A" nft delete table inet lvsnft
 # --- E. concurrent writer between read and commit -------------------------
 lv apply -c "$src/examples/nat.json" --netns "$A" >/dev/null
 hold=$work/hold
-LVSNFT_TEST_HOLD=$hold "$lvsnft" apply -c "$work/nat-w5.json" --netns "$A" --state-dir "$state" >"$work/conc.out" 2>&1 &
+"$lvtest" --test-hold "$hold" apply -c "$work/nat-w5.json" --netns "$A" --state-dir "$state" >"$work/conc.out" 2>&1 &
 pid=$!
 topo_wait_file "$hold" 10
 ip netns exec "$A" nft add rule inet lvsnft svc_web counter

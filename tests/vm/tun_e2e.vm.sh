@@ -15,17 +15,19 @@
 #      TCP and UDP flows go to the other; undrain brings it back.
 #   D. `lvsnft destroy` removes the ipip devices it created, the VIP and
 #      the table; a second destroy has nothing to do.
-#   E. Fault injection (LVSNFT_TEST_FAULT=batch: the transaction fails on
-#      its last message; =after-tunnels: apply fails right after creating
-#      the ipip devices), N times each, on a live ruleset and from nothing:
+#   E. Fault injection (the test binary lvsnft-test: --test-fault batch:
+#      the transaction fails on its last message; after-tunnels: apply
+#      fails right after creating the ipip devices), N times each, on a live ruleset and from nothing:
 #      `nft list ruleset`, `nft -j list ruleset`, `ip -j link` and `ip -j
 #      addr` byte-identical to before; `ip monitor` proves the devices were
 #      really created and deleted each time.
 # Prints "tun_e2e: N failure(s)"; exits 0 only when every check passed.
-#   tests/vm/vmrun.sh tests/vm/tun_e2e.vm.sh build/lvsnft build/lvsnft_echo
+#   tests/vm/vmrun.sh tests/vm/tun_e2e.vm.sh build/lvsnft build/lvsnft-test \
+#     build/lvsnft_echo
 . /lab/topo.sh
 TOPO_ECHO=/lab/lvsnft_echo
 L=/lab/lvsnft
+LT=/lab/lvsnft-test
 FAULT_RUNS=${FAULT_RUNS:-20}
 VIP=202.10.1.101
 CLIENT=202.10.1.10
@@ -284,7 +286,7 @@ faults() {
   local before i bad=0 rc err
   before=$(snapshot)
   for i in $(seq "$FAULT_RUNS"); do
-    err=$(LVSNFT_TEST_FAULT=$1 lv apply -c "$2" 2>&1 >/dev/null)
+    err=$("$LT" --test-fault "$1" apply -c "$2" --netns "$P-dir" --state-dir "$ST" 2>&1 >/dev/null)
     rc=$?
     [ $rc = 1 ] || { echo "run $i: exit $rc"; bad=$((bad + 1)); }
     [ "$err" = "$3" ] || { echo "run $i: stderr: $err"; bad=$((bad + 1)); }

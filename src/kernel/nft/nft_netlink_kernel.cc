@@ -6,11 +6,8 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <linux/netfilter.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 
 #include "base/timing.h"
@@ -177,18 +174,6 @@ Status OpBuilder::Add(const Change& c) {
   return Status();
 }
 
-// Test-only (tests/kernel/apply.test.sh): with LVSNFT_TEST_HOLD=PATH the
-// first commit creates PATH and waits until the test removes it, so the
-// test can change the ruleset between lvsnft's read and its commit.
-void HoldForTest() {
-  static bool held = false;
-  const char* path = std::getenv("LVSNFT_TEST_HOLD");
-  if (!path || held) return;
-  held = true;
-  if (FILE* f = std::fopen(path, "w")) std::fclose(f);
-  for (int i = 0; i < 6000 && access(path, F_OK) == 0; ++i) usleep(10000);
-}
-
 class NetlinkNft : public NftKernel {
  public:
   explicit NetlinkNft(std::unique_ptr<NftSocket> s) : sock_(std::move(s)) {}
@@ -225,13 +210,6 @@ Result<CommitResult> NetlinkNft::Commit(const CommitInput& in) {
   }
   std::vector<Op> ops = b.Take();
   ops_timer.Done();
-  HoldForTest();
-  if (in.fault == "batch" && !in.delta->changes.empty()) {
-    // Test-only: a last message the kernel rejects (ENOENT), after every
-    // valid one, so the whole transaction must be aborted.
-    ops.push_back(
-        DeleteChain(IdOf(in.delta->changes.front()), "lvsnft-fault-injection"));
-  }
   BatchOptions opt;
   opt.first_seq = sock_->PeekSeq();
   opt.genid = in.genid;

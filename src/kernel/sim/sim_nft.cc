@@ -106,8 +106,10 @@ Status ApplyToLive(const Delta& delta, const std::vector<DesiredTable>& desired,
       case ChangeKind::kDelSet:
         std::erase_if(t->sets, [&](auto& s) { return s.name == c.set; });
         break;
-      case ChangeKind::kDelChain:
-        std::erase_if(t->chains, [&](auto& x) { return x.name == c.chain; });
+      case ChangeKind::kDelChain:  // as nf_tables: ENOENT
+        if (!std::erase_if(t->chains,
+                           [&](auto& x) { return x.name == c.chain; }))
+          return Status::Error(c.what + ": chain not found");
         break;
       case ChangeKind::kAddElems:
       case ChangeKind::kDelElems: {
@@ -167,10 +169,6 @@ Result<CommitResult> FakeNft::Commit(const CommitInput& in) {
   Status st = ApplyToLive(*in.delta, *in.desired, copy, handle);
   if (!st.ok()) {
     r.errors.push_back(st.message());
-    return r;
-  }
-  if (!in.fault.empty()) {
-    r.errors.push_back("injected fault: " + in.fault);
     return r;
   }
   if (!in.commit) return r;

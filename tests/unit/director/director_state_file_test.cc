@@ -132,7 +132,7 @@ TEST(DestroyWithoutState, RemovesMarkedObjectsOnly) {
   FakeNft nft;
   FakeHost host;
   MemStateStore store;
-  DirectorEnv env{&nft, &host, &host, &store, EncodeElements};
+  Director director({&nft, &host, &host, &store, EncodeElements});
   int eth0 = host.AddLink("eth0");
   host.SetSysctl("net/ipv4/ip_forward", "1");
   auto vip = *IpAddr::Parse("192.168.10.100");
@@ -146,7 +146,7 @@ TEST(DestroyWithoutState, RemovesMarkedObjectsOnly) {
   tun.name = "mytun";
   tun.remote = IpAddr::Parse("192.168.1.11");
   ASSERT_TRUE(host.CreateIpip(tun).ok());
-  auto r = DestroyDirector(env);
+  auto r = director.Destroy();
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(host.addresses().size(), 1u);
   EXPECT_EQ(host.addresses()[0].addr, other);
@@ -162,7 +162,7 @@ TEST(DestroyWithoutState, RemovesMarkedObjectsOnly) {
                        "? sysctl net.ipv4.ip_forward left as it is (1): its "
                        "value before lvsnft is unknown (no trustworthy state "
                        "file)"}));
-  auto again = DestroyDirector(env);
+  auto again = director.Destroy();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->lines.empty());
 }

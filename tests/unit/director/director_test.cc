@@ -8,6 +8,7 @@
 
 #include "compiler/lower.h"
 #include "config/parse.h"
+#include "faults.h"
 #include "kernel/sim/sim_host.h"
 #include "kernel/sim/sim_nft.h"
 #include "test_util.h"
@@ -38,24 +39,41 @@ Result<std::vector<RawElement>> SimpleEncode(const plan::Set& s) {
   return out;
 }
 
-struct Director : ::testing::Test {
+// A MemStateStore that counts the loads (a resident Director avoids them).
+struct CountingStore : MemStateStore {
+  Result<DirectorState> Load() override {
+    ++loads;
+    return MemStateStore::Load();
+  }
+  std::optional<Snapshot> LoadSnapshot() override {
+    ++snapshot_loads;
+    return MemStateStore::LoadSnapshot();
+  }
+  int loads = 0, snapshot_loads = 0;
+};
+
+struct DirectorTest : ::testing::Test {
   FakeNft nft;
   FakeHost host;
-  MemStateStore store;
+  CountingStore store;
   DirectorEnv env{&nft, &host, &host, &store, SimpleEncode};
+  std::unique_ptr<Director> dir = std::make_unique<Director>(env);
   void SetUp() override {
     host.AddLink("eth0");
     host.SetSysctl("net/ipv4/ip_forward", "0");
   }
+  /// A new Director over the same kernels and store, as the next process
+  /// would build: nothing in memory.
+  void Restart() { dir = std::make_unique<Director>(env); }
   Result<DirectorReport> Apply(const Config& c, ApplyOptions o = {}) {
     plan_ = Lower(c);
     plan::ExpandSlotTables(plan_);
-    return ApplyDirector(plan_, o, env);
+    return dir->Apply(plan_, o);
   }
   plan::Plan plan_;
 };
 
-TEST_F(Director, FirstApplyCreatesEverythingSecondChangesNothing) {
+TEST_F(DirectorTest, FirstApplyCreatesEverythingSecondChangesNothing) {
   Config cfg = LoadExample("nat.json");
   auto r1 = Apply(cfg);
   ASSERT_TRUE(r1.ok()) << r1.status().message();
@@ -70,7 +88,7 @@ TEST_F(Director, FirstApplyCreatesEverythingSecondChangesNothing) {
   EXPECT_EQ(nft.commits(), 1);
 }
 
-TEST_F(Director, WeightChangeTouchesOnlyThatService) {
+TEST_F(DirectorTest, WeightChangeTouchesOnlyThatService) {
   Config cfg = LoadExample("nat.json");
   ASSERT_TRUE(Apply(cfg).ok());
   cfg.services[0].real_servers[1].weight = 3;
@@ -80,7 +98,7 @@ TEST_F(Director, WeightChangeTouchesOnlyThatService) {
   EXPECT_GT(r->nft_changes, 0u);
 }
 
-TEST_F(Director, ConcurrentWriterIsRetriedThenGivesUp) {
+TEST_F(DirectorTest, ConcurrentWriterIsRetriedThenGivesUp) {
   Config cfg = LoadExample("nat.json");
   nft.RaceNextCommits(2);
   auto r = Apply(cfg);
@@ -93,19 +111,24 @@ TEST_F(Director, ConcurrentWriterIsRetriedThenGivesUp) {
   EXPECT_NE(r2.status().message().find("kept changing"), std::string::npos);
 }
 
-TEST_F(Director, FailedTransactionRemovesTunnelsAndChangesNothing) {
+TEST_F(DirectorTest, FailedTransactionRemovesTunnelsAndChangesNothing) {
   Config cfg = LoadExample("tun.json");
-  ApplyOptions o;
-  o.fault = "batch";
-  auto r = Apply(cfg, o);
+  test_support::FaultyNft faulty(&nft);
+  env.nft = &faulty;
+  Restart();
+  auto r = Apply(cfg);
   ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("delete chain lvsnft-fault-injection: "
+                                      "chain not found"),
+            std::string::npos)
+      << r.status().message();
   EXPECT_EQ(nft.tables().size(), 0u);
   for (const auto& l : host.links()) EXPECT_NE(l.name.rfind("lvt-", 0), 0u);
   EXPECT_TRUE(store.Load()->tunnels.empty());
   EXPECT_TRUE(host.addresses().empty());
 }
 
-TEST_F(Director, DryRunChangesNothing) {
+TEST_F(DirectorTest, DryRunChangesNothing) {
   Config cfg = LoadExample("tun.json");
   ApplyOptions o;
   o.dry_run = true;
@@ -117,7 +140,7 @@ TEST_F(Director, DryRunChangesNothing) {
   EXPECT_TRUE(host.log().empty());
 }
 
-TEST_F(Director, MissingInterfaceIsAnError) {
+TEST_F(DirectorTest, MissingInterfaceIsAnError) {
   Config cfg = LoadExample("dr.json");
   cfg.director.interface = "eth9";
   auto r = Apply(cfg);
@@ -127,7 +150,7 @@ TEST_F(Director, MissingInterfaceIsAnError) {
             "192.168.1.100 of service web)");
 }
 
-TEST_F(Director, OwnedVipRemovedByHandDoesNotBlockLaterApplies) {
+TEST_F(DirectorTest, OwnedVipRemovedByHandDoesNotBlockLaterApplies) {
   Config cfg = LoadExample("nat.json");
   ASSERT_TRUE(Apply(cfg).ok());
   ASSERT_EQ(host.addresses().size(), 1u);
@@ -143,29 +166,29 @@ TEST_F(Director, OwnedVipRemovedByHandDoesNotBlockLaterApplies) {
   EXPECT_TRUE(again->in_sync());
 }
 
-TEST_F(Director, DestroyUndoesExactlyWhatApplyDid) {
+TEST_F(DirectorTest, DestroyUndoesExactlyWhatApplyDid) {
   Config cfg = LoadExample("tun.json");
   ASSERT_TRUE(Apply(cfg).ok());
   EXPECT_FALSE(store.Load()->tunnels.empty());
-  auto d = DestroyDirector(env);
+  auto d = dir->Destroy();
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_TRUE(nft.tables().empty());
   EXPECT_TRUE(host.addresses().empty());
   for (const auto& l : host.links()) EXPECT_NE(l.name.rfind("lvt-", 0), 0u);
   EXPECT_TRUE(store.Load()->empty());
-  auto again = DestroyDirector(env);
+  auto again = dir->Destroy();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->in_sync());
 }
 
-TEST_F(Director, DestroyRestoresSysctls) {
+TEST_F(DirectorTest, DestroyRestoresSysctls) {
   ASSERT_TRUE(Apply(LoadExample("nat.json")).ok());
   EXPECT_EQ(host.sysctl("net/ipv4/ip_forward"), "1");
-  ASSERT_TRUE(DestroyDirector(env).ok());
+  ASSERT_TRUE(dir->Destroy().ok());
   EXPECT_EQ(host.sysctl("net/ipv4/ip_forward"), "0");
 }
 
-TEST_F(Director, DiffReportsDriftAfterHandEdit) {
+TEST_F(DirectorTest, DiffReportsDriftAfterHandEdit) {
   Config cfg = LoadExample("nat.json");
   ASSERT_TRUE(Apply(cfg).ok());
   auto& chains = nft.tables()[0].chains;
@@ -173,7 +196,7 @@ TEST_F(Director, DiffReportsDriftAfterHandEdit) {
     if (c.name == "svc_web") c.rules.clear();  // rule deleted by hand
   }
   nft.ForeignWrite();  // nft's transaction moves the generation id
-  auto d = DiffDirector(plan_, env);
+  auto d = dir->Diff(plan_);
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE(d->in_sync());
   ASSERT_EQ(d->lines.size(), 1u);
@@ -190,7 +213,7 @@ namespace {
 // Issue 10 item 5: one apply is one transaction. Slots that vanish stay
 // (stale) while the rules that reached them may still run, and an apply
 // that leaves their service's rules alone removes them.
-TEST_F(Director, VanishedSlotsStayStaleUntilAnApplyCollectsThem) {
+TEST_F(DirectorTest, VanishedSlotsStayStaleUntilAnApplyCollectsThem) {
   Config cfg = LoadExample("nat.json");
   auto& rs = cfg.services[0].real_servers;
   rs[1].weight = 5;  // 1:5:1, 7 slots
@@ -203,7 +226,7 @@ TEST_F(Director, VanishedSlotsStayStaleUntilAnApplyCollectsThem) {
   EXPECT_EQ(r->attempts, 1);
   EXPECT_EQ(r->stale_slots, 4u);
   for (bool full_dump : {false, true}) {
-    auto d = DiffDirector(plan_, env, full_dump);
+    auto d = dir->Diff(plan_, full_dump);
     ASSERT_TRUE(d.ok());
     EXPECT_TRUE(d->in_sync()) << "stale slots are not a pending change";
     EXPECT_EQ(d->stale_slots, 4u);
@@ -219,31 +242,32 @@ TEST_F(Director, VanishedSlotsStayStaleUntilAnApplyCollectsThem) {
   EXPECT_EQ(r->stale_slots, 0u);
   ASSERT_EQ(r->lines.size(), 1u);
   EXPECT_EQ(r->lines[0].what, "be4: 3 stale slots collected");
-  auto d = DiffDirector(plan_, env, /*full_dump=*/true);
+  auto d = dir->Diff(plan_, /*full_dump=*/true);
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->in_sync());
   EXPECT_EQ(d->stale_slots, 0u);
 }
 
-TEST_F(Director, SnapshotReplacesTheDumpWhenNobodyElseWrote) {
+TEST_F(DirectorTest, SnapshotReplacesTheDumpWhenNobodyElseWrote) {
   Config cfg = LoadExample("nat.json");
   ASSERT_TRUE(Apply(cfg).ok());
+  Restart();  // the next process: the snapshot comes from the store
   int dumps = nft.dumps();
   cfg.services[0].real_servers[1].weight = 3;  // rules and elements change
   auto r = Apply(cfg);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(nft.dumps(), dumps) << "the snapshot should stand in for a dump";
-  auto d = DiffDirector(plan_, env);  // nothing committed since: snapshot
+  auto d = dir->Diff(plan_);  // nothing committed since: snapshot
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->in_sync());
   EXPECT_EQ(nft.dumps(), dumps);
-  d = DiffDirector(plan_, env, /*full_dump=*/true);
+  d = dir->Diff(plan_, /*full_dump=*/true);
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->in_sync());
   EXPECT_EQ(nft.dumps(), dumps + 1);
 }
 
-TEST_F(Director, SnapshotOfAnotherRulesetInstanceIsNotTrusted) {
+TEST_F(DirectorTest, SnapshotOfAnotherRulesetInstanceIsNotTrusted) {
   Config cfg = LoadExample("nat.json");
   ASSERT_TRUE(Apply(cfg).ok());
   // After a reboot (or in another namespace) the kernel's generation id can
@@ -251,7 +275,7 @@ TEST_F(Director, SnapshotOfAnotherRulesetInstanceIsNotTrusted) {
   nft.tables().clear();
   nft.SetInstance("rebooted");
   int dumps = nft.dumps();
-  auto d = DiffDirector(plan_, env);
+  auto d = dir->Diff(plan_);
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE(d->in_sync()) << "the tables are gone; a dump must show it";
   EXPECT_EQ(nft.dumps(), dumps + 1);
@@ -259,12 +283,12 @@ TEST_F(Director, SnapshotOfAnotherRulesetInstanceIsNotTrusted) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(nft.dumps(), dumps + 2);
   EXPECT_FALSE(nft.tables().empty());
-  d = DiffDirector(plan_, env);
+  d = dir->Diff(plan_);
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->in_sync());
 }
 
-TEST_F(Director, ForeignWriteMakesTheSnapshotStale) {
+TEST_F(DirectorTest, ForeignWriteMakesTheSnapshotStale) {
   Config cfg = LoadExample("nat.json");
   ASSERT_TRUE(Apply(cfg).ok());
   // Someone deletes a rule of lvsnft's by hand (and so moves the genid).
@@ -277,7 +301,45 @@ TEST_F(Director, ForeignWriteMakesTheSnapshotStale) {
   auto r = Apply(cfg);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(nft.dumps(), dumps + 1);
-  auto d = DiffDirector(plan_, env);
+  auto d = dir->Diff(plan_);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->in_sync());
+}
+
+// A resident process (one Director, many calls): the second apply reads
+// neither the state nor the snapshot store, and does not dump; a foreign
+// write moves the generation id and the next apply dumps again.
+TEST_F(DirectorTest, SecondApplyUsesTheSnapshotInMemory) {
+  Config cfg = LoadExample("nat.json");
+  ASSERT_TRUE(Apply(cfg).ok());
+  int dumps = nft.dumps(), loads = store.loads;
+  int snapshot_loads = store.snapshot_loads;
+  cfg.services[0].real_servers[1].weight = 3;
+  auto r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->committed);
+  EXPECT_EQ(nft.dumps(), dumps);
+  EXPECT_EQ(store.loads, loads);
+  EXPECT_EQ(store.snapshot_loads, snapshot_loads);
+  auto d = dir->Diff(plan_);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->in_sync());
+  EXPECT_EQ(nft.dumps(), dumps);
+  EXPECT_EQ(store.snapshot_loads, snapshot_loads);
+  ASSERT_TRUE(dir->applied_plan().has_value());
+  EXPECT_EQ(dir->applied_plan()->tables.size(), plan_.tables.size());
+
+  for (auto& c : nft.tables()[0].chains) {  // a rule deleted with nft
+    if (c.name == "svc_web") c.rules.clear();
+  }
+  nft.ForeignWrite();
+  cfg.services[0].real_servers[1].weight = 4;
+  r = Apply(cfg);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(nft.dumps(), dumps + 1) << "a foreign write must force a dump";
+  EXPECT_EQ(store.loads, loads + 1);
+  Restart();  // the files written for the next process agree
+  d = dir->Diff(plan_, /*full_dump=*/true);
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->in_sync());
 }

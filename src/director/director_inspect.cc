@@ -1,0 +1,52 @@
+// Director::Inspect and Director::State: what runs, named with the config
+// last applied.
+#include "compiler/lower.h"
+#include "config/parse.h"
+#include "director/director.h"
+
+namespace lvsnft::netlink {
+
+Result<DirectorState> Director::State() {
+  auto now = Current();
+  if (!now.ok()) return now.status();
+  return LoadState(*now);
+}
+
+Result<StatusResult> Director::Inspect() {
+  auto st = State();
+  if (!st.ok()) return st.status();
+  auto live = env_.nft->Dump(true);
+  if (!live.ok()) return live.status();
+  auto gen = env_.nft->GenId();
+  StatusResult out;
+  Config cfg;
+  if (!st->config_text.empty()) {
+    Diagnostics d("(applied config)");
+    if (auto c = LoadConfig(st->config_text, d)) {
+      cfg = *c;
+    } else {  // Only labels come from it: show what the kernel says.
+      out.config_warning = d.FormatAll();
+    }
+  }
+  // The plan this Director applied is the remembered config's, unless
+  // another process applied since (then its state differs).
+  bool same = applied_ && state_ && out.config_warning.empty() &&
+              state_->config_text == st->config_text;
+  plan::Plan lowered;
+  if (!same) {
+    lowered = Lower(cfg);
+    plan::ExpandSlotTables(lowered);
+  }
+  const plan::Plan& p = same ? *applied_ : lowered;
+  std::vector<DesiredTable> desired;
+  for (const auto& t : p.tables) {
+    auto dt = ToDesired(t, env_.encode, {});
+    if (!dt.ok()) return dt.status();
+    desired.push_back(std::move(*dt));
+  }
+  out.status = BuildStatus(cfg, desired, *live, gen.ok() ? *gen : 0);
+  out.status.config_known = !st->config_text.empty();
+  return out;
+}
+
+}  // namespace lvsnft::netlink
