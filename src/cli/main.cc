@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   lvsnft::cli::RegisterStatus(app, dispatch);
   lvsnft::cli::RegisterDestroy(app, dispatch);
   lvsnft::cli::RegisterRsSetup(app, dispatch);
+  lvsnft::cli::RegisterDaemon(app, dispatch);
+  lvsnft::cli::RegisterCtl(app, dispatch);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,50 @@
+// The one place where the daemon calls the director. Everything else in
+// src/daemon sees only DirectorPort, so moving to another director API is
+// a change to director_port.cc alone.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "compiler/plan.h"
+#include "director/director.h"
+
+namespace lvsnft::daemon {
+
+/// One line of what a sync changed, attributed to a service.
+struct SyncLine {
+  std::string service;  ///< "" = the director itself.
+  std::string text;     ///< "+ element ... (10.0.0.2:80)".
+};
+
+/// What one sync did.
+struct SyncResult {
+  size_t nft_changes = 0;
+  size_t host_changes = 0;
+  int transactions = 0;  ///< Batches sent (0 when already in sync).
+  uint32_t genid = 0;    ///< Ruleset generation after the sync.
+  std::vector<SyncLine> lines;
+  bool changed() const { return nft_changes + host_changes > 0; }
+};
+
+/// What the daemon needs from the director.
+class DirectorPort {
+ public:
+  virtual ~DirectorPort() = default;
+  /// Brings the kernel to `p`; `config_text` is remembered for status.
+  virtual Result<SyncResult> Apply(const plan::Plan& p,
+                                   const std::string& config_text) = 0;
+  /// The ruleset generation id (cheap: one netlink round trip).
+  virtual Result<uint32_t> GenId() = 0;
+};
+
+/// DirectorPort over netlink::ApplyDirector. `env` must outlive it;
+/// `lock_path` is the per-namespace lock taken around each apply so that
+/// `lvsnft apply` and the daemon never write at the same time.
+std::unique_ptr<DirectorPort> MakeDirectorPort(netlink::DirectorEnv env,
+                                               std::string lock_path);
+
+}  // namespace lvsnft::daemon
