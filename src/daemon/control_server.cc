@@ -28,8 +28,12 @@ namespace {
 // A client gets this long to send its request.
 constexpr int kReadTimeoutSeconds = 5;
 
-void CloseWhenFlushed(bufferevent* bev) {
+// Frees the connection once the reply is out (the client already closed
+// its side, so there is nothing left to read).
+void FreeWhenFlushed(bufferevent* bev) {
   bufferevent_disable(bev, EV_READ);
+  if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+    return bufferevent_free(bev);
   bufferevent_setcb(
       bev, nullptr,
       [](bufferevent* b, void*) {
@@ -37,11 +41,35 @@ void CloseWhenFlushed(bufferevent* bev) {
           bufferevent_free(b);
       },
       [](bufferevent* b, short, void*) { bufferevent_free(b); }, nullptr);
+  bufferevent_enable(bev, EV_WRITE);
 }
 
-void Reply(bufferevent* bev, const std::string& reply) {
+// After the reply to a client still sending: half-close once it is out,
+// and read and drop input until the client closes (or times out), so
+// that unread input never resets the connection before the reply is read.
+void CloseWhenFlushed(bufferevent* bev, bool eof) {
+  evbuffer_drain(bufferevent_get_input(bev), SIZE_MAX);
+  if (eof) return FreeWhenFlushed(bev);
+  bufferevent_setcb(
+      bev,
+      [](bufferevent* b, void*) {
+        evbuffer_drain(bufferevent_get_input(b), SIZE_MAX);
+      },
+      [](bufferevent* b, void*) {
+        if (evbuffer_get_length(bufferevent_get_output(b)) == 0)
+          shutdown(bufferevent_getfd(b), SHUT_WR);
+      },
+      [](bufferevent* b, short what, void*) {
+        if (what & BEV_EVENT_EOF) return FreeWhenFlushed(b);
+        bufferevent_free(b);
+      },
+      nullptr);
+  bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+void Reply(bufferevent* bev, const std::string& reply, bool eof) {
   bufferevent_write(bev, reply.data(), reply.size());
-  CloseWhenFlushed(bev);
+  CloseWhenFlushed(bev, eof);
 }
 
 // Answers once the request is complete: a newline, or EOF from the client.
@@ -51,15 +79,17 @@ void Serve(bufferevent* bev, ControlServer::Impl* impl, bool eof) {
   if (len > kMaxRequestBytes) {
     Log(kWarning, "control: request over " + std::to_string(kMaxRequestBytes) +
                       " bytes refused");
-    return Reply(bev, ErrorReply("request larger than " +
-                                 std::to_string(kMaxRequestBytes) + " bytes"));
+    return Reply(bev,
+                 ErrorReply("request larger than " +
+                            std::to_string(kMaxRequestBytes) + " bytes"),
+                 eof);
   }
   evbuffer_ptr nl = evbuffer_search(in, "\n", 1, nullptr);
   if (nl.pos < 0 && !eof) return;
   size_t n = nl.pos < 0 ? len : static_cast<size_t>(nl.pos);
   std::string req(n, '\0');
   evbuffer_remove(in, req.data(), n);
-  Reply(bev, impl->handler(req));
+  Reply(bev, impl->handler(req), eof);
 }
 
 bool PeerAllowed(int fd) {
@@ -77,12 +107,14 @@ void OnAccept(evconnlistener* l, evutil_socket_t fd, sockaddr*, int,
   auto* impl = static_cast<ControlServer::Impl*>(arg);
   bufferevent* bev = bufferevent_socket_new(evconnlistener_get_base(l), fd,
                                             BEV_OPT_CLOSE_ON_FREE);
-  if (!PeerAllowed(fd))
-    return Reply(bev, ErrorReply("permission denied: only root and the "
-                                 "daemon's user may use the control socket"));
-  bufferevent_setwatermark(bev, EV_READ, 0, kMaxRequestBytes + 1);
   timeval tv{kReadTimeoutSeconds, 0};
   bufferevent_set_timeouts(bev, &tv, &tv);
+  if (!PeerAllowed(fd))
+    return Reply(bev,
+                 ErrorReply("permission denied: only root and the "
+                            "daemon's user may use the control socket"),
+                 false);
+  bufferevent_setwatermark(bev, EV_READ, 0, kMaxRequestBytes + 1);
   bufferevent_setcb(
       bev,
       [](bufferevent* b, void* a) {
