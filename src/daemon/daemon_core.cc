@@ -62,6 +62,11 @@ Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
   if (!*file) return Status::Error(o_.config_path + ": no such file");
   Diagnostics diags(o_.config_path);
   auto c = LoadConfig(**file, diags);
+  if (c) {  // Like apply: a config the host cannot run is invalid too.
+    auto host = o_.port->CheckHost(*c, diags);
+    if (!host.ok()) return host.status();
+    if (!*host) c.reset();
+  }
   if (!c) {
     std::istringstream lines(diags.FormatAll());
     for (std::string l; std::getline(lines, l);)

@@ -53,6 +53,10 @@ class FreeFunctionPort : public DirectorPort {
     return out;
   }
 
+  Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) override {
+    return netlink::CheckLocalAddresses(cfg, *env_.net, diags);
+  }
+
   Result<uint32_t> GenId() override { return env_.nft->GenId(); }
 
  private:

@@ -10,6 +10,8 @@
 
 #include "base/status.h"
 #include "compiler/plan.h"
+#include "config/config.h"
+#include "config/diag.h"
 #include "director/director.h"
 
 namespace lvsnft::daemon {
@@ -37,6 +39,9 @@ class DirectorPort {
   /// Brings the kernel to `p`; `config_text` is remembered for status.
   virtual Result<SyncResult> Apply(const plan::Plan& p,
                                    const std::string& config_text) = 0;
+  /// Host checks of a valid config (FULLNAT local addresses present):
+  /// false with located errors in `diags` when the config cannot be run.
+  virtual Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) = 0;
   /// The ruleset generation id (cheap: one netlink round trip).
   virtual Result<uint32_t> GenId() = 0;
 };

@@ -25,7 +25,12 @@ class FakePort : public DirectorPort {
     r.genid = genid;
     return r;
   }
+  Result<bool> CheckHost(const Config&, Diagnostics& d) override {
+    if (host_error) d.Error({2, 3}, "/director", "host check failed");
+    return !host_error;
+  }
   Result<uint32_t> GenId() override { return genid; }
+  bool host_error = false;
   int applies = 0;
   size_t changes = 0;
   uint32_t genid = 10;
@@ -90,6 +95,18 @@ TEST_F(CoreFixture, InvalidReloadKeepsTheRunningState) {
   EXPECT_EQ(port.applies, before);  // Nothing was sent.
   EXPECT_EQ(core->stats().reloads_failed, 1u);
   EXPECT_EQ(core->effective().services.size(), 1u);
+}
+
+TEST_F(CoreFixture, HostCheckErrorsRejectAReload) {
+  auto core = Start();
+  port.host_error = true;
+  int before = port.applies;
+  auto r = Reply(*core, R"({"command":"reload"})");
+  EXPECT_EQ(r["errors"],
+            nlohmann::json::array(
+                {cfg_path + ":2:3: error: /director: host check failed"}))
+      << r.dump();
+  EXPECT_EQ(port.applies, before);
 }
 
 TEST_F(CoreFixture, OnlyKernelDrivenChangesAreRepairs) {
