@@ -10,10 +10,14 @@ pkgs=(
   # build
   build-essential cmake pkg-config libnftnl-dev libmnl-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev googletest
+  # lvsnft daemon: event loop + evhttp (metrics), sd_notify
+  libevent-dev libsystemd-dev
   # style and fuzzing
   clang clang-format libclang-rt-14-dev
   # kernel and end-to-end tests (host network namespaces)
   nftables iproute2 iputils-ping procps jq curl
+  # daemon tests: promtool (check metrics), setpriv (util-linux)
+  prometheus util-linux
   # VM tier (tests/vm/vmrun.sh)
   qemu-system-x86 busybox-static cpio kmod ipvsadm
   # benchmark smoke runs (bench/run --smoke: wrk cross-check, gnuplot plot)

@@ -35,6 +35,8 @@ void RegisterDiff(CLI::App& app, Dispatch& d);
 void RegisterStatus(CLI::App& app, Dispatch& d);
 void RegisterDestroy(CLI::App& app, Dispatch& d);
 void RegisterRsSetup(CLI::App& app, Dispatch& d);
+void RegisterDaemon(CLI::App& app, Dispatch& d);
+void RegisterCtl(CLI::App& app, Dispatch& d);
 
 /// Reads and loads (parse + check) a config file. On any problem prints
 /// every diagnostic to stderr and returns nullopt.

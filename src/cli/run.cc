@@ -22,6 +22,8 @@ int RunCli(int argc, char** argv,
   RegisterStatus(app, dispatch);
   RegisterDestroy(app, dispatch);
   RegisterRsSetup(app, dispatch);
+  RegisterDaemon(app, dispatch);
+  RegisterCtl(app, dispatch);
   if (extend) extend(app);
   try {
     app.parse(argc, argv);

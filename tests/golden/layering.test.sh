@@ -22,8 +22,10 @@ allowed = {
     "kernel/rtnl": core,
     "kernel/sim": core,
     "director": core,
+    "daemon": core + ["director"],
     "rs": core + ["kernel/rtnl", "kernel/sim"],
-    "cli": core + ["kernel/nft", "kernel/rtnl", "kernel/sim", "director", "rs"],
+    "cli": core + ["kernel/nft", "kernel/rtnl", "kernel/sim", "director",
+                   "daemon", "rs"],
 }
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 bad = []

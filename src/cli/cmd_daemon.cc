@@ -1,0 +1,91 @@
+// `lvsnft daemon`: keeps the kernel in sync with a config file (plus
+// runtime overrides) in the foreground, for systemd Type=notify. This file
+// is the composition root: it opens the real kernels and the netlink
+// watchers and hands them to src/daemon.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/kernel_env.h"
+#include "daemon/daemon_loop.h"
+#include "daemon/director_port.h"
+#include "daemon/log.h"
+#include "daemon/notify.h"
+#include "kernel/nft/nft_watch.h"
+#include "kernel/rtnl/rtnl_watch.h"
+
+namespace lvsnft::cli {
+namespace {
+
+struct DaemonArgs {
+  std::string config;
+  std::string control_socket;
+  std::string metrics_listen;
+  KernelOptions kernel;
+};
+
+using netlink::NetlinkWatch;
+
+// The default control socket, or one in a --state-dir given for tests.
+std::string ControlSocketPath(const DaemonArgs& a, bool state_dir_given) {
+  if (!a.control_socket.empty()) return a.control_socket;
+  return state_dir_given ? a.kernel.state_dir + "/control.sock"
+                         : "/run/lvsnft/control.sock";
+}
+
+int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
+  using daemon::Log;
+  auto k = OpenKernelEnv(a.kernel);
+  if (!k.ok()) return Fail("daemon", k.status().message());
+  std::string id = netlink::CurrentNetnsId(a.kernel.netns);
+  auto port = daemon::MakeDirectorPort((*k)->director.get(), (*k)->nft.get(),
+                                       (*k)->net.get());
+  daemon::CoreOptions co;
+  co.config_path = a.config;
+  co.overrides_path = a.kernel.state_dir + "/overrides-" + id + ".json";
+  co.lower = LowerForKernel;
+  co.port = port.get();
+  co.notify = daemon::Notify;
+  daemon::DaemonCore core(co);
+  std::vector<std::string> errors;
+  if (Status s = core.Load(&errors); !s.ok()) {
+    for (const auto& e : errors) Log(daemon::kErr, e);
+    Log(daemon::kErr, s.message());
+    return 1;
+  }
+  // Opened before the first sync so that no change after it is missed.
+  auto nft = netlink::OpenNftWatch();
+  auto rtnl = netlink::OpenRtnlWatch();
+  if (!nft.ok() || !rtnl.ok())
+    return Fail("daemon", (nft.ok() ? rtnl.status() : nft.status()).message());
+  daemon::LoopOptions lo;
+  lo.control_socket = ControlSocketPath(a, state_dir_given);
+  lo.metrics_listen = a.metrics_listen;
+  NetlinkWatch* nw = nft->get();
+  NetlinkWatch* rw = rtnl->get();
+  lo.watches.push_back({"nftables", nw->fd(), [nw] { nw->Drain(); }, true});
+  lo.watches.push_back({"rtnetlink", rw->fd(), [rw] { rw->Drain(); }, false});
+  return daemon::RunDaemon(core, lo);
+}
+
+}  // namespace
+
+void RegisterDaemon(CLI::App& app, Dispatch& d) {
+  auto* sub = app.add_subcommand(
+      "daemon",
+      "Keep the kernel in sync with a config in the foreground: drift "
+      "repair, reload on SIGHUP, control socket (lvsnft ctl), metrics");
+  auto a = std::make_shared<DaemonArgs>();
+  sub->add_option("-c,--config", a->config, "Config file")->required();
+  sub->add_option("--control-socket", a->control_socket,
+                  "Control socket (default /run/lvsnft/control.sock, or "
+                  "control.sock in --state-dir when that is given)");
+  sub->add_option("--metrics-listen", a->metrics_listen,
+                  "Serve Prometheus metrics on ADDR:PORT (/metrics)");
+  AddKernelOptions(sub, a->kernel);
+  sub->callback([&d, a, sub] {
+    bool given = sub->count("--state-dir") > 0;
+    d.action = [a, given] { return RunDaemon(*a, given); };
+  });
+}
+
+}  // namespace lvsnft::cli

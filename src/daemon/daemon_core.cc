@@ -1,0 +1,155 @@
+#include "daemon/daemon_core.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "base/atomic_file.h"
+#include "config/diag.h"
+#include "config/parse.h"
+#include "daemon/log.h"
+#include "daemon/request.h"
+
+namespace lvsnft::daemon {
+namespace {
+
+const char* ReasonName(SyncReason r) {
+  switch (r) {
+    case SyncReason::kStart:
+      return "start";
+    case SyncReason::kReload:
+      return "reload";
+    case SyncReason::kControl:
+      return "control";
+    case SyncReason::kEvent:
+      return "kernel event";
+    case SyncReason::kPeriodic:
+      return "periodic check";
+  }
+  return "?";
+}
+
+double UnixNow() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+void LogChanges(const SyncResult& r, SyncReason why, double seconds) {
+  for (const auto& l : r.lines)
+    Log(kInfo, (l.service.empty() ? "director" : "service " + l.service) +
+                   ": " + l.text);
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.1f ms", seconds * 1000);
+  if (!r.changed()) {
+    Log(kDebug,
+        std::string("sync (") + ReasonName(why) + "): already in sync, " + ms);
+    return;
+  }
+  bool repair = why == SyncReason::kEvent || why == SyncReason::kPeriodic;
+  Log(repair ? kWarning : kNotice,
+      std::string(repair ? "drift repaired" : "sync") + " (" + ReasonName(why) +
+          "): " + std::to_string(r.nft_changes) + " nftables and " +
+          std::to_string(r.host_changes) + " host changes in " +
+          std::to_string(r.transactions) + " transaction(s), " + ms);
+}
+
+}  // namespace
+
+Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
+                              std::vector<std::string>* errors) const {
+  auto file = ReadWholeFile(o_.config_path);
+  if (!file.ok()) return file.status();
+  if (!*file) return Status::Error(o_.config_path + ": no such file");
+  Diagnostics diags(o_.config_path);
+  auto c = LoadConfig(**file, diags);
+  if (c) {  // Like apply: a config the host cannot run is invalid too.
+    auto host = o_.port->CheckHost(*c, diags);
+    if (!host.ok()) return host.status();
+    if (!*host) c.reset();
+  }
+  if (!c) {
+    std::istringstream lines(diags.FormatAll());
+    for (std::string l; std::getline(lines, l);)
+      if (errors) errors->push_back(l);
+    return Status::Error(o_.config_path + ": invalid config (" +
+                         std::to_string(diags.items().size()) + " error(s))");
+  }
+  cfg = std::move(*c);
+  text = std::move(**file);
+  return Status();
+}
+
+Status DaemonCore::Load(std::vector<std::string>* errors) {
+  Status s = ReadConfig(base_, text_, errors);
+  if (!s.ok()) return s;
+  auto ov = Overrides::Load(o_.overrides_path);
+  if (!ov.ok()) {
+    // A damaged file must not stop the director: start without overrides.
+    Log(kErr, "ignoring overrides: " + ov.status().message());
+  } else {
+    overrides_ = std::move(*ov);
+  }
+  ++stats_.generation;
+  return Status();
+}
+
+Status DaemonCore::Sync(SyncReason why) {
+  Config eff = base_;
+  std::vector<std::string> unmatched;
+  overrides_.ApplyTo(eff, &unmatched);
+  for (const auto& u : unmatched)
+    Log(kWarning, "override " + u + " names no real server of the config");
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = o_.port->Apply(o_.lower(eff), text_);
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
+  stats_.RecordSync(r.ok(), secs, UnixNow(),
+                    r.ok() ? "ok" : r.status().message());
+  dirty_ = !r.ok();
+  if (!r.ok()) {
+    Log(kErr, std::string("sync (") + ReasonName(why) +
+                  ") failed: " + r.status().message());
+    return r.status();
+  }
+  effective_ = std::move(eff);
+  stats_.last_genid = r->genid;
+  if (r->changed() &&
+      (why == SyncReason::kEvent || why == SyncReason::kPeriodic))
+    ++stats_.drift_repairs;
+  LogChanges(*r, why, secs);
+  return Status();
+}
+
+bool DaemonCore::Reload(std::vector<std::string>* errors) {
+  o_.notify("RELOADING=1");
+  Config cfg;
+  std::string text;
+  std::vector<std::string> errs;
+  Status s = ReadConfig(cfg, text, &errs);
+  bool ok = s.ok();
+  if (ok) {
+    base_ = std::move(cfg);
+    text_ = std::move(text);
+    ++stats_.generation;
+    ok = Sync(SyncReason::kReload).ok();
+  } else {
+    Log(kErr, "reload rejected, running config kept: " + s.message());
+    for (const auto& e : errs) Log(kErr, e);
+  }
+  (ok ? stats_.reloads_ok : stats_.reloads_failed)++;
+  if (errors) *errors = std::move(errs);
+  o_.notify("READY=1");
+  return ok;
+}
+
+void DaemonCore::Check(SyncReason why) {
+  auto g = o_.port->GenId();
+  if (!g.ok()) {
+    Log(kErr, std::string(ReasonName(why)) + ": " + g.status().message());
+    return;
+  }
+  if (dirty_ || *g != stats_.last_genid) Sync(why);
+}
+
+}  // namespace lvsnft::daemon

@@ -1,0 +1,75 @@
+// The daemon's state and decisions, without the event loop: the config
+// file and the overrides (the input), syncing the kernel to them through
+// DirectorPort, reloads, control requests and the counters. daemon_loop.cc
+// calls it from libevent callbacks; one thread, so no locking.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "compiler/plan.h"
+#include "config/config.h"
+#include "daemon/director_port.h"
+#include "daemon/metrics.h"
+#include "daemon/overrides.h"
+
+namespace lvsnft::daemon {
+
+struct Request;
+
+/// Why a sync runs; kEvent and kPeriodic syncs that change the kernel are
+/// drift repairs.
+enum class SyncReason { kStart, kReload, kControl, kEvent, kPeriodic };
+
+/// What the core is built from.
+struct CoreOptions {
+  std::string config_path;
+  std::string overrides_path;  ///< Persisted overrides (sealed JSON).
+  std::function<plan::Plan(const Config&)> lower;
+  DirectorPort* port = nullptr;
+  /// Called with "RELOADING=1" / "READY=1" around reloads (sd_notify).
+  std::function<void(const char*)> notify = [](const char*) {};
+};
+
+/// The daemon's input, its kernel syncs and its control requests.
+class DaemonCore {
+ public:
+  explicit DaemonCore(CoreOptions o) : o_(std::move(o)) {}
+
+  /// Loads the config and the overrides. Errors are the located
+  /// diagnostics (FILE:LINE:COL: error: ...), one per entry.
+  Status Load(std::vector<std::string>* errors);
+  /// Brings the kernel to config + overrides.
+  Status Sync(SyncReason why);
+  /// Re-reads the config file; an invalid file changes nothing and its
+  /// diagnostics land in `errors`. Syncs on success.
+  bool Reload(std::vector<std::string>* errors);
+  /// The cheap check (periodic, or after an nftables notification): syncs
+  /// when the ruleset generation moved since the last sync (or the last
+  /// sync failed), so the echo of the daemon's own commits costs nothing.
+  void Check(SyncReason why);
+  /// Handles one control request; returns the JSON reply line.
+  std::string Handle(const std::string& request);
+
+  const DaemonStats& stats() const { return stats_; }
+  /// The config after overrides, as last synced.
+  const Config& effective() const { return effective_; }
+
+ private:
+  std::string StatusReply() const;
+  std::string ReloadReply();
+  std::string OverrideReply(const Request& r);
+  Status ReadConfig(Config& cfg, std::string& text,
+                    std::vector<std::string>* errors) const;
+
+  CoreOptions o_;
+  Config base_, effective_;
+  std::string text_;
+  Overrides overrides_;
+  DaemonStats stats_;
+  bool dirty_ = true;  ///< Last sync failed (or none yet).
+};
+
+}  // namespace lvsnft::daemon

@@ -1,0 +1,142 @@
+#include "daemon/daemon_loop.h"
+
+#include <event2/event.h>
+
+#include <csignal>
+#include <memory>
+
+#include "daemon/control_server.h"
+#include "daemon/log.h"
+#include "daemon/metrics_http.h"
+#include "daemon/notify.h"
+
+namespace lvsnft::daemon {
+namespace {
+
+timeval ToTimeval(std::chrono::microseconds us) {
+  return {static_cast<time_t>(us.count() / 1000000),
+          static_cast<suseconds_t>(us.count() % 1000000)};
+}
+
+// Everything the callbacks reach, owned by RunDaemon's frame.
+struct Loop {
+  DaemonCore* core = nullptr;
+  const LoopOptions* o = nullptr;
+  event_base* base = nullptr;
+  event* debounce = nullptr;
+  bool force = false;  ///< A pending event that the genid cannot show.
+  std::vector<event*> events;
+
+  event* Add(evutil_socket_t fd, short what, event_callback_fn cb, void* arg,
+             const timeval* tv) {
+    event* ev = event_new(base, fd, what, cb, arg);
+    event_add(ev, tv);
+    events.push_back(ev);
+    return ev;
+  }
+  ~Loop() {
+    for (event* ev : events) event_free(ev);
+  }
+};
+
+void OnSignal(evutil_socket_t sig, short, void* arg) {
+  auto* l = static_cast<Loop*>(arg);
+  if (sig == SIGHUP) {
+    Log(kNotice, "SIGHUP: reloading the config");
+    l->core->Reload(nullptr);
+    return;
+  }
+  Log(kNotice, std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                   ": stopping; the ruleset stays in place");
+  Notify("STOPPING=1");
+  event_base_loopbreak(l->base);
+}
+
+// A kernel event: read it away and (re)arm the debounce timer, so a
+// burst of notifications (one per object of a batch) gives one sync.
+void OnWatch(evutil_socket_t, short, void* arg) {
+  auto* w = static_cast<std::pair<Loop*, const WatchSource*>*>(arg);
+  w->second->drain();
+  Loop* l = w->first;
+  l->force = l->force || !w->second->ruleset;
+  if (!evtimer_pending(l->debounce, nullptr)) {
+    timeval tv = ToTimeval(l->o->debounce);
+    evtimer_add(l->debounce, &tv);
+  }
+}
+
+void OnDebounce(evutil_socket_t, short, void* arg) {
+  auto* l = static_cast<Loop*>(arg);
+  if (l->force) {
+    l->core->Sync(SyncReason::kEvent);
+  } else {
+    l->core->Check(SyncReason::kEvent);
+  }
+  l->force = false;
+}
+
+void OnPeriodic(evutil_socket_t, short, void* arg) {
+  static_cast<Loop*>(arg)->core->Check(SyncReason::kPeriodic);
+}
+
+void OnWatchdog(evutil_socket_t, short, void*) { Notify("WATCHDOG=1"); }
+
+void AddTimers(Loop& l) {
+  l.debounce = l.Add(-1, 0, OnDebounce, &l, nullptr);
+  event_del(l.debounce);  // Armed by OnWatch only.
+  timeval period = ToTimeval(l.o->periodic);
+  l.Add(-1, EV_PERSIST, OnPeriodic, &l, &period);
+  if (uint64_t usec = WatchdogUsec()) {
+    timeval half = ToTimeval(std::chrono::microseconds(usec / 2));
+    l.Add(-1, EV_PERSIST, OnWatchdog, &l, &half);
+    Log(kInfo,
+        "watchdog: pinging every " + std::to_string(usec / 2000) + " ms");
+  }
+}
+
+}  // namespace
+
+int RunDaemon(DaemonCore& core, const LoopOptions& o) {
+  // Declared before the Loop so that its events are freed first.
+  std::unique_ptr<event_base, void (*)(event_base*)> base(event_base_new(),
+                                                          event_base_free);
+  Loop l;
+  l.core = &core;
+  l.o = &o;
+  l.base = base.get();
+  std::vector<std::pair<Loop*, const WatchSource*>> watch_args;
+  watch_args.reserve(o.watches.size());
+  for (const auto& w : o.watches) {
+    watch_args.emplace_back(&l, &w);
+    l.Add(w.fd, EV_READ | EV_PERSIST, OnWatch, &watch_args.back(), nullptr);
+  }
+  for (int sig : {SIGTERM, SIGINT, SIGHUP})
+    l.Add(sig, EV_SIGNAL | EV_PERSIST, OnSignal, &l, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  AddTimers(l);
+  if (Status s = core.Sync(SyncReason::kStart); !s.ok()) return 1;
+  auto ctl = ControlServer::Open(
+      l.base, o.control_socket,
+      [&core](const std::string& req) { return core.Handle(req); });
+  if (!ctl.ok()) {
+    Log(kErr, ctl.status().message());
+    return 1;
+  }
+  std::unique_ptr<MetricsServer> metrics;
+  if (!o.metrics_listen.empty()) {
+    auto m = MetricsServer::Open(l.base, o.metrics_listen, [&core] {
+      return RenderMetrics(core.stats(), core.effective());
+    });
+    if (!m.ok()) {
+      Log(kErr, m.status().message());
+      return 1;
+    }
+    metrics = std::move(*m);
+  }
+  Log(kNotice, "ready: kernel in sync, control socket " + o.control_socket);
+  Notify("READY=1");
+  event_base_dispatch(l.base);
+  return 0;
+}
+
+}  // namespace lvsnft::daemon

@@ -1,0 +1,39 @@
+// `lvsnft daemon`'s event loop (libevent): signals, the control socket,
+// kernel change notifications (debounced into one sync), the periodic
+// generation check, the systemd watchdog and the metrics listener.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "daemon/daemon_core.h"
+
+namespace lvsnft::daemon {
+
+/// A kernel notification socket: readable when something changed;
+/// `drain` reads every pending message (their content is not needed).
+struct WatchSource {
+  std::string name;  ///< "nftables", "rtnetlink" (for the log).
+  int fd = -1;
+  std::function<void()> drain;
+  /// True: the source reports nftables changes, which all move the
+  /// ruleset generation id, so a sync is needed only when it moved.
+  bool ruleset = false;
+};
+
+/// How the loop runs.
+struct LoopOptions {
+  std::string control_socket;
+  std::string metrics_listen;  ///< "" = no metrics listener.
+  std::vector<WatchSource> watches;
+  std::chrono::milliseconds debounce{50};
+  std::chrono::milliseconds periodic{10000};
+};
+
+/// Syncs once (the start), tells systemd READY=1, and serves until SIGTERM
+/// or SIGINT (STOPPING=1; the ruleset stays). Returns the exit code.
+int RunDaemon(DaemonCore& core, const LoopOptions& o);
+
+}  // namespace lvsnft::daemon

@@ -1,0 +1,57 @@
+// The one place where the daemon calls the director. Everything else in
+// src/daemon sees only DirectorPort, so moving to another director API is
+// a change to director_port.cc alone.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "compiler/plan.h"
+#include "config/config.h"
+#include "config/diag.h"
+#include "director/director.h"
+
+namespace lvsnft::daemon {
+
+/// One line of what a sync changed, attributed to a service.
+struct SyncLine {
+  std::string service;  ///< "" = the director itself.
+  std::string text;     ///< "+ element ... (10.0.0.2:80)".
+};
+
+/// What one sync did.
+struct SyncResult {
+  size_t nft_changes = 0;
+  size_t host_changes = 0;
+  int transactions = 0;  ///< Batches sent (0 when already in sync).
+  uint32_t genid = 0;    ///< Ruleset generation after the sync.
+  std::vector<SyncLine> lines;
+  bool changed() const { return nft_changes + host_changes > 0; }
+};
+
+/// What the daemon needs from the director.
+class DirectorPort {
+ public:
+  virtual ~DirectorPort() = default;
+  /// Brings the kernel to `p`; `config_text` is remembered for status.
+  virtual Result<SyncResult> Apply(const plan::Plan& p,
+                                   const std::string& config_text) = 0;
+  /// Host checks of a valid config (FULLNAT local addresses present):
+  /// false with located errors in `diags` when the config cannot be run.
+  virtual Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) = 0;
+  /// The ruleset generation id (cheap: one netlink round trip).
+  virtual Result<uint32_t> GenId() = 0;
+};
+
+/// DirectorPort over a resident netlink::Director (which keeps state and
+/// snapshot in memory between syncs and takes the per-namespace lock
+/// around each apply, so `lvsnft apply` and the daemon never write at the
+/// same time). `director`, `nft` and `net` must outlive the port.
+std::unique_ptr<DirectorPort> MakeDirectorPort(netlink::Director* director,
+                                               netlink::NftKernel* nft,
+                                               netlink::HostNet* net);
+
+}  // namespace lvsnft::daemon

@@ -1,0 +1,126 @@
+// DaemonCore with a fake director: overrides reach the lowered config,
+// an invalid reload keeps everything as it was and returns located
+// errors, only kernel-event syncs that change something count as repairs.
+#include "daemon/daemon_core.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace lvsnft::daemon {
+namespace {
+
+// Records syncs; reports `changes` for the next ones and `genid` always.
+class FakePort : public DirectorPort {
+ public:
+  Result<SyncResult> Apply(const plan::Plan&, const std::string&) override {
+    ++applies;
+    SyncResult r;
+    r.nft_changes = changes;
+    r.transactions = changes ? 1 : 0;
+    r.genid = genid;
+    return r;
+  }
+  Result<bool> CheckHost(const Config&, Diagnostics& d) override {
+    if (host_error) d.Error({2, 3}, "/director", "host check failed");
+    return !host_error;
+  }
+  Result<uint32_t> GenId() override { return genid; }
+  bool host_error = false;
+  int applies = 0;
+  size_t changes = 0;
+  uint32_t genid = 10;
+};
+
+struct CoreFixture : ::testing::Test {
+  testing::TempDir dir;
+  FakePort port;
+  Config lowered;  // What the last sync lowered.
+  std::string cfg_path = dir.path + "/lvsnft.json";
+
+  std::unique_ptr<DaemonCore> Start() {
+    std::filesystem::copy_file(
+        std::string(LVSNFT_SOURCE_DIR) + "/examples/nat.json", cfg_path,
+        std::filesystem::copy_options::overwrite_existing);
+    CoreOptions o;
+    o.config_path = cfg_path;
+    o.overrides_path = dir.path + "/overrides.json";
+    o.lower = [this](const Config& c) {
+      lowered = c;
+      return plan::Plan{};
+    };
+    o.port = &port;
+    auto core = std::make_unique<DaemonCore>(o);
+    EXPECT_TRUE(core->Load(nullptr).ok());
+    EXPECT_TRUE(core->Sync(SyncReason::kStart).ok());
+    return core;
+  }
+};
+
+nlohmann::json Reply(DaemonCore& c, const std::string& req) {
+  return nlohmann::json::parse(c.Handle(req));
+}
+
+TEST_F(CoreFixture, SetChangesTheLoweredInputAndPersists) {
+  auto core = Start();
+  auto r = Reply(*core, R"({"command":"set","service":"web",)"
+                        R"("server":"192.168.1.11:80","state":"drain"})");
+  EXPECT_EQ(r["ok"], true) << r.dump();
+  EXPECT_EQ(lowered.services[0].real_servers[1].state, RsState::kDrain);
+  EXPECT_EQ(port.applies, 2);
+  // A restart (a new core on the same files) keeps the override.
+  auto again = Start();
+  EXPECT_EQ(lowered.services[0].real_servers[1].state, RsState::kDrain);
+  auto st = Reply(*again, R"({"command":"status"})");
+  EXPECT_EQ(st["overrides"].size(), 1u);
+  EXPECT_EQ(Reply(*again, R"({"command":"clear","all":true})")["ok"], true);
+  EXPECT_EQ(lowered.services[0].real_servers[1].state, RsState::kUp);
+}
+
+TEST_F(CoreFixture, InvalidReloadKeepsTheRunningState) {
+  auto core = Start();
+  std::ofstream(cfg_path) << "{\n  \"version\": 1,\n  \"services\": 3\n}\n";
+  int before = port.applies;
+  auto r = Reply(*core, R"({"command":"reload"})");
+  EXPECT_EQ(r["ok"], false);
+  ASSERT_EQ(r["errors"].size(), 1u) << r.dump();
+  EXPECT_EQ(
+      r["errors"][0].get<std::string>().rfind(cfg_path + ":3:15: error:", 0),
+      0u)
+      << r.dump();
+  EXPECT_EQ(port.applies, before);  // Nothing was sent.
+  EXPECT_EQ(core->stats().reloads_failed, 1u);
+  EXPECT_EQ(core->effective().services.size(), 1u);
+}
+
+TEST_F(CoreFixture, HostCheckErrorsRejectAReload) {
+  auto core = Start();
+  port.host_error = true;
+  int before = port.applies;
+  auto r = Reply(*core, R"({"command":"reload"})");
+  EXPECT_EQ(r["errors"],
+            nlohmann::json::array(
+                {cfg_path + ":2:3: error: /director: host check failed"}))
+      << r.dump();
+  EXPECT_EQ(port.applies, before);
+}
+
+TEST_F(CoreFixture, OnlyKernelDrivenChangesAreRepairs) {
+  auto core = Start();
+  port.changes = 3;  // The kernel no longer matches.
+  core->Check(SyncReason::kEvent);
+  EXPECT_EQ(core->stats().drift_repairs, 0u);  // Generation unchanged: skip.
+  port.genid = 11;
+  core->Check(SyncReason::kEvent);
+  EXPECT_EQ(core->stats().drift_repairs, 1u);
+  Reply(*core, R"({"command":"set","service":"web",)"
+               R"("server":"192.168.1.10:80","weight":3})");
+  EXPECT_EQ(core->stats().drift_repairs, 1u);  // Requested, not drift.
+}
+
+}  // namespace
+}  // namespace lvsnft::daemon
