@@ -11,7 +11,9 @@ BN_P=${BN_P:-$BN_TAG$$}
 BN_NS=()
 
 # bn_ns_new NAME: a throw-away namespace "$BN_P-NAME" with lo up and a
-# director interface eth0 (a veth whose peer stays inside). Echoes the name.
+# director interface eth0 (a veth whose peer stays inside) holding the
+# FULLNAT local address the generated configs use (apply refuses a local
+# address that is on no interface). Echoes the name.
 bn_ns_new() {
   local ns="$BN_P-$1"
   bn_ns_del "$ns"
@@ -19,7 +21,8 @@ bn_ns_new() {
   BN_NS+=("$ns")
   ip -n "$ns" link set lo up &&
     ip -n "$ns" link add eth0 type veth peer name eth0p &&
-    ip -n "$ns" link set eth0 up && ip -n "$ns" link set eth0p up || return 1
+    ip -n "$ns" link set eth0 up && ip -n "$ns" link set eth0p up &&
+    ip -n "$ns" addr add 192.168.1.100/24 dev eth0 || return 1
   echo "$ns"
 }
 
