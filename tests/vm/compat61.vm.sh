@@ -206,11 +206,15 @@ dr_run dr6 2001:db8:1::100 2001:db8:1::13 2001:db8:1::1 ip6 "[2001:db8:1::100]:8
 
 # --- B. examples applied == goldens loaded; goldens on 6.1 ----------------
 
-# bare_ns NS GOLDEN: lo, eth0 (veth) and the golden's ipip devices.
+# bare_ns NS GOLDEN: lo, eth0 (veth) with the examples' FULLNAT local
+# addresses (apply refuses one on no interface) and the golden's ipip
+# devices.
 bare_ns() {
   local dev remote
   ip netns add "$1" && ip -n "$1" link set lo up &&
-    ip -n "$1" link add eth0 type veth peer name eth0p && ip -n "$1" link set eth0 up ||
+    ip -n "$1" link add eth0 type veth peer name eth0p && ip -n "$1" link set eth0 up &&
+    ip -n "$1" addr add 192.168.1.100/24 dev eth0 &&
+    ip -n "$1" addr add 2001:db8:1::100/64 dev eth0 nodad ||
     return 1
   # (no process substitution: the VM has no /dev/fd)
   sed -n 's/^#   ipip device \([^ ]*\) remote \([^ ]*\) .*/\1 \2/p' "$2" >"$W/devs"
