@@ -173,6 +173,12 @@ bool Checker::CheckAddress(const Origin& o, const std::string& what,
     Error(o, what + " " + a.ToString() + " is not usable: " + why);
     return true;
   }
+  // Local addresses are used only by FULLNAT services (source NAT); a
+  // config without one may name the director's own address as a DR VIP.
+  bool fullnat =
+      std::any_of(cfg_.services.begin(), cfg_.services.end(),
+                  [](const Service& s) { return s.mode == Mode::kFullNat; });
+  if (!fullnat) return false;
   const auto& locals = cfg_.director.local_addresses;
   auto it = std::find(locals.begin(), locals.end(), a);
   if (it == locals.end()) return false;

@@ -257,6 +257,12 @@ TEST(CheckTest, Addresses) {
        "c.json:2:97: error: /services/0/real_servers/0/address: real server "
        "address 10.0.9.9 is also a FULLNAT local address "
        "(/director/local_addresses/1)\n"},
+      {"without a FULLNAT service local addresses are unused: a DR VIP may "
+       "be one",
+       Cfg(R"({"interface": "eth0", "local_addresses": ["10.0.0.1"]})",
+           {R"({"name": "a", "vip": "10.0.0.1", "ports": [80], "mode": "dr", )"
+            R"("real_servers": [{"address": "10.0.0.7"}]})"}),
+       ""},
       {"no real servers and unmatched local addresses are fine",
        Cfg(R"({"interface": "eth0", "local_addresses": ["2001:db8::9"]})",
            {R"({"name": "a", "vip": "10.0.0.1", "ports": [80], "mode": "fullnat"})"}),
