@@ -128,7 +128,7 @@ jq . "$cfg" >"$cfg.tmp" && mv "$cfg.tmp" "$cfg"  # one value a line (for 5.)
 state=$E2E_WORK/state.$P-dir  # e2e_lv's, shared with the daemon
 e2e_check "lvsnft apply, servers up (tcp 80, udp 53)" \
   e2e_apply "$P" dir "$cfg" && e2e_serve "$P" "--tcp RSIP:80 --udp RSIP:53" || exit 1
-e2e_seen_install "$P" rs1 "$VIP" 80 tcp
+e2e_seen_install "$P" rs1 "$RS1" 80 tcp  # NAT: rs1 sees its own address
 
 # --- 1. adopt under load ----------------------------------------------------
 monitor_start
