@@ -116,6 +116,21 @@ shares() {
   e2e_check "$1" answered_split "$res" "$2" "$3" &&
     e2e_info "$(e2e_split "$res" "$3" 5)"
 }
+# streams_ok WHAT: both stopped streams had traffic and no failure.
+streams_ok() {
+  e2e_check "$1: tcp stream, zero failed" no_failure "$ST" && e2e_info "$(tally "$ST")"
+  e2e_check "$1: udp stream, zero failed" no_failure "$SU" && e2e_info "$(tally "$SU")"
+}
+# adopt WHAT: with the streams running, starts a daemon under nft monitor;
+# it must find everything in sync, change nothing and fail no request.
+adopt() {
+  monitor_start
+  e2e_check "$1: daemon's first sync 'already in sync'" start_daemon
+  sleep 0.4
+  streams_stop
+  e2e_check "$1: nft monitor saw no change" monitor_quiet
+  streams_ok "$1"
+}
 # count N ARGS...: N new TCP connections to web, JSON summary.
 count() { e2e_client "$P" --tcp "$VIP:80" --count "$1" --parallel 2 "${@:2}"; }
 
@@ -131,15 +146,8 @@ e2e_check "lvsnft apply, servers up (tcp 80, udp 53)" \
 e2e_seen_install "$P" rs1 "$RS1" 80 tcp  # NAT: rs1 sees its own address
 
 # --- 1. adopt under load ----------------------------------------------------
-monitor_start
 streams 30
-sleep 0.5
-e2e_check "adopt: daemon started, first sync 'already in sync'" start_daemon
-sleep 0.5
-streams_stop
-e2e_check "adopt: nft monitor saw no change" monitor_quiet
-e2e_check "adopt: tcp stream, zero failed" no_failure "$ST" && e2e_info "$(tally "$ST")"
-e2e_check "adopt: udp stream, zero failed" no_failure "$SU" && e2e_info "$(tally "$SU")"
+adopt "adopt"
 
 # --- 2. ctl set/clear under load --------------------------------------------
 # long_ok JSON: 30 opened, rs1 held some, none broken.
@@ -236,13 +244,7 @@ kill -9 "$dpid"
 wait "$dpid" 2>/dev/null
 e2e_check "kill -9: ruleset stays" has_table
 sleep 0.5
-monitor_start
-e2e_check "restart: new daemon's first sync 'already in sync'" start_daemon
-sleep 0.3
-streams_stop
-e2e_check "restart: nft monitor saw no change" monitor_quiet
-e2e_check "kill -9 + restart: tcp stream zero failed" no_failure "$ST" && e2e_info "$(tally "$ST")"
-e2e_check "kill -9 + restart: udp stream zero failed" no_failure "$SU" && e2e_info "$(tally "$SU")"
+adopt "kill -9 + restart"
 
 # --- 5. SIGHUP with an invalid file under load --------------------------------
 # logged_at LINE: the log has a located error at $cfg:LINE:COL.
@@ -263,8 +265,7 @@ e2e_check "SIGHUP invalid: error for the weight logged at $cfg:$w_line:COL" \
 sleep 0.5
 streams_stop
 e2e_check "SIGHUP invalid: ruleset unchanged" test "$before" = "$(ruleset)"
-e2e_check "SIGHUP invalid: tcp stream zero failed" no_failure "$ST" && e2e_info "$(tally "$ST")"
-e2e_check "SIGHUP invalid: udp stream zero failed" no_failure "$SU" && e2e_info "$(tally "$SU")"
+streams_ok "SIGHUP invalid"
 cp "$cfg.good" "$cfg"
 kill -TERM "$dpid"
 e2e_check "SIGTERM: daemon exits 0" wait "$dpid"
