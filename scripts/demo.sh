@@ -6,8 +6,12 @@
 # 192.168.10.100, real servers 192.168.1.10-.12 running a small HTTP server),
 # applies examples/nat.json with lvsnft into the director namespace, sends
 # real HTTP requests from the client, shows which real server answered each,
-# prints `lvsnft status`, and cleans up. Nothing outside its own namespaces
-# is touched.
+# prints `lvsnft status`. Then it runs `lvsnft daemon` on the same config
+# and shows it live: `lvsnft ctl set` drains one server (requests stop
+# reaching it), `ctl clear` brings it back, and an `nft flush ruleset` in
+# the director namespace is repaired by the daemon (requests balanced
+# again). It stops the daemon and cleans up. Nothing outside its own
+# namespaces is touched.
 #
 #   scripts/demo.sh [REQUESTS]
 set -euo pipefail
@@ -25,8 +29,10 @@ lvsnft=$build/lvsnft
 . "$src/tests/lib/topo.sh"
 P=$(topo_prefix lvdemo)
 state=$(mktemp -d)
+dpid=""
 demo_cleanup() {
   local rc=$?
+  [ -z "$dpid" ] || { kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null; } || true
   ip netns exec "$(topo_ns "$P" dir)" "$lvsnft" destroy --state-dir "$state" >/dev/null 2>&1 || true
   topo_cleanup_all "$rc"
   rm -rf "$state"
@@ -64,5 +70,64 @@ echo "== lvsnft status"
 
 echo "== nft list table inet lvsnft (what lvsnft put in the kernel)"
 topo_exec "$P" dir nft list table inet lvsnft | head -40
+
+dir=$(topo_ns "$P" dir)
+# answers N: N requests, one line: who answered each, then the tally.
+answers() {
+  local who=()
+  for _ in $(seq "$1"); do
+    who+=("$(topo_exec "$P" client curl -s --max-time 3 http://192.168.10.100/ |
+      awk '{print $3}')")
+  done
+  printf '  %s requests answered by: %s\n' "$1" "${who[*]}"
+  printf '  tally: %s\n' "$(printf '%s\n' "${who[@]:-}" | sed 's/^$/FAILED/' |
+    sort | uniq -c | awk '{print $2 " x" $1}' | paste -sd, | sed 's/,/, /g')"
+}
+# daemon_log PATTERN: the daemon's log lines matching PATTERN, indented.
+daemon_log() { grep -- "$1" "$state/daemon.log" | sed 's/^/  daemon log: /'; }
+wait_log() {  # wait_log PATTERN: up to 10 s for a log line.
+  for _ in $(seq 100); do
+    grep -q -- "$1" "$state/daemon.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "demo: daemon log has no '$1'" >&2
+  return 1
+}
+ctl() {
+  echo "  \$ lvsnft ctl $*"
+  "$lvsnft" ctl --control-socket "$state/control.sock" "$@"
+}
+
+echo "== lvsnft daemon -c examples/nat.json --netns $dir (keeps the kernel in sync)"
+"$lvsnft" daemon -c "$src/examples/nat.json" --netns "$dir" --state-dir "$state" \
+  2>"$state/daemon.log" &
+dpid=$!
+wait_log 'sync (start)'
+daemon_log 'sync (start)'
+
+echo "== drain rs2 (192.168.1.11) through the daemon: new requests avoid it"
+ctl set web 192.168.1.11:80 --state drain
+answers 9
+echo "== clear the override: rs2 is back"
+ctl clear web 192.168.1.11:80
+answers 9
+
+echo "== nft flush ruleset in the director namespace: the daemon repairs it"
+t0=${EPOCHREALTIME/./}
+topo_exec "$P" dir nft flush ruleset
+for _ in $(seq 200); do
+  topo_exec "$P" dir nft list table inet lvsnft >/dev/null 2>&1 && break
+  sleep 0.005
+done
+echo "  table inet lvsnft back after $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
+wait_log 'drift repaired'
+daemon_log 'drift repaired'
+answers 9
+
+echo "== stopping the daemon (SIGTERM to pid $dpid; the ruleset stays)"
+kill -TERM "$dpid"
+wait "$dpid"
+dpid=""
+daemon_log 'SIGTERM'
 
 echo "== cleaning up (lvsnft destroy, namespaces removed)"
