@@ -7,6 +7,7 @@
 #include "base/timing.h"
 #include "cli/commands.h"
 #include "cli/kernel_env.h"
+#include "cli/persisted_overrides.h"
 #include "cli/report.h"
 #include "compiler/lower.h"
 #include "director/status.h"
@@ -19,6 +20,7 @@ struct ApplyArgs {
   bool dry_run = false;
   bool json = false;
   bool verbose = false;
+  bool no_overrides = false;
   KernelOptions kernel;
 };
 
@@ -33,12 +35,17 @@ int RunApply(const ApplyArgs& a) {
   auto cfg = LoadConfigText(a.config, text);
   if (!cfg) return 1;  // Invalid input never reaches the kernel.
   load.Done();
-  PhaseTimer lower("lower");
-  plan::Plan p = LowerForKernel(*cfg);
-  lower.Done();
   SetStage("applying the ruleset");
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("apply", k.status().message());
+  // The daemon's overrides stay in force (it would restore them at its
+  // next check anyway); --no-overrides applies the file alone.
+  daemon::OverrideReport ov;
+  if (!a.no_overrides)
+    ov = ApplyOverrides(LoadPersistedOverrides(a.kernel), *cfg);
+  PhaseTimer lower("lower");
+  plan::Plan p = LowerForKernel(*cfg);
+  lower.Done();
   Diagnostics host_diags(a.config == "-" ? "<stdin>" : a.config);
   auto host_ok = netlink::CheckLocalAddresses(*cfg, *(*k)->net, host_diags);
   if (!host_ok.ok()) return Fail("apply", host_ok.status().message());
@@ -52,7 +59,7 @@ int RunApply(const ApplyArgs& a) {
   auto r = (*k)->director->Apply(p, o);
   if (!r.ok()) return Fail("apply", r.status().message());
   if (a.json) {
-    std::fputs(ReportJson(*r, {}).c_str(), stdout);
+    std::fputs(WithOverridesJson(ReportJson(*r, {}), ov).c_str(), stdout);
     return 0;
   }
   std::printf(
@@ -70,6 +77,7 @@ int RunApply(const ApplyArgs& a) {
                 .c_str(),
       r->host_changes, r->host_changes == 1 ? "" : "s",
       r->in_sync() ? " (already in sync)" : "");
+  std::fputs(daemon::OverrideLines(ov).c_str(), stdout);
   if (a.verbose || r->lines.size() <= kDetailLines) {
     std::fputs(ReportText(*r, {}).c_str(), stdout);
   } else {
@@ -93,6 +101,9 @@ void RegisterApply(CLI::App& app, Dispatch& d) {
                 "Send the transaction without committing it (the kernel "
                 "validates everything) and print the changes");
   sub->add_flag("--json", a->json, "Print the changes as JSON");
+  sub->add_flag("--no-overrides", a->no_overrides,
+                "Apply the file alone, without the runtime overrides "
+                "persisted by the daemon (lvsnft ctl set)");
   sub->add_flag("-v,--verbose", a->verbose,
                 "List every change even when there are many");
   AddKernelOptions(sub, a->kernel);

@@ -1,21 +1,19 @@
 // `lvsnft ctl`: the client of the daemon's control socket. Sends one JSON
 // request, prints the reply (as text, or as it came with --output json),
 // exits 0 when the daemon answered ok.
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/control_client.h"
 
 namespace lvsnft::cli {
 namespace {
 
 using nlohmann::ordered_json;
+
+// A `set` returns once the sync is committed; a big config may take long.
+constexpr int kCtlTimeoutMs = 120000;
 
 struct CtlArgs {
   std::string socket = "/run/lvsnft/control.sock";
@@ -25,62 +23,6 @@ struct CtlArgs {
   bool all = false;
 };
 
-// One request, one reply: the daemon closes after answering.
-bool Exchange(const std::string& path, const std::string& req,
-              std::string& reply) {
-  sockaddr_un sa{};
-  sa.sun_family = AF_UNIX;
-  std::snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path.c_str());
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-    std::fprintf(stderr, "lvsnft: ctl: cannot connect to %s: %s\n",
-                 path.c_str(), std::strerror(errno));
-    if (fd >= 0) close(fd);
-    return false;
-  }
-  std::string line = req + "\n";
-  ssize_t w = write(fd, line.data(), line.size());
-  shutdown(fd, SHUT_WR);
-  char buf[4096];
-  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) reply.append(buf, n);
-  close(fd);
-  if (w < 0 || reply.empty()) {
-    std::fprintf(stderr, "lvsnft: ctl: no reply from %s\n", path.c_str());
-    return false;
-  }
-  return true;
-}
-
-std::string OverrideText(const ordered_json& o) {
-  std::string s = "  " + o.value("service", "") + " " + o.value("server", "");
-  if (o.contains("state")) s += " state=" + o["state"].get<std::string>();
-  if (o.contains("weight")) s += " weight=" + o["weight"].dump();
-  return s + "\n";
-}
-
-std::string Millis(double seconds) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f ms", seconds * 1000);
-  return buf;
-}
-
-std::string StatusText(const ordered_json& j) {
-  const auto& ls = j["last_sync"];
-  std::string s = "config: " + j.value("config", "") +
-                  "\ngeneration: " + j["generation"].dump() +
-                  "\nlast sync: " + ls.value("result", "") + " (" +
-                  Millis(ls.value("duration_seconds", 0.0)) +
-                  "), ruleset generation " + ls["ruleset_genid"].dump() +
-                  "\nsyncs: " + j["syncs"]["ok"].dump() + " ok, " +
-                  j["syncs"]["error"].dump() +
-                  " failed\nreloads: " + j["reloads"]["ok"].dump() + " ok, " +
-                  j["reloads"]["error"].dump() +
-                  " failed\ndrift repairs: " + j["drift_repairs"].dump() +
-                  "\noverrides:" + (j["overrides"].empty() ? " none\n" : "\n");
-  for (const auto& o : j["overrides"]) s += OverrideText(o);
-  return s;
-}
-
 std::string ReplyText(const std::string& cmd, const ordered_json& j) {
   if (!j.value("ok", false)) {
     std::string s = "error: " + j.value("error", "?") + "\n";
@@ -88,12 +30,9 @@ std::string ReplyText(const std::string& cmd, const ordered_json& j) {
       for (const auto& e : j["errors"]) s += e.get<std::string>() + "\n";
     return s;
   }
-  if (cmd == "status") return StatusText(j);
+  if (cmd == "status") return DaemonStatusText(j, "");
   std::string s = cmd + ": ok, generation " + j["generation"].dump() + "\n";
-  if (j.contains("overrides")) {
-    s += "overrides:" + std::string(j["overrides"].empty() ? " none\n" : "\n");
-    for (const auto& o : j["overrides"]) s += OverrideText(o);
-  }
+  if (j.contains("overrides")) s += DaemonOverridesText(j, "");
   return s;
 }
 
@@ -105,8 +44,9 @@ int RunCtl(const std::string& cmd, const CtlArgs& a) {
   if (a.weight >= 0) req["weight"] = a.weight;
   if (!a.state.empty()) req["state"] = a.state;
   if (a.all) req["all"] = true;
-  std::string reply;
-  if (!Exchange(a.socket, req.dump(), reply)) return 1;
+  auto sent = ControlExchange(a.socket, req.dump(), kCtlTimeoutMs);
+  if (!sent.ok()) return Fail("ctl", sent.status().message());
+  const std::string& reply = *sent;
   auto j = ordered_json::parse(reply, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     std::fprintf(stderr, "lvsnft: ctl: malformed reply: %s", reply.c_str());

@@ -5,7 +5,9 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/control_client.h"
 #include "cli/kernel_env.h"
+#include "cli/persisted_overrides.h"
 #include "daemon/daemon_loop.h"
 #include "daemon/director_port.h"
 #include "daemon/log.h"
@@ -25,23 +27,16 @@ struct DaemonArgs {
 
 using netlink::NetlinkWatch;
 
-// The default control socket, or one in a --state-dir given for tests.
-std::string ControlSocketPath(const DaemonArgs& a, bool state_dir_given) {
-  if (!a.control_socket.empty()) return a.control_socket;
-  return state_dir_given ? a.kernel.state_dir + "/control.sock"
-                         : "/run/lvsnft/control.sock";
-}
-
 int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   using daemon::Log;
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("daemon", k.status().message());
-  std::string id = netlink::CurrentNetnsId(a.kernel.netns);
   auto port = daemon::MakeDirectorPort((*k)->director.get(), (*k)->nft.get(),
                                        (*k)->net.get());
   daemon::CoreOptions co;
   co.config_path = a.config;
-  co.overrides_path = a.kernel.state_dir + "/overrides-" + id + ".json";
+  co.overrides_path = OverridesPath(a.kernel);
+  co.netns = netlink::CurrentNetnsId(a.kernel.netns);
   co.lower = LowerForKernel;
   co.port = port.get();
   co.notify = daemon::Notify;
@@ -58,7 +53,9 @@ int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   if (!nft.ok() || !rtnl.ok())
     return Fail("daemon", (nft.ok() ? rtnl.status() : nft.status()).message());
   daemon::LoopOptions lo;
-  lo.control_socket = ControlSocketPath(a, state_dir_given);
+  lo.control_socket = a.control_socket.empty()
+                          ? ControlSocketPath(a.kernel, state_dir_given)
+                          : a.control_socket;
   lo.metrics_listen = a.metrics_listen;
   NetlinkWatch* nw = nft->get();
   NetlinkWatch* rw = rtnl->get();

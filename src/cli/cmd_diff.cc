@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/kernel_env.h"
+#include "cli/persisted_overrides.h"
 #include "cli/report.h"
 #include "compiler/lower.h"
 #include "config/parse.h"
@@ -22,15 +23,22 @@ struct DiffArgs {
   std::vector<std::string> files;
   std::string output = "text";
   bool full_dump = false;
+  bool no_overrides = false;
   KernelOptions kernel;
 };
 
+// The overrides in effect (live form only) come first: they explain why
+// the kernel differs from the file without anything pending.
 int Print(const netlink::DirectorReport& r, const std::vector<ConfigChange>& cc,
-          const DiffArgs& a) {
+          const daemon::OverrideReport* ov, const DiffArgs& a) {
   bool sync = r.in_sync();
   if (a.output == "json") {
-    std::fputs(ReportJson(r, cc).c_str(), stdout);
-  } else if (sync && cc.empty()) {
+    std::string out = ReportJson(r, cc);
+    std::fputs((ov ? WithOverridesJson(out, *ov) : out).c_str(), stdout);
+    return sync ? 0 : 2;
+  }
+  if (ov) std::fputs(daemon::OverrideLines(*ov).c_str(), stdout);
+  if (sync && cc.empty()) {
     std::printf("in sync\n");
     std::fputs(netlink::StaleSlotsNote(r.stale_slots).c_str(), stdout);
   } else {
@@ -68,7 +76,7 @@ int RunOffline(const DiffArgs& a) {
   plan::Plan new_plan = LowerForKernel(*after);
   auto r = director.Diff(new_plan);
   if (!r.ok()) return Fail("diff", r.status().message());
-  return Print(*r, DiffConfigs(*before, *after), a);
+  return Print(*r, DiffConfigs(*before, *after), nullptr, a);
 }
 
 int RunLive(const DiffArgs& a) {
@@ -76,9 +84,15 @@ int RunLive(const DiffArgs& a) {
   if (!ReadInput(a.config, text)) return 1;
   auto cfg = LoadConfigText(a.config, text);
   if (!cfg) return 1;
-  plan::Plan p = LowerForKernel(*cfg);
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("diff", k.status().message());
+  // What the daemon runs: the file plus its overrides. Config changes
+  // stay those of the file (the applied config text is the file's).
+  std::optional<daemon::OverrideReport> ov;
+  Config eff = *cfg;
+  if (!a.no_overrides)
+    ov = ApplyOverrides(LoadPersistedOverrides(a.kernel), eff);
+  plan::Plan p = LowerForKernel(eff);
   std::vector<ConfigChange> cc;
   auto st = (*k)->director->State();
   // The config last applied, compared by service; byte-identical text
@@ -89,7 +103,7 @@ int RunLive(const DiffArgs& a) {
   }
   auto r = (*k)->director->Diff(p, a.full_dump);
   if (!r.ok()) return Fail("diff", r.status().message());
-  return Print(*r, cc, a);
+  return Print(*r, cc, ov ? &*ov : nullptr, a);
 }
 
 int RunDiff(const DiffArgs& a) {
@@ -117,6 +131,9 @@ void RegisterDiff(CLI::App& app, Dispatch& d) {
                 "Read every object from the kernel, even when the ruleset "
                 "generation id shows nothing was committed since lvsnft's "
                 "last apply (then its snapshot stands in for the dump)");
+  sub->add_flag("--no-overrides", a->no_overrides,
+                "-c: compare with the file alone, without the runtime "
+                "overrides persisted by the daemon (lvsnft ctl set)");
   AddKernelOptions(sub, a->kernel);
   sub->callback([&d, a] { d.action = [a] { return RunDiff(*a); }; });
 }

@@ -1,33 +1,55 @@
-// `lvsnft status`: live services, real servers, weights/states, counters.
+// `lvsnft status`: live services, real servers, weights/states, counters;
+// runtime overrides marked; the daemon's view first when one answers.
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/control_client.h"
 #include "cli/kernel_env.h"
+#include "cli/persisted_overrides.h"
 #include "director/status.h"
 
 namespace lvsnft::cli {
 namespace {
 
+// A daemon that does not answer within this is reported as not running.
+constexpr int kDaemonTimeoutMs = 1000;
+
 struct StatusArgs {
   std::string output = "text";
+  std::string control_socket;
+  bool state_dir_given = false;
   KernelOptions kernel;
 };
 
-int RunStatus(const StatusArgs& a) {
-  auto k = OpenKernelEnv(a.kernel);
-  if (!k.ok()) return Fail("status", k.status().message());
-  auto r = (*k)->director->Inspect();
-  if (!r.ok()) return Fail("status", r.status().message());
-  if (!r->config_warning.empty()) {
-    std::fprintf(stderr,
-                 "lvsnft: warning: the remembered config is invalid; "
-                 "ignored:\n%s",
-                 r->config_warning.c_str());
-  }
-  const netlink::DirectorStatus& s = r->status;
+// The running daemon's `status` reply for this namespace, or null (none
+// listens, it does not answer in time, or it runs another namespace).
+nlohmann::ordered_json DaemonView(const StatusArgs& a) {
+  std::string path = a.control_socket.empty()
+                         ? ControlSocketPath(a.kernel, a.state_dir_given)
+                         : a.control_socket;
+  auto reply =
+      ControlExchange(path, R"({"command":"status"})", kDaemonTimeoutMs);
+  if (!reply.ok()) return nullptr;
+  auto j = nlohmann::ordered_json::parse(*reply, nullptr, false);
+  if (!j.is_object() || !j.value("ok", false) ||
+      j.value("netns", "") != netlink::CurrentNetnsId(a.kernel.netns))
+    return nullptr;
+  j.erase("ok");
+  return j;
+}
+
+int Print(const StatusArgs& a, const netlink::DirectorStatus& s,
+          const nlohmann::ordered_json& daemon) {
   if (a.output == "json") {
-    std::fputs(netlink::RenderStatusJson(s).c_str(), stdout);
+    auto j = nlohmann::ordered_json::parse(netlink::RenderStatusJson(s));
+    j["daemon"] = daemon;
+    std::fputs((j.dump(2) + "\n").c_str(), stdout);
     return 0;
+  }
+  if (!daemon.is_null()) {
+    std::printf("daemon: running\n");
+    std::fputs(DaemonStatusText(daemon, "  ").c_str(), stdout);
   }
   std::fputs(netlink::RenderStatusText(s).c_str(), stdout);
   if (!s.config_known) {
@@ -36,18 +58,42 @@ int RunStatus(const StatusArgs& a) {
   return 0;
 }
 
+int RunStatus(const StatusArgs& a) {
+  auto k = OpenKernelEnv(a.kernel);
+  if (!k.ok()) return Fail("status", k.status().message());
+  daemon::Overrides ov = LoadPersistedOverrides(a.kernel);
+  daemon::OverrideReport effects;
+  auto r = (*k)->director->Inspect(
+      [&](Config& cfg) { effects = ApplyOverrides(ov, cfg); });
+  if (!r.ok()) return Fail("status", r.status().message());
+  if (!r->config_warning.empty()) {
+    std::fprintf(stderr,
+                 "lvsnft: warning: the remembered config is invalid; "
+                 "ignored:\n%s",
+                 r->config_warning.c_str());
+  }
+  daemon::MarkOverrides(effects, r->status);
+  return Print(a, r->status, DaemonView(a));
+}
+
 }  // namespace
 
 void RegisterStatus(CLI::App& app, Dispatch& d) {
   auto* sub = app.add_subcommand(
       "status",
-      "Live services and real servers with weights, states and counters");
+      "Live services and real servers with weights, states and counters; "
+      "runtime overrides marked; the daemon's view when one runs");
   auto a = std::make_shared<StatusArgs>();
   sub->add_option("--output", a->output, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  sub->add_option("--control-socket", a->control_socket,
+                  "The daemon's socket (default as for lvsnft daemon)");
   AddKernelOptions(sub, a->kernel);
-  sub->callback([&d, a] { d.action = [a] { return RunStatus(*a); }; });
+  sub->callback([&d, a, sub] {
+    a->state_dir_given = sub->count("--state-dir") > 0;
+    d.action = [a] { return RunStatus(*a); };
+  });
 }
 
 }  // namespace lvsnft::cli

@@ -29,6 +29,7 @@ std::string DaemonCore::StatusReply() const {
   nlohmann::ordered_json j;
   j["ok"] = true;
   j["config"] = o_.config_path;
+  j["netns"] = o_.netns;
   j["generation"] = stats_.generation;
   j["last_sync"] = {{"time", stats_.last_sync_time},
                     {"result", stats_.last_sync_result},

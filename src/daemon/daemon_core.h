@@ -27,6 +27,7 @@ enum class SyncReason { kStart, kReload, kControl, kEvent, kPeriodic };
 struct CoreOptions {
   std::string config_path;
   std::string overrides_path;  ///< Persisted overrides (sealed JSON).
+  std::string netns;           ///< The namespace's id (in `status` replies).
   std::function<plan::Plan(const Config&)> lower;
   DirectorPort* port = nullptr;
   /// Called with "RELOADING=1" / "READY=1" around reloads (sd_notify).

@@ -99,8 +99,10 @@ class Director {
   Result<DirectorReport> Destroy();
 
   /// Live services and real servers with counters (always a full dump),
-  /// labelled with the config last applied.
-  Result<StatusResult> Inspect();
+  /// labelled with the config last applied, after `adjust` (if given)
+  /// changed it (the daemon's overrides).
+  Result<StatusResult> Inspect(
+      const std::function<void(Config&)>& adjust = nullptr);
 
   /// The remembered state (the config last applied, host objects).
   Result<DirectorState> State();

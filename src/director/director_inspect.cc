@@ -12,7 +12,8 @@ Result<DirectorState> Director::State() {
   return LoadState(*now);
 }
 
-Result<StatusResult> Director::Inspect() {
+Result<StatusResult> Director::Inspect(
+    const std::function<void(Config&)>& adjust) {
   auto st = State();
   if (!st.ok()) return st.status();
   auto live = env_.nft->Dump(true);
@@ -30,7 +31,8 @@ Result<StatusResult> Director::Inspect() {
   }
   // The plan this Director applied is the remembered config's, unless
   // another process applied since (then its state differs).
-  bool same = applied_ && state_ && out.config_warning.empty() &&
+  if (adjust) adjust(cfg);
+  bool same = !adjust && applied_ && state_ && out.config_warning.empty() &&
               state_->config_text == st->config_text;
   plan::Plan lowered;
   if (!same) {

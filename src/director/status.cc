@@ -314,7 +314,7 @@ std::string RenderStatusText(const DirectorStatus& s) {
   out +=
       "  -> RealServer:Port              Weight State  Slots  Conns/Flows    "
       "Packets      Bytes\n";
-  bool stateless = false, stateful = false;
+  bool stateless = false, stateful = false, overridden = false;
   for (const auto& v : s.services) {
     std::string vip =
         v.vip.find(':') != std::string::npos ? "[" + v.vip + "]" : v.vip;
@@ -331,14 +331,18 @@ std::string RenderStatusText(const DirectorStatus& s) {
                                  "matches)");
     out += line;
     for (const auto& r : v.servers) {
-      std::snprintf(line, sizeof(line), "  -> %-27s %6u %-6s %5zu %12llu %s\n",
-                    r.address.c_str(), r.weight, r.state.c_str(), r.slots,
+      std::string w = std::to_string(r.weight) + (r.file_weight ? "*" : "");
+      std::string st = r.state + (r.file_state ? "*" : "");
+      overridden = overridden || r.file_weight || r.file_state;
+      std::snprintf(line, sizeof(line), "  -> %-27s %6s %-6s %5zu %12llu %s\n",
+                    r.address.c_str(), w.c_str(), st.c_str(), r.slots,
                     static_cast<unsigned long long>(r.conns),
                     Traffic(counted, r.packets, r.bytes).c_str());
       out += line;
     }
   }
   out += StaleSlotsNote(s.stale_slots);
+  if (overridden) out += "* runtime override (lvsnft ctl)\n";
   if (stateful) {
     out +=
         "NAT/FULLNAT: Conns/Flows = connections scheduled; lvsnft's rules see "
@@ -352,6 +356,23 @@ std::string RenderStatusText(const DirectorStatus& s) {
   }
   return out;
 }
+
+namespace {
+
+nlohmann::json OverrideJson(const RsStatus& r) {
+  nlohmann::json o = nlohmann::json::object();
+  if (r.file_weight) {
+    o["weight"] = r.weight;
+    o["file_weight"] = *r.file_weight;
+  }
+  if (r.file_state) {
+    o["state"] = r.state;
+    o["file_state"] = *r.file_state;
+  }
+  return o;
+}
+
+}  // namespace
 
 std::string RenderStatusJson(const DirectorStatus& s) {
   // NAT/FULLNAT packets and bytes are unknown (null), not zero.
@@ -377,14 +398,15 @@ std::string RenderStatusJson(const DirectorStatus& s) {
                          {"bytes", count(PacketsCounted(v), v.bytes)}};
     sv["real_servers"] = nlohmann::json::array();
     for (const auto& r : v.servers) {
-      sv["real_servers"].push_back(
-          {{"address", r.address},
-           {"weight", r.weight},
-           {"state", r.state},
-           {"slots", r.slots},
-           {"conns", r.conns},
-           {"packets", count(PacketsCounted(v), r.packets)},
-           {"bytes", count(PacketsCounted(v), r.bytes)}});
+      nlohmann::json rj = {{"address", r.address},
+                           {"weight", r.weight},
+                           {"state", r.state},
+                           {"slots", r.slots},
+                           {"conns", r.conns},
+                           {"packets", count(PacketsCounted(v), r.packets)},
+                           {"bytes", count(PacketsCounted(v), r.bytes)}};
+      if (r.file_weight || r.file_state) rj["override"] = OverrideJson(r);
+      sv["real_servers"].push_back(rj);
     }
     j["services"].push_back(sv);
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct RsStatus {
   uint64_t conns = 0;    ///< New connections (NAT) / new flows (DR, TUN).
   uint64_t packets = 0;  ///< DR/TUN: packets forwarded to it (all services).
   uint64_t bytes = 0;
+  /// Set when a runtime override (lvsnft ctl) changes the weight / state:
+  /// the value the config file gives (weight and state are the effective
+  /// ones).
+  std::optional<uint32_t> file_weight = std::nullopt;
+  std::optional<std::string> file_state = std::nullopt;
 };
 
 /// One virtual service.
@@ -61,9 +67,11 @@ DirectorStatus BuildStatus(const Config& cfg,
 /// none (status, diff and apply print the same line).
 std::string StaleSlotsNote(size_t n);
 
-/// Text table like ipvsadm -Ln --stats.
+/// Text table like ipvsadm -Ln --stats; overridden weights and states
+/// carry a "*" explained by a footnote.
 std::string RenderStatusText(const DirectorStatus& s);
-/// The same as JSON.
+/// The same as JSON; an overridden server has "override": {"weight",
+/// "file_weight", "state", "file_state"} (the overridden fields).
 std::string RenderStatusJson(const DirectorStatus& s);
 
 }  // namespace lvsnft::netlink

@@ -334,6 +334,16 @@ topo_wait_file() {
   done
 }
 
+# topo_wait_for SECONDS CMD...: runs CMD every 10 ms until it succeeds;
+# fails after SECONDS.
+topo_wait_for() {
+  local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+  until "${@:2}"; do
+    [ ${EPOCHREALTIME/./} -gt $end ] && return 1
+    sleep 0.01
+  done
+}
+
 # topo_serve PREFIX HOST NAME ARGS...: starts `$TOPO_ECHO serve --name NAME
 # ARGS` in HOST and returns once every socket is bound (its pidfile is
 # written). Sets TOPO_PID.

@@ -6,24 +6,19 @@
 
 #include <fstream>
 
+#include "daemon/override_util.h"
 #include "test_util.h"
 
 namespace lvsnft::daemon {
 namespace {
 
-Override Make(const std::string& svc, const std::string& server,
-              std::optional<uint32_t> w, std::optional<RsState> st) {
-  auto ref = ParseServerRef(server);
-  EXPECT_TRUE(ref.ok()) << ref.status().message();
-  return {svc, ref->first, ref->second, w, st};
-}
-
 TEST(DaemonOverrides, ChangeOnlyTheNamedServer) {
   Config cfg = testing::LoadExample("nat.json");
   Overrides ov;
   ASSERT_TRUE(
-      ov.Set(cfg, Make("web", "192.168.1.11:80", {}, RsState::kDrain)).ok());
-  ASSERT_TRUE(ov.Set(cfg, Make("web", "192.168.1.11:80", 5, {})).ok());
+      ov.Set(cfg, MakeOverride("web", "192.168.1.11:80", {}, RsState::kDrain))
+          .ok());
+  ASSERT_TRUE(ov.Set(cfg, MakeOverride("web", "192.168.1.11:80", 5, {})).ok());
   ASSERT_EQ(ov.items().size(), 1u);  // Merged into one target.
   std::vector<std::string> unmatched;
   ov.ApplyTo(cfg, &unmatched);
@@ -38,17 +33,18 @@ TEST(DaemonOverrides, ChangeOnlyTheNamedServer) {
 TEST(DaemonOverrides, UnknownTargetsAreRefused) {
   Config cfg = testing::LoadExample("nat.json");
   Overrides ov;
-  EXPECT_EQ(ov.Set(cfg, Make("nope", "192.168.1.11", 1, {})).message(),
+  EXPECT_EQ(ov.Set(cfg, MakeOverride("nope", "192.168.1.11", 1, {})).message(),
             "no service \"nope\"");
-  EXPECT_EQ(ov.Set(cfg, Make("web", "192.168.1.11:81", 1, {})).message(),
-            "service \"web\" has no real server 192.168.1.11:81");
+  EXPECT_EQ(
+      ov.Set(cfg, MakeOverride("web", "192.168.1.11:81", 1, {})).message(),
+      "service \"web\" has no real server 192.168.1.11:81");
   EXPECT_TRUE(ov.items().empty());
 }
 
 TEST(DaemonOverrides, TargetsGoneFromTheConfigAreKeptButNamed) {
   Config cfg = testing::LoadExample("nat.json");
   Overrides ov;
-  ASSERT_TRUE(ov.Set(cfg, Make("web", "192.168.1.12", 0, {})).ok());
+  ASSERT_TRUE(ov.Set(cfg, MakeOverride("web", "192.168.1.12", 0, {})).ok());
   cfg.services[0].real_servers.pop_back();
   std::vector<std::string> unmatched;
   ov.ApplyTo(cfg, &unmatched);
@@ -59,9 +55,9 @@ TEST(DaemonOverrides, TargetsGoneFromTheConfigAreKeptButNamed) {
 TEST(DaemonOverrides, ClearOneAndAll) {
   Config cfg = testing::LoadExample("nat.json");
   Overrides ov;
-  ASSERT_TRUE(ov.Set(cfg, Make("web", "192.168.1.10:80", 2, {})).ok());
-  ASSERT_TRUE(ov.Set(cfg, Make("web", "192.168.1.11:80", 3, {})).ok());
-  auto a = Make("web", "192.168.1.10:80", {}, {});
+  ASSERT_TRUE(ov.Set(cfg, MakeOverride("web", "192.168.1.10:80", 2, {})).ok());
+  ASSERT_TRUE(ov.Set(cfg, MakeOverride("web", "192.168.1.11:80", 3, {})).ok());
+  auto a = MakeOverride("web", "192.168.1.10:80", {}, {});
   EXPECT_TRUE(ov.Clear("web", a.address, a.port));
   EXPECT_FALSE(ov.Clear("web", a.address, a.port));
   EXPECT_EQ(ov.ClearAll(), 1u);
@@ -74,9 +70,11 @@ TEST(DaemonOverrides, SaveLoadRoundTrip) {
   Config cfg = testing::LoadExample("nat.json");
   Overrides ov;
   ASSERT_TRUE(
-      ov.Set(cfg, Make("web", "192.168.1.11:80", 0, RsState::kDown)).ok());
+      ov.Set(cfg, MakeOverride("web", "192.168.1.11:80", 0, RsState::kDown))
+          .ok());
   ASSERT_TRUE(
-      ov.Set(cfg, Make("web", "192.168.1.12", {}, RsState::kDrain)).ok());
+      ov.Set(cfg, MakeOverride("web", "192.168.1.12", {}, RsState::kDrain))
+          .ok());
   ASSERT_TRUE(ov.Save(path).ok());
   auto back = Overrides::Load(path);
   ASSERT_TRUE(back.ok()) << back.status().message();
