@@ -160,7 +160,7 @@ Result<std::unique_ptr<Computed>> Transact(
         attempt == 1 && !o.dry_run ? LiveSource::kSnapshot : LiveSource::kDump,
         snapshots);
     if (!c.ok()) return c.status();
-    (*c)->delta.CollectStale();
+    CollectStale((*c)->delta);
     if ((*c)->delta.empty()) return c;
     CommitInput in{&(*c)->delta, &(*c)->desired, ifindex, (*c)->genid,
                    !o.dry_run};

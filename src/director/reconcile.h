@@ -28,6 +28,10 @@ Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
 /// a transaction that made it so); rule handles are unknown (0).
 LiveTable LiveFromDesired(const DesiredTable& d);
 
+/// Moves the delta's collectable stale slots into its changes (in batch
+/// order), so that apply's one transaction removes them.
+void CollectStale(Delta& d);
+
 /// Compares desired tables with the live lvsnft tables (same family+name).
 /// A live table without lvsnft's owner tag is an error: it is not ours.
 Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,

@@ -359,18 +359,10 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
   return Delta{std::move(b.changes), std::move(b.stale), std::move(b.collect)};
 }
 
-size_t Delta::StaleSlots() const {
-  size_t n = 0;
-  for (const auto* list : {&stale, &collect}) {
-    for (const auto& c : *list) n += c.elements.size();
-  }
-  return n;
-}
-
-void Delta::CollectStale() {
-  for (auto& c : collect) changes.push_back(std::move(c));
-  collect.clear();
-  SortChanges(changes);
+void CollectStale(Delta& d) {
+  for (auto& c : d.collect) d.changes.push_back(std::move(c));
+  d.collect.clear();
+  SortChanges(d.changes);
 }
 
 }  // namespace lvsnft::netlink

@@ -114,9 +114,13 @@ struct Delta {
   /// Nothing to change (stale slots awaiting collection aside).
   bool empty() const { return changes.empty(); }
   /// Number of stale slot elements (left and collectable).
-  size_t StaleSlots() const;
-  /// Moves `collect` into `changes` (in batch order), for apply.
-  void CollectStale();
+  size_t StaleSlots() const {
+    size_t n = 0;
+    for (const auto* list : {&stale, &collect}) {
+      for (const auto& c : *list) n += c.elements.size();
+    }
+    return n;
+  }
 };
 
 /// Tag of a userdata blob (0 if none).
