@@ -16,7 +16,7 @@ using nlohmann::ordered_json;
 constexpr int kCtlTimeoutMs = 120000;
 
 struct CtlArgs {
-  std::string socket = "/run/lvsnft/control.sock";
+  std::string socket = kDefaultControlSocket;
   std::string output = "text";
   std::string service, server, state;
   int weight = -1;

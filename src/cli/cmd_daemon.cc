@@ -53,9 +53,8 @@ int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   if (!nft.ok() || !rtnl.ok())
     return Fail("daemon", (nft.ok() ? rtnl.status() : nft.status()).message());
   daemon::LoopOptions lo;
-  lo.control_socket = a.control_socket.empty()
-                          ? ControlSocketPath(a.kernel, state_dir_given)
-                          : a.control_socket;
+  lo.control_socket =
+      ControlSocketPath(a.control_socket, a.kernel, state_dir_given);
   lo.metrics_listen = a.metrics_listen;
   NetlinkWatch* nw = nft->get();
   NetlinkWatch* rw = rtnl->get();

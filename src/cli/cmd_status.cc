@@ -25,9 +25,8 @@ struct StatusArgs {
 // The running daemon's `status` reply for this namespace, or null (none
 // listens, it does not answer in time, or it runs another namespace).
 nlohmann::ordered_json DaemonView(const StatusArgs& a) {
-  std::string path = a.control_socket.empty()
-                         ? ControlSocketPath(a.kernel, a.state_dir_given)
-                         : a.control_socket;
+  std::string path =
+      ControlSocketPath(a.control_socket, a.kernel, a.state_dir_given);
   auto reply =
       ControlExchange(path, R"({"command":"status"})", kDaemonTimeoutMs);
   if (!reply.ok()) return nullptr;

@@ -34,9 +34,11 @@ std::string UtcTime(double unix_seconds) {
 
 }  // namespace
 
-std::string ControlSocketPath(const KernelOptions& o, bool state_dir_given) {
+std::string ControlSocketPath(const std::string& given, const KernelOptions& o,
+                              bool state_dir_given) {
+  if (!given.empty()) return given;
   return state_dir_given ? o.state_dir + "/control.sock"
-                         : "/run/lvsnft/control.sock";
+                         : kDefaultControlSocket;
 }
 
 Result<std::string> ControlExchange(const std::string& path,

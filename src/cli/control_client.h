@@ -10,9 +10,14 @@
 
 namespace lvsnft::cli {
 
-/// The daemon's default socket: control.sock in a --state-dir that was
-/// given (tests), else /run/lvsnft/control.sock.
-std::string ControlSocketPath(const KernelOptions& o, bool state_dir_given);
+/// Where the daemon listens when nothing else is said.
+inline constexpr char kDefaultControlSocket[] = "/run/lvsnft/control.sock";
+
+/// The daemon's socket: `given` (--control-socket) when set, else
+/// control.sock in a --state-dir that was given (tests), else
+/// kDefaultControlSocket.
+std::string ControlSocketPath(const std::string& given, const KernelOptions& o,
+                              bool state_dir_given);
 
 /// Sends one request, returns the whole reply. Each of connect, send and
 /// receive gives up after `timeout_ms` of silence.
