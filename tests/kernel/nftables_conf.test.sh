@@ -10,7 +10,7 @@
 #    remove lvsnft's tables, and what the unit's ExecReload runs after a
 #    propagated reload (`lvsnft apply -c FILE`) brings them back, again
 #    leaving `inet filter` alone. The propagation itself is systemd's
-#    (PartOf=, ReloadPropagatedFrom=; checked in tests/package/units.test.sh).
+#    (PartOf=, ReloadPropagatedFrom=; checked in tests/package/install.test.sh).
 #   nftables_conf.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
