@@ -43,14 +43,18 @@ dpkg-deb -f "$deb" >"$work/control"
 field() { dpkg-deb -f "$deb" "$1"; }
 topo_check "control: Package lvsnft, Version $version, Section net" \
   test "$(field Package) $(field Version) $(field Section)" = "lvsnft $version net"
-topo_check "control: Maintainer and Description set" \
-  sh -c "test -n '$(field Maintainer)' && test -n '$(field Description)'"
+has_fields() { [ -n "$(field Maintainer)" ] && [ -n "$(field Description)" ]; }
+topo_check "control: Maintainer and Description set" has_fields
+# The package owning the file the loader picks for each NEEDED soname.
 depends_cover_needed() {
-  local deps lib pkg bad=0
+  local deps lib path pkg bad=0
   deps=$(field Depends | tr ',' '\n' | awk '{print $1}')
   for lib in $(objdump -p "$build/lvsnft" | awk '$1 == "NEEDED" {print $2}'); do
-    pkg=$(dpkg -S "*/$lib" 2>/dev/null | grep -v -- '-dev' | head -1 | cut -d: -f1)
-    [ -n "$pkg" ] || { echo "no package owns $lib"; bad=1; continue; }
+    path=$(ldd "$build/lvsnft" | awk -v l="$lib" '$1 == l {print $3}')
+    pkg=$(dpkg -S "$path" 2>/dev/null || dpkg -S "${path#/usr}" 2>/dev/null ||
+      dpkg -S "/usr$path" 2>/dev/null)
+    pkg=${pkg%%:*}
+    [ -n "$pkg" ] || { echo "no package owns $lib ($path)"; bad=1; continue; }
     echo "$deps" | grep -qx "$pkg" || { echo "Depends lacks $pkg ($lib)"; bad=1; }
   done
   return $bad
@@ -70,14 +74,15 @@ for path in /usr/sbin/lvsnft /lib/systemd/system/lvsnft.service \
   /usr/share/lvsnft/lvsnft-config.schema.json \
   /usr/share/man/man8/lvsnft.8.gz /usr/share/man/man5/lvsnft.json.5.gz \
   /usr/share/bash-completion/completions/lvsnft \
-  /usr/share/doc/lvsnft/copyright /usr/share/doc/lvsnft/examples/nat.json; do
+  /usr/share/doc/lvsnft/copyright /usr/share/doc/lvsnft/changelog.gz \
+  /usr/share/doc/lvsnft/examples/nat.json; do
   topo_check "contents: $path" grep -qx "$path" "$work/contents"
 done
 topo_check "contents: nothing under /usr/local, no test program" \
   sh -c "! grep -E '^/usr/local|lvsnft-test|lvsnft_gen|lvsnft_echo|bench' '$work/contents'"
 
 if command -v lintian >/dev/null; then
-  lintian --no-tag-display-limit "$deb" >"$work/lintian" 2>&1
+  lintian --tag-display-limit 0 "$deb" >"$work/lintian" 2>&1
   sed 's/^/  lintian: /' "$work/lintian"
   topo_check "lintian: no error (E:) tag" sh -c "! grep -q '^E:' '$work/lintian'"
 else

@@ -40,7 +40,7 @@ EOF2
 (cd "$src" && ls README.md docs/*.md examples/*.json) |
   sed 's|^docs/||; s|^|/usr/local/share/doc/lvsnft/|' >>"$work/expected"
 printf '%s\n' /usr/local/share/doc/lvsnft/copyright \
-  /usr/local/share/doc/lvsnft/changelog.Debian.gz >>"$work/expected"
+  /usr/local/share/doc/lvsnft/changelog.gz >>"$work/expected"
 sort -o "$work/expected" "$work/expected"
 topo_check "installed files are exactly the expected ones" \
   diff <(files_of "$r") "$work/expected"
