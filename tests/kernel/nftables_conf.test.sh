@@ -68,11 +68,15 @@ lvsnft_tables >"$work/lvsnft.want"
 topo_check "daemon: lvsnft owns tables beside inet filter ($(paste -sd, "$work/lvsnft.want"))" \
   test -s "$work/lvsnft.want"
 same_lvsnft() { lvsnft_tables | cmp -s - "$work/lvsnft.want"; }
+# Generous limits: this is about coexistence, not speed (daemon.test.sh
+# times the repair); a loaded shared host has taken over 2 s.
 for round in 1 2; do
+  t0=${EPOCHREALTIME/./}
   nsnft -f "$work/nftables.conf"
-  topo_check "daemon, stock nftables.conf load $round: lvsnft's tables back within 2 s" \
-    wait_for 2 same_lvsnft
-  topo_check "daemon, load $round: lvsnft diff in sync" wait_for 2 in_sync
+  topo_check "daemon, stock nftables.conf load $round: lvsnft's tables back within 10 s" \
+    wait_for 10 same_lvsnft
+  echo "figures: load $round repaired in $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
+  topo_check "daemon, load $round: lvsnft diff in sync" wait_for 10 in_sync
   topo_check "daemon, load $round: inet filter as the file made it" \
     cmp <(filter_table) "$work/filter.want"
 done
