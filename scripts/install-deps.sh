@@ -20,6 +20,9 @@ pkgs=(
   prometheus util-linux
   # VM tier (tests/vm/vmrun.sh)
   qemu-system-x86 busybox-static cpio kmod ipvsadm
+  # package tier: man pages and completion (generated with python3, checked
+  # with man/groff), the .deb (dpkg-shlibdeps from dpkg-dev, lintian)
+  python3 man-db groff-base dpkg-dev lintian
   # benchmark smoke runs (bench/run --smoke: wrk cross-check, gnuplot plot)
   wrk gnuplot-nox
 )

@@ -3,7 +3,8 @@
 # builds lvsnft from scratch in build-test/ and runs every test tier with
 # ctest: unit (no root), golden, kernel (network namespaces on this host),
 # e2e (real traffic in namespaces), fuzz (short run), vm (Linux 6.1 in qemu:
-# TUN and 6.1 coverage) and bench smoke runs.
+# TUN and 6.1 coverage), bench smoke runs and package (man pages, bash
+# completion, cmake --install, cpack -G DEB and the .deb's checks).
 #
 #   scripts/test.sh [ctest args...]      e.g. -L unit, -R golden
 set -euo pipefail
