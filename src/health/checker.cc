@@ -58,6 +58,7 @@ Checker::Checker(Shared& shared, const Key& key)
                                              key.interval.count() * 1000 - 1);
     first = std::chrono::microseconds(d(shared_.rng));
   }
+  due_ = Steady::now() + first;
   Arm(first);
 }
 
@@ -99,9 +100,10 @@ void Checker::Finished(ProbeResult r) {
   std::optional<Transition> t =
       state_.Feed(r, std::chrono::system_clock::now());
   ScheduleNext();
-  if (!t || !shared_.on_transition) return;
+  // The callbacks may Remove (Stop) this checker; it is destroyed later.
   shared_.in_callback++;
-  shared_.on_transition(key_, std::move(*t));  // May Stop() this checker.
+  if (shared_.options.on_result) shared_.options.on_result(key_, r);
+  if (t && shared_.on_transition) shared_.on_transition(key_, std::move(*t));
   shared_.in_callback--;
 }
 
@@ -109,7 +111,11 @@ void Checker::ScheduleNext() {
   Millis period = key_.interval;
   if (state_.Between() && key_.fast_interval.count() > 0)
     period = key_.fast_interval;
-  Steady::duration delay = started_ + period - Steady::now();
+  // Due times advance by whole periods, so a late loop does not stretch
+  // every interval; after an overrun (timeout > period) start at once.
+  Steady::time_point now = Steady::now();
+  due_ = std::max(due_ + period, now);
+  Steady::duration delay = due_ - now;
   double j = shared_.options.jitter;
   if (j > 0) {
     auto span = static_cast<int64_t>(j * period.count() * 1000);

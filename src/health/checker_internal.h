@@ -54,7 +54,8 @@ class Checker {
   RiseFall state_;
   event* timer_ = nullptr;
   std::unique_ptr<Probe> probe_;  ///< Set while an attempt runs.
-  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point started_;  ///< Of this attempt.
+  std::chrono::steady_clock::time_point due_;      ///< When it was due.
 };
 
 }  // namespace lvsnft::health

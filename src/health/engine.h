@@ -29,6 +29,9 @@ struct EngineOptions {
   bool spread_start = true;
   /// Seed of the schedule's randomness; 0 = from std::random_device.
   uint64_t seed = 0;
+  /// Called from the loop after every attempt (metrics: durations,
+  /// failures); `key` stays valid while the probe runs. May be empty.
+  std::function<void(const Key& key, const ProbeResult& r)> on_result;
 };
 
 /// Runs every subscribed check; reports up/down and weight transitions.

@@ -137,13 +137,18 @@ TEST(EngineTest, RemoveFromInsideTheTransitionCallback) {
 TEST(EngineTest, ExecDynamicWeight) {
   Loop loop;
   Recorder rec;
-  Engine engine(loop.base, rec.Callback(), NoSpread());
+  EngineOptions o = NoSpread();
+  std::vector<ProbeResult> results;
+  o.on_result = [&](const Key&, const ProbeResult& r) { results.push_back(r); };
+  Engine engine(loop.base, rec.Callback(), o);
   CheckSpec s = LocalSpec(CheckType::kExec, 0);
   s.argv = {"/bin/sh", "-c", "exit 7"};
   ASSERT_TRUE(engine.Add(s).ok());
-  ASSERT_TRUE(loop.RunUntil([&] { return !rec.lines.empty(); }, Millis(2000)));
-  EXPECT_EQ(rec.lines[0], "WEIGHT 5");
+  ASSERT_TRUE(loop.RunUntil([&] { return results.size() >= 2; }, Millis(2000)));
+  EXPECT_EQ(rec.lines, std::vector<std::string>{"WEIGHT 5"});  // Once.
   EXPECT_EQ(engine.StatusOf(s)->weight, 5);
+  EXPECT_TRUE(results[0].ok);
+  EXPECT_EQ(results[0].weight, 5);
 }
 
 /// Pid of the process group leader written by the exec check to `file`.
