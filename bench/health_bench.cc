@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -109,12 +110,16 @@ struct Tally {
   uint64_t checks = 0, failures = 0;
   std::unordered_map<const health::Key*, Steady::time_point> last;
   std::vector<double> intervals_ms;
+  std::map<std::string, uint64_t> reasons;  ///< Of the failures.
   void Record(const health::Key& k, const health::ProbeResult& r) {
     auto now = Steady::now();
     auto [it, fresh] = last.try_emplace(&k, now);
     if (!measuring) return void(it->second = now);
     checks++;
-    failures += r.ok ? 0 : 1;
+    if (!r.ok) {
+      failures++;
+      reasons[r.reason]++;
+    }
     if (!fresh)
       intervals_ms.push_back(
           std::chrono::duration<double, std::milli>(now - it->second).count());
@@ -177,6 +182,9 @@ int main(int argc, char** argv) {
         tally.checks ? cpu * 1e6 / tally.checks : 0.0, Pct(iv, 0.01),
         Pct(iv, 0.5), Pct(iv, 0.99), Pct(iv, 1.0));
   }
+  for (const auto& [reason, n] : tally.reasons)
+    std::printf("failed: %llu %s\n", static_cast<unsigned long long>(n),
+                reason.c_str());
   event_base_free(base);
   kill(holder, SIGKILL);
   waitpid(holder, nullptr, 0);
