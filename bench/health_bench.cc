@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -131,6 +132,7 @@ struct Tally {
 
 int main(int argc, char** argv) {
   Args a = Parse(argc, argv);
+  std::signal(SIGPIPE, SIG_IGN);  // As the daemon does (see health::Engine).
   rlimit rl;
   getrlimit(RLIMIT_NOFILE, &rl);
   rl.rlim_cur = rl.rlim_max;

@@ -35,6 +35,8 @@ struct EngineOptions {
 };
 
 /// Runs every subscribed check; reports up/down and weight transitions.
+/// The process must ignore SIGPIPE (the daemon does): an http request may
+/// be written to a connection the server has just reset.
 class Engine {
  public:
   /// Called from the loop for each transition of a probe.

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,7 +20,8 @@ namespace lvsnft::health::testing {
 
 /// An event_base owned by the test.
 struct Loop {
-  Loop() : base(event_base_new()) {}
+  /// Also ignores SIGPIPE, as the daemon does (the engine needs it).
+  Loop() : base(event_base_new()) { std::signal(SIGPIPE, SIG_IGN); }
   ~Loop() { event_base_free(base); }
   /// Runs the loop until `done()` or `limit` passed; returns done().
   bool RunUntil(const std::function<bool()>& done,
