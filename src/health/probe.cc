@@ -1,6 +1,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "health/probe_internal.h"
@@ -30,6 +32,27 @@ void ProbeBase::FinishSoon(ProbeResult r) {
 void ProbeBase::OnSoon(evutil_socket_t, short, void* arg) {
   auto* self = static_cast<ProbeBase*>(arg);
   self->Finish(std::move(self->pending_));
+}
+
+int SocketProbe::OpenAndConnect(int type, const CheckSpec& spec) {
+  sockaddr_storage sa;
+  socklen_t len = ToSockaddr(spec.address, spec.port, &sa);
+  fd_ = socket(sa.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return errno;
+  if (connect(fd_, reinterpret_cast<sockaddr*>(&sa), len) == 0) return 0;
+  return errno;
+}
+
+void SocketProbe::Watch(short what, event_callback_fn cb) {
+  ev_ = event_new(base_, fd_, what, cb, this);
+  event_add(ev_, nullptr);
+}
+
+void SocketProbe::Close() {
+  if (ev_) event_free(ev_);
+  ev_ = nullptr;
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
 }
 
 socklen_t ToSockaddr(const IpAddr& addr, uint16_t port, sockaddr_storage* out) {

@@ -31,6 +31,26 @@ class ProbeBase : public Probe {
   ProbeResult pending_;
 };
 
+/// A probe over one non-blocking socket connected to the target.
+class SocketProbe : public ProbeBase {
+ public:
+  using ProbeBase::ProbeBase;
+  ~SocketProbe() override { Close(); }
+
+ protected:
+  /// Opens a socket of `type` and connects it to the target: 0 or an
+  /// errno value (EINPROGRESS: a tcp connect under way).
+  int OpenAndConnect(int type, const CheckSpec& spec);
+  /// Calls `cb` (with this probe) when the socket is ready for `what`.
+  void Watch(short what, event_callback_fn cb);
+  /// Closes the socket and its event (again: no-op).
+  void Close();
+  int fd_ = -1;
+
+ private:
+  event* ev_ = nullptr;
+};
+
 /// A socket address for `addr`:`port`; returns its length.
 socklen_t ToSockaddr(const IpAddr& addr, uint16_t port, sockaddr_storage* out);
 /// A failure result with `reason`.

@@ -1,7 +1,5 @@
 // tcp: a non-blocking connect; up when it completes within the timeout.
 // The connection is then reset (SO_LINGER 0), leaving no TIME_WAIT.
-#include <unistd.h>
-
 #include <cerrno>
 
 #include "health/probe_internal.h"
@@ -9,25 +7,16 @@
 namespace lvsnft::health {
 namespace {
 
-class TcpProbe : public ProbeBase {
+class TcpProbe : public SocketProbe {
  public:
-  TcpProbe(event_base* base, Done done) : ProbeBase(base, std::move(done)) {}
-  ~TcpProbe() override { Close(); }
+  using SocketProbe::SocketProbe;
 
   void Start(const CheckSpec& spec) {
-    sockaddr_storage sa;
-    socklen_t len = ToSockaddr(spec.address, spec.port, &sa);
-    fd_ = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return FinishSoon(Fail(ErrnoReason("socket", errno)));
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&sa), len) == 0)
-      return Connected();
-    if (errno != EINPROGRESS) {
-      int err = errno;
-      Close();
-      return FinishSoon(Fail(ErrnoReason("connect", err)));
-    }
-    ev_ = event_new(base_, fd_, EV_WRITE, &TcpProbe::OnWritable, this);
-    event_add(ev_, nullptr);
+    int err = OpenAndConnect(SOCK_STREAM, spec);
+    if (err == 0) return Connected();
+    if (err == EINPROGRESS) return Watch(EV_WRITE, &TcpProbe::OnWritable);
+    Close();
+    FinishSoon(Fail(ErrnoReason("connect", err)));
   }
 
   ProbeResult OnTimeout() override { return Fail("connect timeout"); }
@@ -55,16 +44,6 @@ class TcpProbe : public ProbeBase {
     r.ok = true;
     FinishSoon(std::move(r));
   }
-
-  void Close() {
-    if (ev_) event_free(ev_);
-    ev_ = nullptr;
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
-  int fd_ = -1;
-  event* ev_ = nullptr;
 };
 
 }  // namespace

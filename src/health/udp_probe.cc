@@ -1,8 +1,6 @@
 // udp: a connected socket sends the payload. With `expect`, up when a
 // reply matching it arrives in time; without, up unless an ICMP error
 // (port unreachable) comes back within the timeout (keepalived's UDP_CHECK).
-#include <unistd.h>
-
 #include <cerrno>
 
 #include "health/probe_internal.h"
@@ -10,25 +8,20 @@
 namespace lvsnft::health {
 namespace {
 
-class UdpProbe : public ProbeBase {
+class UdpProbe : public SocketProbe {
  public:
   UdpProbe(event_base* base, const Matchers& m, Done done)
-      : ProbeBase(base, std::move(done)), m_(m) {}
-  ~UdpProbe() override { Close(); }
+      : SocketProbe(base, std::move(done)), m_(m) {}
 
   void Start(const CheckSpec& spec) {
-    sockaddr_storage sa;
-    socklen_t len = ToSockaddr(spec.address, spec.port, &sa);
-    fd_ = socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return FinishSoon(Fail(ErrnoReason("socket", errno)));
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&sa), len) != 0 ||
-        send(fd_, spec.payload.data(), spec.payload.size(), 0) < 0) {
-      int err = errno;
+    int err = OpenAndConnect(SOCK_DGRAM, spec);
+    if (err == 0 && send(fd_, spec.payload.data(), spec.payload.size(), 0) < 0)
+      err = errno;
+    if (err != 0) {
       Close();
       return FinishSoon(Fail(UdpReason(err)));
     }
-    ev_ = event_new(base_, fd_, EV_READ | EV_PERSIST, &UdpProbe::OnRead, this);
-    event_add(ev_, nullptr);
+    Watch(EV_READ | EV_PERSIST, &UdpProbe::OnRead);
   }
 
   ProbeResult OnTimeout() override {
@@ -61,16 +54,7 @@ class UdpProbe : public ProbeBase {
     self->Finish(std::move(r));
   }
 
-  void Close() {
-    if (ev_) event_free(ev_);
-    ev_ = nullptr;
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
   const Matchers& m_;
-  int fd_ = -1;
-  event* ev_ = nullptr;
 };
 
 }  // namespace
