@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -128,6 +129,58 @@ struct Tally {
   }
 };
 
+/// Prints the report line and the failure reasons.
+void Report(const Args& a, Tally& t, double cpu) {
+  std::vector<double>& iv = t.intervals_ms;
+  double per_s = t.checks / static_cast<double>(a.seconds);
+  std::printf(
+      "targets=%d interval_ms=%d seconds=%d checks=%llu failures=%llu "
+      "checks_per_s=%.0f cpu_s=%.3f cpu_ms_per_1000_checks=%.2f "
+      "interval_ms_p1=%.1f p50=%.1f p99=%.1f max=%.1f\n",
+      a.targets, a.interval_ms, a.seconds,
+      static_cast<unsigned long long>(t.checks),
+      static_cast<unsigned long long>(t.failures), per_s, cpu,
+      t.checks ? cpu * 1e6 / t.checks : 0.0, Pct(iv, 0.01), Pct(iv, 0.5),
+      Pct(iv, 0.99), Pct(iv, 1.0));
+  for (const auto& [reason, n] : t.reasons)
+    std::printf("failed: %llu %s\n", static_cast<unsigned long long>(n),
+                reason.c_str());
+}
+
+/// Checks every port, warms up one interval (the start spread), then
+/// measures for the run's seconds. False when a check cannot be added.
+bool Measure(const Args& a, const std::vector<uint16_t>& ports, Tally& t) {
+  event_base* base = event_base_new();
+  health::EngineOptions o;
+  o.on_result = [&](const health::Key& k, const health::ProbeResult& r) {
+    t.Record(k, r);
+  };
+  auto engine = std::make_unique<health::Engine>(base, nullptr, o);
+  for (uint16_t port : ports) {
+    health::CheckSpec s;
+    s.address = *IpAddr::Parse("127.0.0.1");
+    s.port = port;
+    s.interval = health::Millis(a.interval_ms);
+    s.timeout = health::Millis(std::min(a.interval_ms, 1000));
+    if (Status st = engine->Add(s); !st.ok()) {
+      std::fprintf(stderr, "add: %s\n", st.message().c_str());
+      return false;
+    }
+  }
+  timeval warm{a.interval_ms / 1000, (a.interval_ms % 1000) * 1000};
+  event_base_loopexit(base, &warm);
+  event_base_dispatch(base);
+  t.measuring = true;
+  double cpu0 = CpuSeconds();
+  timeval run{a.seconds, 0};
+  event_base_loopexit(base, &run);
+  event_base_dispatch(base);
+  Report(a, t, CpuSeconds() - cpu0);
+  engine.reset();
+  event_base_free(base);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -142,53 +195,10 @@ int main(int argc, char** argv) {
   pid_t holder = fork();
   if (holder == 0) Serve(fds);
   for (int fd : fds) close(fd);
-
-  event_base* base = event_base_new();
   Tally tally;
-  health::EngineOptions o;
-  o.on_result = [&](const health::Key& k, const health::ProbeResult& r) {
-    tally.Record(k, r);
-  };
-  {
-    health::Engine engine(base, nullptr, o);
-    for (uint16_t port : ports) {
-      health::CheckSpec s;
-      s.address = *IpAddr::Parse("127.0.0.1");
-      s.port = port;
-      s.interval = health::Millis(a.interval_ms);
-      s.timeout = health::Millis(std::min(a.interval_ms, 1000));
-      if (Status st = engine.Add(s); !st.ok()) {
-        std::fprintf(stderr, "add: %s\n", st.message().c_str());
-        return 1;
-      }
-    }
-    // Warm up one interval (the start spread), then measure.
-    timeval warm{a.interval_ms / 1000, (a.interval_ms % 1000) * 1000};
-    event_base_loopexit(base, &warm);
-    event_base_dispatch(base);
-    tally.measuring = true;
-    double cpu0 = CpuSeconds();
-    timeval run{a.seconds, 0};
-    event_base_loopexit(base, &run);
-    event_base_dispatch(base);
-    double cpu = CpuSeconds() - cpu0;
-    std::vector<double>& iv = tally.intervals_ms;
-    double per_s = tally.checks / static_cast<double>(a.seconds);
-    std::printf(
-        "targets=%d interval_ms=%d seconds=%d checks=%llu failures=%llu "
-        "checks_per_s=%.0f cpu_s=%.3f cpu_ms_per_1000_checks=%.2f "
-        "interval_ms_p1=%.1f p50=%.1f p99=%.1f max=%.1f\n",
-        a.targets, a.interval_ms, a.seconds,
-        static_cast<unsigned long long>(tally.checks),
-        static_cast<unsigned long long>(tally.failures), per_s, cpu,
-        tally.checks ? cpu * 1e6 / tally.checks : 0.0, Pct(iv, 0.01),
-        Pct(iv, 0.5), Pct(iv, 0.99), Pct(iv, 1.0));
-  }
-  for (const auto& [reason, n] : tally.reasons)
-    std::printf("failed: %llu %s\n", static_cast<unsigned long long>(n),
-                reason.c_str());
-  event_base_free(base);
+  bool ok = Measure(a, ports, tally);
   kill(holder, SIGKILL);
   waitpid(holder, nullptr, 0);
+  if (!ok) return 1;
   return tally.failures == 0 ? 0 : 2;
 }
