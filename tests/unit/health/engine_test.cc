@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -82,6 +83,34 @@ TEST(EngineTest, FastIntervalWhileBetweenStates) {
   // Down and nothing in a row towards up: back to the slow interval.
   loop.RunFor(Millis(200));
   EXPECT_EQ(engine.StatusOf(s)->checks, 3u);
+}
+
+TEST(EngineTest, FirstChecksSpreadOverTheInterval) {
+  Loop loop;
+  auto server = testing::Listener();
+  std::vector<double> first_ms;
+  EngineOptions o;  // spread_start on (the default)
+  o.seed = 42;
+  std::chrono::steady_clock::time_point t0;
+  o.on_result = [&](const Key&, const ProbeResult&) {
+    first_ms.push_back(std::chrono::duration<double, std::milli>(
+                           std::chrono::steady_clock::now() - t0)
+                           .count());
+  };
+  Engine engine(loop.base, nullptr, o);
+  t0 = std::chrono::steady_clock::now();
+  for (int i = 1; i <= 40; i++) {
+    CheckSpec s = LocalSpec(CheckType::kTcp, server->port());
+    s.interval = Millis(400);
+    s.rise = i;  // 40 distinct probes of one server.
+    ASSERT_TRUE(engine.Add(s).ok());
+  }
+  ASSERT_TRUE(
+      loop.RunUntil([&] { return first_ms.size() >= 40; }, Millis(2000)));
+  first_ms.resize(40);  // Only the first round (all start within 400 ms).
+  auto [lo, hi] = std::minmax_element(first_ms.begin(), first_ms.end());
+  EXPECT_LT(*lo, 150);        // Not all held back to the end ...
+  EXPECT_GT(*hi - *lo, 200);  // ... nor fired together at the start.
 }
 
 TEST(EngineTest, OneProbePerDefinitionSharedBySubscribers) {
