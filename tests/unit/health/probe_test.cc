@@ -62,12 +62,14 @@ TEST(ProbeTest, HttpRefusedAndHung) {
   EXPECT_EQ(FirstResult(loop, LocalSpec(CheckType::kHttp, refuse->port())),
             "connection refused");
   auto mute = testing::Listener();  // Connects, never answers.
+  auto hole = testing::Listener(/*fill=*/true);
+  int fds = testing::OpenFds();
   CheckSpec s = LocalSpec(CheckType::kHttp, mute->port());
   s.timeout = Millis(60);
   EXPECT_EQ(FirstResult(loop, s), "http timeout");
-  auto hole = testing::Listener(/*fill=*/true);
   s.port = hole->port();
   EXPECT_EQ(FirstResult(loop, s), "connect timeout");
+  EXPECT_EQ(testing::OpenFds(), fds);  // Cancelled requests closed theirs.
 }
 
 TEST(ProbeTest, HttpsVerifyOnAndOff) {
