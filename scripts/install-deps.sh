@@ -10,8 +10,9 @@ pkgs=(
   # build
   build-essential cmake pkg-config libnftnl-dev libmnl-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev googletest
-  # lvsnft daemon: event loop + evhttp (metrics), sd_notify
-  libevent-dev libsystemd-dev
+  # lvsnft daemon: event loop + evhttp (metrics), sd_notify; health
+  # checks: libevent_openssl (in libevent-dev) and OpenSSL for https
+  libevent-dev libsystemd-dev libssl-dev
   # style and fuzzing
   clang clang-format libclang-rt-14-dev
   # kernel and end-to-end tests (host network namespaces)

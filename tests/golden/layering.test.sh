@@ -15,6 +15,7 @@ root = sys.argv[1]
 core = ["base", "config", "compiler", "kernel"]
 allowed = {
     "base": [],
+    "health": ["base"],
     "config": ["base"],
     "compiler": ["base", "config"],
     "kernel": ["base", "config", "compiler"],
@@ -22,10 +23,10 @@ allowed = {
     "kernel/rtnl": core,
     "kernel/sim": core,
     "director": core,
-    "daemon": core + ["director"],
+    "daemon": core + ["director", "health"],
     "rs": core + ["kernel/rtnl", "kernel/sim"],
     "cli": core + ["kernel/nft", "kernel/rtnl", "kernel/sim", "director",
-                   "daemon", "rs"],
+                   "daemon", "health", "rs"],
 }
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 bad = []
