@@ -6,12 +6,7 @@
 # `lvsnft --help`. No root: only validate, compile, offline diff and
 # option errors are run.
 # Usage: cli.test.sh BUILD_DIR SOURCE_DIR
-set -uo pipefail
-lvsnft=$(realpath "$1")/lvsnft
-src=$(realpath "$2")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-. "$src/tests/golden/cli_check.sh"
+. "$(dirname "$0")/cli_check.sh" "$1" "$2"
 
 cd "$src"
 

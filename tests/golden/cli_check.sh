@@ -1,5 +1,12 @@
 # Sourced by golden tests that run lvsnft and compare its exit code and
-# output exactly. Needs $work (a scratch directory); counts in $failures.
+# output exactly, with the test's BUILD_DIR SOURCE_DIR arguments: sets
+# $lvsnft, $src, a scratch $work (removed on exit) and counts failed
+# checks in $failures.
+set -uo pipefail
+lvsnft=$(realpath "$1")/lvsnft
+src=$(realpath "$2")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 failures=0
 
 # check DESC WANT_RC WANT_STDOUT WANT_STDERR -- COMMAND...

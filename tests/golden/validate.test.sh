@@ -2,12 +2,7 @@
 # `lvsnft validate`: exit codes, the ok line, --quiet, stdin, and the exact
 # diagnostics for an invalid file.
 # Usage: validate.test.sh BUILD_DIR SOURCE_DIR
-set -uo pipefail
-lvsnft=$(realpath "$1")/lvsnft
-src=$(realpath "$2")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-. "$src/tests/golden/cli_check.sh"
+. "$(dirname "$0")/cli_check.sh" "$1" "$2"
 
 cd "$src"
 check "nat example" 0 "examples/nat.json: ok (1 service, 3 real servers)" "" \
