@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "base/timing.h"
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "cli/kernel_env.h"
 #include "cli/persisted_overrides.h"
@@ -18,7 +19,8 @@ namespace {
 struct ApplyArgs {
   std::string config;
   bool dry_run = false;
-  bool json = false;
+  std::string output = "text";
+  bool strict = false;
   bool verbose = false;
   bool no_overrides = false;
   KernelOptions kernel;
@@ -32,7 +34,8 @@ int RunApply(const ApplyArgs& a) {
   std::string text;
   if (!ReadInput(a.config, text)) return 1;
   PhaseTimer load("load config");
-  auto cfg = LoadConfigText(a.config, text);
+  std::vector<std::string> warnings;
+  auto cfg = LoadConfigText(a.config, text, {a.strict, &warnings});
   if (!cfg) return 1;  // Invalid input never reaches the kernel.
   load.Done();
   SetStage("applying the ruleset");
@@ -58,8 +61,9 @@ int RunApply(const ApplyArgs& a) {
   o.dry_run = a.dry_run;
   auto r = (*k)->director->Apply(p, o);
   if (!r.ok()) return Fail("apply", r.status().message());
-  if (a.json) {
-    std::fputs(WithOverridesJson(ReportJson(*r, {}), ov).c_str(), stdout);
+  if (a.output == "json") {
+    std::fputs(WithOverridesJson(ReportJson(*r, {}, warnings), ov).c_str(),
+               stdout);
     return 0;
   }
   std::printf(
@@ -100,7 +104,9 @@ void RegisterApply(CLI::App& app, Dispatch& d) {
   sub->add_flag("--dry-run", a->dry_run,
                 "Send the transaction without committing it (the kernel "
                 "validates everything) and print the changes");
-  sub->add_flag("--json", a->json, "Print the changes as JSON");
+  AddOutputOption(sub, a->output);
+  AddJsonAlias(sub, "--json", a->output);
+  AddStrictFlag(sub, a->strict);
   sub->add_flag("--no-overrides", a->no_overrides,
                 "Apply the file alone, without the runtime overrides "
                 "persisted by the daemon (lvsnft ctl set)");

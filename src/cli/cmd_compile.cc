@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "compiler/lower.h"
 #include "compiler/render.h"
@@ -12,10 +13,11 @@ struct CompileOpts {
   std::string config;
   std::string format = "nft";
   std::string output;
+  bool strict = false;
 };
 
 int RunCompile(const CompileOpts& o) {
-  auto cfg = LoadConfigFile(o.config);
+  auto cfg = LoadConfigFile(o.config, {.strict = o.strict});
   if (!cfg) return 1;
   SetStage("compiling the config");
   plan::Plan p = Lower(*cfg);
@@ -45,6 +47,7 @@ void RegisterCompile(CLI::App& app, Dispatch& d) {
       ->capture_default_str();
   sub->add_option("-o,--output", o->output,
                   "Write to this file (default stdout)");
+  AddStrictFlag(sub, o->strict);
   sub->callback([&d, o] { d.action = [o] { return RunCompile(*o); }; });
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "cli/control_client.h"
 
@@ -73,9 +74,7 @@ void RegisterCtl(CLI::App& app, Dispatch& d) {
   auto a = std::make_shared<CtlArgs>();
   ctl->add_option("--control-socket", a->socket, "The daemon's socket")
       ->capture_default_str();
-  ctl->add_option("--output", a->output, "text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  AddOutputOption(ctl, a->output);
   AddCtlCommand(ctl, d, a, "status", "The daemon's view: syncs, overrides");
   AddCtlCommand(ctl, d, a, "reload", "Re-read the config (like SIGHUP)");
   auto* set = AddCtlCommand(ctl, d, a, "set",

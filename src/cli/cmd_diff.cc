@@ -1,9 +1,10 @@
 // `lvsnft diff`: live kernel vs a config (-c FILE), or two configs offline
 // (OLD NEW, no root: the same pipeline against an in-memory kernel).
-// Exit 0 in sync, 2 changes pending, 1 error. Stale slots (left by an
-// apply for the next one to collect) are printed but are not pending.
+// Exit 0 in sync, 2 changes pending, 1 error, 64 usage error. Stale slots (left
+// by an apply for the next one to collect) are printed but are not pending.
 #include <cstdio>
 
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "cli/kernel_env.h"
 #include "cli/persisted_overrides.h"
@@ -24,6 +25,8 @@ struct DiffArgs {
   std::string output = "text";
   bool full_dump = false;
   bool no_overrides = false;
+  bool strict = false;
+  std::vector<std::string> warnings;  // of the configs loaded
   KernelOptions kernel;
 };
 
@@ -33,9 +36,9 @@ int Print(const netlink::DirectorReport& r, const std::vector<ConfigChange>& cc,
           const daemon::OverrideReport* ov, const DiffArgs& a) {
   bool sync = r.in_sync();
   if (a.output == "json") {
-    std::string out = ReportJson(r, cc);
+    std::string out = ReportJson(r, cc, a.warnings);
     std::fputs((ov ? WithOverridesJson(out, *ov) : out).c_str(), stdout);
-    return sync ? 0 : 2;
+    return sync ? kExitOk : kExitPending;
   }
   if (ov) std::fputs(daemon::OverrideLines(*ov).c_str(), stdout);
   if (sync && cc.empty()) {
@@ -48,7 +51,7 @@ int Print(const netlink::DirectorReport& r, const std::vector<ConfigChange>& cc,
                 r.host_changes == 1 ? "" : "s");
     std::fputs(netlink::StaleSlotsNote(r.stale_slots).c_str(), stdout);
   }
-  return sync ? 0 : 2;
+  return sync ? kExitOk : kExitPending;
 }
 
 // The configs' director interfaces exist in the offline host.
@@ -60,9 +63,10 @@ void AddLinks(netlink::FakeHost& host, const Config& a, const Config& b) {
   }
 }
 
-int RunOffline(const DiffArgs& a) {
-  auto before = LoadConfigFile(a.files[0]);
-  auto after = LoadConfigFile(a.files[1]);
+int RunOffline(DiffArgs& a) {
+  LoadOptions lo{a.strict, &a.warnings};
+  auto before = LoadConfigFile(a.files[0], lo);
+  auto after = LoadConfigFile(a.files[1], lo);
   if (!before || !after) return 1;
   netlink::FakeNft nft;
   netlink::FakeHost host;
@@ -79,10 +83,10 @@ int RunOffline(const DiffArgs& a) {
   return Print(*r, DiffConfigs(*before, *after), nullptr, a);
 }
 
-int RunLive(const DiffArgs& a) {
+int RunLive(DiffArgs& a) {
   std::string text;
   if (!ReadInput(a.config, text)) return 1;
-  auto cfg = LoadConfigText(a.config, text);
+  auto cfg = LoadConfigText(a.config, text, {a.strict, &a.warnings});
   if (!cfg) return 1;
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("diff", k.status().message());
@@ -106,10 +110,11 @@ int RunLive(const DiffArgs& a) {
   return Print(*r, cc, ov ? &*ov : nullptr, a);
 }
 
-int RunDiff(const DiffArgs& a) {
+int RunDiff(DiffArgs& a) {
   if (a.files.size() == 2 && a.config.empty()) return RunOffline(a);
   if (a.files.empty() && !a.config.empty()) return RunLive(a);
-  return Fail("diff", "use either -c FILE (live kernel) or OLD.json NEW.json");
+  return UsageError("diff",
+                    "use either -c FILE (live kernel) or OLD.json NEW.json");
 }
 
 }  // namespace
@@ -118,15 +123,14 @@ void RegisterDiff(CLI::App& app, Dispatch& d) {
   auto* sub = app.add_subcommand(
       "diff",
       "What apply would change: live kernel vs -c FILE, or OLD NEW offline. "
-      "Exit 0 in sync, 2 changes pending, 1 error");
+      "Exit 0 in sync, 2 changes pending, 1 error, 64 usage");
   auto a = std::make_shared<DiffArgs>();
   sub->add_option("-c,--config", a->config,
                   "Desired config (compared with the live kernel)");
   sub->add_option("files", a->files, "OLD.json NEW.json (offline, no root)")
       ->expected(0, 2);
-  sub->add_option("--output", a->output, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  AddOutputOption(sub, a->output);
+  AddStrictFlag(sub, a->strict);
   sub->add_flag("--full-dump", a->full_dump,
                 "Read every object from the kernel, even when the ruleset "
                 "generation id shows nothing was committed since lvsnft's "

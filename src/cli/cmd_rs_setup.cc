@@ -1,9 +1,13 @@
 // `lvsnft rs-setup`: real-server bootstrap (VIPs on lo / tunl0, ARP and
 // reverse-path sysctls), with --check, --dry-run and --undo.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "config/parse.h"
 #include "kernel/rtnl/netns.h"
@@ -22,7 +26,9 @@ struct RsArgs {
   std::vector<std::string> self;
   std::string director;
   std::string netns;
-  std::string state;
+  std::string state;      // --state FILE (hidden, older spelling)
+  std::string state_dir;  // --state-dir DIR
+  std::string output = "text";
   bool dry_run = false;
   bool check = false;
   bool undo = false;
@@ -63,6 +69,44 @@ std::optional<Config> ReadConfig(const std::string& path) {
   return cfg;
 }
 
+// The state file: --state, else rs-setup[@NETNS].json in --state-dir.
+std::string StateFile(const RsArgs& a) {
+  if (!a.state.empty()) return a.state;
+  if (a.state_dir.empty()) return rs::DefaultStatePath(a.netns);
+  return a.state_dir + "/" +
+         std::filesystem::path(rs::DefaultStatePath(a.netns))
+             .filename()
+             .string();
+}
+
+const char* ActionName(rs::Action a) {
+  switch (a) {
+    case rs::Action::kCheck:
+      return "check";
+    case rs::Action::kUndo:
+      return "undo";
+    case rs::Action::kSetup:
+      break;
+  }
+  return "setup";
+}
+
+// Runs rs::Run; with --output json its text lines become one JSON object.
+int RunReported(const RsArgs& a, const rs::RunOptions& opt,
+                const std::function<int(std::ostream&, std::ostream&)>& run) {
+  if (a.output != "json") return run(std::cout, std::cerr);
+  std::ostringstream out, err;
+  int rc = run(out, err);
+  nlohmann::ordered_json j;
+  j["action"] = ActionName(opt.action);
+  j["dry_run"] = opt.dry_run;
+  j["exit_code"] = rc;
+  j["lines"] = Lines(out.str());
+  j["messages"] = Lines(err.str());
+  std::fputs((j.dump(2) + "\n").c_str(), stdout);
+  return rc;
+}
+
 int RunHost(const RsArgs& a, const rs::RunOptions& opt, const Config* cfg) {
   if (!a.netns.empty()) {
     Status s = netlink::EnterNetns(a.netns);
@@ -71,10 +115,11 @@ int RunHost(const RsArgs& a, const rs::RunOptions& opt, const Config* cfg) {
   auto rtnl = netlink::RtnlHost::Open();
   if (!rtnl.ok()) return Error(rtnl.status().message());
   netlink::ProcSysctls proc;
-  rs::FileStateStore file(a.state.empty() ? rs::DefaultStatePath(a.netns)
-                                          : a.state);
+  rs::FileStateStore file(StateFile(a));
   if (!a.dry_run) {
-    return rs::Run(cfg, **rtnl, proc, file, opt, std::cout, std::cerr);
+    return RunReported(a, opt, [&](std::ostream& out, std::ostream& err) {
+      return rs::Run(cfg, **rtnl, proc, file, opt, out, err);
+    });
   }
   // Dry run: the same pipeline against a copy of the host in memory.
   auto fake = netlink::FakeHost::CopyOf(**rtnl, &proc);
@@ -82,16 +127,19 @@ int RunHost(const RsArgs& a, const rs::RunOptions& opt, const Config* cfg) {
   auto saved = file.Load();
   if (!saved.ok()) return Error(saved.status().message());
   rs::MemoryStateStore mem(*saved);
-  return rs::Run(cfg, **fake, **fake, mem, opt, std::cout, std::cerr);
+  return RunReported(a, opt, [&](std::ostream& out, std::ostream& err) {
+    return rs::Run(cfg, **fake, **fake, mem, opt, out, err);
+  });
 }
 
 int RunRsSetup(const RsArgs& a) {
   auto opt = ParseOptions(a);
-  if (!opt.ok()) return Error(opt.status().message());
+  if (!opt.ok()) return UsageError("rs-setup", opt.status().message());
   std::optional<Config> cfg;
   if (!a.undo) {
     if (a.config.empty())
-      return Error("--config is required (except with --undo)");
+      return UsageError("rs-setup",
+                        "--config is required (except with --undo)");
     cfg = ReadConfig(a.config);
     if (!cfg) return rs::kExitError;
   }
@@ -114,8 +162,12 @@ void RegisterRsSetup(CLI::App& app, Dispatch& d) {
   sub->add_option("--director", args->director,
                   "Director address the NAT default route must use");
   sub->add_option("--netns", args->netns, "Work in network namespace NAME");
-  sub->add_option("--state", args->state,
-                  "State file (default /var/lib/lvsnft/rs-setup.json)");
+  sub->add_option("--state-dir", args->state_dir,
+                  "Where rs-setup remembers what it changed (default "
+                  "/var/lib/lvsnft; the file is rs-setup.json there)");
+  sub->add_option("--state", args->state, "Deprecated: the state file itself")
+      ->group("");
+  AddOutputOption(sub, args->output);
   auto* dry = sub->add_flag("--dry-run", args->dry_run,
                             "Print the changes, change nothing");
   auto* check = sub->add_flag(

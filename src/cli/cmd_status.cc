@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "cli/control_client.h"
 #include "cli/kernel_env.h"
@@ -83,9 +84,7 @@ void RegisterStatus(CLI::App& app, Dispatch& d) {
       "Live services and real servers with weights, states and counters; "
       "runtime overrides marked; the daemon's view when one runs");
   auto a = std::make_shared<StatusArgs>();
-  sub->add_option("--output", a->output, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  AddOutputOption(sub, a->output);
   sub->add_option("--control-socket", a->control_socket,
                   "The daemon's socket (default as for lvsnft daemon)");
   AddKernelOptions(sub, a->kernel);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "compiler/plan.h"
 #include "config/config.h"
@@ -38,13 +39,31 @@ void RegisterRsSetup(CLI::App& app, Dispatch& d);
 void RegisterDaemon(CLI::App& app, Dispatch& d);
 void RegisterCtl(CLI::App& app, Dispatch& d);
 
-/// Reads and loads (parse + check) a config file. On any problem prints
-/// every diagnostic to stderr and returns nullopt.
-std::optional<Config> LoadConfigFile(const std::string& path);
+/// How a command loads its config.
+struct LoadOptions {
+  bool strict = false;  ///< --strict: a warning makes the config invalid.
+  /// When set, receives each warning as printed ("FILE:L:C: warning: ...")
+  /// for a JSON report.
+  std::vector<std::string>* warnings = nullptr;
+};
+
+/// Reads and loads (parse + check) a config file. Prints every warning to
+/// stderr; on any problem prints every diagnostic to stderr and returns
+/// nullopt.
+std::optional<Config> LoadConfigFile(const std::string& path,
+                                     const LoadOptions& o = {});
 /// Loads a config already read from `path` ("-": stdin, which can be read
 /// only once), with diagnostics located in `path`.
 std::optional<Config> LoadConfigText(const std::string& path,
-                                     const std::string& text);
+                                     const std::string& text,
+                                     const LoadOptions& o = {});
+
+/// Loads `text` into `diags` (named after `path`), applying --strict.
+std::optional<Config> LoadWithDiagnostics(const std::string& text, bool strict,
+                                          Diagnostics& diags);
+
+/// The lines of `text` (each without its newline).
+std::vector<std::string> Lines(const std::string& text);
 
 /// Reads a whole file ("-" = stdin); on failure prints an error, returns false.
 bool ReadInput(const std::string& path, std::string& out);

@@ -101,22 +101,42 @@ plan::Plan LowerForKernel(const Config& cfg) {
   return p;
 }
 
-std::optional<Config> LoadConfigFile(const std::string& path) {
+std::optional<Config> LoadConfigFile(const std::string& path,
+                                     const LoadOptions& o) {
   std::string text;
   if (!ReadInput(path, text)) return std::nullopt;
-  return LoadConfigText(path, text);
+  return LoadConfigText(path, text, o);
+}
+
+std::optional<Config> LoadWithDiagnostics(const std::string& text, bool strict,
+                                          Diagnostics& diags) {
+  SetStage("checking the config");
+  auto cfg = LoadConfig(text, diags);
+  if (cfg && strict && !diags.warnings().empty()) {
+    diags.PromoteWarnings();
+    cfg.reset();
+  }
+  return cfg;
 }
 
 std::optional<Config> LoadConfigText(const std::string& path,
-                                     const std::string& text) {
-  SetStage("checking the config");
+                                     const std::string& text,
+                                     const LoadOptions& o) {
   Diagnostics diags(path == "-" ? "<stdin>" : path);
-  auto cfg = LoadConfig(text, diags);
-  if (!cfg) {
-    std::string all = diags.FormatAll();
-    std::fwrite(all.data(), 1, all.size(), stderr);
+  auto cfg = LoadWithDiagnostics(text, o.strict, diags);
+  std::string all = cfg ? diags.FormatWarnings() : diags.FormatAll();
+  std::fwrite(all.data(), 1, all.size(), stderr);
+  if (cfg && o.warnings) {
+    for (auto& l : Lines(all)) o.warnings->push_back(std::move(l));
   }
   return cfg;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
 }
 
 }  // namespace lvsnft::cli

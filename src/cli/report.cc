@@ -62,7 +62,8 @@ std::string ReportSummary(const netlink::DirectorReport& r) {
 }
 
 std::string ReportJson(const netlink::DirectorReport& r,
-                       const std::vector<ConfigChange>& config_changes) {
+                       const std::vector<ConfigChange>& config_changes,
+                       const std::vector<std::string>& warnings) {
   nlohmann::json j;
   j["in_sync"] = r.in_sync() && config_changes.empty();
   j["config_changes"] = nlohmann::json::array();
@@ -86,6 +87,7 @@ std::string ReportJson(const netlink::DirectorReport& r,
   j["transactions"] = r.committed ? 1 : 0;
   j["attempts"] = r.attempts;
   j["stale_slots"] = r.stale_slots;
+  j["warnings"] = warnings;
   return j.dump(2) + "\n";
 }
 

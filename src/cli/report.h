@@ -19,8 +19,9 @@ std::string ReportSummary(const netlink::DirectorReport& r);
 
 /// JSON object with in_sync, config_changes, changes, counts,
 /// transactions (committed: 0 or 1), attempts (1 + retries caused by
-/// concurrent writers) and stale_slots.
+/// concurrent writers), stale_slots and the config's warnings (as printed).
 std::string ReportJson(const netlink::DirectorReport& r,
-                       const std::vector<ConfigChange>& config_changes);
+                       const std::vector<ConfigChange>& config_changes,
+                       const std::vector<std::string>& warnings = {});
 
 }  // namespace lvsnft::cli

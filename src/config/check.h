@@ -12,6 +12,11 @@ namespace lvsnft {
 /// names, long interface names, weights, non-prime Maglev sizes, ...
 void CheckConfig(const Config& cfg, Diagnostics& diags);
 
+/// CheckConfig for a config the parser reported errors for (those from
+/// diags.items()[from] on): checks what parsed and adds the problems that
+/// lie outside the values already reported.
+void CheckParsedParts(const Config& parsed, Diagnostics& diags, size_t from);
+
 /// True when `name` is usable as a service name (and so inside nft
 /// identifiers): [A-Za-z][A-Za-z0-9_]{0,47}.
 bool IsSafeName(std::string_view name);

@@ -23,21 +23,22 @@ inline constexpr std::array<std::string_view, 6> kSchedulers = {
 inline constexpr std::array<std::string_view, 3> kRsStates = {"up", "drain",
                                                               "down"};
 
-/// Keys of the top-level object.
-inline constexpr std::array<std::string_view, 3> kConfigKeys = {
-    "version", "director", "services"};
+/// Keys of the top-level object ("$schema": where editors find the JSON
+/// Schema; ignored like every "comment").
+inline constexpr std::array<std::string_view, 5> kConfigKeys = {
+    "version", "director", "services", "$schema", "comment"};
 /// Keys of "director".
-inline constexpr std::array<std::string_view, 5> kDirectorKeys = {
-    "interface", "local_addresses", "manage_vips", "flow_timeout",
-    "flow_table_size"};
+inline constexpr std::array<std::string_view, 6> kDirectorKeys = {
+    "interface",    "local_addresses", "manage_vips",
+    "flow_timeout", "flow_table_size", "comment"};
 /// Keys of a service.
 inline constexpr std::array<std::string_view, 11> kServiceKeys = {
     "name",        "vip",          "protocol",      "ports",
     "mode",        "scheduler",    "mh_table_size", "mh_port",
     "persistence", "real_servers", "comment"};
 /// Keys of "persistence".
-inline constexpr std::array<std::string_view, 2> kPersistenceKeys = {"timeout",
-                                                                     "netmask"};
+inline constexpr std::array<std::string_view, 3> kPersistenceKeys = {
+    "timeout", "netmask", "comment"};
 /// Keys of a real server.
 inline constexpr std::array<std::string_view, 5> kRealServerKeys = {
     "address", "port", "weight", "state", "comment"};

@@ -29,21 +29,36 @@ class Diagnostics {
   void Error(SourceLoc loc, std::string pointer, std::string message) {
     items_.push_back({loc, std::move(pointer), std::move(message)});
   }
+  /// Records a warning: the config is accepted but looks like a mistake.
+  void Warning(SourceLoc loc, std::string pointer, std::string message) {
+    warnings_.push_back({loc, std::move(pointer), std::move(message)});
+  }
+  /// Turns every warning into an error (--strict).
+  void PromoteWarnings() {
+    items_.insert(items_.end(), warnings_.begin(), warnings_.end());
+    warnings_.clear();
+  }
   /// True when at least one error was recorded.
   bool HasErrors() const { return !items_.empty(); }
+  /// All recorded warnings in the order found.
+  const std::vector<Diagnostic>& warnings() const { return warnings_; }
   /// All recorded diagnostics in the order found.
   const std::vector<Diagnostic>& items() const { return items_; }
   /// The file name used when formatting.
   const std::string& file() const { return file_; }
 
-  /// Formats one diagnostic as `FILE:LINE:COL: error: POINTER: MESSAGE`.
-  std::string Format(const Diagnostic& d) const;
-  /// Formats all diagnostics, one per line, sorted by position.
+  /// Formats one diagnostic as `FILE:LINE:COL: error: POINTER: MESSAGE`
+  /// (`warning:` instead of `error:` when `warning` is set).
+  std::string Format(const Diagnostic& d, bool warning = false) const;
+  /// Formats all errors, one per line, sorted by position.
   std::string FormatAll() const;
+  /// Formats all warnings, one per line, sorted by position.
+  std::string FormatWarnings() const;
 
  private:
   std::string file_;
   std::vector<Diagnostic> items_;
+  std::vector<Diagnostic> warnings_;
 };
 
 }  // namespace lvsnft

@@ -8,6 +8,7 @@
 #include "config/config_names.h"
 #include "config/json.h"
 #include "config/suggest.h"
+#include "config/warn.h"
 
 namespace lvsnft {
 namespace {
@@ -90,6 +91,9 @@ bool ConfigParser::Object(const Value& v, std::string_view kind) {
     d_.Error(m.key_loc, m.value.pointer,
              "unknown key " + json::Quote(m.key) + " " + Hint(m.key, keys));
   }
+  // Every object may carry a "comment" (a string, otherwise ignored).
+  std::string comment;
+  GetString(v.Find("comment"), comment);
   return true;
 }
 
@@ -179,6 +183,8 @@ bool ConfigParser::Address(const Value* v, IpAddr& out) {
 
 void ConfigParser::ParseRoot(const Value& root, Config& cfg) {
   if (!Object(root, "config")) return;
+  std::string schema;  // "$schema" is for editors; only its type matters.
+  GetString(root.Find("$schema"), schema);
   cfg.director.origin = cfg.director.interface_origin =
       cfg.director.flow_table_size_origin = OriginOf(root);
   if (const Value* v = Require(root, "version")) {
@@ -251,8 +257,6 @@ void ConfigParser::ParseService(const Value& v, Service& s) {
       ParseRealServer(item, s.real_servers.emplace_back());
     }
   }
-  std::string comment;
-  GetString(v.Find("comment"), comment);
 }
 
 void ConfigParser::ParseScheduler(const Value& v, Service& s) {
@@ -364,28 +368,42 @@ void ConfigParser::ParseRealServer(const Value& v, RealServer& rs) {
   }
   GetInt(v, "weight", 0, 65535, rs.weight);
   GetEnum(v, "state", names::kRsStates, rs.state);
-  std::string comment;
-  GetString(v.Find("comment"), comment);
+}
+
+}  // namespace
+
+namespace {
+
+/// Parses `text` into `cfg`; false when it is not JSON at all.
+bool ParseInto(std::string_view text, Diagnostics& diags, Config& cfg) {
+  auto root = json::Parse(text, diags);
+  if (!root) return false;
+  ConfigParser(diags).ParseRoot(*root, cfg);
+  return true;
 }
 
 }  // namespace
 
 std::optional<Config> ParseConfig(std::string_view text, Diagnostics& diags) {
   size_t before = diags.items().size();
-  auto root = json::Parse(text, diags);
-  if (!root) return std::nullopt;
   Config cfg;
-  ConfigParser(diags).ParseRoot(*root, cfg);
+  if (!ParseInto(text, diags, cfg)) return std::nullopt;
   if (diags.items().size() != before) return std::nullopt;
   return cfg;
 }
 
 std::optional<Config> LoadConfig(std::string_view text, Diagnostics& diags) {
   size_t before = diags.items().size();
-  auto cfg = ParseConfig(text, diags);
-  if (!cfg) return std::nullopt;
-  CheckConfig(*cfg, diags);
+  Config cfg;
+  if (!ParseInto(text, diags, cfg)) return std::nullopt;
+  if (diags.items().size() != before) {
+    // Every problem in one run: check what did parse, too.
+    CheckParsedParts(cfg, diags, before);
+    return std::nullopt;
+  }
+  CheckConfig(cfg, diags);
   if (diags.items().size() != before) return std::nullopt;
+  WarnConfig(cfg, diags);
   return cfg;
 }
 

@@ -14,7 +14,9 @@ namespace lvsnft {
 /// first). Returns the config when no error was found.
 std::optional<Config> ParseConfig(std::string_view text, Diagnostics& diags);
 
-/// Parse + semantic checks (CheckConfig). The entry point for commands.
+/// Parse + semantic checks (CheckConfig, also over the parts that parsed
+/// when others did not) + warnings (WarnConfig, only for a valid config).
+/// The entry point for commands.
 std::optional<Config> LoadConfig(std::string_view text, Diagnostics& diags);
 
 }  // namespace lvsnft

@@ -2,35 +2,7 @@
 # `lvsnft validate`: exit codes, the ok line, --quiet, stdin, and the exact
 # diagnostics for an invalid file.
 # Usage: validate.test.sh BUILD_DIR SOURCE_DIR
-set -uo pipefail
-lvsnft=$(realpath "$1")/lvsnft
-src=$(realpath "$2")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-# check DESC WANT_RC WANT_STDOUT WANT_STDERR -- COMMAND...
-check() {
-  local desc=$1 want_rc=$2 want_out=$3 want_err=$4
-  shift 5
-  local rc=0
-  "$@" >"$work/out" 2>"$work/err" || rc=$?
-  local out err
-  out=$(cat "$work/out")
-  err=$(cat "$work/err")
-  if [ "$rc" != "$want_rc" ] || [ "$out" != "$want_out" ] ||
-     [ "$err" != "$want_err" ]; then
-    echo "FAIL: $desc"
-    echo "  rc:     $rc (want $want_rc)"
-    echo "  stdout: $out"
-    echo "  want:   $want_out"
-    echo "  stderr: $err"
-    echo "  want:   $want_err"
-    failures=$((failures + 1))
-  else
-    echo "ok: $desc"
-  fi
-}
+. "$(dirname "$0")/cli_check.sh" "$1" "$2"
 
 cd "$src"
 check "nat example" 0 "examples/nat.json: ok (1 service, 3 real servers)" "" \
@@ -56,9 +28,13 @@ cat >"$work/bad.json" <<'JSON'
   ]
 }
 JSON
-# The parser reports first; semantic checks run once the file parses.
-check "unknown key" 1 "" \
-  "$work/bad.json:6:54: error: /services/0/real_servers/0/weigth: unknown key \"weigth\" (did you mean \"weight\"?)" \
+# One run reports every problem: the parser's (an unknown key) and the
+# semantic ones of the parts that parsed.
+check "unknown key and every semantic error" 1 "" \
+  "$work/bad.json:6:54: error: /services/0/real_servers/0/weigth: unknown key \"weigth\" (did you mean \"weight\"?)
+$work/bad.json:7:15: error: /services/1/name: duplicate service name \"web\" (first used at /services/0/name)
+$work/bad.json:8:20: error: /services/1/scheduler: scheduler \"wrr\" cannot be used in dr mode: dr forwards at ingress without connection tracking, so every packet must pick the same server by hash; use sh, dh or mh
+$work/bad.json:9:62: error: /services/1/real_servers/0/port: port mapping is not possible in dr mode: the packet is forwarded unchanged (remove \"port\" or set it to 80)" \
   -- "$lvsnft" validate -c "$work/bad.json"
 sed -i 's/weigth/weight/' "$work/bad.json"
 check "every semantic error, --quiet keeps errors" 1 "" \

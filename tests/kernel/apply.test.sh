@@ -54,6 +54,16 @@ before=$(listing "$A")
 echo '{"version": 1, "services": [{"name": "x", "vip": "10.0.0.1", "ports": [80], "mode": "dr", "scheduler": "rr"}]}' >"$work/bad.json"
 topo_check "invalid config: apply exits 1" topo_not lv apply -c "$work/bad.json" --netns "$A"
 topo_check "invalid config: ruleset untouched" test "$before" = "$(listing "$A")"
+# A warning (every real server down) is refused under --strict (exit 1,
+# nothing written); without it the warning is printed and carried by JSON.
+jq '.services[0].real_servers |= map(.state = "down")' "$src/examples/nat.json" >"$work/warn.json"
+topo_check "--strict: a warning makes apply exit 1" sh -c \
+  "'$lvsnft' apply --strict -c '$work/warn.json' --netns $A --state-dir '$state' 2>'$work/strict.err'; test \$? = 1"
+topo_check "--strict: the warning is printed as an error" \
+  grep -q "error: /services/0: no real server of service \"web\" takes new connections" "$work/strict.err"
+topo_check "--strict: ruleset untouched" test "$before" = "$(listing "$A")"
+topo_check "apply --dry-run --output json carries the warning" sh -c \
+  "'$lvsnft' apply --dry-run --output json -c '$work/warn.json' --netns $A --state-dir '$state' 2>/dev/null | jq -e '.warnings | length == 1 and (.[0] | test(\"warning: /services/0: no real server\"))'"
 
 # --- C. fault injection: the transaction fails as a whole, 100 times -------
 jq '.services[0].real_servers[1].weight = 5' "$src/examples/nat.json" >"$work/nat-w5.json"

@@ -2,7 +2,7 @@
 # Kernel test: `lvsnft rs-setup` on a real kernel, in throw-away network
 # namespaces (DR IPv4 + IPv6, --check/drift, idempotence, --dry-run,
 # --undo exactness, rollback on a kernel error, error texts, NAT route
-# check, missing ipip module). Oracles: ip(8), /proc/sys read inside the
+# check, missing ipip module, --state-dir, --output json). Oracles: ip(8), /proc/sys read inside the
 # namespace, ping/neighbour state from a peer namespace.
 #   rs_setup.test.sh BUILD_DIR SOURCE_DIR       (root)
 set -uo pipefail
@@ -213,6 +213,27 @@ ip -n "$RS" route replace default via 192.168.1.2
 run -c "$T/nat.json" --director 192.168.1.2 --check
 expect_eq "$RC:$ERR" "0:" "nat route via director: no warning"
 expect_in "$OUT" "note: nat service api: no VIP needed; the IPv4 default route goes via the director (192.168.1.2)" "nat ok note"
+
+# --- --state-dir (the state file is rs-setup@NETNS.json in it), --output json ---
+rsj() {  # rs-setup with --state-dir; sets OUT, RC
+  OUT=$("$LVSNFT" rs-setup --netns "$RS" --state-dir "$T/sd" "$@" 2>"$T/err"); RC=$?
+}
+mkdir "$T/sd"
+rsj -c "$T/dr.json" --output json
+expect_eq "$RC" 0 "--state-dir setup exit code"
+[ -s "$T/sd/rs-setup@$RS.json" ] && pass "state file in --state-dir" ||
+  fail "no $T/sd/rs-setup@$RS.json"
+expect_eq "$(python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["action"], j["exit_code"], j["lines"][-1])' <<<"$OUT")" \
+  "setup 0 6 changes applied" "--output json: action, exit code, summary line"
+in_rs sysctl -qw net.ipv4.conf.all.arp_ignore=0
+rsj -c "$T/dr.json" --check --output json
+expect_eq "$RC" 2 "--output json --check exit code on drift"
+expect_eq "$(python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["action"], j["exit_code"], [l for l in j["lines"] if l.startswith("drift:")])' <<<"$OUT")" \
+  "check 2 ['drift: net.ipv4.conf.all.arp_ignore is 0, want 1']" "--output json lists the drift"
+rsj --undo
+expect_eq "$RC" 0 "--state-dir undo exit code"
+expect_eq "$(addrs)" "$ADDRS0" "--state-dir undo: addresses as before"
+[ -e "$T/sd/rs-setup@$RS.json" ] && fail "state left in --state-dir" || pass "--state-dir state removed"
 
 echo "rs_setup kernel test: $FAILS failure(s)"
 [ "$FAILS" = 0 ]
