@@ -20,12 +20,13 @@ allowed = {
     "kernel": ["base", "config", "compiler"],
     "kernel/nft": core,
     "kernel/rtnl": core,
+    "kernel/ct": core,
     "kernel/sim": core,
     "director": core,
     "daemon": core + ["director"],
     "rs": core + ["kernel/rtnl", "kernel/sim"],
-    "cli": core + ["kernel/nft", "kernel/rtnl", "kernel/sim", "director",
-                   "daemon", "rs"],
+    "cli": core + ["kernel/nft", "kernel/rtnl", "kernel/ct", "kernel/sim",
+                   "director", "daemon", "rs"],
 }
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 bad = []
