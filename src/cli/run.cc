@@ -20,6 +20,7 @@ int RunCli(int argc, char** argv,
   RegisterApply(app, dispatch);
   RegisterDiff(app, dispatch);
   RegisterStatus(app, dispatch);
+  RegisterConnections(app, dispatch);
   RegisterDestroy(app, dispatch);
   RegisterRsSetup(app, dispatch);
   RegisterDaemon(app, dispatch);
