@@ -7,7 +7,9 @@
 #include <netinet/in.h>
 
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "compiler/lower.h"
 #include "director/director.h"
@@ -48,9 +50,14 @@ struct ConnViewTest : ::testing::Test {
   void SetUp() override {
     host.AddLink("eth0");
     host.SetSysctl("net/ipv4/ip_forward", "0");
+    std::ifstream in(std::string(LVSNFT_SOURCE_DIR) + "/examples/nat.json");
+    std::stringstream text;
+    text << in.rdbuf();
     applied = Lower(testing::LoadExample("nat.json"));
     plan::ExpandSlotTables(applied);
-    ASSERT_TRUE(dir.Apply(applied, {}).ok());
+    ApplyOptions o;
+    o.config_text = text.str();  // status labels services with it
+    ASSERT_TRUE(dir.Apply(applied, o).ok());
   }
   // The first slot mark of real server `rs` in be4.
   uint32_t MarkOf(const std::string& rs) {
@@ -102,10 +109,12 @@ TEST_F(ConnViewTest, UdpIsInactiveAndNoConntrackLeavesCountsUnknown) {
   Add(IPPROTO_UDP, "UDP", MarkOf("192.168.1.12:80"), "192.168.1.12", 5353);
   auto r = dir.Inspect(nullptr, &ct);
   ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status.services.size(), 1u);
   EXPECT_EQ(r->status.services[0].servers[2].inactive, 1u);
   EXPECT_EQ(r->status.services[0].servers[2].active, 0u);
   auto none = dir.Inspect();
   ASSERT_TRUE(none.ok());
+  ASSERT_EQ(none->status.services.size(), 1u);
   EXPECT_FALSE(none->status.services[0].servers[2].active.has_value());
   EXPECT_TRUE(none->connections.empty());
 }
