@@ -49,10 +49,11 @@ std::string RenderConnMetrics(const netlink::DirectorStatus& s) {
       "New connections sent to a real server (NAT/FULLNAT).", [](V v, R r) {
         return Stateful(v) ? std::optional<uint64_t>(r.conns) : std::nullopt;
       });
-  BackendFamily(out, s, "lvsnft_backend_connections_active", "gauge",
-                "NAT/FULLNAT: tracked TCP connections ESTABLISHED; DR/TUN: "
-                "flows in the flow table.",
-                [](V, R r) { return r.active; });
+  BackendFamily(
+      out, s, "lvsnft_backend_connections_active", "gauge",
+      "NAT/FULLNAT: tracked connections ESTABLISHED (TCP, SCTP); DR/TUN: "
+      "flows in the flow table.",
+      [](V, R r) { return r.active; });
   BackendFamily(out, s, "lvsnft_backend_connections_inactive", "gauge",
                 "NAT/FULLNAT: tracked connections in any other state "
                 "(TCP closing, UDP).",

@@ -11,7 +11,8 @@ static_assert(kSlotMark == lower::kSlotRegionStart &&
               "kSlotMark/kSlotMask must select exactly the slot region");
 
 bool CtEntry::active() const {
-  return l4proto == IPPROTO_TCP && state == "ESTABLISHED";
+  return (l4proto == IPPROTO_TCP || l4proto == IPPROTO_SCTP) &&
+         state == "ESTABLISHED";
 }
 
 }  // namespace lvsnft::netlink

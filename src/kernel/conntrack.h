@@ -26,8 +26,8 @@ struct CtEntry {
   uint16_t vport = 0;
   IpAddr server;  ///< Reply source: the real server after DNAT.
   uint16_t server_port = 0;
-  /// ipvsadm's ActiveConn: a TCP connection in state ESTABLISHED. Every
-  /// other entry (other TCP states, UDP, SCTP not established) is
+  /// ipvsadm's ActiveConn: a TCP or SCTP connection in state
+  /// ESTABLISHED. Every other entry (other TCP or SCTP states, UDP) is
   /// InActConn.
   bool active() const;
 };

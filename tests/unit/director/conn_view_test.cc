@@ -143,6 +143,23 @@ TEST(ConnRender, EndpointBracketsIpv6) {
   EXPECT_EQ(Endpoint(Ip("10.1.2.3"), 0), "10.1.2.3:0");
 }
 
+TEST(CtEntry, ActiveIsEstablishedTcpOrSctp) {
+  CtEntry e;
+  e.l4proto = IPPROTO_TCP;
+  e.state = "ESTABLISHED";
+  EXPECT_TRUE(e.active());
+  e.l4proto = IPPROTO_SCTP;
+  EXPECT_TRUE(e.active());
+  e.state = "SHUTDOWN_SENT";
+  EXPECT_FALSE(e.active());
+  e.l4proto = IPPROTO_UDP;
+  e.state = "UDP";
+  EXPECT_FALSE(e.active());
+  e.l4proto = IPPROTO_TCP;
+  e.state = "TIME_WAIT";
+  EXPECT_FALSE(e.active());
+}
+
 TEST(FakeConnTrack, FiltersByMarkAndMask) {
   FakeConnTrack ct;
   ct.entries.resize(3);
