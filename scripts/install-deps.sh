@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(
   # build
   build-essential cmake pkg-config libnftnl-dev libmnl-dev
-  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev googletest
+  libnetfilter-conntrack-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev googletest
   # lvsnft daemon: event loop + evhttp (metrics), sd_notify; health
   # checks: libevent_openssl (in libevent-dev) and OpenSSL for https
   libevent-dev libsystemd-dev libssl-dev
@@ -17,6 +17,8 @@ pkgs=(
   clang clang-format libclang-rt-14-dev
   # kernel and end-to-end tests (host network namespaces)
   nftables iproute2 iputils-ping procps jq curl
+  # status/connections tests: conntrack -L cross-check
+  conntrack
   # daemon tests: promtool (check metrics), setpriv (util-linux)
   prometheus util-linux
   # VM tier (tests/vm/vmrun.sh)

@@ -2,7 +2,11 @@
 // runtime overrides) in the foreground, for systemd Type=notify. This file
 // is the composition root: it opens the real kernels and the netlink
 // watchers and hands them to src/daemon.
+#include <grp.h>
+
 #include <cstdio>
+#include <optional>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/control_client.h"
@@ -12,6 +16,7 @@
 #include "daemon/director_port.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
+#include "kernel/ct/nf_conntrack.h"
 #include "kernel/nft/nft_watch.h"
 #include "kernel/rtnl/rtnl_watch.h"
 
@@ -22,17 +27,34 @@ struct DaemonArgs {
   std::string config;
   std::string control_socket;
   std::string metrics_listen;
+  std::string control_group;
   KernelOptions kernel;
 };
+
+// The id of group `name` (--control-group; "" = none).
+Result<std::optional<gid_t>> ControlGroup(const std::string& name) {
+  if (name.empty()) return std::optional<gid_t>();
+  group g{}, *found = nullptr;
+  std::vector<char> buf(16384);
+  int rc = getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &found);
+  if (rc != 0 || !found)
+    return Status::Error("--control-group: no group named \"" + name + "\"");
+  return std::optional<gid_t>(found->gr_gid);
+}
 
 using netlink::NetlinkWatch;
 
 int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   using daemon::Log;
+  auto group = ControlGroup(a.control_group);
+  if (!group.ok()) return Fail("daemon", group.status().message());
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("daemon", k.status().message());
-  auto port = daemon::MakeDirectorPort((*k)->director.get(), (*k)->nft.get(),
-                                       (*k)->net.get());
+  auto ct = netlink::OpenConnTrack();  // Only metrics use it.
+  if (!ct.ok()) Log(daemon::kWarning, ct.status().message());
+  auto port =
+      daemon::MakeDirectorPort((*k)->director.get(), (*k)->nft.get(),
+                               (*k)->net.get(), ct.ok() ? ct->get() : nullptr);
   daemon::CoreOptions co;
   co.config_path = a.config;
   co.overrides_path = OverridesPath(a.kernel);
@@ -55,7 +77,10 @@ int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   daemon::LoopOptions lo;
   lo.control_socket =
       ControlSocketPath(a.control_socket, a.kernel, state_dir_given);
+  lo.control_group = *group;
   lo.metrics_listen = a.metrics_listen;
+  daemon::ConnMetrics conns([p = port.get()] { return p->Inspect(); });
+  lo.conn_metrics = &conns;
   NetlinkWatch* nw = nft->get();
   NetlinkWatch* rw = rtnl->get();
   lo.watches.push_back({"nftables", nw->fd(), [nw] { nw->Drain(); }, true});
@@ -75,6 +100,9 @@ void RegisterDaemon(CLI::App& app, Dispatch& d) {
   sub->add_option("--control-socket", a->control_socket,
                   "Control socket (default /run/lvsnft/control.sock, or "
                   "control.sock in --state-dir when that is given)");
+  sub->add_option("--control-group", a->control_group,
+                  "Members of this group may use the control socket too "
+                  "(mode 0660 instead of 0600)");
   sub->add_option("--metrics-listen", a->metrics_listen,
                   "Serve Prometheus metrics on ADDR:PORT (/metrics)");
   AddKernelOptions(sub, a->kernel);

@@ -1,7 +1,9 @@
 // `lvsnft status`: live services, real servers, weights/states, counters;
 // runtime overrides marked; the daemon's view first when one answers.
+#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/cli_options.h"
 #include "cli/commands.h"
@@ -9,6 +11,8 @@
 #include "cli/kernel_env.h"
 #include "cli/persisted_overrides.h"
 #include "director/status.h"
+#include "director/status_rate.h"
+#include "kernel/ct/nf_conntrack.h"
 
 namespace lvsnft::cli {
 namespace {
@@ -20,6 +24,8 @@ struct StatusArgs {
   std::string output = "text";
   std::string control_socket;
   bool state_dir_given = false;
+  bool rate = false;
+  double interval = 1.0;
   KernelOptions kernel;
 };
 
@@ -58,19 +64,46 @@ int Print(const StatusArgs& a, const netlink::DirectorStatus& s,
   return 0;
 }
 
+// Two samples `interval` apart, printed as per-second rates.
+int PrintRates(const StatusArgs& a, netlink::Director& d) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto before = d.Inspect();
+  if (!before.ok()) return Fail("status", before.status().message());
+  std::this_thread::sleep_for(std::chrono::duration<double>(a.interval));
+  auto after = d.Inspect();
+  if (!after.ok()) return Fail("status", after.status().message());
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
+  auto rates = netlink::ComputeRates(before->status, after->status, secs);
+  std::fputs((a.output == "json" ? netlink::RenderRatesJson(rates, secs)
+                                 : netlink::RenderRatesText(rates, secs))
+                 .c_str(),
+             stdout);
+  return 0;
+}
+
 int RunStatus(const StatusArgs& a) {
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("status", k.status().message());
+  if (a.rate) return PrintRates(a, *(*k)->director);
   daemon::Overrides ov = LoadPersistedOverrides(a.kernel);
   daemon::OverrideReport effects;
+  auto ct = netlink::OpenConnTrack();
   auto r = (*k)->director->Inspect(
-      [&](Config& cfg) { effects = ApplyOverrides(ov, cfg); });
+      [&](Config& cfg) { effects = ApplyOverrides(ov, cfg); },
+      ct.ok() ? ct->get() : nullptr);
   if (!r.ok()) return Fail("status", r.status().message());
   if (!r->config_warning.empty()) {
     std::fprintf(stderr,
                  "lvsnft: warning: the remembered config is invalid; "
                  "ignored:\n%s",
                  r->config_warning.c_str());
+  }
+  std::string ct_error = ct.ok() ? r->conntrack_error : ct.status().message();
+  if (!ct_error.empty()) {
+    std::fprintf(stderr, "lvsnft: warning: %s; ActiveConn/InActConn unknown\n",
+                 ct_error.c_str());
   }
   daemon::MarkOverrides(effects, r->status);
   return Print(a, r->status, DaemonView(a));
@@ -87,6 +120,12 @@ void RegisterStatus(CLI::App& app, Dispatch& d) {
   AddOutputOption(sub, a->output);
   sub->add_option("--control-socket", a->control_socket,
                   "The daemon's socket (default as for lvsnft daemon)");
+  sub->add_flag("--rate", a->rate,
+                "Per-second rates from two samples (like ipvsadm --rate)");
+  sub->add_option("--interval", a->interval,
+                  "Seconds between the two --rate samples")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
   AddKernelOptions(sub, a->kernel);
   sub->callback([&d, a, sub] {
     a->state_dir_given = sub->count("--state-dir") > 0;

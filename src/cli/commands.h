@@ -34,6 +34,7 @@ void RegisterCompile(CLI::App& app, Dispatch& d);
 void RegisterApply(CLI::App& app, Dispatch& d);
 void RegisterDiff(CLI::App& app, Dispatch& d);
 void RegisterStatus(CLI::App& app, Dispatch& d);
+void RegisterConnections(CLI::App& app, Dispatch& d);
 void RegisterDestroy(CLI::App& app, Dispatch& d);
 void RegisterRsSetup(CLI::App& app, Dispatch& d);
 void RegisterDaemon(CLI::App& app, Dispatch& d);

@@ -67,6 +67,7 @@ void RegisterAll(CLI::App& app, Dispatch& dispatch) {
   RegisterApply(app, dispatch);
   RegisterDiff(app, dispatch);
   RegisterStatus(app, dispatch);
+  RegisterConnections(app, dispatch);
   RegisterDestroy(app, dispatch);
   RegisterRsSetup(app, dispatch);
   RegisterDaemon(app, dispatch);

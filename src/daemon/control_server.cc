@@ -20,6 +20,7 @@ namespace lvsnft::daemon {
 struct ControlServer::Impl {
   std::string path;
   RequestHandler handler;
+  std::optional<gid_t> group;
   evconnlistener* listener = nullptr;
 };
 
@@ -92,11 +93,25 @@ void Serve(bufferevent* bev, ControlServer::Impl* impl, bool eof) {
   Reply(bev, impl->handler(req), eof);
 }
 
-bool PeerAllowed(int fd) {
+// True when the peer's primary or a supplementary group is `group`.
+bool PeerInGroup(int fd, const ucred& cred, gid_t group) {
+  if (cred.gid == group) return true;
+  gid_t groups[256];
+  socklen_t len = sizeof groups;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0)
+    return false;
+  for (size_t i = 0; i < len / sizeof(gid_t); ++i) {
+    if (groups[i] == group) return true;
+  }
+  return false;
+}
+
+bool PeerAllowed(int fd, const std::optional<gid_t>& group) {
   ucred cred{};
   socklen_t len = sizeof cred;
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return false;
   if (cred.uid == 0 || cred.uid == getuid()) return true;
+  if (group && PeerInGroup(fd, cred, *group)) return true;
   Log(kWarning, "control: refused client uid " + std::to_string(cred.uid) +
                     " pid " + std::to_string(cred.pid));
   return false;
@@ -109,11 +124,15 @@ void OnAccept(evconnlistener* l, evutil_socket_t fd, sockaddr*, int,
                                             BEV_OPT_CLOSE_ON_FREE);
   timeval tv{kReadTimeoutSeconds, 0};
   bufferevent_set_timeouts(bev, &tv, &tv);
-  if (!PeerAllowed(fd))
-    return Reply(bev,
-                 ErrorReply("permission denied: only root and the "
-                            "daemon's user may use the control socket"),
-                 false);
+  if (!PeerAllowed(fd, impl->group))
+    return Reply(
+        bev,
+        ErrorReply(impl->group ? "permission denied: only root, the daemon's "
+                                 "user and the control group may use the "
+                                 "control socket"
+                               : "permission denied: only root and the "
+                                 "daemon's user may use the control socket"),
+        false);
   bufferevent_setwatermark(bev, EV_READ, 0, kMaxRequestBytes + 1);
   bufferevent_setcb(
       bev,
@@ -130,7 +149,7 @@ void OnAccept(evconnlistener* l, evutil_socket_t fd, sockaddr*, int,
   bufferevent_enable(bev, EV_READ);
 }
 
-Result<int> BindUnix(const std::string& path) {
+Result<int> BindUnix(const std::string& path, std::optional<gid_t> group) {
   sockaddr_un sa{};
   sa.sun_family = AF_UNIX;
   if (path.size() >= sizeof sa.sun_path)
@@ -142,7 +161,9 @@ Result<int> BindUnix(const std::string& path) {
   mode_t old = umask(0177);  // Created 0600: no window with wider access.
   int rc = bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
   umask(old);
-  if (rc != 0 || chmod(path.c_str(), 0600) != 0 || listen(fd, 16) != 0) {
+  if (rc == 0 && group && chown(path.c_str(), -1, *group) != 0) rc = -1;
+  if (rc != 0 || chmod(path.c_str(), group ? 0660 : 0600) != 0 ||
+      listen(fd, 16) != 0) {
     std::string err = strerror(errno);
     close(fd);
     return Status::Error("cannot listen on " + path + ": " + err);
@@ -153,14 +174,22 @@ Result<int> BindUnix(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<ControlServer>> ControlServer::Open(
-    event_base* base, const std::string& path, RequestHandler handler) {
+    event_base* base, const std::string& path, RequestHandler handler,
+    std::optional<gid_t> group) {
   std::string dir = path.substr(0, path.rfind('/'));
-  if (!dir.empty()) mkdir(dir.c_str(), 0700);
-  auto fd = BindUnix(path);
+  // A directory made here lets the control group reach the socket; one
+  // that exists is left as it is.
+  if (!dir.empty() && mkdir(dir.c_str(), group ? 0710 : 0700) == 0 && group &&
+      chown(dir.c_str(), -1, *group) != 0) {
+    return Status::Error("cannot give " + dir +
+                         " to the control group: " + strerror(errno));
+  }
+  auto fd = BindUnix(path, group);
   if (!fd.ok()) return fd.status();
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->handler = std::move(handler);
+  impl->group = group;
   impl->listener = evconnlistener_new(base, OnAccept, impl.get(),
                                       LEV_OPT_CLOSE_ON_FREE, -1, *fd);
   if (!impl->listener) {

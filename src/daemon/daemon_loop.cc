@@ -13,6 +13,12 @@
 namespace lvsnft::daemon {
 namespace {
 
+double MonotonicSeconds() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 timeval ToTimeval(std::chrono::microseconds us) {
   return {static_cast<time_t>(us.count() / 1000000),
           static_cast<suseconds_t>(us.count() % 1000000)};
@@ -117,15 +123,18 @@ int RunDaemon(DaemonCore& core, const LoopOptions& o) {
   if (Status s = core.Sync(SyncReason::kStart); !s.ok()) return 1;
   auto ctl = ControlServer::Open(
       l.base, o.control_socket,
-      [&core](const std::string& req) { return core.Handle(req); });
+      [&core](const std::string& req) { return core.Handle(req); },
+      o.control_group);
   if (!ctl.ok()) {
     Log(kErr, ctl.status().message());
     return 1;
   }
   std::unique_ptr<MetricsServer> metrics;
   if (!o.metrics_listen.empty()) {
-    auto m = MetricsServer::Open(l.base, o.metrics_listen, [&core] {
-      return RenderMetrics(core.stats(), core.effective());
+    auto m = MetricsServer::Open(l.base, o.metrics_listen, [&core, &o] {
+      std::string page = RenderMetrics(core.stats(), core.effective());
+      if (o.conn_metrics) page += o.conn_metrics->Render(MonotonicSeconds());
+      return page;
     });
     if (!m.ok()) {
       Log(kErr, m.status().message());

@@ -3,12 +3,16 @@
 // generation check, the systemd watchdog and the metrics listener.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "daemon/daemon_core.h"
+#include "daemon/metrics_conns.h"
 
 namespace lvsnft::daemon {
 
@@ -26,7 +30,11 @@ struct WatchSource {
 /// How the loop runs.
 struct LoopOptions {
   std::string control_socket;
+  /// Members of this group may use the control socket too (mode 0660).
+  std::optional<gid_t> control_group;
   std::string metrics_listen;  ///< "" = no metrics listener.
+  /// The connection families of the metrics page (null: none).
+  ConnMetrics* conn_metrics = nullptr;
   std::vector<WatchSource> watches;
   std::chrono::milliseconds debounce{50};
   std::chrono::milliseconds periodic{10000};

@@ -6,8 +6,8 @@ namespace {
 class ResidentPort : public DirectorPort {
  public:
   ResidentPort(netlink::Director* director, netlink::NftKernel* nft,
-               netlink::HostNet* net)
-      : director_(director), nft_(nft), net_(net) {}
+               netlink::HostNet* net, netlink::ConnTrack* ct)
+      : director_(director), nft_(nft), net_(net), ct_(ct) {}
 
   Result<SyncResult> Apply(const plan::Plan& p,
                            const std::string& config_text) override {
@@ -32,18 +32,26 @@ class ResidentPort : public DirectorPort {
 
   Result<uint32_t> GenId() override { return nft_->GenId(); }
 
+  Result<netlink::DirectorStatus> Inspect() override {
+    auto r = director_->Inspect(nullptr, ct_);
+    if (!r.ok()) return r.status();
+    return std::move(r->status);
+  }
+
  private:
   netlink::Director* director_;
   netlink::NftKernel* nft_;
   netlink::HostNet* net_;
+  netlink::ConnTrack* ct_;
 };
 
 }  // namespace
 
 std::unique_ptr<DirectorPort> MakeDirectorPort(netlink::Director* director,
                                                netlink::NftKernel* nft,
-                                               netlink::HostNet* net) {
-  return std::make_unique<ResidentPort>(director, nft, net);
+                                               netlink::HostNet* net,
+                                               netlink::ConnTrack* ct) {
+  return std::make_unique<ResidentPort>(director, nft, net, ct);
 }
 
 }  // namespace lvsnft::daemon

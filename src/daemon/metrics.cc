@@ -2,19 +2,19 @@
 
 #include <cstdio>
 
+#include "daemon/metrics_internal.h"
 #include "daemon/overrides.h"
 
 namespace lvsnft::daemon {
-namespace {
 
-void Header(std::string& out, const char* name, const char* type,
-            const char* help) {
+void MetricHeader(std::string& out, const char* name, const char* type,
+                  const char* help) {
   out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " +
          type + "\n";
 }
 
-// Counts exactly, other values with enough digits (timestamps to 1 ms).
-std::string Num(double v) {
+// Timestamps to 1 ms.
+std::string MetricNum(double v) {
   char buf[64];
   if (v == static_cast<double>(static_cast<uint64_t>(v)))
     std::snprintf(buf, sizeof buf, "%.0f", v);
@@ -24,7 +24,7 @@ std::string Num(double v) {
 }
 
 // Label values here are service names and addresses; escape anyway.
-std::string Label(const std::string& v) {
+std::string MetricLabel(const std::string& v) {
   std::string out;
   for (char c : v) {
     if (c == '\\' || c == '"') out += '\\';
@@ -37,62 +37,68 @@ std::string Label(const std::string& v) {
   return out;
 }
 
+namespace {
+
 void Counters(std::string& out, const DaemonStats& s) {
-  Header(out, "lvsnft_syncs_total", "counter",
-         "Syncs of the kernel with the desired ruleset, by result.");
-  out += "lvsnft_syncs_total{result=\"ok\"} " + Num(s.syncs_ok) + "\n";
-  out += "lvsnft_syncs_total{result=\"error\"} " + Num(s.syncs_failed) + "\n";
-  Header(out, "lvsnft_config_reloads_total", "counter",
-         "Config reloads (SIGHUP or ctl reload), by result.");
-  out +=
-      "lvsnft_config_reloads_total{result=\"ok\"} " + Num(s.reloads_ok) + "\n";
+  MetricHeader(out, "lvsnft_syncs_total", "counter",
+               "Syncs of the kernel with the desired ruleset, by result.");
+  out += "lvsnft_syncs_total{result=\"ok\"} " + MetricNum(s.syncs_ok) + "\n";
+  out += "lvsnft_syncs_total{result=\"error\"} " + MetricNum(s.syncs_failed) +
+         "\n";
+  MetricHeader(out, "lvsnft_config_reloads_total", "counter",
+               "Config reloads (SIGHUP or ctl reload), by result.");
+  out += "lvsnft_config_reloads_total{result=\"ok\"} " +
+         MetricNum(s.reloads_ok) + "\n";
   out += "lvsnft_config_reloads_total{result=\"error\"} " +
-         Num(s.reloads_failed) + "\n";
-  Header(out, "lvsnft_drift_repairs_total", "counter",
-         "Syncs that undid a change made outside lvsnft.");
-  out += "lvsnft_drift_repairs_total " + Num(s.drift_repairs) + "\n";
-  Header(out, "lvsnft_config_generation", "gauge",
-         "Generation of the daemon's input (config + overrides).");
-  out += "lvsnft_config_generation " + Num(s.generation) + "\n";
-  Header(out, "lvsnft_last_sync_timestamp_seconds", "gauge",
-         "Unix time of the last sync.");
-  out += "lvsnft_last_sync_timestamp_seconds " + Num(s.last_sync_time) + "\n";
+         MetricNum(s.reloads_failed) + "\n";
+  MetricHeader(out, "lvsnft_drift_repairs_total", "counter",
+               "Syncs that undid a change made outside lvsnft.");
+  out += "lvsnft_drift_repairs_total " + MetricNum(s.drift_repairs) + "\n";
+  MetricHeader(out, "lvsnft_config_generation", "gauge",
+               "Generation of the daemon's input (config + overrides).");
+  out += "lvsnft_config_generation " + MetricNum(s.generation) + "\n";
+  MetricHeader(out, "lvsnft_last_sync_timestamp_seconds", "gauge",
+               "Unix time of the last sync.");
+  out += "lvsnft_last_sync_timestamp_seconds " + MetricNum(s.last_sync_time) +
+         "\n";
 }
 
 void Histogram(std::string& out, const DaemonStats& s) {
-  Header(out, "lvsnft_sync_duration_seconds", "histogram",
-         "Time taken by a sync (dump or snapshot, reconcile, commit).");
+  MetricHeader(out, "lvsnft_sync_duration_seconds", "histogram",
+               "Time taken by a sync (dump or snapshot, reconcile, commit).");
   uint64_t cum = 0;
   for (size_t i = 0; i < kSyncBuckets.size(); ++i) {
     cum += s.sync_buckets[i];
-    out += "lvsnft_sync_duration_seconds_bucket{le=\"" + Num(kSyncBuckets[i]) +
-           "\"} " + Num(cum) + "\n";
+    out += "lvsnft_sync_duration_seconds_bucket{le=\"" +
+           MetricNum(kSyncBuckets[i]) + "\"} " + MetricNum(cum) + "\n";
   }
   out += "lvsnft_sync_duration_seconds_bucket{le=\"+Inf\"} " +
-         Num(s.sync_count) + "\n";
-  out += "lvsnft_sync_duration_seconds_sum " + Num(s.sync_seconds) + "\n";
-  out += "lvsnft_sync_duration_seconds_count " + Num(s.sync_count) + "\n";
+         MetricNum(s.sync_count) + "\n";
+  out += "lvsnft_sync_duration_seconds_sum " + MetricNum(s.sync_seconds) + "\n";
+  out += "lvsnft_sync_duration_seconds_count " + MetricNum(s.sync_count) + "\n";
 }
 
 void Backends(std::string& out, const Config& cfg) {
   std::string weights, states;
   for (const auto& svc : cfg.services) {
     for (const auto& rs : svc.real_servers) {
-      std::string labels = "service=\"" + Label(svc.name) + "\",backend=\"" +
-                           Label(ServerRef(rs.address, rs.port)) + "\"";
-      weights +=
-          "lvsnft_backend_weight{" + labels + "} " + Num(rs.weight) + "\n";
+      std::string labels = "service=\"" + MetricLabel(svc.name) +
+                           "\",backend=\"" +
+                           MetricLabel(ServerRef(rs.address, rs.port)) + "\"";
+      weights += "lvsnft_backend_weight{" + labels + "} " +
+                 MetricNum(rs.weight) + "\n";
       for (RsState st : {RsState::kUp, RsState::kDrain, RsState::kDown})
         states += "lvsnft_backend_state{" + labels + ",state=\"" +
                   RsStateName(st) + "\"} " + (rs.state == st ? "1" : "0") +
                   "\n";
     }
   }
-  Header(out, "lvsnft_backend_weight", "gauge",
-         "Configured weight of a real server (after overrides).");
+  MetricHeader(out, "lvsnft_backend_weight", "gauge",
+               "Configured weight of a real server (after overrides).");
   out += weights;
-  Header(out, "lvsnft_backend_state", "gauge",
-         "State of a real server (after overrides): 1 for the current one.");
+  MetricHeader(
+      out, "lvsnft_backend_state", "gauge",
+      "State of a real server (after overrides): 1 for the current one.");
   out += states;
 }
 

@@ -14,10 +14,12 @@
 
 #include "base/status.h"
 #include "compiler/plan.h"
+#include "director/conn_view.h"
 #include "director/director_host.h"
 #include "director/director_state.h"
 #include "director/reconcile.h"
 #include "director/status.h"
+#include "kernel/conntrack.h"
 #include "kernel/nft_kernel.h"
 
 namespace lvsnft::netlink {
@@ -73,6 +75,10 @@ struct StatusResult {
   /// The remembered config was invalid (then the kernel alone is shown):
   /// its diagnostics, else "".
   std::string config_warning;
+  /// NAT/FULLNAT connections (when a ConnTrack was given) and DR/TUN flows.
+  std::vector<ConnRow> connections;
+  /// Why conntrack could not be read ("" when it was, or not asked).
+  std::string conntrack_error;
 };
 
 /// Gives the snapshot valid at (genid, instance), if there is one.
@@ -100,9 +106,12 @@ class Director {
 
   /// Live services and real servers with counters (always a full dump),
   /// labelled with the config last applied, after `adjust` (if given)
-  /// changed it (the daemon's overrides).
+  /// changed it (the daemon's overrides). With `ct`, NAT/FULLNAT
+  /// connections are read from conntrack (lvsnft's slot marks only) for
+  /// ActiveConn / InActConn and the connection list.
   Result<StatusResult> Inspect(
-      const std::function<void(Config&)>& adjust = nullptr);
+      const std::function<void(Config&)>& adjust = nullptr,
+      ConnTrack* ct = nullptr);
 
   /// The remembered state (the config last applied, host objects).
   Result<DirectorState> State();

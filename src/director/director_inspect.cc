@@ -5,6 +5,29 @@
 #include "director/director.h"
 
 namespace lvsnft::netlink {
+namespace {
+
+// Active / inactive counts and the connection list: conntrack (NAT,
+// FULLNAT; only when `ct` is given) and the flow table (DR, TUN).
+void AddConnections(const Config& cfg, const std::vector<DesiredTable>& desired,
+                    const std::vector<LiveTable>& live, ConnTrack* ct,
+                    StatusResult& out) {
+  if (ct) {
+    auto entries = ct->List(kSlotMark, kSlotMask);
+    if (entries.ok()) {
+      auto owners = SlotOwners(desired);
+      AddConnStates(owners, *entries, out.status);
+      out.connections = ConnRows(owners, *entries, out.status);
+    } else {
+      out.conntrack_error = entries.status().message();
+    }
+  }
+  for (auto& r : FlowRows(DecodeFlows(cfg, live))) {
+    out.connections.push_back(std::move(r));
+  }
+}
+
+}  // namespace
 
 Result<DirectorState> Director::State() {
   auto now = Current();
@@ -13,7 +36,7 @@ Result<DirectorState> Director::State() {
 }
 
 Result<StatusResult> Director::Inspect(
-    const std::function<void(Config&)>& adjust) {
+    const std::function<void(Config&)>& adjust, ConnTrack* ct) {
   auto st = State();
   if (!st.ok()) return st.status();
   auto live = env_.nft->Dump(true);
@@ -48,6 +71,7 @@ Result<StatusResult> Director::Inspect(
   }
   out.status = BuildStatus(cfg, desired, *live, gen.ok() ? *gen : 0);
   out.status.config_known = !st->config_text.empty();
+  AddConnections(cfg, desired, *live, ct, out);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "compiler/lower_util.h"
+#include "director/flows.h"
 #include "director/status_kernel.h"
 
 namespace lvsnft::netlink {
@@ -116,57 +117,17 @@ void AddTargetCounters(const Config& cfg, const std::vector<LiveTable>& live,
   }
 }
 
-// DR/TUN: the flow table holds one entry per active flow, keyed by
-// client . VIP . ports . target id: count them per service and server
-// (like ipvsadm's active connections).
+// DR/TUN: the flow table holds one entry per active flow: count them per
+// service and server (like ipvsadm's active connections).
 void AddActiveFlows(const Config& cfg, const std::vector<LiveTable>& live,
                     std::map<std::string, ServiceStatus*>& by) {
-  // (VIP bytes, target id) -> services (with their ports) and server index
-  struct Owner {
-    const Service* svc;
-    size_t rs;
-  };
-  std::map<std::pair<std::string, uint32_t>, std::vector<Owner>> owner;
-  for (const auto& s : cfg.services) {
-    if (!IsStatelessMode(s.mode)) continue;
-    std::string vip(reinterpret_cast<const char*>(s.vip.bytes.data()),
-                    s.vip.size());
-    for (size_t i = 0; i < s.real_servers.size(); ++i) {
-      const auto& rs = s.real_servers[i];
-      std::string dev = s.mode == Mode::kTun ? lower::TunnelName(rs.address)
-                                             : cfg.director.interface;
-      owner[{vip, lower::TargetId(rs.address, dev)}].push_back({&s, i});
-    }
-  }
-  for (const auto& t : live) {
-    if (t.family != plan::TableFamily::kNetdev) continue;
-    for (const auto& set : t.sets) {
-      size_t alen = set.name == "flows4" ? 4 : set.name == "flows6" ? 16 : 0;
-      if (!alen) continue;
-      for (const auto& e : set.elements) {
-        // saddr, daddr, sport (4 padded), dport (4 padded), tid
-        if (e.key.size() != 2 * alen + 12) continue;
-        std::string vip(reinterpret_cast<const char*>(e.key.data() + alen),
-                        alen);
-        uint32_t tid;
-        std::memcpy(&tid, e.key.data() + 2 * alen + 8, 4);
-        uint16_t dport = static_cast<uint16_t>(e.key[2 * alen + 4] << 8 |
-                                               e.key[2 * alen + 5]);
-        auto it = owner.find({vip, tid});
-        if (it == owner.end()) continue;
-        for (const Owner& o : it->second) {
-          bool port = std::any_of(o.svc->ports.begin(), o.svc->ports.end(),
-                                  [&](const PortRange& p) {
-                                    return dport >= p.first && dport <= p.last;
-                                  });
-          if (!port || !by.count(o.svc->name)) continue;
-          ServiceStatus& svc = *by[o.svc->name];
-          svc.servers[o.rs].conns++;
-          svc.conns++;
-          break;
-        }
-      }
-    }
+  for (const Flow& f : DecodeFlows(cfg, live)) {
+    auto it = by.find(f.service->name);
+    if (it == by.end()) continue;
+    it->second->servers[f.server].conns++;
+    it->second->servers[f.server].active =
+        it->second->servers[f.server].active.value_or(0) + 1;
+    it->second->conns++;
   }
 }
 
@@ -184,6 +145,11 @@ std::string Traffic(bool counted, uint64_t packets, uint64_t bytes) {
                 static_cast<unsigned long long>(packets),
                 static_cast<unsigned long long>(bytes));
   return buf;
+}
+
+// A count, or a dash where it was not read.
+std::string Count(const std::optional<uint64_t>& n) {
+  return n ? std::to_string(*n) : "-";
 }
 
 // Ports in ascending order, as ServicesInKernel lists them.
@@ -313,7 +279,7 @@ std::string RenderStatusText(const DirectorStatus& s) {
       "Packets      Bytes\n";
   out +=
       "  -> RealServer:Port              Weight State  Slots  Conns/Flows    "
-      "Packets      Bytes\n";
+      "Packets      Bytes ActiveConn InActConn\n";
   bool stateless = false, stateful = false, overridden = false;
   for (const auto& v : s.services) {
     std::string vip =
@@ -334,10 +300,12 @@ std::string RenderStatusText(const DirectorStatus& s) {
       std::string w = std::to_string(r.weight) + (r.file_weight ? "*" : "");
       std::string st = r.state + (r.file_state ? "*" : "");
       overridden = overridden || r.file_weight || r.file_state;
-      std::snprintf(line, sizeof(line), "  -> %-27s %6s %-6s %5zu %12llu %s\n",
+      std::snprintf(line, sizeof(line),
+                    "  -> %-27s %6s %-6s %5zu %12llu %s %10s %9s\n",
                     r.address.c_str(), w.c_str(), st.c_str(), r.slots,
                     static_cast<unsigned long long>(r.conns),
-                    Traffic(counted, r.packets, r.bytes).c_str());
+                    Traffic(counted, r.packets, r.bytes).c_str(),
+                    Count(r.active).c_str(), Count(r.inactive).c_str());
       out += line;
     }
   }
@@ -347,17 +315,23 @@ std::string RenderStatusText(const DirectorStatus& s) {
     out +=
         "NAT/FULLNAT: Conns/Flows = connections scheduled; lvsnft's rules see "
         "only their first packet (conntrack translates the rest), so "
-        "Packets/Bytes are not counted (-).\n";
+        "Packets/Bytes are not counted (-); ActiveConn/InActConn = tracked "
+        "connections ESTABLISHED / in any other state (conntrack).\n";
   }
   if (stateless) {
     out +=
         "DR/TUN: Conns/Flows = new flows; a real server's Packets/Bytes are "
-        "what lvsnft forwarded to it for every service that uses it.\n";
+        "what lvsnft forwarded to it for every service that uses it; "
+        "ActiveConn = flows in the flow table.\n";
   }
   return out;
 }
 
 namespace {
+
+nlohmann::json Optional(const std::optional<uint64_t>& n) {
+  return n ? nlohmann::json(*n) : nlohmann::json(nullptr);
+}
 
 nlohmann::json OverrideJson(const RsStatus& r) {
   nlohmann::json o = nlohmann::json::object();
@@ -404,7 +378,9 @@ std::string RenderStatusJson(const DirectorStatus& s) {
                            {"slots", r.slots},
                            {"conns", r.conns},
                            {"packets", count(PacketsCounted(v), r.packets)},
-                           {"bytes", count(PacketsCounted(v), r.bytes)}};
+                           {"bytes", count(PacketsCounted(v), r.bytes)},
+                           {"active_conns", Optional(r.active)},
+                           {"inactive_conns", Optional(r.inactive)}};
       if (r.file_weight || r.file_state) rj["override"] = OverrideJson(r);
       sv["real_servers"].push_back(rj);
     }

@@ -23,6 +23,12 @@ struct RsStatus {
   uint64_t conns = 0;    ///< New connections (NAT) / new flows (DR, TUN).
   uint64_t packets = 0;  ///< DR/TUN: packets forwarded to it (all services).
   uint64_t bytes = 0;
+  /// ipvsadm's ActiveConn: NAT/FULLNAT: tracked TCP connections in state
+  /// ESTABLISHED; DR/TUN: flows in the flow table. Unset: not read.
+  std::optional<uint64_t> active = std::nullopt;
+  /// ipvsadm's InActConn (NAT/FULLNAT): every other tracked connection
+  /// (other TCP states, UDP). Unset: not read (or DR/TUN).
+  std::optional<uint64_t> inactive = std::nullopt;
   /// Set when a runtime override (lvsnft ctl) changes the weight / state:
   /// the value the config file gives (weight and state are the effective
   /// ones).

@@ -23,6 +23,7 @@ struct LiveElement {
   uint64_t packets = 0, bytes = 0;  ///< Per-element counter, if any.
   bool has_counter = false;
   uint64_t timeout_ms = 0;  ///< Per-element timeout (dynamic sets).
+  uint64_t expires_ms = 0;  ///< Time left before it times out (dumps).
 };
 
 /// A set or map.

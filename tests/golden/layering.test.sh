@@ -21,12 +21,13 @@ allowed = {
     "kernel": ["base", "config", "compiler"],
     "kernel/nft": core,
     "kernel/rtnl": core,
+    "kernel/ct": core,
     "kernel/sim": core,
     "director": core,
     "daemon": core + ["director", "health"],
     "rs": core + ["kernel/rtnl", "kernel/sim"],
-    "cli": core + ["kernel/nft", "kernel/rtnl", "kernel/sim", "director",
-                   "daemon", "health", "rs"],
+    "cli": core + ["kernel/nft", "kernel/rtnl", "kernel/ct", "kernel/sim",
+                   "director", "daemon", "health", "rs"],
 }
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 bad = []

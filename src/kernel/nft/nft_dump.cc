@@ -66,6 +66,9 @@ LiveElement ParseElement(nftnl_set_elem* e) {
   if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT)) {
     out.timeout_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
   }
+  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION)) {
+    out.expires_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
+  }
   nftnl_set_elem_expr_foreach(e, CounterCb, &out);
   return out;
 }

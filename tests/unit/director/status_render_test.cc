@@ -30,12 +30,33 @@ TEST(StatusRender, TextShowsDashesWhereNothingIsCounted) {
             std::string::npos)
       << t;
   EXPECT_NE(t.find("  -> 192.168.1.11                     2 drain      0 "
-                   "           5         40       4000\n"),
+                   "           5         40       4000          -         -\n"),
             std::string::npos)
       << t;
   EXPECT_NE(t.find("NAT/FULLNAT: Conns/Flows = connections scheduled"),
             std::string::npos);
   EXPECT_NE(t.find("DR/TUN: Conns/Flows = new flows"), std::string::npos);
+}
+
+TEST(StatusRender, ActiveAndInactiveColumns) {
+  DirectorStatus s = TwoServices();
+  s.services[0].servers[0].active = 7;
+  s.services[0].servers[0].inactive = 3;
+  s.services[1].servers[0].active = 5;
+  std::string t = RenderStatusText(s);
+  EXPECT_NE(t.find("Packets      Bytes ActiveConn InActConn\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("  -> 192.168.1.10:80                  1 up         3 "
+                   "          12          -          -          7         3\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("       4000          5         -\n"), std::string::npos)
+      << t;
+  auto j = nlohmann::json::parse(RenderStatusJson(s));
+  EXPECT_EQ(j["services"][0]["real_servers"][0]["active_conns"], 7);
+  EXPECT_EQ(j["services"][0]["real_servers"][0]["inactive_conns"], 3);
+  EXPECT_TRUE(j["services"][1]["real_servers"][0]["inactive_conns"].is_null());
 }
 
 TEST(StatusRender, JsonHasNullForUncountedTraffic) {

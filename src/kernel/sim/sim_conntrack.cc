@@ -1,0 +1,14 @@
+#include "kernel/sim/sim_conntrack.h"
+
+namespace lvsnft::netlink {
+
+Result<std::vector<CtEntry>> FakeConnTrack::List(uint32_t mark, uint32_t mask) {
+  ++dumps;
+  std::vector<CtEntry> out;
+  for (const auto& e : entries) {
+    if ((e.mark & mask) == mark) out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace lvsnft::netlink
