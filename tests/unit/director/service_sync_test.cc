@@ -78,11 +78,16 @@ const Case kCases[] = {
      true},
     {"remove server", "nat.json",
      [](Config& c) { c.services[0].real_servers.pop_back(); }, true},
-    {"port list", "nat.json",
+    {"port list", "showcase.json",
+     [](Config& c) {
+       c.services[0].ports.push_back({8443, 8443, {}});
+     },
+     true},
+    {"port list: now mapping ports (443 to 80)", "nat.json",
      [](Config& c) {
        c.services[0].ports.push_back({443, 443, {}});
      },
-     true},
+     false},
     {"port range: new shared map", "nat.json",
      [](Config& c) {
        c.services[0].ports.push_back({8000, 8010, {}});
