@@ -59,7 +59,6 @@ int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   co.config_path = a.config;
   co.overrides_path = OverridesPath(a.kernel);
   co.netns = netlink::CurrentNetnsId(a.kernel.netns);
-  co.lower = LowerForKernel;
   co.port = port.get();
   co.notify = daemon::Notify;
   daemon::DaemonCore core(co);

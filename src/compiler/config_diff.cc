@@ -80,7 +80,75 @@ void CompareServers(const Service& a, const Service& b,
   }
 }
 
+bool SamePorts(const Service& a, const Service& b) {
+  if (a.ports.size() != b.ports.size()) return false;
+  for (size_t i = 0; i < a.ports.size(); ++i) {
+    if (a.ports[i].first != b.ports[i].first ||
+        a.ports[i].last != b.ports[i].last)
+      return false;
+  }
+  return true;
+}
+
+bool SameServers(const Service& a, const Service& b) {
+  if (a.real_servers.size() != b.real_servers.size()) return false;
+  for (size_t i = 0; i < a.real_servers.size(); ++i) {
+    const RealServer &x = a.real_servers[i], &y = b.real_servers[i];
+    if (!(x.address == y.address) || x.port != y.port || x.weight != y.weight ||
+        x.state != y.state)
+      return false;
+  }
+  return true;
+}
+
+bool SamePersistence(const Service& a, const Service& b) {
+  if (a.persistence.has_value() != b.persistence.has_value()) return false;
+  return !a.persistence ||
+         (a.persistence->timeout_s == b.persistence->timeout_s &&
+          a.persistence->netmask == b.persistence->netmask);
+}
+
+// Every field lowering reads.
+bool SameService(const Service& a, const Service& b) {
+  return a.vip == b.vip && a.protocol == b.protocol && a.mode == b.mode &&
+         a.scheduler == b.scheduler && a.mh_table_size == b.mh_table_size &&
+         a.mh_port == b.mh_port && SamePorts(a, b) && SamePersistence(a, b) &&
+         SameServers(a, b);
+}
+
+bool SameDirector(const Director& a, const Director& b) {
+  return a.interface == b.interface && a.local_addresses == b.local_addresses &&
+         a.manage_vips == b.manage_vips &&
+         a.flow_timeout_s == b.flow_timeout_s &&
+         a.flow_table_size == b.flow_table_size;
+}
+
 }  // namespace
+
+std::optional<std::set<std::string>> TouchedServices(const Config& before,
+                                                     const Config& after) {
+  if (!SameDirector(before.director, after.director) ||
+      before.services.size() != after.services.size())
+    return std::nullopt;
+  std::set<std::string> touched;
+  std::map<std::string, const Service*> moved;  // names not at the same index
+  for (size_t i = 0; i < after.services.size(); ++i) {
+    const Service &a = before.services[i], &b = after.services[i];
+    if (a.name != b.name) {
+      moved[a.name] = &a;
+      continue;
+    }
+    if (!SameService(a, b)) touched.insert(b.name);
+  }
+  for (size_t i = 0; i < after.services.size() && !moved.empty(); ++i) {
+    const Service& b = after.services[i];
+    if (before.services[i].name == b.name) continue;
+    auto it = moved.find(b.name);
+    if (it == moved.end()) return std::nullopt;  // added (and one removed)
+    if (!SameService(*it->second, b)) touched.insert(b.name);
+  }
+  return touched;
+}
 
 const char* ChangeSign(ConfigChange::Kind k) {
   switch (k) {

@@ -188,11 +188,31 @@ void AddFamilyDependencies(plan::Table& t) {
 
 }  // namespace lower
 
-plan::Plan Lower(const Config& cfg) {
-  using namespace lower;
+std::map<std::string, uint32_t> SlotNeeds(const Config& cfg) {
   std::map<std::string, uint32_t> needs;
-  for (const auto& s : cfg.services) needs[s.name] = SlotOwners(s).size();
-  auto blocks = AllocateSlots(needs);
+  for (const auto& s : cfg.services)
+    needs[s.name] = lower::SlotOwners(s).size();
+  return needs;
+}
+
+plan::Plan Lower(const Config& cfg) {
+  return LowerWith(cfg, lower::AllocateSlots(SlotNeeds(cfg)));
+}
+
+plan::Plan LowerServices(
+    const Config& cfg, const std::set<std::string>& names,
+    const std::map<std::string, lower::SlotBlock>& blocks) {
+  Config sub;
+  sub.director = cfg.director;
+  for (const auto& s : cfg.services) {
+    if (names.count(s.name)) sub.services.push_back(s);
+  }
+  return LowerWith(sub, blocks);
+}
+
+plan::Plan LowerWith(const Config& cfg,
+                     const std::map<std::string, lower::SlotBlock>& blocks) {
+  using namespace lower;
   plan::Plan p;
   NatTableBuilder nat;
   bool any_nat = false, any_netdev = false;

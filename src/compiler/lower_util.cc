@@ -8,16 +8,12 @@
 
 namespace lvsnft::lower {
 
-namespace {
-
 uint32_t UnitsFor(uint32_t slots) {
   uint32_t units = (slots + kSlotUnit - 1) / kSlotUnit;
   uint32_t pow2 = 1;
   while (pow2 < units) pow2 <<= 1;
   return pow2;
 }
-
-}  // namespace
 
 std::map<std::string, SlotBlock> AllocateSlots(
     const std::map<std::string, uint32_t>& needs) {

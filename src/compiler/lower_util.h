@@ -26,6 +26,9 @@ struct SlotBlock {
   uint32_t size = 0;  ///< Number of slots actually used.
 };
 
+/// Units of kSlotUnit marks a block of `slots` slots takes (a power of 2).
+uint32_t UnitsFor(uint32_t slots);
+
 /// Places one block per (service name, slots needed); services needing no
 /// slot get none. Deterministic and independent of the input order.
 std::map<std::string, SlotBlock> AllocateSlots(

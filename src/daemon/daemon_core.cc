@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "base/atomic_file.h"
+#include "base/timing.h"
 #include "config/diag.h"
 #include "config/parse.h"
 #include "daemon/log.h"
@@ -50,7 +51,8 @@ void LogChanges(const SyncResult& r, SyncReason why, double seconds) {
       std::string(repair ? "drift repaired" : "sync") + " (" + ReasonName(why) +
           "): " + std::to_string(r.nft_changes) + " nftables and " +
           std::to_string(r.host_changes) + " host changes in " +
-          std::to_string(r.transactions) + " transaction(s), " + ms);
+          std::to_string(r.transactions) + " transaction(s)" +
+          (r.incremental ? " (incremental), " : ", ") + ms);
 }
 
 }  // namespace
@@ -94,13 +96,15 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
 }
 
 Status DaemonCore::Sync(SyncReason why) {
+  PhaseTimer input("effective");
   Config eff = base_;
   std::vector<std::string> unmatched;
   overrides_.ApplyTo(eff, &unmatched);
+  input.Done();
   for (const auto& u : unmatched)
     Log(kWarning, "override " + u + " names no real server of the config");
   auto t0 = std::chrono::steady_clock::now();
-  auto r = o_.port->Apply(o_.lower(eff), text_);
+  auto r = o_.port->Apply(dirty_ ? nullptr : &effective_, eff, text_);
   double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
           .count();

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "base/status.h"
-#include "compiler/plan.h"
 #include "config/config.h"
 #include "daemon/director_port.h"
 #include "daemon/metrics.h"
@@ -28,7 +27,6 @@ struct CoreOptions {
   std::string config_path;
   std::string overrides_path;  ///< Persisted overrides (sealed JSON).
   std::string netns;           ///< The namespace's id (in `status` replies).
-  std::function<plan::Plan(const Config&)> lower;
   DirectorPort* port = nullptr;
   /// Called with "RELOADING=1" / "READY=1" around reloads (sd_notify).
   std::function<void(const char*)> notify = [](const char*) {};

@@ -1,5 +1,9 @@
 #include "daemon/director_port.h"
 
+#include <malloc.h>
+
+#include "director/service_sync.h"
+
 namespace lvsnft::daemon {
 namespace {
 
@@ -7,22 +11,24 @@ class ResidentPort : public DirectorPort {
  public:
   ResidentPort(netlink::Director* director, netlink::NftKernel* nft,
                netlink::HostNet* net, netlink::ConnTrack* ct)
-      : director_(director), nft_(nft), net_(net), ct_(ct) {}
+      : director_(director), sync_(director), nft_(nft), net_(net), ct_(ct) {}
 
-  Result<SyncResult> Apply(const plan::Plan& p,
+  Result<SyncResult> Apply(const Config* before, const Config& after,
                            const std::string& config_text) override {
-    netlink::ApplyOptions o;
-    o.config_text = config_text;
-    auto r = director_->Apply(p, o);
-    if (!r.ok()) return r.status();
+    auto s = sync_.Sync(before, after, config_text);
+    // A full sync's peak (whole plan, encoded elements, batch) is freed
+    // now; give it back to the kernel so the daemon's RSS is what it keeps.
+    if (!s.ok() || !s->incremental) malloc_trim(0);
+    if (!s.ok()) return s.status();
+    const netlink::DirectorReport* r = &s->report;
     SyncResult out;
+    out.incremental = s->incremental;
+    out.genid = r->genid;
     out.nft_changes = r->nft_changes;
     out.host_changes = r->host_changes;
     out.transactions = r->committed ? 1 : 0;
     for (const auto& l : r->lines)
       out.lines.push_back({l.service, std::string(1, l.sign) + " " + l.what});
-    auto g = nft_->GenId();
-    if (g.ok()) out.genid = *g;
     return out;
   }
 
@@ -39,7 +45,7 @@ class ResidentPort : public DirectorPort {
   }
 
  private:
-  netlink::Director* director_;
+  netlink::ServiceSync sync_;
   netlink::NftKernel* nft_;
   netlink::HostNet* net_;
   netlink::ConnTrack* ct_;

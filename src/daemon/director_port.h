@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "base/status.h"
-#include "compiler/plan.h"
 #include "config/config.h"
 #include "config/diag.h"
 #include "director/director.h"
@@ -26,8 +25,9 @@ struct SyncLine {
 struct SyncResult {
   size_t nft_changes = 0;
   size_t host_changes = 0;
-  int transactions = 0;  ///< Batches sent (0 when already in sync).
-  uint32_t genid = 0;    ///< Ruleset generation after the sync.
+  int transactions = 0;      ///< Batches sent (0 when already in sync).
+  uint32_t genid = 0;        ///< Ruleset generation after the sync.
+  bool incremental = false;  ///< Only the changed services were committed.
   std::vector<SyncLine> lines;
   bool changed() const { return nft_changes + host_changes > 0; }
 };
@@ -36,8 +36,11 @@ struct SyncResult {
 class DirectorPort {
  public:
   virtual ~DirectorPort() = default;
-  /// Brings the kernel to `p`; `config_text` is remembered for status.
-  virtual Result<SyncResult> Apply(const plan::Plan& p,
+  /// Brings the kernel to `after`; `before` is the config the last
+  /// successful Apply brought it to (null: unknown), so that a change
+  /// confined to a few services commits only theirs. `config_text` is
+  /// remembered for status.
+  virtual Result<SyncResult> Apply(const Config* before, const Config& after,
                                    const std::string& config_text) = 0;
   /// Host checks of a valid config (FULLNAT local addresses present):
   /// false with located errors in `diags` when the config cannot be run.
@@ -54,8 +57,9 @@ class DirectorPort {
 /// DirectorPort over a resident netlink::Director (which keeps state and
 /// snapshot in memory between syncs and takes the per-namespace lock
 /// around each apply, so `lvsnft apply` and the daemon never write at the
-/// same time). `director`, `nft`, `net` and `ct` (conntrack for Inspect;
-/// may be null) must outlive the port.
+/// same time), driven by a netlink::ServiceSync (incremental where it
+/// can). `director`, `nft`, `net` and `ct` (conntrack for Inspect; may be
+/// null) must outlive the port.
 std::unique_ptr<DirectorPort> MakeDirectorPort(
     netlink::Director* director, netlink::NftKernel* nft, netlink::HostNet* net,
     netlink::ConnTrack* ct = nullptr);

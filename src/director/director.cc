@@ -5,6 +5,7 @@
 
 #include "base/timing.h"
 #include "compiler/lower_util.h"
+#include "director/director_internal.h"
 #include "director/host_lock.h"
 
 namespace lvsnft::netlink {
@@ -20,38 +21,6 @@ struct Computed {
   std::vector<DesiredTable> desired;
   Delta delta;
 };
-
-// With a snapshot, rule handles are unknown: dump just the chains whose
-// rules change and take the handles by position. False when the chain does
-// not match the snapshot (then the caller falls back to a full dump).
-Result<bool> ResolveHandles(Computed& c, DirectorEnv& env) {
-  std::map<std::string, bool> dumped;
-  for (auto& ch : c.delta.changes) {
-    bool needs =
-        (ch.kind == ChangeKind::kDelRule || ch.kind == ChangeKind::kAddRule) &&
-        ch.live_index >= 0 && ch.handle == 0;
-    if (!needs) continue;
-    // kAddRule names the desired table: its live twin has the same id.
-    LiveTable* t = ch.live
-                       ? FindTable(c.live, ch.live->family, ch.live->name)
-                       : FindTable(c.live, ch.table->family, ch.table->name);
-    LiveChain* lc = t ? FindChain(*t, ch.chain) : nullptr;
-    if (!lc) return false;
-    std::string key = t->name + plan::FamilyKeyword(t->family) + "/" + ch.chain;
-    if (!dumped[key]) {
-      auto rules = env.nft->DumpChain(t->family, t->name, ch.chain);
-      if (!rules.ok()) return rules.status();
-      if (rules->size() != lc->rules.size()) return false;
-      for (size_t i = 0; i < rules->size(); ++i) {
-        if ((*rules)[i].tag != lc->rules[i].tag) return false;
-      }
-      lc->rules = std::move(*rules);
-      dumped[key] = true;
-    }
-    ch.handle = lc->rules.at(ch.live_index).handle;
-  }
-  return true;
-}
 
 // How Compute reads the live tables.
 enum class LiveSource {
@@ -96,21 +65,11 @@ Result<std::unique_ptr<Computed>> Compute(
   c->delta = std::move(*delta);
   reconcile.Done();
   if (c->from_snapshot && src == LiveSource::kSnapshot) {
-    auto ok = ResolveHandles(*c, env);
+    auto ok = ResolveHandles(c->delta, c->live, *env.nft);
     if (!ok.ok()) return ok.status();
     if (!*ok) return Compute(p, env, ifindex, LiveSource::kDump, snapshots);
   }
   return c;
-}
-
-// Stale slots the transaction left in place, in the snapshot's tables.
-void KeepStale(const Delta& d, std::vector<LiveTable>& tables) {
-  for (const auto& ch : d.stale) {
-    LiveTable* t = FindTable(tables, ch.live->family, ch.live->name);
-    LiveSet* s = t ? FindSet(*t, ch.set) : nullptr;
-    if (!s) continue;
-    for (const auto& e : ch.elements) s->elements.push_back(e.ToLive());
-  }
 }
 
 // What the kernel holds after `c` was committed (the desired tables plus
@@ -129,8 +88,6 @@ Snapshot AfterCommit(Computed& c, bool committed, uint32_t genid) {
   return s;
 }
 
-uint32_t NextGen(uint32_t g) { return g + 1 == 0 ? 1 : g + 1; }  // as nf_tables
-
 void ReportDelta(const Computed& c, DirectorReport& r) {
   r.lines = DeltaReport(c.delta);
   r.nft_changes = c.delta.changes.size();
@@ -140,12 +97,6 @@ void ReportDelta(const Computed& c, DirectorReport& r) {
 void AddHostLines(const std::vector<HostChange>& h, DirectorReport& r) {
   for (const auto& c : h) r.lines.push_back({c.service, c.sign, c.what, true});
   r.host_changes += h.size();
-}
-
-std::string JoinErrors(const std::vector<std::string>& errors) {
-  std::string out = "the kernel rejected the transaction; nothing was changed";
-  for (const auto& e : errors) out += "\n  " + e;
-  return out;
 }
 
 // Sends the transaction, re-reading and recomputing when another writer
@@ -198,6 +149,52 @@ void NoteUnknownSysctls(Sysctls& sys, DirectorReport& r) {
 }
 
 }  // namespace
+
+// With a snapshot, rule handles are unknown: dump just the chains whose
+// rules change and take the handles by position.
+Result<bool> ResolveHandles(Delta& delta, std::vector<LiveTable>& live,
+                            NftKernel& nft) {
+  std::map<std::string, bool> dumped;
+  for (auto& ch : delta.changes) {
+    bool needs =
+        (ch.kind == ChangeKind::kDelRule || ch.kind == ChangeKind::kAddRule) &&
+        ch.live_index >= 0 && ch.handle == 0;
+    if (!needs) continue;
+    // kAddRule names the desired table: its live twin has the same id.
+    LiveTable* t = ch.live ? FindTable(live, ch.live->family, ch.live->name)
+                           : FindTable(live, ch.table->family, ch.table->name);
+    LiveChain* lc = t ? FindChain(*t, ch.chain) : nullptr;
+    if (!lc) return false;
+    std::string key = t->name + plan::FamilyKeyword(t->family) + "/" + ch.chain;
+    if (!dumped[key]) {
+      auto rules = nft.DumpChain(t->family, t->name, ch.chain);
+      if (!rules.ok()) return rules.status();
+      if (rules->size() != lc->rules.size()) return false;
+      for (size_t i = 0; i < rules->size(); ++i) {
+        if ((*rules)[i].tag != lc->rules[i].tag) return false;
+      }
+      lc->rules = std::move(*rules);
+      dumped[key] = true;
+    }
+    ch.handle = lc->rules.at(ch.live_index).handle;
+  }
+  return true;
+}
+
+void KeepStale(const Delta& d, std::vector<LiveTable>& tables) {
+  for (const auto& ch : d.stale) {
+    LiveTable* t = FindTable(tables, ch.live->family, ch.live->name);
+    LiveSet* s = t ? FindSet(*t, ch.set) : nullptr;
+    if (!s) continue;
+    for (const auto& e : ch.elements) s->elements.push_back(e.ToLive());
+  }
+}
+
+std::string JoinErrors(const std::vector<std::string>& errors) {
+  std::string out = "the kernel rejected the transaction; nothing was changed";
+  for (const auto& e : errors) out += "\n  " + e;
+  return out;
+}
 
 Result<Director::Snap> Director::Current() {
   auto gen = env_.nft->GenId();
@@ -281,6 +278,8 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p,
   Status s = FinishHost(*hd, *st, *env_.net, *env_.sys);
   st->config_text = o.config_text;
   st->genid = r.committed ? NextGen((*c)->genid) : (*c)->genid;
+  r.genid = st->genid;
+  ifindex_ = hd->ifindex;
   // Unchanged and read from the snapshot: the file is still right.
   bool write = r.committed || !(*c)->from_snapshot;
   KeepSnapshot(AfterCommit(**c, r.committed, st->genid), write);

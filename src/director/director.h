@@ -7,9 +7,12 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -59,6 +62,9 @@ struct DirectorReport {
   size_t host_changes = 0;         ///< Number of host changes.
   size_t messages = 0, bytes = 0;  ///< Size of the last batch.
   bool committed = false;
+  /// The ruleset generation the kernel is at afterwards (Apply,
+  /// ApplyIncrement), as far as lvsnft's own commit tells.
+  uint32_t genid = 0;
   bool in_sync() const { return nft_changes == 0 && host_changes == 0; }
 };
 
@@ -81,6 +87,19 @@ struct StatusResult {
   std::string conntrack_error;
 };
 
+/// A change confined to some services (see ApplyIncrement): the owned
+/// parts (plan::OwnedPart) of their lowering before and after, both with
+/// slot tables expanded, and the same shared part.
+struct ServiceIncrement {
+  std::set<std::string> services;
+  const plan::Plan* before = nullptr;  ///< What the director holds now.
+  const plan::Plan* after = nullptr;   ///< What it is to hold.
+  /// Mark ranges [first, end) of the services' slot blocks: slot elements
+  /// there belong to them (stale ones too).
+  std::vector<std::pair<uint32_t, uint32_t>> slot_ranges;
+  std::string config_text;  ///< Remembered for status / diff.
+};
+
 /// Gives the snapshot valid at (genid, instance), if there is one.
 using SnapshotSource =
     std::function<std::optional<Snapshot>(uint32_t, const std::string&)>;
@@ -92,6 +111,15 @@ class Director {
 
   /// Brings the director to `p`.
   Result<DirectorReport> Apply(const plan::Plan& p, const ApplyOptions& o);
+
+  /// Commits only what `inc` changes, computed against the in-memory
+  /// snapshot (no dump, no host objects: the shared part is unchanged), in
+  /// one transaction carrying the snapshot's generation id, and patches
+  /// the snapshot. Nullopt, with nothing changed, when there is no
+  /// snapshot in memory or the kernel refused the transaction because
+  /// another writer committed since: then the caller takes Apply.
+  Result<std::optional<DirectorReport>> ApplyIncrement(
+      const ServiceIncrement& inc);
 
   /// What Apply would change, without changing anything. The live tables
   /// come from the snapshot of lvsnft's last transaction when the ruleset
@@ -119,6 +147,9 @@ class Director {
   /// The plan this Director last applied (committed or found in sync),
   /// if any.
   const std::optional<plan::Plan>& applied_plan() const { return applied_; }
+  /// Drops the applied plan from memory (a resident process that never
+  /// asks for it; Inspect then lowers the remembered config itself).
+  void ForgetPlan() { applied_.reset(); }
 
  private:
   /// Where the kernel's ruleset is: generation id and ruleset instance.
@@ -139,6 +170,9 @@ class Director {
   };
   Result<Started> Start(const plan::Plan& p);
   void Remember(const DirectorState& st, const plan::Plan& p);
+  /// Keeps the in-memory state true after an increment.
+  Result<std::optional<DirectorReport>> NoteIncrement(
+      const std::string& config_text, const DirectorReport& r);
 
   DirectorEnv env_;
   /// The state as last loaded or saved, and the kernel generation it was
@@ -150,6 +184,8 @@ class Director {
   /// snapshot file (and of a dump) while the generation is unchanged.
   std::optional<Snapshot> snapshot_;
   std::optional<plan::Plan> applied_;
+  /// Interface indexes of the fwd devices at the last Apply.
+  std::map<std::string, uint32_t> ifindex_;
 };
 
 /// Report lines for a delta (grouped by service, elements summarised per

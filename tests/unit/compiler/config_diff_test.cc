@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <optional>
+#include <set>
+
 namespace lvsnft {
 namespace {
 
@@ -62,6 +66,42 @@ TEST(DiffConfigsTest, Table) {
     Config after = Base();
     c.edit(after);
     EXPECT_EQ(Lines(Base(), after), c.expected) << c.desc;
+  }
+}
+
+// TouchedServices: which services may lower differently; nullopt when the
+// set of services or the director changed.
+TEST(TouchedServicesTest, NamesOnlyChangedServices) {
+  Config two = Base();
+  two.services.push_back(two.services[0]);
+  two.services[1].name = "api";
+  struct {
+    const char* desc;
+    std::function<void(Config&)> edit;
+    std::optional<std::set<std::string>> want;
+  } cases[] = {
+      {"identical", [](Config&) {}, std::set<std::string>{}},
+      {"reordered", [](Config& c) { std::swap(c.services[0], c.services[1]); },
+       std::set<std::string>{}},
+      {"weight", [](Config& c) { c.services[1].real_servers[0].weight = 4; },
+       std::set<std::string>{"api"}},
+      {"reordered and drained",
+       [](Config& c) {
+         std::swap(c.services[0], c.services[1]);
+         c.services[0].real_servers[0].state = RsState::kDrain;
+       },
+       std::set<std::string>{"api"}},
+      {"port", [](Config& c) { c.services[0].ports[0].first = 81; },
+       std::set<std::string>{"web"}},
+      {"renamed", [](Config& c) { c.services[1].name = "api2"; }, std::nullopt},
+      {"removed", [](Config& c) { c.services.pop_back(); }, std::nullopt},
+      {"director", [](Config& c) { c.director.flow_table_size = 0; },
+       std::nullopt},
+  };
+  for (const auto& c : cases) {
+    Config after = two;
+    c.edit(after);
+    EXPECT_EQ(TouchedServices(two, after), c.want) << c.desc;
   }
 }
 

@@ -17,8 +17,13 @@ namespace {
 // Records syncs; reports `changes` for the next ones and `genid` always.
 class FakePort : public DirectorPort {
  public:
-  Result<SyncResult> Apply(const plan::Plan&, const std::string&) override {
+  Result<SyncResult> Apply(const Config* before, const Config& after,
+                           const std::string&) override {
     ++applies;
+    had_before = before != nullptr;
+    before_weight = before ? before->services[0].real_servers[0].weight : 0;
+    lowered = after;
+    if (fail) return Status::Error("kernel said no");
     SyncResult r;
     r.nft_changes = changes;
     r.transactions = changes ? 1 : 0;
@@ -31,6 +36,10 @@ class FakePort : public DirectorPort {
   }
   Result<uint32_t> GenId() override { return genid; }
   bool host_error = false;
+  bool fail = false;           // The next syncs fail.
+  bool had_before = false;     // The last sync named the config before it.
+  uint32_t before_weight = 0;  // Its first server's weight.
+  Config lowered;              // What the last sync was asked for.
   int applies = 0;
   size_t changes = 0;
   uint32_t genid = 10;
@@ -39,7 +48,7 @@ class FakePort : public DirectorPort {
 struct CoreFixture : ::testing::Test {
   testing::TempDir dir;
   FakePort port;
-  Config lowered;  // What the last sync lowered.
+  Config& lowered = port.lowered;
   std::string cfg_path = dir.path + "/lvsnft.json";
 
   std::unique_ptr<DaemonCore> Start() {
@@ -49,10 +58,6 @@ struct CoreFixture : ::testing::Test {
     CoreOptions o;
     o.config_path = cfg_path;
     o.overrides_path = dir.path + "/overrides.json";
-    o.lower = [this](const Config& c) {
-      lowered = c;
-      return plan::Plan{};
-    };
     o.port = &port;
     auto core = std::make_unique<DaemonCore>(o);
     EXPECT_TRUE(core->Load(nullptr).ok());
@@ -120,6 +125,28 @@ TEST_F(CoreFixture, OnlyKernelDrivenChangesAreRepairs) {
   Reply(*core, R"({"command":"set","service":"web",)"
                R"("server":"192.168.1.10:80","weight":3})");
   EXPECT_EQ(core->stats().drift_repairs, 1u);  // Requested, not drift.
+}
+
+// The port may change only what differs from the last synced config when
+// it is told that config; after a failed sync the kernel state is unknown.
+TEST_F(CoreFixture, SyncsNameTheLastSyncedConfigUnlessASyncFailed) {
+  auto core = Start();
+  EXPECT_FALSE(port.had_before);  // The first sync knows nothing before it.
+  const char* set5 = R"({"command":"set","service":"web",)"
+                     R"("server":"192.168.1.10:80","weight":5})";
+  const char* set7 = R"({"command":"set","service":"web",)"
+                     R"("server":"192.168.1.10:80","weight":7})";
+  EXPECT_EQ(Reply(*core, set5)["ok"], true);
+  EXPECT_TRUE(port.had_before);
+  EXPECT_EQ(port.before_weight, 1u);
+  EXPECT_EQ(lowered.services[0].real_servers[0].weight, 5u);
+  port.fail = true;
+  EXPECT_EQ(Reply(*core, set7)["ok"], false);
+  EXPECT_TRUE(port.had_before);
+  EXPECT_EQ(port.before_weight, 5u);
+  port.fail = false;
+  EXPECT_EQ(Reply(*core, set5)["ok"], true);
+  EXPECT_FALSE(port.had_before);  // Unknown after the failure: full sync.
 }
 
 }  // namespace

@@ -11,33 +11,14 @@
 #include "faults.h"
 #include "kernel/sim/sim_host.h"
 #include "kernel/sim/sim_nft.h"
+#include "sim_encode.h"
 #include "test_util.h"
 
 namespace lvsnft::netlink {
 namespace {
 
 using testing::LoadExample;
-
-// Raw encoding good enough for the fake kernel: concatenated value bytes.
-Result<std::vector<RawElement>> SimpleEncode(const plan::Set& s) {
-  std::vector<RawElement> out;
-  for (size_t i = 0; i < s.elements.size(); ++i) {
-    const auto& e = s.elements[i];
-    RawElement r;
-    for (const auto& v : e.key)
-      r.key.insert(r.key.end(), v.bytes.begin(), v.bytes.end());
-    for (const auto& v : e.key_end) {
-      r.key_end.insert(r.key_end.end(), v.bytes.begin(), v.bytes.end());
-    }
-    for (const auto& v : e.data)
-      r.data.insert(r.data.end(), v.bytes.begin(), v.bytes.end());
-    if (e.verdict) r.chain = e.verdict->chain;
-    r.src = &e;
-    r.src_index = i;
-    out.push_back(std::move(r));
-  }
-  return out;
-}
+using testing::SimpleEncode;
 
 // A MemStateStore that counts the loads (a resident Director avoids them).
 struct CountingStore : MemStateStore {

@@ -1,0 +1,209 @@
+// Director::ApplyIncrement: a change confined to some services, computed
+// against the in-memory snapshot and committed as one small transaction.
+#include <algorithm>
+#include <cstring>
+#include <unordered_set>
+
+#include "base/timing.h"
+#include "director/director.h"
+#include "director/director_internal.h"
+#include "director/host_lock.h"
+
+namespace lvsnft::netlink {
+namespace {
+
+using MaybeReport = std::optional<DirectorReport>;
+
+// Slot maps (mark -> data) hold the services' slot blocks.
+bool SlotMap(const plan::Set& s) {
+  return s.key.size() == 1 && s.key[0] == plan::DataType::kMark &&
+         !s.verdict_map && !s.interval && !s.data.empty();
+}
+
+bool InRanges(const LiveElement& e, const ServiceIncrement& inc) {
+  if (e.key.size() != 4) return false;
+  uint32_t mark;
+  std::memcpy(&mark, e.key.data(), 4);
+  return std::any_of(
+      inc.slot_ranges.begin(), inc.slot_ranges.end(),
+      [&](const auto& r) { return mark >= r.first && mark < r.second; });
+}
+
+// The touched services' objects in desired form, before and after, and in
+// live form before: their lowering (what the snapshot holds for them), with
+// the slot maps' elements taken from the snapshot (which also holds their
+// stale slots).
+struct Mini {
+  std::vector<DesiredTable> before, after;
+  std::vector<LiveTable> live;
+};
+
+Result<std::vector<DesiredTable>> Describe(
+    const plan::Plan& p, const ElementEncoder& enc,
+    const std::map<std::string, uint32_t>& ifindex) {
+  std::vector<DesiredTable> out;
+  for (const auto& t : p.tables) {
+    auto d = ToDesired(t, enc, ifindex);
+    if (!d.ok()) return d.status();
+    out.push_back(std::move(*d));
+  }
+  return out;
+}
+
+// False when the snapshot lacks a table or slot map the change touches.
+bool TakeSlots(const DesiredTable& d, const LiveTable& snap,
+               const ServiceIncrement& inc, LiveTable& l) {
+  for (const auto& s : d.table->sets) {
+    if (!SlotMap(s)) continue;
+    LiveSet* ls = FindSet(l, s.name);
+    const LiveSet* ss = FindSet(snap, s.name);
+    if (!ls || !ss) return false;
+    ls->elements.clear();
+    for (const auto& e : ss->elements) {
+      if (InRanges(e, inc)) ls->elements.push_back(e);
+    }
+  }
+  return true;
+}
+
+// The set declaration of `t` called `name`, or nullptr.
+const plan::Set* PlanSet(const plan::Table& t, const std::string& name) {
+  for (const auto& s : t.sets) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+// Drops from the snapshot's set the elements the services held before.
+void DropOld(LiveSet& s, const LiveSet& old, bool slot_map,
+             const ServiceIncrement& inc) {
+  auto& els = s.elements;
+  if (slot_map) {
+    els.erase(std::remove_if(els.begin(), els.end(),
+                             [&](const auto& e) { return InRanges(e, inc); }),
+              els.end());
+    return;
+  }
+  if (old.elements.empty()) return;
+  std::unordered_set<std::string> ids;
+  for (const auto& e : old.elements)
+    ids.insert(ElementId(e.key, e.key_end, e.flags));
+  els.erase(
+      std::remove_if(els.begin(), els.end(),
+                     [&](const auto& e) {
+                       return ids.count(ElementId(e.key, e.key_end, e.flags));
+                     }),
+      els.end());
+}
+
+// The snapshot after the commit: the services' old objects out, their new
+// ones (and the stale slots the transaction left) in.
+void Patch(Snapshot& snap, const Mini& m, const Delta& d,
+           const ServiceIncrement& inc) {
+  std::vector<LiveTable> now;
+  for (const auto& t : m.after) now.push_back(LiveFromDesired(t));
+  KeepStale(d, now);
+  for (size_t i = 0; i < now.size(); ++i) {
+    LiveTable* st = FindTable(snap.tables, now[i].family, now[i].name);
+    const LiveTable& old = m.live[i];
+    for (auto& ns : now[i].sets) {
+      LiveSet* ss = FindSet(*st, ns.name);
+      const LiveSet* os = FindSet(old, ns.name);
+      const plan::Set* ps = PlanSet(*m.after[i].table, ns.name);
+      if (!ss || !os || !ps || ps->dynamic) continue;
+      DropOld(*ss, *os, SlotMap(*ps), inc);
+      for (auto& e : ns.elements) ss->elements.push_back(std::move(e));
+    }
+    auto& chains = st->chains;
+    chains.erase(std::remove_if(chains.begin(), chains.end(),
+                                [&](const LiveChain& c) {
+                                  return FindChain(old, c.name) != nullptr;
+                                }),
+                 chains.end());
+    for (auto& c : now[i].chains) chains.push_back(std::move(c));
+  }
+}
+
+// Builds the mini tables; false when the snapshot cannot serve them.
+Result<bool> BuildMini(const ServiceIncrement& inc, const Snapshot& snap,
+                       const DirectorEnv& env,
+                       const std::map<std::string, uint32_t>& ifindex,
+                       Mini& m) {
+  auto before = Describe(*inc.before, env.encode, ifindex);
+  if (!before.ok()) return before.status();
+  auto after = Describe(*inc.after, env.encode, ifindex);
+  if (!after.ok()) return after.status();
+  m.before = std::move(*before);
+  m.after = std::move(*after);
+  if (m.before.size() != m.after.size()) return false;
+  for (const auto& d : m.before) {
+    const LiveTable* st =
+        FindTable(snap.tables, d.table->family, d.table->name);
+    if (!st) return false;
+    m.live.push_back(LiveFromDesired(d));
+    if (!TakeSlots(d, *st, inc, m.live.back())) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::optional<DirectorReport>> Director::ApplyIncrement(
+    const ServiceIncrement& inc) {
+  PhaseTimer locking("lock");
+  auto lock = HostLock::Take(env_.lock_path);
+  if (!lock.ok()) return lock.status();
+  locking.Done();
+  if (!snapshot_) return MaybeReport();
+  PhaseTimer describe("describe");
+  Mini m;
+  auto built = BuildMini(inc, *snapshot_, env_, ifindex_, m);
+  if (!built.ok()) return built.status();
+  if (!*built) return MaybeReport();
+  auto delta = Reconcile(m.after, m.live);
+  if (!delta.ok()) return delta.status();
+  CollectStale(*delta);
+  describe.Done();
+  DirectorReport r;
+  r.genid = snapshot_->genid;
+  if (delta->empty()) return MaybeReport(r);
+  PhaseTimer resolve("handles");
+  auto handles = ResolveHandles(*delta, m.live, *env_.nft);
+  if (!handles.ok()) return handles.status();
+  if (!*handles) return MaybeReport();
+  resolve.Done();
+  PhaseTimer commit("commit");
+  auto res =
+      env_.nft->Commit({&*delta, &m.after, ifindex_, snapshot_->genid, true});
+  commit.Done();
+  if (!res.ok()) return res.status();
+  if (res->restart) return MaybeReport();
+  if (!res->errors.empty()) return Status::Error(JoinErrors(res->errors));
+  r.attempts = 1;
+  r.committed = res->committed;
+  r.messages = res->messages;
+  r.bytes = res->bytes;
+  r.lines = DeltaReport(*delta);
+  r.nft_changes = delta->changes.size();
+  r.stale_slots = delta->StaleSlots();
+  PhaseTimer patch("patch");
+  Patch(*snapshot_, m, *delta, inc);
+  patch.Done();
+  r.genid = snapshot_->genid = NextGen(snapshot_->genid);
+  applied_.reset();  // the kernel no longer holds the last full plan
+  return NoteIncrement(inc.config_text, r);
+}
+
+Result<std::optional<DirectorReport>> Director::NoteIncrement(
+    const std::string& config_text, const DirectorReport& r) {
+  if (!state_) return MaybeReport(r);
+  state_->genid = state_genid_ = r.genid;
+  if (state_->config_text == config_text) return MaybeReport(r);
+  // A reload changed the file: status and diff label with the new one.
+  state_->config_text = config_text;
+  Status s = env_.store->Save(*state_);
+  if (!s.ok()) return s;
+  return MaybeReport(r);
+}
+
+}  // namespace lvsnft::netlink

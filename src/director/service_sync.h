@@ -1,0 +1,51 @@
+// ServiceSync: brings a Director from one config to the next. When the
+// change is confined to services that keep their shape (the same shared
+// plumbing, host objects and slot blocks), only those services are lowered
+// and only what they own is committed (Director::ApplyIncrement): the
+// resident daemon's path for `ctl set` and reloads. Anything else, and any
+// doubt, lowers the whole config and takes Director::Apply.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "compiler/lower_util.h"
+#include "config/config.h"
+#include "director/director.h"
+
+namespace lvsnft::netlink {
+
+/// What one sync did and which path it took.
+struct SyncOutcome {
+  DirectorReport report;
+  bool incremental = false;  ///< Only the touched services were committed.
+};
+
+/// Syncs a Director config by config, incrementally where it can.
+class ServiceSync {
+ public:
+  /// `director` must outlive this object.
+  explicit ServiceSync(Director* director) : d_(director) {}
+
+  /// Brings the director to `after`. `before` must be the config the last
+  /// successful Sync brought it to (null: unknown); `config_text` is
+  /// remembered for status and diff.
+  Result<SyncOutcome> Sync(const Config* before, const Config& after,
+                           const std::string& config_text);
+
+ private:
+  Result<std::optional<DirectorReport>> TryIncrement(
+      const Config& before, const Config& after,
+      const std::string& config_text);
+  Result<SyncOutcome> Full(const Config& after, const std::string& text);
+
+  Director* d_;
+  bool known_ = false;  ///< needs_ and blocks_ describe the last config.
+  std::map<std::string, uint32_t> needs_;
+  std::map<std::string, lower::SlotBlock> blocks_;
+};
+
+}  // namespace lvsnft::netlink

@@ -1,0 +1,202 @@
+// ServiceSync on the simulated kernel: a change confined to some services
+// takes the incremental path and leaves the kernel (and the snapshot in
+// memory) exactly as the full path does; anything that changes the shared
+// plumbing, and a concurrent writer, takes the full path.
+#include "director/service_sync.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "compiler/lower.h"
+#include "kernel/sim/sim_host.h"
+#include "kernel/sim/sim_nft.h"
+#include "sim_encode.h"
+#include "test_util.h"
+
+namespace lvsnft::netlink {
+namespace {
+
+using testing::LoadExample;
+
+// One director over simulated kernels.
+struct Rig {
+  FakeNft nft;
+  FakeHost host;
+  MemStateStore store;
+  Director dir{DirectorEnv{&nft, &host, &host, &store, testing::SimpleEncode}};
+  ServiceSync sync{&dir};
+  Rig() { host.AddLink("eth0"); }
+  // The kernel holds `c` (full dump, then the snapshot in memory).
+  void ExpectInSync(const Config& c, const std::string& what) {
+    plan::Plan p = Lower(c);
+    plan::ExpandSlotTables(p);
+    auto dump = dir.Diff(p, true);
+    ASSERT_TRUE(dump.ok()) << dump.status().message();
+    EXPECT_TRUE(dump->in_sync()) << what;
+    auto snap = dir.Diff(p, false);
+    ASSERT_TRUE(snap.ok()) << snap.status().message();
+    EXPECT_TRUE(snap->in_sync()) << what << " (snapshot)";
+  }
+};
+
+std::vector<std::string> Lines(const DirectorReport& r) {
+  std::vector<std::string> out;
+  for (const auto& l : r.lines) out.push_back(l.service + " " + l.what);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+RealServer Server(const char* addr, uint16_t port) {
+  RealServer rs;
+  rs.address = *IpAddr::Parse(addr);
+  rs.port = port;
+  return rs;
+}
+
+struct Case {
+  const char* name;
+  const char* example;
+  std::function<void(Config&)> change;
+  bool incremental;
+};
+
+const Case kCases[] = {
+    {"weight", "nat.json",
+     [](Config& c) { c.services[0].real_servers[1].weight = 3; }, true},
+    {"drain", "nat.json",
+     [](Config& c) { c.services[0].real_servers[1].state = RsState::kDrain; },
+     true},
+    {"down", "nat.json",
+     [](Config& c) { c.services[0].real_servers[0].state = RsState::kDown; },
+     true},
+    {"add server", "nat.json",
+     [](Config& c) {
+       c.services[0].real_servers.push_back(Server("192.168.1.13", 80));
+     },
+     true},
+    {"remove server", "nat.json",
+     [](Config& c) { c.services[0].real_servers.pop_back(); }, true},
+    {"port list", "showcase.json",
+     [](Config& c) {
+       c.services[0].ports.push_back({8443, 8443, {}});
+     },
+     true},
+    {"port list: now mapping ports (443 to 80)", "nat.json",
+     [](Config& c) {
+       c.services[0].ports.push_back({443, 443, {}});
+     },
+     false},
+    {"port range: new shared map", "nat.json",
+     [](Config& c) {
+       c.services[0].ports.push_back({8000, 8010, {}});
+     },
+     false},
+    {"persistence: new shared set", "nat.json",
+     [](Config& c) { c.services[0].persistence = Persistence{}; }, false},
+    {"vip: host address", "nat.json",
+     [](Config& c) { c.services[0].vip = *IpAddr::Parse("192.168.10.101"); },
+     false},
+    {"service added", "nat.json",
+     [](Config& c) {
+       c.services.push_back(c.services[0]);
+       c.services[1].name = "web2";
+       c.services[1].ports = {{81, 81, {}}};
+     },
+     false},
+    {"dr weight", "dr.json",
+     [](Config& c) { c.services[0].real_servers[2].weight = 4; }, true},
+    {"tun drain", "showcase.json",
+     [](Config& c) { c.services[6].real_servers[0].state = RsState::kDrain; },
+     true},
+    {"tun: the only server drained (no slot block left)", "tun.json",
+     [](Config& c) { c.services[0].real_servers[0].state = RsState::kDrain; },
+     false},
+    {"fullnat down", "fullnat.json",
+     [](Config& c) { c.services[0].real_servers[2].state = RsState::kDown; },
+     true},
+    {"showcase: two services", "showcase.json",
+     [](Config& c) {
+       c.services[0].real_servers[0].weight = 1;
+       c.services[4].real_servers[1].state = RsState::kDrain;
+     },
+     true},
+};
+
+TEST(ServiceSyncTest, IncrementalEqualsFull) {
+  for (const auto& k : kCases) {
+    SCOPED_TRACE(k.name);
+    Config a = LoadExample(k.example), b = a;
+    k.change(b);
+    Rig fast, full;
+    ASSERT_TRUE(fast.sync.Sync(nullptr, a, "a").ok());
+    ASSERT_TRUE(full.sync.Sync(nullptr, a, "a").ok());
+    auto f = fast.sync.Sync(&a, b, "b");
+    ASSERT_TRUE(f.ok()) << f.status().message();
+    auto g = full.sync.Sync(nullptr, b, "b");
+    ASSERT_TRUE(g.ok()) << g.status().message();
+    EXPECT_EQ(f->incremental, k.incremental);
+    EXPECT_FALSE(g->incremental);
+    EXPECT_GT(f->report.nft_changes + f->report.host_changes, 0u);
+    EXPECT_EQ(Lines(f->report), Lines(g->report));
+    EXPECT_EQ(f->report.stale_slots, g->report.stale_slots);
+    EXPECT_EQ(f->report.genid, fast.nft.GenId().value());
+    fast.ExpectInSync(b, k.name);
+  }
+}
+
+// Weight down leaves stale slots; weight up again re-adds slot marks the
+// kernel still holds (with other data): both stay incremental and exact.
+TEST(ServiceSyncTest, StaleSlotsAreReusedAndCollected) {
+  Config a = LoadExample("nat.json");
+  a.services[0].real_servers[0].weight = 5;
+  Rig rig;
+  ASSERT_TRUE(rig.sync.Sync(nullptr, a, "").ok());
+  Config prev = a;
+  for (uint32_t w : {1u, 3u, 7u, 2u}) {
+    Config next = prev;
+    next.services[0].real_servers[0].weight = w;
+    auto r = rig.sync.Sync(&prev, next, "");
+    ASSERT_TRUE(r.ok()) << w << ": " << r.status().message();
+    EXPECT_TRUE(r->incremental) << w;
+    rig.ExpectInSync(next, "weight " + std::to_string(w));
+    prev = next;
+  }
+}
+
+// Another writer committed since the snapshot: the kernel refuses the
+// small transaction (generation id) and the full path repairs everything.
+TEST(ServiceSyncTest, ConcurrentWriterTakesTheFullPath) {
+  Config a = LoadExample("nat.json"), b = a;
+  b.services[0].real_servers[1].weight = 3;
+  Rig rig;
+  ASSERT_TRUE(rig.sync.Sync(nullptr, a, "").ok());
+  for (auto& c : rig.nft.tables()[0].chains) {
+    if (c.name == "svc_web") c.rules.clear();  // a hand edit
+  }
+  rig.nft.ForeignWrite();
+  int commits = rig.nft.commits();
+  auto r = rig.sync.Sync(&a, b, "");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->incremental);
+  EXPECT_EQ(rig.nft.commits(), commits + 1);  // the refused one is not
+  rig.ExpectInSync(b, "after the foreign write");
+}
+
+// Nothing touched (the periodic check after drift) is a full sync.
+TEST(ServiceSyncTest, UnchangedConfigTakesTheFullPath) {
+  Config a = LoadExample("nat.json");
+  Rig rig;
+  ASSERT_TRUE(rig.sync.Sync(nullptr, a, "").ok());
+  rig.nft.tables()[0].chains.clear();
+  rig.nft.ForeignWrite();
+  auto r = rig.sync.Sync(&a, a, "");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->incremental);
+  EXPECT_GT(r->report.nft_changes, 0u);
+  rig.ExpectInSync(a, "repaired");
+}
+
+}  // namespace
+}  // namespace lvsnft::netlink
