@@ -45,6 +45,7 @@ class ResidentPort : public DirectorPort {
   }
 
  private:
+  netlink::Director* director_;
   netlink::ServiceSync sync_;
   netlink::NftKernel* nft_;
   netlink::HostNet* net_;
