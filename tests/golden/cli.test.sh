@@ -18,7 +18,7 @@ check "mistyped ctl command" 64 "" \
   "lvsnft: unknown command 'stauts'; did you mean 'status'?" \
   -- "$lvsnft" ctl --control-socket /nonexistent stauts
 check "nothing close" 64 "" \
-  "lvsnft: unknown command 'frobnicate'; commands: validate compile apply diff status destroy rs-setup daemon ctl" \
+  "lvsnft: unknown command 'frobnicate'; commands: validate compile apply diff status connections destroy rs-setup daemon ctl" \
   -- "$lvsnft" frobnicate
 check_rc "no command" 64 -- "$lvsnft"
 check_rc "unknown option" 64 -- "$lvsnft" validate -c examples/nat.json --bogus

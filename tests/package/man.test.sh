@@ -59,7 +59,9 @@ missing_in_man5() {
   local key bad=0
   for key in $(jq -r '.. | objects | .properties? // empty | keys[]' \
     "$src/schema/lvsnft-config.schema.json" | sort -u); do
-    grep -qE "^ +$key( |$)" "$work/l5.txt" || { echo "key missing: $key"; bad=1; }
+    # Keys are matched literally: "$schema" starts with a regex anchor.
+    local re; re=$(printf '%s' "$key" | sed 's/[][\.*^$]/\\&/g')
+    grep -qE "^ +$re( |$)" "$work/l5.txt" || { echo "key missing: $key"; bad=1; }
   done
   return $bad
 }
