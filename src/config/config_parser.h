@@ -61,6 +61,9 @@ class ConfigParser {
   bool RangeText(const Value& v, std::string_view what, std::string_view one,
                  uint32_t lo, uint32_t hi, uint32_t (&nums)[2]);
   void ParsePersistence(const Value& v, const IpAddr* vip, Persistence& p);
+  /// Reads "address" (required) and "port" of a real or sorry server.
+  void ParseTarget(const Value& v, IpAddr& address, Origin& address_origin,
+                   std::optional<uint16_t>& port, Origin& port_origin);
   void ParseRealServer(const Value& v, RealServer& rs);
   // parse_health.cc
   void ParseHealthPolicy(const Value& v, Service& s);

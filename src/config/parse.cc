@@ -297,18 +297,26 @@ void ConfigParser::ParsePersistence(const Value& v, const IpAddr* vip,
   }
 }
 
-void ConfigParser::ParseRealServer(const Value& v, RealServer& rs) {
-  if (!Object(v, "real_server")) return;
-  rs.origin = rs.address_origin = rs.port_origin = OriginOf(v);
+void ConfigParser::ParseTarget(const Value& v, IpAddr& address,
+                               Origin& address_origin,
+                               std::optional<uint16_t>& port,
+                               Origin& port_origin) {
+  address_origin = port_origin = OriginOf(v);
   if (const Value* a = Require(v, "address")) {
-    rs.address_origin = OriginOf(*a);
-    Address(a, rs.address);
+    address_origin = OriginOf(*a);
+    Address(a, address);
   }
   if (const Value* p = v.Find("port")) {
-    rs.port_origin = OriginOf(*p);
+    port_origin = OriginOf(*p);
     int64_t n = 0;
-    if (Int(*p, 1, 65535, n)) rs.port = static_cast<uint16_t>(n);
+    if (Int(*p, 1, 65535, n)) port = static_cast<uint16_t>(n);
   }
+}
+
+void ConfigParser::ParseRealServer(const Value& v, RealServer& rs) {
+  if (!Object(v, "real_server")) return;
+  rs.origin = OriginOf(v);
+  ParseTarget(v, rs.address, rs.address_origin, rs.port, rs.port_origin);
   GetInt(v, "weight", 0, 65535, rs.weight);
   GetEnum(v, "state", names::kRsStates, rs.state);
   if (const Value* h = v.Find("health_check")) {

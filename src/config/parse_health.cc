@@ -88,15 +88,7 @@ void ConfigParser::ParseHealthPolicy(const Value& v, Service& s) {
 void ConfigParser::ParseSorryServer(const Value& v, SorryServer& out) {
   out.origin = out.address_origin = out.port_origin = OriginOf(v);
   if (!Object(v, "sorry_server")) return;
-  if (const Value* a = Require(v, "address")) {
-    out.address_origin = OriginOf(*a);
-    Address(a, out.address);
-  }
-  if (const Value* p = v.Find("port")) {
-    out.port_origin = OriginOf(*p);
-    int64_t n = 0;
-    if (Int(*p, 1, 65535, n)) out.port = static_cast<uint16_t>(n);
-  }
+  ParseTarget(v, out.address, out.address_origin, out.port, out.port_origin);
 }
 
 void ConfigParser::ParseHealthCheck(const Value& v, HealthCheckSpec& h) {
