@@ -80,9 +80,10 @@ struct HealthCheck {
   std::string expect;   ///< UDP reply regex; empty = no reply needed.
   std::vector<std::string> command;  ///< exec argv; [0] absolute.
   std::chrono::milliseconds interval{2000};
-  std::chrono::milliseconds timeout{2000};  ///< Default min(interval, 5 s).
-  std::chrono::milliseconds fast_interval{1000};  ///< Default min(interval,
-                                                  ///< 1 s).
+  /// Default min(interval, 5 s).
+  std::chrono::milliseconds timeout{2000};
+  /// Default min(interval, 1 s).
+  std::chrono::milliseconds fast_interval{1000};
   uint32_t rise = 2;
   uint32_t fall = 3;
   InitialState initial_state = InitialState::kUp;
