@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "base/sched.h"
+#include "config/check_health.h"
 #include "config/json.h"
 
 namespace lvsnft {
@@ -231,6 +232,7 @@ void Checker::CheckService(const Service& s) {
   }
   for (const auto& rs : s.real_servers) CheckRealServer(s, rs);
   CheckDuplicateServers(s);
+  CheckHealth(s, d_);
 }
 
 void Checker::CheckScheduler(const Service& s) {

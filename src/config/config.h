@@ -10,14 +10,9 @@
 
 #include "base/addr.h"
 #include "config/diag.h"
+#include "config/health_check.h"
 
 namespace lvsnft {
-
-/// Where a value was found: JSON pointer plus line/column.
-struct Origin {
-  std::string pointer;
-  SourceLoc loc;
-};
 
 /// Forwarding method of a virtual service (README.md, mode table).
 enum class Mode { kNat, kDr, kTun, kFullNat };
@@ -54,6 +49,7 @@ struct RealServer {
   std::optional<uint16_t> port;  ///< Absent: same port as the VIP.
   uint32_t weight = 1;           ///< 0..65535; 0 behaves like drain.
   RsState state = RsState::kUp;
+  std::optional<HealthCheckSpec> health_check;  ///< Override of the service's.
   Origin origin;          ///< The real-server object itself.
   Origin address_origin;  ///< The "address" member.
   Origin port_origin;     ///< The "port" member (if present).
@@ -79,9 +75,20 @@ struct Service {
   bool mh_port = true;            ///< mh hashes source port as well.
   std::optional<Persistence> persistence;
   std::vector<RealServer> real_servers;
+  std::optional<HealthCheckSpec> health_check;  ///< Default of its servers.
+  HealthPolicy health;
   Origin origin, name_origin, vip_origin, mode_origin, scheduler_origin;
   Origin mh_table_size_origin;
 };
+
+/// The check real server `rs` of `s` gets: its own health_check merged
+/// over the service's (MergeHealthCheck), defaults filled in, the target
+/// defaulting to the server's address and port (or the service's only
+/// port). nullopt when no check applies or the merged check is incomplete
+/// (no type, or no port for a type that needs one; LoadConfig rejects
+/// those).
+std::optional<HealthCheck> EffectiveHealthCheck(const Service& s,
+                                                const RealServer& rs);
 
 /// Director-wide settings.
 struct Director {

@@ -22,6 +22,17 @@ inline constexpr std::array<std::string_view, 6> kSchedulers = {
 /// Accepted real-server "state" values, indexed by RsState.
 inline constexpr std::array<std::string_view, 3> kRsStates = {"up", "drain",
                                                               "down"};
+/// Accepted health_check "type" values, indexed by CheckType.
+inline constexpr std::array<std::string_view, 5> kCheckTypes = {
+    "tcp", "http", "https", "udp", "exec"};
+/// Accepted health_check "initial_state" values, indexed by InitialState.
+inline constexpr std::array<std::string_view, 2> kInitialStates = {"up",
+                                                                   "down"};
+/// Accepted service "on_failure" values, indexed by OnFailure.
+inline constexpr std::array<std::string_view, 2> kOnFailure = {"remove",
+                                                               "drain"};
+/// Accepted service "all_down" values, indexed by AllDown.
+inline constexpr std::array<std::string_view, 2> kAllDown = {"drop", "panic"};
 
 /// Keys of the top-level object ("$schema": where editors find the JSON
 /// Schema; ignored like every "comment").
@@ -32,16 +43,27 @@ inline constexpr std::array<std::string_view, 6> kDirectorKeys = {
     "interface",    "local_addresses", "manage_vips",
     "flow_timeout", "flow_table_size", "comment"};
 /// Keys of a service.
-inline constexpr std::array<std::string_view, 11> kServiceKeys = {
-    "name",        "vip",          "protocol",      "ports",
-    "mode",        "scheduler",    "mh_table_size", "mh_port",
-    "persistence", "real_servers", "comment"};
+inline constexpr std::array<std::string_view, 18> kServiceKeys = {
+    "name",        "vip",          "protocol",        "ports",
+    "mode",        "scheduler",    "mh_table_size",   "mh_port",
+    "persistence", "real_servers", "health_check",    "on_failure",
+    "quorum",      "hysteresis",   "flush_conntrack", "sorry_server",
+    "all_down",    "comment"};
 /// Keys of "persistence".
 inline constexpr std::array<std::string_view, 3> kPersistenceKeys = {
     "timeout", "netmask", "comment"};
 /// Keys of a real server.
-inline constexpr std::array<std::string_view, 5> kRealServerKeys = {
-    "address", "port", "weight", "state", "comment"};
+inline constexpr std::array<std::string_view, 6> kRealServerKeys = {
+    "address", "port", "weight", "state", "health_check", "comment"};
+/// Keys of "health_check" (docs/health-checks.md).
+inline constexpr std::array<std::string_view, 18> kHealthCheckKeys = {
+    "type",    "interval",      "timeout", "fast_interval", "rise",
+    "fall",    "initial_state", "address", "port",          "path",
+    "host",    "status",        "regex",   "sni",           "verify",
+    "payload", "expect",        "command"};
+/// Keys of "sorry_server".
+inline constexpr std::array<std::string_view, 2> kSorryServerKeys = {"address",
+                                                                     "port"};
 
 /// An object kind of the config and the keys it accepts. `kind` is the
 /// name used in messages and the schema's $defs name ("config" = root).
@@ -51,12 +73,14 @@ struct KeyTable {
 };
 
 /// Every object kind of config v1.
-inline constexpr std::array<KeyTable, 5> kKeyTables = {{
+inline constexpr std::array<KeyTable, 7> kKeyTables = {{
     {"config", kConfigKeys},
     {"director", kDirectorKeys},
     {"service", kServiceKeys},
     {"persistence", kPersistenceKeys},
     {"real_server", kRealServerKeys},
+    {"health_check", kHealthCheckKeys},
+    {"sorry_server", kSorryServerKeys},
 }};
 
 /// A string-valued key and the names it accepts.
@@ -66,11 +90,15 @@ struct EnumTable {
 };
 
 /// Every enumeration of config v1, by key name.
-inline constexpr std::array<EnumTable, 4> kEnumTables = {{
+inline constexpr std::array<EnumTable, 8> kEnumTables = {{
     {"protocol", kProtocols},
     {"mode", kModes},
     {"scheduler", kSchedulers},
     {"state", kRsStates},
+    {"type", kCheckTypes},
+    {"initial_state", kInitialStates},
+    {"on_failure", kOnFailure},
+    {"all_down", kAllDown},
 }};
 
 }  // namespace lvsnft::names

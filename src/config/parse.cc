@@ -6,17 +6,18 @@
 
 #include "config/check.h"
 #include "config/config_names.h"
+#include "config/config_parser.h"
 #include "config/json.h"
 #include "config/suggest.h"
 #include "config/warn.h"
 
 namespace lvsnft {
-namespace {
+namespace parse_detail {
 
 using json::Type;
 using json::Value;
 
-Origin OriginOf(const Value& v) { return {v.pointer, v.loc}; }
+namespace {
 
 std::string JoinNames(std::span<const std::string_view> names) {
   std::string out;
@@ -27,50 +28,14 @@ std::string JoinNames(std::span<const std::string_view> names) {
   return out;
 }
 
-/// "(did you mean \"x\"?)" or "(expected a, b or c)".
+}  // namespace
+
 std::string Hint(std::string_view word, std::span<const std::string_view> k) {
   if (auto best = ClosestName(word, k)) {
     return "(did you mean " + json::Quote(*best) + "?)";
   }
   return "(expected " + JoinNames(k) + ")";
 }
-
-/// Walks the JSON tree of a config v1 file and fills a Config, reporting
-/// every problem it meets and carrying on with the next value.
-class ConfigParser {
- public:
-  explicit ConfigParser(Diagnostics& d) : d_(d) {}
-  void ParseRoot(const Value& root, Config& cfg);
-
- private:
-  void Error(const Value& v, std::string msg) {
-    d_.Error(v.loc, v.pointer, std::move(msg));
-  }
-  bool Is(const Value& v, Type t, const char* what = nullptr);
-  bool Object(const Value& v, std::string_view kind);
-  const Value* Require(const Value& obj, std::string_view key);
-  bool Int(const Value& v, int64_t lo, int64_t hi, int64_t& out);
-  template <typename T>
-  void GetInt(const Value& obj, std::string_view key, int64_t lo, int64_t hi,
-              T& out);
-  void GetBool(const Value& obj, std::string_view key, bool& out);
-  bool GetString(const Value* v, std::string& out);
-  template <typename E, size_t N>
-  bool GetEnum(const Value& obj, std::string_view key,
-               const std::array<std::string_view, N>& names, E& out,
-               Origin* origin = nullptr);
-  bool Address(const Value* v, IpAddr& out);
-  void ParseDirector(const Value& v, Director& dir);
-  void ParseService(const Value& v, Service& s);
-  void ParseScheduler(const Value& v, Service& s);
-  void ParsePorts(const Value& v, std::vector<PortRange>& out);
-  bool ParsePortItem(const Value& v, PortRange& out);
-  bool ParsePortText(const Value& v, PortRange& out);
-  void ParsePersistence(const Value& v, const IpAddr* vip, Persistence& p);
-  void ParseRealServer(const Value& v, RealServer& rs);
-
-  Diagnostics& d_;
-};
 
 bool ConfigParser::Is(const Value& v, Type t, const char* what) {
   if (v.type == t) return true;
@@ -117,15 +82,6 @@ bool ConfigParser::Int(const Value& v, int64_t lo, int64_t hi, int64_t& out) {
   return true;
 }
 
-template <typename T>
-void ConfigParser::GetInt(const Value& obj, std::string_view key, int64_t lo,
-                          int64_t hi, T& out) {
-  int64_t n = 0;
-  if (const Value* v = obj.Find(key); v && Int(*v, lo, hi, n)) {
-    out = static_cast<T>(n);
-  }
-}
-
 void ConfigParser::GetBool(const Value& obj, std::string_view key, bool& out) {
   if (const Value* v = obj.Find(key); v && Is(*v, Type::kBool)) {
     out = v->boolean;
@@ -143,25 +99,6 @@ bool ConfigParser::GetString(const Value* v, std::string& out) {
   }
   out = v->text;
   return true;
-}
-
-template <typename E, size_t N>
-bool ConfigParser::GetEnum(const Value& obj, std::string_view key,
-                           const std::array<std::string_view, N>& names, E& out,
-                           Origin* origin) {
-  std::string text;
-  const Value* v = obj.Find(key);
-  if (!GetString(v, text)) return false;
-  if (origin) *origin = OriginOf(*v);
-  for (size_t i = 0; i < N; ++i) {
-    if (names[i] == text) {
-      out = static_cast<E>(i);
-      return true;
-    }
-  }
-  Error(*v, "unknown " + std::string(key) + " " + json::Quote(text) + " " +
-                Hint(text, names));
-  return false;
 }
 
 bool ConfigParser::Address(const Value* v, IpAddr& out) {
@@ -257,6 +194,7 @@ void ConfigParser::ParseService(const Value& v, Service& s) {
       ParseRealServer(item, s.real_servers.emplace_back());
     }
   }
+  ParseHealthPolicy(v, s);
 }
 
 void ConfigParser::ParseScheduler(const Value& v, Service& s) {
@@ -306,35 +244,44 @@ bool ConfigParser::ParsePortItem(const Value& v, PortRange& out) {
 }
 
 bool ConfigParser::ParsePortText(const Value& v, PortRange& out) {
+  uint32_t nums[2] = {0, 0};
+  if (!RangeText(v, "port", "PORT", 1, 65535, nums)) return false;
+  out.first = static_cast<uint16_t>(nums[0]);
+  out.last = static_cast<uint16_t>(nums[1]);
+  return true;
+}
+
+bool ConfigParser::RangeText(const Value& v, std::string_view what,
+                             std::string_view one, uint32_t lo, uint32_t hi,
+                             uint32_t (&nums)[2]) {
   std::string_view t = v.text;
+  std::string kind(what);
   size_t dash = t.find('-');
   std::string_view parts[2] = {t.substr(0, dash),
                                dash == t.npos ? t : t.substr(dash + 1)};
-  uint32_t nums[2] = {0, 0};
   for (int i = 0; i < 2; ++i) {
     auto p = parts[i];
     auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), nums[i]);
     bool digits_only = !p.empty() && p.size() <= 5 && p[0] != '+' &&
                        p[0] != '-' && end == p.data() + p.size();
     if (ec != std::errc() || !digits_only) {
-      Error(v, "invalid port range " + json::Quote(t) +
-                   ": expected \"PORT\" or \"FIRST-LAST\"");
+      Error(v, "invalid " + kind + " range " + json::Quote(t) +
+                   ": expected \"" + std::string(one) + "\" or \"FIRST-LAST\"");
       return false;
     }
-    if (nums[i] < 1 || nums[i] > 65535) {
-      Error(v, "port " + std::to_string(nums[i]) + " in " + json::Quote(t) +
-                   " is out of range 1..65535");
+    if (nums[i] < lo || nums[i] > hi) {
+      Error(v, kind + " " + std::to_string(nums[i]) + " in " + json::Quote(t) +
+                   " is out of range " + std::to_string(lo) + ".." +
+                   std::to_string(hi));
       return false;
     }
   }
   if (nums[0] > nums[1]) {
-    Error(v, "invalid port range " + json::Quote(t) + ": " +
+    Error(v, "invalid " + kind + " range " + json::Quote(t) + ": " +
                  std::to_string(nums[0]) + " is greater than " +
                  std::to_string(nums[1]));
     return false;
   }
-  out.first = static_cast<uint16_t>(nums[0]);
-  out.last = static_cast<uint16_t>(nums[1]);
   return true;
 }
 
@@ -354,23 +301,34 @@ void ConfigParser::ParsePersistence(const Value& v, const IpAddr* vip,
   }
 }
 
-void ConfigParser::ParseRealServer(const Value& v, RealServer& rs) {
-  if (!Object(v, "real_server")) return;
-  rs.origin = rs.address_origin = rs.port_origin = OriginOf(v);
+void ConfigParser::ParseTarget(const Value& v, IpAddr& address,
+                               Origin& address_origin,
+                               std::optional<uint16_t>& port,
+                               Origin& port_origin) {
+  address_origin = port_origin = OriginOf(v);
   if (const Value* a = Require(v, "address")) {
-    rs.address_origin = OriginOf(*a);
-    Address(a, rs.address);
+    address_origin = OriginOf(*a);
+    Address(a, address);
   }
   if (const Value* p = v.Find("port")) {
-    rs.port_origin = OriginOf(*p);
+    port_origin = OriginOf(*p);
     int64_t n = 0;
-    if (Int(*p, 1, 65535, n)) rs.port = static_cast<uint16_t>(n);
+    if (Int(*p, 1, 65535, n)) port = static_cast<uint16_t>(n);
   }
-  GetInt(v, "weight", 0, 65535, rs.weight);
-  GetEnum(v, "state", names::kRsStates, rs.state);
 }
 
-}  // namespace
+void ConfigParser::ParseRealServer(const Value& v, RealServer& rs) {
+  if (!Object(v, "real_server")) return;
+  rs.origin = OriginOf(v);
+  ParseTarget(v, rs.address, rs.address_origin, rs.port, rs.port_origin);
+  GetInt(v, "weight", 0, 65535, rs.weight);
+  GetEnum(v, "state", names::kRsStates, rs.state);
+  if (const Value* h = v.Find("health_check")) {
+    ParseHealthCheck(*h, rs.health_check.emplace());
+  }
+}
+
+}  // namespace parse_detail
 
 namespace {
 
@@ -378,7 +336,7 @@ namespace {
 bool ParseInto(std::string_view text, Diagnostics& diags, Config& cfg) {
   auto root = json::Parse(text, diags);
   if (!root) return false;
-  ConfigParser(diags).ParseRoot(*root, cfg);
+  parse_detail::ConfigParser(diags).ParseRoot(*root, cfg);
   return true;
 }
 

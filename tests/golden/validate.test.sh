@@ -42,6 +42,34 @@ check "every semantic error, --quiet keeps errors" 1 "" \
 $work/bad.json:8:20: error: /services/1/scheduler: scheduler \"wrr\" cannot be used in dr mode: dr forwards at ingress without connection tracking, so every packet must pick the same server by hash; use sh, dh or mh
 $work/bad.json:9:62: error: /services/1/real_servers/0/port: port mapping is not possible in dr mode: the packet is forwarded unchanged (remove \"port\" or set it to 80)" \
   -- "$lvsnft" validate -q -c "$work/bad.json"
+check "health-checks example" 0 \
+  "examples/health-checks.json: ok (3 services, 8 real servers)" "" \
+  -- "$lvsnft" validate -c examples/health-checks.json
+
+cat >"$work/hc.json" <<'JSON'
+{
+  "version": 1,
+  "director": { "interface": "eth0" },
+  "services": [
+    { "name": "web", "vip": "192.168.10.100", "ports": [80, 443],
+      "health_check": { "type": "http", "timeout": 3, "regex": "(ok" },
+      "quorum": 5,
+      "real_servers": [ { "address": "192.168.1.10", "weight": 2 },
+        { "address": "192.168.1.11", "port": 8080,
+          "health_check": { "type": "tcp", "path": "/" } } ] }
+  ]
+}
+JSON
+check "health check: parse error first" 1 "" \
+  "$work/hc.json:6:64: error: /services/0/health_check/regex: invalid regular expression \"(ok\": unmatched '(' or ')', or a '*', '+' or '?' that repeats nothing" \
+  -- "$lvsnft" validate -c "$work/hc.json"
+sed -i 's/"(ok"/"ok"/' "$work/hc.json"
+check "health check: every semantic error" 1 "" \
+  "$work/hc.json:6:52: error: /services/0/health_check/timeout: timeout 3 s is longer than interval 2 s
+$work/hc.json:7:17: error: /services/0/quorum: quorum 5 is more than the weight 3 of the servers that are up: it could never be reached
+$work/hc.json:8:25: error: /services/0/real_servers/0: health_check needs a port: real server 192.168.1.10 has none and the service has several ports (set \"port\" in the real server or in its health_check)
+$work/hc.json:10:52: error: /services/0/real_servers/1/health_check/path: path applies only to http and https checks (this check is tcp)" \
+  -- "$lvsnft" validate -c "$work/hc.json"
 check "missing file" 1 "" \
   "lvsnft: cannot read $work/none.json: no such file or directory" \
   -- "$lvsnft" validate -c "$work/none.json"

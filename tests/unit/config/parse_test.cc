@@ -86,7 +86,9 @@ TEST(ParseTest, UnknownKeysAndTypes) {
       {"unrelated key lists the accepted ones", Svc("\"owner\": \"me\""),
        "c.json:3:2: error: /services/0/owner: unknown key \"owner\" "
        "(expected name, vip, protocol, ports, mode, scheduler, "
-       "mh_table_size, mh_port, persistence, real_servers or comment)\n"},
+       "mh_table_size, mh_port, persistence, real_servers, health_check, "
+       "on_failure, quorum, hysteresis, flush_conntrack, sorry_server, "
+       "all_down or comment)\n"},
       {"unknown key in a real server",
        Svc("\"real_servers\": [{\"address\": \"10.0.1.1\", \"wieght\": 2}]"),
        "c.json:3:43: error: /services/0/real_servers/0/wieght: unknown key "

@@ -128,10 +128,13 @@ void MiniValidator::CheckScalar(const std::string& key, const json& v,
     if (std::find(v.begin(), v.end(), doc) == v.end()) Fail(at, "not in enum");
   } else if (key == "const") {
     if (doc != v) Fail(at, "not " + v.dump());
-  } else if (key == "minimum" || key == "maximum") {
+  } else if (key == "minimum" || key == "maximum" ||
+             key == "exclusiveMinimum") {
     if (!doc.is_number()) return;
-    bool bad = key == "minimum" ? doc.get<double>() < v.get<double>()
-                                : doc.get<double>() > v.get<double>();
+    double n = doc.get<double>(), limit = v.get<double>();
+    bool bad = key == "minimum"   ? n < limit
+               : key == "maximum" ? n > limit
+                                  : n <= limit;
     if (bad) Fail(at, key + " " + v.dump());
   } else if (key == "minLength" || key == "maxLength") {
     if (!doc.is_string()) return;
@@ -210,6 +213,8 @@ TEST(SchemaTest, DefaultsEqualTheModel) {
   Service svc;
   Persistence per;
   RealServer rs;
+  HealthCheck hc;
+  HealthPolicy pol;
   struct C {
     const char* desc;
     json schema;
@@ -227,6 +232,20 @@ TEST(SchemaTest, DefaultsEqualTheModel) {
       {"persistence timeout", def("persistence", "timeout"), per.timeout_s},
       {"weight", def("real_server", "weight"), rs.weight},
       {"state", def("real_server", "state"), RsStateName(rs.state)},
+      {"interval", def("health_check", "interval"), hc.interval.count() / 1000},
+      {"rise", def("health_check", "rise"), hc.rise},
+      {"fall", def("health_check", "fall"), hc.fall},
+      {"initial_state", def("health_check", "initial_state"),
+       InitialStateName(hc.initial_state)},
+      {"path", def("health_check", "path"), hc.path},
+      {"verify", def("health_check", "verify"), hc.verify},
+      {"on_failure", def("service", "on_failure"),
+       OnFailureName(pol.on_failure)},
+      {"quorum", def("service", "quorum"), pol.quorum},
+      {"hysteresis", def("service", "hysteresis"), pol.hysteresis},
+      {"flush_conntrack", def("service", "flush_conntrack"),
+       pol.flush_conntrack},
+      {"all_down", def("service", "all_down"), AllDownName(pol.all_down)},
   };
   for (const auto& c : cases) EXPECT_EQ(c.schema, c.model) << c.desc;
 }
@@ -291,6 +310,30 @@ TEST(SchemaTest, SchemaAndParserRejectTheSameStructuralErrors) {
        R"({"version": 1, "director": {"interface": "e\u0001"}, "services": []})",
        "/director/interface: does not match "
        "^[^/:\\s\\u0000-\\u001f\\u007f\"*\\\\]+$"},
+      {"health check type",
+       head + svc +
+           R"("ports": 80, "health_check": )"
+           R"({"type": "icmp"}}]})",
+       "/services/0/health_check/type: not in enum"},
+      {"health check interval 0",
+       head + svc +
+           R"("ports": 80, "health_check": )"
+           R"({"type": "tcp", "interval": 0}}]})",
+       "/services/0/health_check/interval: exclusiveMinimum 0"},
+      {"status code 600",
+       head + svc +
+           R"("ports": 80, "health_check": )"
+           R"({"type": "http", "status": [600]}}]})",
+       "/services/0/health_check/status: oneOf failed"},
+      {"path without a slash",
+       head + svc +
+           R"("ports": 80, "health_check": )"
+           R"({"type": "http", "path": "x"}}]})",
+       "/services/0/health_check/path: does not match "
+       "^/[^\\u0000-\\u0020\\u007f]*$"},
+      {"sorry server without address",
+       head + svc + R"("ports": 80, "sorry_server": {"port": 80}}]})",
+       "/services/0/sorry_server: missing \"address\""},
       {"negative flow table",
        R"({"version": 1, "director": {"flow_table_size": -1}, "services": []})",
        "/director/flow_table_size: minimum 0"},
