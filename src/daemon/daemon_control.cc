@@ -70,12 +70,19 @@ std::string DaemonCore::OverrideReply(const Request& r) {
   }
   Status saved = next.Save(o_.overrides_path);
   if (!saved.ok()) return ErrorReply(saved.message());
+  // Only the services whose overrides changed can differ.
+  std::set<std::string> touched;
+  if (r.all) {
+    for (const auto& o : overrides_.items()) touched.insert(o.service);
+  } else {
+    touched.insert(r.target.service);
+  }
   overrides_ = std::move(next);
   ++stats_.generation;
   Log(kNotice, std::string("control: ") +
                    (r.kind == Request::Kind::kSet ? "set " : "clear ") +
                    (r.all ? "all overrides" : r.target.Target()));
-  Status s = Sync(SyncReason::kControl);
+  Status s = SyncServices(SyncReason::kControl, touched);
   nlohmann::ordered_json j;
   j["ok"] = s.ok();
   if (!s.ok()) j["error"] = s.message();
