@@ -1,5 +1,7 @@
 #include "daemon/daemon_core.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -94,6 +96,9 @@ Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
   }
   cfg = std::move(*c);
   text = std::move(**file);
+  // The parser's peak (the JSON tree of the whole file) is freed now; give
+  // it back so the daemon's RSS is what it keeps, not what a reload used.
+  malloc_trim(0);
   return Status();
 }
 
@@ -110,6 +115,7 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
     overrides_ = std::move(*ov);
   }
   ++stats_.generation;
+  ReportMemory("after load");
   return Status();
 }
 
@@ -169,6 +175,7 @@ Status DaemonCore::Finish(SyncReason why, const Result<SyncResult>& r,
       (why == SyncReason::kEvent || why == SyncReason::kPeriodic))
     ++stats_.drift_repairs;
   LogChanges(*r, why, secs);
+  ReportMemory("after sync");
   return Status();
 }
 
