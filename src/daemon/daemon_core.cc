@@ -77,12 +77,17 @@ void LogChanges(const SyncResult& r, SyncReason why, double seconds) {
 
 Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
                               std::vector<std::string>* errors) const {
+  PhaseTimer read("read file");
   auto file = ReadWholeFile(o_.config_path);
   if (!file.ok()) return file.status();
   if (!*file) return Status::Error(o_.config_path + ": no such file");
+  read.Done();
+  PhaseTimer parse("parse+check");
   Diagnostics diags(o_.config_path);
   auto c = LoadConfig(**file, diags);
+  parse.Done();
   if (c) {  // Like apply: a config the host cannot run is invalid too.
+    PhaseTimer host_check("host check");
     auto host = o_.port->CheckHost(*c, diags);
     if (!host.ok()) return host.status();
     if (!*host) c.reset();
@@ -197,8 +202,10 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   if (ok) {
     // Only the services the file changed are synced when the file keeps
     // its services and their order (the rest of effective_ stays right).
+    PhaseTimer compare("compare file");
     std::optional<std::set<std::string>> touched;
     if (!dirty_ && SameOrder(base_, cfg)) touched = TouchedServices(base_, cfg);
+    compare.Done();
     SetBase(std::move(cfg));
     text_ = std::move(text);
     ++stats_.generation;
