@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/timing.h"
 #include "daemon/daemon_core.h"
 #include "daemon/log.h"
 #include "daemon/request.h"
@@ -81,8 +82,10 @@ std::string DaemonCore::OverrideReply(const Request& r) {
   } else if (!next.Clear(r.target.service, r.target.address, r.target.port)) {
     return ErrorReply("no override for " + r.target.Target());
   }
+  PhaseTimer persist("persist");
   Status saved = next.Save(o_.overrides_path);
   if (!saved.ok()) return ErrorReply(saved.message());
+  persist.Done();
   // Only the services whose overrides changed can differ.
   std::set<std::string> touched;
   if (r.all) {

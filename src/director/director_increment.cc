@@ -2,6 +2,8 @@
 // against the in-memory snapshot and committed as one small transaction.
 #include <algorithm>
 #include <cstring>
+#include <set>
+#include <string>
 
 #include "base/timing.h"
 #include "director/director.h"
@@ -30,10 +32,13 @@ bool ByMark(const LiveElement& a, const LiveElement& b) {
 }
 
 // The snapshot's slot map elements sorted by mark (once after a full
-// apply; increments keep the order), so that a service's slot block is one
-// contiguous run found by binary search instead of a scan of every slot.
-void SortByMark(LiveSet& s) {
-  if (!std::is_sorted(s.elements.begin(), s.elements.end(), ByMark))
+// apply, `sorted` remembers which; increments keep the order), so that a
+// service's slot block is one contiguous run found by binary search
+// instead of a scan of every slot.
+void SortByMark(const LiveTable& t, LiveSet& s, std::set<std::string>& sorted) {
+  std::string key =
+      std::to_string(static_cast<int>(t.family)) + "/" + t.name + "/" + s.name;
+  if (sorted.insert(std::move(key)).second)
     std::sort(s.elements.begin(), s.elements.end(), ByMark);
 }
 
@@ -72,13 +77,14 @@ Result<std::vector<DesiredTable>> Describe(
 
 // False when the snapshot lacks a table or slot map the change touches.
 bool TakeSlots(const DesiredTable& d, LiveTable& snap,
-               const ServiceIncrement& inc, LiveTable& l) {
+               const ServiceIncrement& inc, std::set<std::string>& sorted,
+               LiveTable& l) {
   for (const auto& s : d.table->sets) {
     if (!SlotMap(s)) continue;
     LiveSet* ls = FindSet(l, s.name);
     LiveSet* ss = FindSet(snap, s.name);
     if (!ls || !ss) return false;
-    SortByMark(*ss);
+    SortByMark(snap, *ss, sorted);
     ls->elements.clear();
     for (const auto& [lo, hi] : inc.slot_ranges) {
       auto run = MarkRun(ss->elements, lo, hi);
@@ -172,7 +178,7 @@ void Patch(Snapshot& snap, const Mini& m, const Delta& d,
 
 // Builds the mini tables; false when the snapshot cannot serve them.
 Result<bool> BuildMini(const ServiceIncrement& inc, Snapshot& snap,
-                       const DirectorEnv& env,
+                       std::set<std::string>& sorted, const DirectorEnv& env,
                        const std::map<std::string, uint32_t>& ifindex,
                        Mini& m) {
   auto before = Describe(*inc.before, env.encode, ifindex);
@@ -186,7 +192,7 @@ Result<bool> BuildMini(const ServiceIncrement& inc, Snapshot& snap,
     LiveTable* st = FindTable(snap.tables, d.table->family, d.table->name);
     if (!st) return false;
     m.live.push_back(LiveFromDesired(d));
-    if (!TakeSlots(d, *st, inc, m.live.back())) return false;
+    if (!TakeSlots(d, *st, inc, sorted, m.live.back())) return false;
   }
   return true;
 }
@@ -202,7 +208,7 @@ Result<std::optional<DirectorReport>> Director::ApplyIncrement(
   if (!snapshot_) return MaybeReport();
   PhaseTimer describe("describe");
   Mini m;
-  auto built = BuildMini(inc, *snapshot_, env_, ifindex_, m);
+  auto built = BuildMini(inc, *snapshot_, sorted_slots_, env_, ifindex_, m);
   if (!built.ok()) return built.status();
   if (!*built) return MaybeReport();
   auto delta = Reconcile(m.after, m.live);
@@ -236,7 +242,7 @@ Result<std::optional<DirectorReport>> Director::ApplyIncrement(
   patch.Done();
   r.genid = snapshot_->genid = NextGen(snapshot_->genid);
   applied_.reset();  // the kernel no longer holds the last full plan
-  return NoteIncrement(inc.config_text, r);
+  return NoteIncrement(inc.config_text ? *inc.config_text : "", r);
 }
 
 Result<std::optional<DirectorReport>> Director::NoteIncrement(

@@ -131,7 +131,7 @@ Result<std::optional<DirectorReport>> ServiceSync::TryIncrement(
   plan::Plan was = Owned(old_sub, touched), will = Owned(new_sub, touched);
   lower.Done();
   ServiceIncrement inc{touched, &was, &will, SlotRanges(touched, *blocks),
-                       text};
+                       &text};
   auto r = d_->ApplyIncrement(inc);
   if (!r.ok()) return r.status();
   if (*r) {
