@@ -11,6 +11,9 @@
 #            after the transaction was committed;
 #   ctlsync: the same change as the daemon logs it ("sync (control): ...,
 #            X ms": lowering, encoding and the commit);
+#   ctlreq:  the daemon's whole handling of that request, from reading it
+#            to the reply ("control: request handled in X ms": overrides
+#            persisted, effective config patched, the sync);
 #   reload:  `lvsnft ctl reload` of a file in which one service changed
 #            (lvsnft_gen --bump, alternating with the original file);
 #   rss/hwm: the daemon's VmRSS and VmHWM (/proc/PID/status) at the end;
@@ -58,14 +61,21 @@ wait_log() {
   return 1
 }
 
-# last_sync_ms REASON: the milliseconds of the daemon's last sync line.
-last_sync_ms() {
-  grep "sync ($1)" "$W/daemon.log" | tail -n 1 | sed -nE 's/.* ([0-9.]+) ms$/\1/p'
+# last_ms PATTERN: the milliseconds of the daemon's last line with PATTERN.
+last_ms() {
+  grep "$1" "$W/daemon.log" | tail -n 1 | sed -nE 's/.* ([0-9.]+) ms$/\1/p'
+}
+
+# rec_ms C METRIC I PATTERN: records last_ms PATTERN in seconds.
+rec_ms() {
+  local ms
+  ms=$(last_ms "$4")
+  bn_rec "$1" "$2" "$3" "$(awk -v m="${ms:-nan}" 'BEGIN {print m == "nan" ? "nan" : m / 1000}')"
 }
 
 # daemon_part C: start the daemon in namespace a, time ctl set and reload.
 daemon_part() {
-  local c=$1 f=$W/$1 a st=$W/state sock svc addr i w ms
+  local c=$1 f=$W/$1 a st=$W/state sock svc addr i w
   rm -rf "$st" && mkdir -p "$st"
   a=$(bn_ns_new a) || return 1
   cp "$f.json" "$W/daemon.json"
@@ -82,8 +92,8 @@ daemon_part() {
     bn_run - "$LV" ctl --control-socket "$sock" set "$svc" "$addr" --weight "$w"
     bn_rec "$c" ctlset "$i" "$BN_WALL"
     bn_rec "$c" ctlset.rc "$i" "$BN_RC"
-    ms=$(last_sync_ms control)
-    bn_rec "$c" ctlsync "$i" "$(awk -v m="${ms:-nan}" 'BEGIN {print m == "nan" ? "nan" : m / 1000}')"
+    rec_ms "$c" ctlsync "$i" "sync (control)"
+    rec_ms "$c" ctlreq "$i" "control: request handled"
     grep "sync (control)" "$W/daemon.log" | tail -n 1 | grep -q '(incremental)'
     bn_rec "$c" ctlincr "$i" $?
   done

@@ -1,11 +1,14 @@
 #include "daemon/daemon_core.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/atomic_file.h"
 #include "base/timing.h"
+#include "compiler/config_diff.h"
 #include "config/diag.h"
 #include "config/parse.h"
 #include "daemon/log.h"
@@ -28,6 +31,21 @@ const char* ReasonName(SyncReason r) {
       return "periodic check";
   }
   return "?";
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+// Same service names at the same positions (a reload that reorders or
+// renames services takes the full path).
+bool SameOrder(const Config& a, const Config& b) {
+  if (a.services.size() != b.services.size()) return false;
+  for (size_t i = 0; i < a.services.size(); ++i) {
+    if (a.services[i].name != b.services[i].name) return false;
+  }
+  return true;
 }
 
 double UnixNow() {
@@ -59,12 +77,17 @@ void LogChanges(const SyncResult& r, SyncReason why, double seconds) {
 
 Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
                               std::vector<std::string>* errors) const {
+  PhaseTimer read("read file");
   auto file = ReadWholeFile(o_.config_path);
   if (!file.ok()) return file.status();
   if (!*file) return Status::Error(o_.config_path + ": no such file");
+  read.Done();
+  PhaseTimer parse("parse+check");
   Diagnostics diags(o_.config_path);
   auto c = LoadConfig(**file, diags);
+  parse.Done();
   if (c) {  // Like apply: a config the host cannot run is invalid too.
+    PhaseTimer host_check("host check");
     auto host = o_.port->CheckHost(*c, diags);
     if (!host.ok()) return host.status();
     if (!*host) c.reset();
@@ -78,12 +101,17 @@ Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
   }
   cfg = std::move(*c);
   text = std::move(**file);
+  // The parser's peak (the JSON tree of the whole file) is freed now; give
+  // it back so the daemon's RSS is what it keeps, not what a reload used.
+  malloc_trim(0);
   return Status();
 }
 
 Status DaemonCore::Load(std::vector<std::string>* errors) {
-  Status s = ReadConfig(base_, text_, errors);
+  Config cfg;
+  Status s = ReadConfig(cfg, text_, errors);
   if (!s.ok()) return s;
+  SetBase(std::move(cfg));
   auto ov = Overrides::Load(o_.overrides_path);
   if (!ov.ok()) {
     // A damaged file must not stop the director: start without overrides.
@@ -92,6 +120,7 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
     overrides_ = std::move(*ov);
   }
   ++stats_.generation;
+  ReportMemory("after load");
   return Status();
 }
 
@@ -105,24 +134,62 @@ Status DaemonCore::Sync(SyncReason why) {
     Log(kWarning, "override " + u + " names no real server of the config");
   auto t0 = std::chrono::steady_clock::now();
   auto r = o_.port->Apply(dirty_ ? nullptr : &effective_, eff, text_);
-  double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-          .count();
+  if (r.ok()) effective_ = std::move(eff);
+  return Finish(why, r, SecondsSince(t0));
+}
+
+Status DaemonCore::SyncServices(SyncReason why,
+                                const std::set<std::string>& names) {
+  std::vector<size_t> at;
+  for (const auto& name : names) {
+    auto it = index_.find(name);
+    if (it == index_.end() || it->second >= effective_.services.size())
+      return Sync(why);
+    at.push_back(it->second);
+  }
+  if (dirty_ || at.empty()) return Sync(why);
+  PhaseTimer input("effective");
+  std::vector<Service> was;
+  std::vector<std::string> unmatched;
+  for (size_t i : at) {
+    Service& svc = effective_.services[i];
+    was.push_back(std::move(svc));
+    svc = base_.services[i];
+    overrides_.ApplyToService(svc, &unmatched);
+  }
+  input.Done();
+  for (const auto& u : unmatched)
+    Log(kWarning, "override " + u + " names no real server of the config");
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = o_.port->ApplyServices(was, effective_, text_);
+  return Finish(why, r, SecondsSince(t0));
+}
+
+Status DaemonCore::Finish(SyncReason why, const Result<SyncResult>& r,
+                          double secs) {
   stats_.RecordSync(r.ok(), secs, UnixNow(),
                     r.ok() ? "ok" : r.status().message());
-  dirty_ = !r.ok();
+  dirty_ = !r.ok();  // then effective_ is not what the kernel has
   if (!r.ok()) {
     Log(kErr, std::string("sync (") + ReasonName(why) +
                   ") failed: " + r.status().message());
     return r.status();
   }
-  effective_ = std::move(eff);
   stats_.last_genid = r->genid;
   if (r->changed() &&
       (why == SyncReason::kEvent || why == SyncReason::kPeriodic))
     ++stats_.drift_repairs;
   LogChanges(*r, why, secs);
+  ReportMemory("after sync");
   return Status();
+}
+
+void DaemonCore::SetBase(Config cfg) {
+  base_ = std::move(cfg);
+  index_.clear();
+  index_.reserve(base_.services.size());
+  for (size_t i = 0; i < base_.services.size(); ++i)
+    index_.emplace(base_.services[i].name, i);
 }
 
 bool DaemonCore::Reload(std::vector<std::string>* errors) {
@@ -133,10 +200,19 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   Status s = ReadConfig(cfg, text, &errs);
   bool ok = s.ok();
   if (ok) {
-    base_ = std::move(cfg);
+    // Only the services the file changed are synced when the file keeps
+    // its services and their order (the rest of effective_ stays right).
+    PhaseTimer compare("compare file");
+    std::optional<std::set<std::string>> touched;
+    if (!dirty_ && SameOrder(base_, cfg)) touched = TouchedServices(base_, cfg);
+    compare.Done();
+    SetBase(std::move(cfg));
     text_ = std::move(text);
     ++stats_.generation;
-    ok = Sync(SyncReason::kReload).ok();
+    ok = (touched && !touched->empty()
+              ? SyncServices(SyncReason::kReload, *touched)
+              : Sync(SyncReason::kReload))
+             .ok();
   } else {
     Log(kErr, "reload rejected, running config kept: " + s.message());
     for (const auto& e : errs) Log(kErr, e);

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -62,9 +64,19 @@ class DaemonCore {
   std::string OverrideReply(const Request& r);
   Status ReadConfig(Config& cfg, std::string& text,
                     std::vector<std::string>* errors) const;
+  /// Sync when only the services in `names` may have changed (in base_ or
+  /// in their overrides): patches effective_ for them alone and hands the
+  /// port only their old state. Falls back to Sync when it cannot.
+  Status SyncServices(SyncReason why, const std::set<std::string>& names);
+  /// Stats, drift counter and log lines of a finished sync.
+  Status Finish(SyncReason why, const Result<SyncResult>& r, double secs);
+  /// Adopts `cfg` as the file's config (and its position index).
+  void SetBase(Config cfg);
 
   CoreOptions o_;
   Config base_, effective_;
+  /// Service name -> its index in base_ (and effective_ once synced).
+  std::unordered_map<std::string, size_t> index_;
   std::string text_;
   Overrides overrides_;
   DaemonStats stats_;

@@ -15,7 +15,29 @@ class ResidentPort : public DirectorPort {
 
   Result<SyncResult> Apply(const Config* before, const Config& after,
                            const std::string& config_text) override {
-    auto s = sync_.Sync(before, after, config_text);
+    return Report(sync_.Sync(before, after, config_text));
+  }
+
+  Result<SyncResult> ApplyServices(const std::vector<Service>& before,
+                                   const Config& after,
+                                   const std::string& config_text) override {
+    return Report(sync_.SyncServices(before, after, config_text));
+  }
+
+  Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) override {
+    return netlink::CheckLocalAddresses(cfg, *net_, diags);
+  }
+
+  Result<uint32_t> GenId() override { return nft_->GenId(); }
+
+  Result<netlink::DirectorStatus> Inspect() override {
+    auto r = director_->Inspect(nullptr, ct_);
+    if (!r.ok()) return r.status();
+    return std::move(r->status);
+  }
+
+ private:
+  static Result<SyncResult> Report(Result<netlink::SyncOutcome> s) {
     // A full sync's peak (whole plan, encoded elements, batch) is freed
     // now; give it back to the kernel so the daemon's RSS is what it keeps.
     if (!s.ok() || !s->incremental) malloc_trim(0);
@@ -32,19 +54,6 @@ class ResidentPort : public DirectorPort {
     return out;
   }
 
-  Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) override {
-    return netlink::CheckLocalAddresses(cfg, *net_, diags);
-  }
-
-  Result<uint32_t> GenId() override { return nft_->GenId(); }
-
-  Result<netlink::DirectorStatus> Inspect() override {
-    auto r = director_->Inspect(nullptr, ct_);
-    if (!r.ok()) return r.status();
-    return std::move(r->status);
-  }
-
- private:
   netlink::Director* director_;
   netlink::ServiceSync sync_;
   netlink::NftKernel* nft_;

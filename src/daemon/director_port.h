@@ -42,6 +42,16 @@ class DirectorPort {
   /// remembered for status.
   virtual Result<SyncResult> Apply(const Config* before, const Config& after,
                                    const std::string& config_text) = 0;
+  /// Apply when the caller knows what changed: `before` holds the services
+  /// that may differ, as the last successful Apply had them; every other
+  /// service of `after` and the director settings are as it had them. The
+  /// cost is the change's, not the config's. This default syncs everything.
+  virtual Result<SyncResult> ApplyServices(const std::vector<Service>& before,
+                                           const Config& after,
+                                           const std::string& config_text) {
+    (void)before;
+    return Apply(nullptr, after, config_text);
+  }
   /// Host checks of a valid config (FULLNAT local addresses present):
   /// false with located errors in `diags` when the config cannot be run.
   virtual Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) = 0;

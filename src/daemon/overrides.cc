@@ -113,19 +113,36 @@ size_t Overrides::ClearAll() {
   return n;
 }
 
+namespace {
+
+// Applies `o` to the servers of `svc` it names; false when none.
+bool ApplyOne(const Override& o, Service& svc) {
+  bool used = false;
+  for (auto& rs : svc.real_servers) {
+    if (!Matches(o, svc, rs)) continue;
+    if (o.weight) rs.weight = *o.weight;
+    if (o.state) rs.state = *o.state;
+    used = true;
+  }
+  return used;
+}
+
+}  // namespace
+
 void Overrides::ApplyTo(Config& cfg,
                         std::vector<std::string>* unmatched) const {
   for (const auto& o : items_) {
     bool used = false;
-    for (auto& svc : cfg.services) {
-      for (auto& rs : svc.real_servers) {
-        if (!Matches(o, svc, rs)) continue;
-        if (o.weight) rs.weight = *o.weight;
-        if (o.state) rs.state = *o.state;
-        used = true;
-      }
-    }
+    for (auto& svc : cfg.services) used = ApplyOne(o, svc) || used;
     if (!used && unmatched) unmatched->push_back(o.Target());
+  }
+}
+
+void Overrides::ApplyToService(Service& svc,
+                               std::vector<std::string>* unmatched) const {
+  for (const auto& o : items_) {
+    if (o.service != svc.name) continue;
+    if (!ApplyOne(o, svc) && unmatched) unmatched->push_back(o.Target());
   }
 }
 

@@ -49,6 +49,8 @@ class Overrides {
   /// Applies the overrides to `cfg`; names (in `unmatched`) those whose
   /// target the config no longer has (kept, unused).
   void ApplyTo(Config& cfg, std::vector<std::string>* unmatched) const;
+  /// ApplyTo for one service: the overrides naming `svc` only.
+  void ApplyToService(Service& svc, std::vector<std::string>* unmatched) const;
   const std::vector<Override>& items() const { return items_; }
 
   /// JSON array text; the persistence and `status` format.

@@ -242,6 +242,7 @@ Result<Director::Started> Director::Start(const plan::Plan& p) {
 void Director::KeepSnapshot(Snapshot s, bool write) {
   if (write) env_.store->SaveSnapshot(&s);
   snapshot_ = std::move(s);
+  sorted_slots_.clear();
 }
 
 Result<DirectorReport> Director::Apply(const plan::Plan& p,

@@ -97,7 +97,8 @@ struct ServiceIncrement {
   /// Mark ranges [first, end) of the services' slot blocks: slot elements
   /// there belong to them (stale ones too).
   std::vector<std::pair<uint32_t, uint32_t>> slot_ranges;
-  std::string config_text;  ///< Remembered for status / diff.
+  /// Remembered for status / diff (not copied: the caller keeps it).
+  const std::string* config_text = nullptr;
 };
 
 /// Gives the snapshot valid at (genid, instance), if there is one.
@@ -183,6 +184,9 @@ class Director {
   /// The kernel's lvsnft tables at snapshot_->genid, used instead of the
   /// snapshot file (and of a dump) while the generation is unchanged.
   std::optional<Snapshot> snapshot_;
+  /// Slot maps of snapshot_ already sorted by mark ("table/set"): sorted
+  /// once after the snapshot is installed, kept sorted by increments.
+  std::set<std::string> sorted_slots_;
   std::optional<plan::Plan> applied_;
   /// Interface indexes of the fwd devices at the last Apply.
   std::map<std::string, uint32_t> ifindex_;

@@ -2,7 +2,8 @@
 // against the in-memory snapshot and committed as one small transaction.
 #include <algorithm>
 #include <cstring>
-#include <unordered_set>
+#include <set>
+#include <string>
 
 #include "base/timing.h"
 #include "director/director.h"
@@ -20,13 +21,37 @@ bool SlotMap(const plan::Set& s) {
          !s.verdict_map && !s.interval && !s.data.empty();
 }
 
-bool InRanges(const LiveElement& e, const ServiceIncrement& inc) {
-  if (e.key.size() != 4) return false;
-  uint32_t mark;
-  std::memcpy(&mark, e.key.data(), 4);
-  return std::any_of(
-      inc.slot_ranges.begin(), inc.slot_ranges.end(),
-      [&](const auto& r) { return mark >= r.first && mark < r.second; });
+uint32_t Mark(const LiveElement& e) {
+  uint32_t mark = 0;
+  if (e.key.size() == 4) std::memcpy(&mark, e.key.data(), 4);
+  return mark;
+}
+
+bool ByMark(const LiveElement& a, const LiveElement& b) {
+  return Mark(a) < Mark(b);
+}
+
+// The snapshot's slot map elements sorted by mark (once after a full
+// apply, `sorted` remembers which; increments keep the order), so that a
+// service's slot block is one contiguous run found by binary search
+// instead of a scan of every slot.
+void SortByMark(const LiveTable& t, LiveSet& s, std::set<std::string>& sorted) {
+  std::string key =
+      std::to_string(static_cast<int>(t.family)) + "/" + t.name + "/" + s.name;
+  if (sorted.insert(std::move(key)).second)
+    std::sort(s.elements.begin(), s.elements.end(), ByMark);
+}
+
+using ElementIt = std::vector<LiveElement>::iterator;
+
+// The run of `els` (sorted by mark) with marks in [lo, hi).
+std::pair<ElementIt, ElementIt> MarkRun(std::vector<LiveElement>& els,
+                                        uint32_t lo, uint32_t hi) {
+  auto first = std::partition_point(
+      els.begin(), els.end(), [&](const auto& e) { return Mark(e) < lo; });
+  auto last = std::partition_point(first, els.end(),
+                                   [&](const auto& e) { return Mark(e) < hi; });
+  return {first, last};
 }
 
 // The touched services' objects in desired form, before and after, and in
@@ -51,16 +76,19 @@ Result<std::vector<DesiredTable>> Describe(
 }
 
 // False when the snapshot lacks a table or slot map the change touches.
-bool TakeSlots(const DesiredTable& d, const LiveTable& snap,
-               const ServiceIncrement& inc, LiveTable& l) {
+bool TakeSlots(const DesiredTable& d, LiveTable& snap,
+               const ServiceIncrement& inc, std::set<std::string>& sorted,
+               LiveTable& l) {
   for (const auto& s : d.table->sets) {
     if (!SlotMap(s)) continue;
     LiveSet* ls = FindSet(l, s.name);
-    const LiveSet* ss = FindSet(snap, s.name);
+    LiveSet* ss = FindSet(snap, s.name);
     if (!ls || !ss) return false;
+    SortByMark(snap, *ss, sorted);
     ls->elements.clear();
-    for (const auto& e : ss->elements) {
-      if (InRanges(e, inc)) ls->elements.push_back(e);
+    for (const auto& [lo, hi] : inc.slot_ranges) {
+      auto run = MarkRun(ss->elements, lo, hi);
+      ls->elements.insert(ls->elements.end(), run.first, run.second);
     }
   }
   return true;
@@ -74,24 +102,44 @@ const plan::Set* PlanSet(const plan::Table& t, const std::string& name) {
   return nullptr;
 }
 
-// Drops from the snapshot's set the elements the services held before.
-void DropOld(LiveSet& s, const LiveSet& old, bool slot_map,
-             const ServiceIncrement& inc) {
+// Replaces the touched services' slot runs of the snapshot's slot map
+// (sorted by mark) with `now`, keeping the order.
+void SwapRuns(LiveSet& s, std::vector<LiveElement> now,
+              const ServiceIncrement& inc) {
   auto& els = s.elements;
-  if (slot_map) {
-    els.erase(std::remove_if(els.begin(), els.end(),
-                             [&](const auto& e) { return InRanges(e, inc); }),
-              els.end());
-    return;
+  std::sort(now.begin(), now.end(), ByMark);
+  for (const auto& [lo, hi] : inc.slot_ranges) {
+    auto run = MarkRun(els, lo, hi);
+    auto from = std::partition_point(
+        now.begin(), now.end(), [&](const auto& e) { return Mark(e) < lo; });
+    auto to = std::partition_point(from, now.end(),
+                                   [&](const auto& e) { return Mark(e) < hi; });
+    size_t have = run.second - run.first, want = to - from;
+    auto at = std::move(from, from + std::min(have, want), run.first);
+    if (have > want) {
+      els.erase(at, run.second);
+    } else {
+      els.insert(run.second, std::make_move_iterator(from + have),
+                 std::make_move_iterator(to));
+    }
   }
+}
+
+bool SameElement(const LiveElement& a, const LiveElement& b) {
+  return a.flags == b.flags && a.key == b.key && a.key_end == b.key_end;
+}
+
+// Drops from the snapshot's set the elements the services held before
+// (few: compared directly, no ids built for the set's other elements).
+void DropOld(LiveSet& s, const LiveSet& old) {
   if (old.elements.empty()) return;
-  std::unordered_set<std::string> ids;
-  for (const auto& e : old.elements)
-    ids.insert(ElementId(e.key, e.key_end, e.flags));
+  auto& els = s.elements;
   els.erase(
       std::remove_if(els.begin(), els.end(),
                      [&](const auto& e) {
-                       return ids.count(ElementId(e.key, e.key_end, e.flags));
+                       return std::any_of(
+                           old.elements.begin(), old.elements.end(),
+                           [&](const auto& o) { return SameElement(e, o); });
                      }),
       els.end());
 }
@@ -111,7 +159,11 @@ void Patch(Snapshot& snap, const Mini& m, const Delta& d,
       const LiveSet* os = FindSet(old, ns.name);
       const plan::Set* ps = PlanSet(*m.after[i].table, ns.name);
       if (!ss || !os || !ps || ps->dynamic) continue;
-      DropOld(*ss, *os, SlotMap(*ps), inc);
+      if (SlotMap(*ps)) {
+        SwapRuns(*ss, std::move(ns.elements), inc);
+        continue;
+      }
+      DropOld(*ss, *os);
       for (auto& e : ns.elements) ss->elements.push_back(std::move(e));
     }
     auto& chains = st->chains;
@@ -125,8 +177,8 @@ void Patch(Snapshot& snap, const Mini& m, const Delta& d,
 }
 
 // Builds the mini tables; false when the snapshot cannot serve them.
-Result<bool> BuildMini(const ServiceIncrement& inc, const Snapshot& snap,
-                       const DirectorEnv& env,
+Result<bool> BuildMini(const ServiceIncrement& inc, Snapshot& snap,
+                       std::set<std::string>& sorted, const DirectorEnv& env,
                        const std::map<std::string, uint32_t>& ifindex,
                        Mini& m) {
   auto before = Describe(*inc.before, env.encode, ifindex);
@@ -137,11 +189,10 @@ Result<bool> BuildMini(const ServiceIncrement& inc, const Snapshot& snap,
   m.after = std::move(*after);
   if (m.before.size() != m.after.size()) return false;
   for (const auto& d : m.before) {
-    const LiveTable* st =
-        FindTable(snap.tables, d.table->family, d.table->name);
+    LiveTable* st = FindTable(snap.tables, d.table->family, d.table->name);
     if (!st) return false;
     m.live.push_back(LiveFromDesired(d));
-    if (!TakeSlots(d, *st, inc, m.live.back())) return false;
+    if (!TakeSlots(d, *st, inc, sorted, m.live.back())) return false;
   }
   return true;
 }
@@ -157,7 +208,7 @@ Result<std::optional<DirectorReport>> Director::ApplyIncrement(
   if (!snapshot_) return MaybeReport();
   PhaseTimer describe("describe");
   Mini m;
-  auto built = BuildMini(inc, *snapshot_, env_, ifindex_, m);
+  auto built = BuildMini(inc, *snapshot_, sorted_slots_, env_, ifindex_, m);
   if (!built.ok()) return built.status();
   if (!*built) return MaybeReport();
   auto delta = Reconcile(m.after, m.live);
@@ -191,7 +242,7 @@ Result<std::optional<DirectorReport>> Director::ApplyIncrement(
   patch.Done();
   r.genid = snapshot_->genid = NextGen(snapshot_->genid);
   applied_.reset();  // the kernel no longer holds the last full plan
-  return NoteIncrement(inc.config_text, r);
+  return NoteIncrement(inc.config_text ? *inc.config_text : "", r);
 }
 
 Result<std::optional<DirectorReport>> Director::NoteIncrement(

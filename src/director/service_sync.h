@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "compiler/lower_util.h"
@@ -36,10 +38,21 @@ class ServiceSync {
   Result<SyncOutcome> Sync(const Config* before, const Config& after,
                            const std::string& config_text);
 
+  /// Like Sync, when the caller knows what changed: `before` holds the
+  /// services that may differ as the last successful sync had them, and
+  /// `after` names each of them too (every other service is unchanged, the
+  /// director settings as well). O(change), not O(config), unless the
+  /// change moves a slot block or the shared plumbing (then: full).
+  Result<SyncOutcome> SyncServices(const std::vector<Service>& before,
+                                   const Config& after,
+                                   const std::string& config_text);
+
  private:
   Result<std::optional<DirectorReport>> TryIncrement(
       const Config& before, const Config& after,
-      const std::string& config_text);
+      const std::set<std::string>& touched, const std::string& config_text);
+  Result<SyncOutcome> Changed(const std::vector<Service>& before,
+                              const Config& after, const std::string& text);
   Result<SyncOutcome> Full(const Config& after, const std::string& text);
 
   Director* d_;

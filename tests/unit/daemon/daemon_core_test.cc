@@ -19,9 +19,22 @@ class FakePort : public DirectorPort {
  public:
   Result<SyncResult> Apply(const Config* before, const Config& after,
                            const std::string&) override {
-    ++applies;
+    named.clear();
     had_before = before != nullptr;
     before_weight = before ? before->services[0].real_servers[0].weight : 0;
+    return Record(after);
+  }
+  Result<SyncResult> ApplyServices(const std::vector<Service>& before,
+                                   const Config& after,
+                                   const std::string&) override {
+    named.clear();
+    for (const auto& s : before) named.push_back(s.name);
+    had_before = true;
+    before_weight = before[0].real_servers[0].weight;
+    return Record(after);
+  }
+  Result<SyncResult> Record(const Config& after) {
+    ++applies;
     lowered = after;
     if (fail) return Status::Error("kernel said no");
     SyncResult r;
@@ -36,10 +49,11 @@ class FakePort : public DirectorPort {
   }
   Result<uint32_t> GenId() override { return genid; }
   bool host_error = false;
-  bool fail = false;           // The next syncs fail.
-  bool had_before = false;     // The last sync named the config before it.
-  uint32_t before_weight = 0;  // Its first server's weight.
-  Config lowered;              // What the last sync was asked for.
+  bool fail = false;               // The next syncs fail.
+  bool had_before = false;         // The last sync named the config before it.
+  uint32_t before_weight = 0;      // Its first server's weight.
+  std::vector<std::string> named;  // The services it named as changed.
+  Config lowered;                  // What the last sync was asked for.
   int applies = 0;
   size_t changes = 0;
   uint32_t genid = 10;
@@ -84,6 +98,30 @@ TEST_F(CoreFixture, SetChangesTheLoweredInputAndPersists) {
   EXPECT_EQ(st["overrides"].size(), 1u);
   EXPECT_EQ(Reply(*again, R"({"command":"clear","all":true})")["ok"], true);
   EXPECT_EQ(lowered.services[0].real_servers[1].state, RsState::kUp);
+}
+
+// A reload names the services the file changed (with the overrides still
+// applied to them); a reload that adds a service syncs everything.
+TEST_F(CoreFixture, ReloadNamesTheChangedServices) {
+  auto core = Start();
+  EXPECT_EQ(Reply(*core, R"({"command":"set","service":"web",)"
+                         R"("server":"192.168.1.10:80","weight":5})")["ok"],
+            true);
+  auto file = nlohmann::json::parse(std::ifstream(cfg_path));
+  file["services"][0]["real_servers"][1]["weight"] = 3;
+  std::ofstream(cfg_path) << file.dump(2);
+  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  EXPECT_EQ(port.named, std::vector<std::string>{"web"});
+  EXPECT_EQ(lowered.services[0].real_servers[0].weight, 5u);  // override
+  EXPECT_EQ(lowered.services[0].real_servers[1].weight, 3u);  // file
+  EXPECT_EQ(core->effective().services[0].real_servers[1].weight, 3u);
+  file["services"].push_back(file["services"][0]);
+  file["services"][1]["name"] = "web2";
+  file["services"][1]["ports"] = {81};
+  std::ofstream(cfg_path) << file.dump(2);
+  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  EXPECT_TRUE(port.named.empty());
+  EXPECT_EQ(lowered.services.size(), 2u);
 }
 
 TEST_F(CoreFixture, InvalidReloadKeepsTheRunningState) {
@@ -139,6 +177,7 @@ TEST_F(CoreFixture, SyncsNameTheLastSyncedConfigUnlessASyncFailed) {
   EXPECT_EQ(Reply(*core, set5)["ok"], true);
   EXPECT_TRUE(port.had_before);
   EXPECT_EQ(port.before_weight, 1u);
+  EXPECT_EQ(port.named, std::vector<std::string>{"web"});  // not compared
   EXPECT_EQ(lowered.services[0].real_servers[0].weight, 5u);
   port.fail = true;
   EXPECT_EQ(Reply(*core, set7)["ok"], false);

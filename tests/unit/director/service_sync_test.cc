@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "compiler/config_diff.h"
 #include "compiler/lower.h"
 #include "kernel/sim/sim_host.h"
 #include "kernel/sim/sim_nft.h"
@@ -143,6 +144,61 @@ TEST(ServiceSyncTest, IncrementalEqualsFull) {
     EXPECT_EQ(f->report.stale_slots, g->report.stale_slots);
     EXPECT_EQ(f->report.genid, fast.nft.GenId().value());
     fast.ExpectInSync(b, k.name);
+  }
+}
+
+// The caller names the changed services (the daemon's `ctl set` and
+// reload): the same kernel, report and path as when ServiceSync compares
+// the configs itself, and as the full path.
+TEST(ServiceSyncTest, NamedServicesEqualComparedAndFull) {
+  for (const auto& k : kCases) {
+    SCOPED_TRACE(k.name);
+    Config a = LoadExample(k.example), b = a;
+    k.change(b);
+    auto touched = TouchedServices(a, b);
+    if (!touched) continue;  // services added: not a named change
+    std::vector<Service> was;
+    for (const auto& s : a.services) {
+      if (touched->count(s.name)) was.push_back(s);
+    }
+    Rig named, compared;
+    ASSERT_TRUE(named.sync.Sync(nullptr, a, "a").ok());
+    ASSERT_TRUE(compared.sync.Sync(nullptr, a, "a").ok());
+    auto n = named.sync.SyncServices(was, b, "b");
+    ASSERT_TRUE(n.ok()) << n.status().message();
+    auto c = compared.sync.Sync(&a, b, "b");
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(n->incremental, k.incremental);
+    EXPECT_EQ(Lines(n->report), Lines(c->report));
+    EXPECT_EQ(n->report.stale_slots, c->report.stale_slots);
+    named.ExpectInSync(b, k.name);
+  }
+}
+
+// A service whose slot count leaves its size class (Maglev 4093 slots:
+// one unit; 4099: two) needs a new block: the full path places every
+// block again; inside its class a change is incremental again. Every
+// step leaves the kernel as the config from scratch would.
+TEST(ServiceSyncTest, SizeClassChangeTakesTheFullPath) {
+  Config prev = LoadExample("dr.json");
+  Rig rig;
+  ASSERT_TRUE(rig.sync.Sync(nullptr, prev, "").ok());
+  const struct {
+    uint32_t table, weight;
+    bool incremental;
+  } steps[] = {
+      {4093, 4, true}, {4099, 4, false}, {4099, 2, true}, {4093, 2, false}};
+  for (const auto& st : steps) {
+    std::string what =
+        std::to_string(st.table) + "/" + std::to_string(st.weight);
+    Config next = prev;
+    next.services[0].mh_table_size = st.table;
+    next.services[0].real_servers[0].weight = st.weight;
+    auto r = rig.sync.SyncServices({prev.services[0]}, next, "");
+    ASSERT_TRUE(r.ok()) << what << ": " << r.status().message();
+    EXPECT_EQ(r->incremental, st.incremental) << what;
+    rig.ExpectInSync(next, what);
+    prev = next;
   }
 }
 
