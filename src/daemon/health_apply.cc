@@ -52,8 +52,10 @@ bool AnyUp(const Service& svc) {
       [](const RealServer& rs) { return rs.state == RsState::kUp; });
 }
 
-void ApplyService(Service& svc, const HealthLookup& lookup,
-                  QuorumMemory& quorum) {
+}  // namespace
+
+void ApplyHealthToService(Service& svc, const HealthLookup& lookup,
+                          QuorumMemory& quorum) {
   Service file = svc;
   bool touched = MarkServers(svc, lookup);
   bool held = QuorumHeld(svc, LiveWeight(svc), quorum);
@@ -69,8 +71,6 @@ void ApplyService(Service& svc, const HealthLookup& lookup,
     svc.real_servers = std::move(file.real_servers);
 }
 
-}  // namespace
-
 uint64_t LiveWeight(const Service& svc) {
   uint64_t sum = 0;
   for (const auto& rs : svc.real_servers)
@@ -80,7 +80,7 @@ uint64_t LiveWeight(const Service& svc) {
 
 void ApplyHealth(Config& cfg, const HealthLookup& lookup,
                  QuorumMemory& quorum) {
-  for (auto& svc : cfg.services) ApplyService(svc, lookup, quorum);
+  for (auto& svc : cfg.services) ApplyHealthToService(svc, lookup, quorum);
 }
 
 }  // namespace lvsnft::daemon

@@ -38,6 +38,9 @@ using QuorumMemory = std::map<std::string, bool>;
 ///   all_down drop leaves them out, panic restores every server as the
 ///   file gives it.
 void ApplyHealth(Config& cfg, const HealthLookup& lookup, QuorumMemory& quorum);
+/// ApplyHealth for one service (a sync of named services only).
+void ApplyHealthToService(Service& svc, const HealthLookup& lookup,
+                          QuorumMemory& quorum);
 
 /// Sum of the weights of the servers of `svc` in state up (after health).
 uint64_t LiveWeight(const Service& svc);

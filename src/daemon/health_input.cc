@@ -114,21 +114,29 @@ const CheckDurations* HealthInput::DurationsOf(const CheckedServer& s) const {
   return it == durations_.end() ? nullptr : &it->second;
 }
 
+std::optional<ServerHealth> HealthInput::Lookup(const Service& svc,
+                                                const RealServer& rs) const {
+  for (const auto& c : servers_) {
+    if (c.service != svc.name || c.address != rs.address || c.port != rs.port)
+      continue;
+    auto st = engine_->StatusOf(c.spec);
+    if (!st) return std::nullopt;
+    return ServerHealth{st->state == health::State::kUp, st->weight};
+  }
+  return std::nullopt;
+}
+
 void HealthInput::ApplyTo(Config& cfg) {
   ApplyHealth(
       cfg,
-      [this](const Service& svc,
-             const RealServer& rs) -> std::optional<ServerHealth> {
-        for (const auto& c : servers_) {
-          if (c.service != svc.name || c.address != rs.address ||
-              c.port != rs.port)
-            continue;
-          auto st = engine_->StatusOf(c.spec);
-          if (!st) return std::nullopt;
-          return ServerHealth{st->state == health::State::kUp, st->weight};
-        }
-        return std::nullopt;
-      },
+      [this](const Service& s, const RealServer& rs) { return Lookup(s, rs); },
+      quorum_);
+}
+
+void HealthInput::ApplyToService(Service& svc) {
+  ApplyHealthToService(
+      svc,
+      [this](const Service& s, const RealServer& rs) { return Lookup(s, rs); },
       quorum_);
 }
 

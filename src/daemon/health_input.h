@@ -58,6 +58,8 @@ class HealthInput {
   void Update(const Config& cfg);
   /// Rewrites `cfg` for the current results (ApplyHealth).
   void ApplyTo(Config& cfg);
+  /// The same for one service (a sync of named services only).
+  void ApplyToService(Service& svc);
   /// The checked servers, in config order.
   const std::vector<CheckedServer>& servers() const { return servers_; }
   /// The engine's status of a server's probe.
@@ -73,6 +75,8 @@ class HealthInput {
  private:
   void OnTransition(const health::Key& key, const health::Transition& t);
   void OnResult(const health::Key& key, const health::ProbeResult& r);
+  std::optional<ServerHealth> Lookup(const Service& svc,
+                                     const RealServer& rs) const;
 
   OnChange on_change_;
   std::vector<CheckedServer> servers_;

@@ -55,6 +55,10 @@ TEST(HealthInput, RefusingServerGoesDownAndReloadKeepsItsState) {
   h.ApplyTo(eff);
   EXPECT_EQ(eff.services[0].real_servers[0].state, RsState::kUp);
   EXPECT_EQ(eff.services[0].real_servers[1].state, RsState::kDown);
+  Service one = cfg.services[0];  // The named-service sync's step.
+  h.ApplyToService(one);
+  EXPECT_EQ(one.real_servers[0].state, RsState::kUp);
+  EXPECT_EQ(one.real_servers[1].state, RsState::kDown);
   auto dead = h.TakeDead();
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].port, bad->port());
