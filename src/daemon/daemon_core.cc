@@ -29,6 +29,8 @@ const char* ReasonName(SyncReason r) {
       return "kernel event";
     case SyncReason::kPeriodic:
       return "periodic check";
+    case SyncReason::kHealth:
+      return "health check";
   }
   return "?";
 }
@@ -127,6 +129,7 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
 Status DaemonCore::Sync(SyncReason why) {
   PhaseTimer input("effective");
   Config eff = base_;
+  if (health_) health_->ApplyTo(eff);  // Before overrides: they win.
   std::vector<std::string> unmatched;
   overrides_.ApplyTo(eff, &unmatched);
   input.Done();
@@ -155,6 +158,7 @@ Status DaemonCore::SyncServices(SyncReason why,
     Service& svc = effective_.services[i];
     was.push_back(std::move(svc));
     svc = base_.services[i];
+    if (health_) health_->ApplyToService(svc);  // Before overrides: they win.
     overrides_.ApplyToService(svc, &unmatched);
   }
   input.Done();
@@ -176,6 +180,10 @@ Status DaemonCore::Finish(SyncReason why, const Result<SyncResult>& r,
     return r.status();
   }
   stats_.last_genid = r->genid;
+  if (health_) {  // After the commit: no new flow goes there any more.
+    auto dead = health_->TakeDead();
+    if (o_.conntrack) FlushDeadServers(effective_, dead, *o_.conntrack);
+  }
   if (r->changed() &&
       (why == SyncReason::kEvent || why == SyncReason::kPeriodic))
     ++stats_.drift_repairs;
@@ -208,6 +216,7 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
     compare.Done();
     SetBase(std::move(cfg));
     text_ = std::move(text);
+    if (health_) health_->Update(base_);
     ++stats_.generation;
     ok = (touched && !touched->empty()
               ? SyncServices(SyncReason::kReload, *touched)
@@ -221,6 +230,11 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   if (errors) *errors = std::move(errs);
   o_.notify("READY=1");
   return ok;
+}
+
+void DaemonCore::AttachHealth(HealthInput* h) {
+  health_ = h;
+  if (h) h->Update(base_);
 }
 
 void DaemonCore::Check(SyncReason why) {

@@ -13,6 +13,7 @@
 #include "base/status.h"
 #include "config/config.h"
 #include "daemon/director_port.h"
+#include "daemon/health_input.h"
 #include "daemon/metrics.h"
 #include "daemon/overrides.h"
 
@@ -21,8 +22,8 @@ namespace lvsnft::daemon {
 struct Request;
 
 /// Why a sync runs; kEvent and kPeriodic syncs that change the kernel are
-/// drift repairs.
-enum class SyncReason { kStart, kReload, kControl, kEvent, kPeriodic };
+/// drift repairs; kHealth follows health-check transitions.
+enum class SyncReason { kStart, kReload, kControl, kEvent, kPeriodic, kHealth };
 
 /// What the core is built from.
 struct CoreOptions {
@@ -30,6 +31,8 @@ struct CoreOptions {
   std::string overrides_path;  ///< Persisted overrides (sealed JSON).
   std::string netns;           ///< The namespace's id (in `status` replies).
   DirectorPort* port = nullptr;
+  /// Where a dead server's conntrack entries are deleted (null: nowhere).
+  netlink::ConnTrack* conntrack = nullptr;
   /// Called with "RELOADING=1" / "READY=1" around reloads (sd_notify).
   std::function<void(const char*)> notify = [](const char*) {};
 };
@@ -54,9 +57,17 @@ class DaemonCore {
   /// Handles one control request; returns the JSON reply line.
   std::string Handle(const std::string& request);
 
+  /// Feeds health results into the input (file -> health -> overrides)
+  /// and subscribes the loaded config's checks; null detaches.
+  void AttachHealth(HealthInput* h);
   const DaemonStats& stats() const { return stats_; }
-  /// The config after overrides, as last synced.
+  /// The config after health and overrides, as last synced.
   const Config& effective() const { return effective_; }
+
+  /// Sync when only the services in `names` may have changed (in base_ or
+  /// in their health or overrides): patches effective_ for them alone and hands
+  /// the port only their old state. Falls back to Sync when it cannot.
+  Status SyncServices(SyncReason why, const std::set<std::string>& names);
 
  private:
   std::string StatusReply() const;
@@ -64,10 +75,6 @@ class DaemonCore {
   std::string OverrideReply(const Request& r);
   Status ReadConfig(Config& cfg, std::string& text,
                     std::vector<std::string>* errors) const;
-  /// Sync when only the services in `names` may have changed (in base_ or
-  /// in their overrides): patches effective_ for them alone and hands the
-  /// port only their old state. Falls back to Sync when it cannot.
-  Status SyncServices(SyncReason why, const std::set<std::string>& names);
   /// Stats, drift counter and log lines of a finished sync.
   Status Finish(SyncReason why, const Result<SyncResult>& r, double secs);
   /// Adopts `cfg` as the file's config (and its position index).
@@ -79,6 +86,7 @@ class DaemonCore {
   std::unordered_map<std::string, size_t> index_;
   std::string text_;
   Overrides overrides_;
+  HealthInput* health_ = nullptr;
   DaemonStats stats_;
   bool dirty_ = true;  ///< Last sync failed (or none yet).
 };
