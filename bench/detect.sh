@@ -35,8 +35,7 @@ VIP=192.168.10.100 RS2=192.168.1.11
 now_us() { echo "${EPOCHREALTIME/./}"; }
 # wait_log PATTERN: up to 10 s for a line of the daemon log.
 wait_log() {
-  local n
-  for n in $(seq 1000); do
+  for _ in $(seq 1000); do
     grep -q -- "$1" "$W/daemon.log" 2>/dev/null && return 0
     sleep 0.01
   done
