@@ -50,7 +50,8 @@ int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   if (!group.ok()) return Fail("daemon", group.status().message());
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("daemon", k.status().message());
-  auto ct = netlink::OpenConnTrack();  // Only metrics use it.
+  // Metrics read it; health checks delete dead servers' entries.
+  auto ct = netlink::OpenConnTrack();
   if (!ct.ok()) Log(daemon::kWarning, ct.status().message());
   auto port =
       daemon::MakeDirectorPort((*k)->director.get(), (*k)->nft.get(),
@@ -60,6 +61,7 @@ int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   co.overrides_path = OverridesPath(a.kernel);
   co.netns = netlink::CurrentNetnsId(a.kernel.netns);
   co.port = port.get();
+  co.conntrack = ct.ok() ? ct->get() : nullptr;
   co.notify = daemon::Notify;
   daemon::DaemonCore core(co);
   std::vector<std::string> errors;

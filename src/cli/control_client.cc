@@ -94,7 +94,23 @@ std::string DaemonStatusText(const ordered_json& j, const std::string& indent) {
                   "reloads: " + j["reloads"]["ok"].dump() + " ok, " +
                   j["reloads"]["error"].dump() + " failed\n" + in +
                   "drift repairs: " + j["drift_repairs"].dump() + "\n";
-  return s + DaemonOverridesText(j, indent);
+  return s + DaemonOverridesText(j, indent) + DaemonHealthText(j, indent);
+}
+
+std::string DaemonHealthText(const ordered_json& j, const std::string& in) {
+  if (!j.contains("health")) return "";
+  std::string s =
+      in + "health checks:" + (j["health"].empty() ? " none\n" : "\n");
+  for (const auto& h : j["health"]) {
+    s += in + "  " + h.value("service", "") + " " + h.value("server", "") +
+         " " + h.value("state", "") + " since " +
+         UtcTime(h.value("since", 0.0)) + ", last " +
+         h.value("last_result", "") + " (" + h["last_latency_ms"].dump() +
+         " ms), " + h["failures_in_row"].dump() + " failures in a row";
+    if (h.contains("weight")) s += ", weight " + h["weight"].dump();
+    s += "; " + h.value("check", "") + "\n";
+  }
+  return s;
 }
 
 }  // namespace lvsnft::cli

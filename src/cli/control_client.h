@@ -29,8 +29,15 @@ Result<std::string> ControlExchange(const std::string& path,
 std::string DaemonOverridesText(const nlohmann::ordered_json& reply,
                                 const std::string& indent);
 
+/// "health checks:" and one line per checked server of a reply ("  web
+/// 192.168.1.11:80 down since ..., last connect timeout (200 ms), 3
+/// failures in a row; tcp 192.168.1.11:80"); "" when it has no `health`.
+std::string DaemonHealthText(const nlohmann::ordered_json& reply,
+                             const std::string& indent);
+
 /// The daemon's `status` reply as text: config, generation, last sync,
-/// counts and overrides (`ctl status`, and `status` indented by 2).
+/// counts, overrides and health checks (`ctl status`, and `status` indented by
+/// 2).
 std::string DaemonStatusText(const nlohmann::ordered_json& reply,
                              const std::string& indent);
 

@@ -39,6 +39,8 @@ std::string DaemonCore::StatusReply() const {
   j["reloads"] = {{"ok", stats_.reloads_ok}, {"error", stats_.reloads_failed}};
   j["drift_repairs"] = stats_.drift_repairs;
   j["overrides"] = nlohmann::ordered_json::parse(overrides_.ToJson());
+  if (health_)
+    j["health"] = nlohmann::ordered_json::parse(HealthStatusJson(*health_));
   return j.dump() + "\n";
 }
 

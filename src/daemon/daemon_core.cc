@@ -26,6 +26,8 @@ const char* ReasonName(SyncReason r) {
       return "kernel event";
     case SyncReason::kPeriodic:
       return "periodic check";
+    case SyncReason::kHealth:
+      return "health check";
   }
   return "?";
 }
@@ -98,6 +100,7 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
 Status DaemonCore::Sync(SyncReason why) {
   PhaseTimer input("effective");
   Config eff = base_;
+  if (health_) health_->ApplyTo(eff);  // Before overrides: they win.
   std::vector<std::string> unmatched;
   overrides_.ApplyTo(eff, &unmatched);
   input.Done();
@@ -118,6 +121,10 @@ Status DaemonCore::Sync(SyncReason why) {
   }
   effective_ = std::move(eff);
   stats_.last_genid = r->genid;
+  if (health_) {  // After the commit: no new flow goes there any more.
+    auto dead = health_->TakeDead();
+    if (o_.conntrack) FlushDeadServers(effective_, dead, *o_.conntrack);
+  }
   if (r->changed() &&
       (why == SyncReason::kEvent || why == SyncReason::kPeriodic))
     ++stats_.drift_repairs;
@@ -135,6 +142,7 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   if (ok) {
     base_ = std::move(cfg);
     text_ = std::move(text);
+    if (health_) health_->Update(base_);
     ++stats_.generation;
     ok = Sync(SyncReason::kReload).ok();
   } else {
@@ -145,6 +153,11 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   if (errors) *errors = std::move(errs);
   o_.notify("READY=1");
   return ok;
+}
+
+void DaemonCore::AttachHealth(HealthInput* h) {
+  health_ = h;
+  if (h) h->Update(base_);
 }
 
 void DaemonCore::Check(SyncReason why) {

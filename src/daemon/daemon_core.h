@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "config/config.h"
 #include "daemon/director_port.h"
+#include "daemon/health_input.h"
 #include "daemon/metrics.h"
 #include "daemon/overrides.h"
 
@@ -19,8 +20,8 @@ namespace lvsnft::daemon {
 struct Request;
 
 /// Why a sync runs; kEvent and kPeriodic syncs that change the kernel are
-/// drift repairs.
-enum class SyncReason { kStart, kReload, kControl, kEvent, kPeriodic };
+/// drift repairs; kHealth follows health-check transitions.
+enum class SyncReason { kStart, kReload, kControl, kEvent, kPeriodic, kHealth };
 
 /// What the core is built from.
 struct CoreOptions {
@@ -28,6 +29,8 @@ struct CoreOptions {
   std::string overrides_path;  ///< Persisted overrides (sealed JSON).
   std::string netns;           ///< The namespace's id (in `status` replies).
   DirectorPort* port = nullptr;
+  /// Where a dead server's conntrack entries are deleted (null: nowhere).
+  netlink::ConnTrack* conntrack = nullptr;
   /// Called with "RELOADING=1" / "READY=1" around reloads (sd_notify).
   std::function<void(const char*)> notify = [](const char*) {};
 };
@@ -52,8 +55,11 @@ class DaemonCore {
   /// Handles one control request; returns the JSON reply line.
   std::string Handle(const std::string& request);
 
+  /// Feeds health results into the input (file -> health -> overrides)
+  /// and subscribes the loaded config's checks; null detaches.
+  void AttachHealth(HealthInput* h);
   const DaemonStats& stats() const { return stats_; }
-  /// The config after overrides, as last synced.
+  /// The config after health and overrides, as last synced.
   const Config& effective() const { return effective_; }
 
  private:
@@ -67,6 +73,7 @@ class DaemonCore {
   Config base_, effective_;
   std::string text_;
   Overrides overrides_;
+  HealthInput* health_ = nullptr;
   DaemonStats stats_;
   bool dirty_ = true;  ///< Last sync failed (or none yet).
 };

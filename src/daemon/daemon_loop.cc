@@ -30,6 +30,7 @@ struct Loop {
   const LoopOptions* o = nullptr;
   event_base* base = nullptr;
   event* debounce = nullptr;
+  event* health_sync = nullptr;  ///< Zero timeout: one sync per loop turn.
   bool force = false;  ///< A pending event that the genid cannot show.
   std::vector<event*> events;
 
@@ -81,6 +82,17 @@ void OnDebounce(evutil_socket_t, short, void* arg) {
   l->force = false;
 }
 
+void OnHealthSync(evutil_socket_t, short, void* arg) {
+  static_cast<Loop*>(arg)->core->Sync(SyncReason::kHealth);
+}
+
+// A transition: every transition of this loop turn gives one sync.
+void ScheduleHealthSync(Loop& l) {
+  if (evtimer_pending(l.health_sync, nullptr)) return;
+  timeval zero{0, 0};
+  evtimer_add(l.health_sync, &zero);
+}
+
 void OnPeriodic(evutil_socket_t, short, void* arg) {
   static_cast<Loop*>(arg)->core->Check(SyncReason::kPeriodic);
 }
@@ -90,6 +102,8 @@ void OnWatchdog(evutil_socket_t, short, void*) { Notify("WATCHDOG=1"); }
 void AddTimers(Loop& l) {
   l.debounce = l.Add(-1, 0, OnDebounce, &l, nullptr);
   event_del(l.debounce);  // Armed by OnWatch only.
+  l.health_sync = l.Add(-1, 0, OnHealthSync, &l, nullptr);
+  event_del(l.health_sync);  // Armed by ScheduleHealthSync only.
   timeval period = ToTimeval(l.o->periodic);
   l.Add(-1, EV_PERSIST, OnPeriodic, &l, &period);
   if (uint64_t usec = WatchdogUsec()) {
@@ -120,6 +134,13 @@ int RunDaemon(DaemonCore& core, const LoopOptions& o) {
     l.Add(sig, EV_SIGNAL | EV_PERSIST, OnSignal, &l, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   AddTimers(l);
+  HealthInput health(l.base,
+                     [&l](const std::string&) { ScheduleHealthSync(l); });
+  core.AttachHealth(&health);
+  struct Detach {  // The core must not outlive-point at `health`.
+    DaemonCore& core;
+    ~Detach() { core.AttachHealth(nullptr); }
+  } detach{core};
   if (Status s = core.Sync(SyncReason::kStart); !s.ok()) return 1;
   auto ctl = ControlServer::Open(
       l.base, o.control_socket,
@@ -131,8 +152,9 @@ int RunDaemon(DaemonCore& core, const LoopOptions& o) {
   }
   std::unique_ptr<MetricsServer> metrics;
   if (!o.metrics_listen.empty()) {
-    auto m = MetricsServer::Open(l.base, o.metrics_listen, [&core, &o] {
+    auto m = MetricsServer::Open(l.base, o.metrics_listen, [&] {
       std::string page = RenderMetrics(core.stats(), core.effective());
+      page += RenderHealthMetrics(health, core.effective());
       if (o.conn_metrics) page += o.conn_metrics->Render(MonotonicSeconds());
       return page;
     });

@@ -94,11 +94,11 @@ void Backends(std::string& out, const Config& cfg) {
     }
   }
   MetricHeader(out, "lvsnft_backend_weight", "gauge",
-               "Configured weight of a real server (after overrides).");
+               "Weight of a real server (after health checks and overrides).");
   out += weights;
-  MetricHeader(
-      out, "lvsnft_backend_state", "gauge",
-      "State of a real server (after overrides): 1 for the current one.");
+  MetricHeader(out, "lvsnft_backend_state", "gauge",
+               "State of a real server (after health checks and overrides): 1 "
+               "for the current one.");
   out += states;
 }
 

@@ -35,7 +35,7 @@ struct DaemonStats {
 };
 
 /// The metrics page: counters from `s`, backend gauges from `effective`
-/// (the config after overrides, as last applied).
+/// (the config after health and overrides, as last applied).
 std::string RenderMetrics(const DaemonStats& s, const Config& effective);
 
 }  // namespace lvsnft::daemon

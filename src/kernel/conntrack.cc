@@ -2,6 +2,8 @@
 
 #include <netinet/in.h>
 
+#include <algorithm>
+
 #include "compiler/lower_util.h"
 
 namespace lvsnft::netlink {
@@ -13,6 +15,13 @@ static_assert(kSlotMark == lower::kSlotRegionStart &&
 bool CtEntry::active() const {
   return (l4proto == IPPROTO_TCP || l4proto == IPPROTO_SCTP) &&
          state == "ESTABLISHED";
+}
+
+bool CtFilter::Matches(const CtEntry& e) const {
+  bool proto =
+      std::find(l4protos.begin(), l4protos.end(), e.l4proto) != l4protos.end();
+  return proto && (e.mark & mask) == mark && e.server == server &&
+         e.server_port == server_port;
 }
 
 }  // namespace lvsnft::netlink

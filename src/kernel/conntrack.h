@@ -32,6 +32,19 @@ struct CtEntry {
   bool active() const;
 };
 
+/// Which entries Delete removes: ct mark (mark & mask) == mark, the given
+/// layer-4 protocols, and reply source `server`:`server_port` (the real
+/// server after DNAT).
+struct CtFilter {
+  uint32_t mark = 0;
+  uint32_t mask = 0;
+  std::vector<uint8_t> l4protos;  ///< IPPROTO_*; empty = none.
+  IpAddr server;
+  uint16_t server_port = 0;
+  /// True when `e` is one of the entries the filter names.
+  bool Matches(const CtEntry& e) const;
+};
+
 /// Reads the connection tracking table of the current network namespace.
 class ConnTrack {
  public:
@@ -39,6 +52,9 @@ class ConnTrack {
   /// Every entry whose ct mark satisfies (ct mark & mask) == mark, in the
   /// kernel's order.
   virtual Result<std::vector<CtEntry>> List(uint32_t mark, uint32_t mask) = 0;
+  /// Deletes every entry `f` matches; returns how many were deleted (an
+  /// entry that expired meanwhile is not an error).
+  virtual Result<size_t> Delete(const CtFilter& f) = 0;
 };
 
 /// lvsnft's slot marks: 0x40000000-0x7fffffff, i.e. (mark & kSlotMask) ==

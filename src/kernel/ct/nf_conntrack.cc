@@ -66,6 +66,19 @@ int OnEntry(nf_conntrack_msg_type, nf_conntrack* ct, void* data) {
   return NFCT_CB_CONTINUE;
 }
 
+// Dump callback of Delete: keeps a copy of each matching entry (the
+// handle cannot run a query from inside a dump).
+struct Doomed {
+  const CtFilter* filter;
+  std::vector<nf_conntrack*> entries;
+};
+
+int OnDoomed(nf_conntrack_msg_type, nf_conntrack* ct, void* data) {
+  auto* d = static_cast<Doomed*>(data);
+  if (d->filter->Matches(Convert(ct))) d->entries.push_back(nfct_clone(ct));
+  return NFCT_CB_CONTINUE;
+}
+
 class NfConnTrack : public ConnTrack {
  public:
   explicit NfConnTrack(nfct_handle* h) : h_(h) {}
@@ -73,11 +86,32 @@ class NfConnTrack : public ConnTrack {
 
   Result<std::vector<CtEntry>> List(uint32_t mark, uint32_t mask) override {
     std::vector<CtEntry> out;
+    Status s = Dump(mark, mask, OnEntry, &out);
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Result<size_t> Delete(const CtFilter& f) override {
+    Doomed d{&f, {}};
+    Status s = Dump(f.mark, f.mask, OnDoomed, &d);
+    size_t deleted = 0;
+    for (nf_conntrack* ct : d.entries) {
+      if (ct && nfct_query(h_, NFCT_Q_DESTROY, ct) == 0) ++deleted;
+      if (ct) nfct_destroy(ct);  // ENOENT: expired meanwhile.
+    }
+    if (!s.ok()) return s;
+    return deleted;
+  }
+
+ private:
+  Status Dump(uint32_t mark, uint32_t mask,
+              int (*cb)(nf_conntrack_msg_type, nf_conntrack*, void*),
+              void* data) {
     nfct_filter_dump* f = nfct_filter_dump_create();
     if (!f) return Status::Error("conntrack: out of memory");
     nfct_filter_dump_mark m{mark, mask};
     nfct_filter_dump_set_attr(f, NFCT_FILTER_DUMP_MARK, &m);
-    nfct_callback_register(h_, NFCT_T_ALL, OnEntry, &out);
+    nfct_callback_register(h_, NFCT_T_ALL, cb, data);
     int rc = nfct_query(h_, NFCT_Q_DUMP_FILTER, f);
     int err = errno;
     nfct_callback_unregister(h_);
@@ -85,10 +119,9 @@ class NfConnTrack : public ConnTrack {
     if (rc != 0)
       return Status::Error(std::string("cannot dump conntrack: ") +
                            strerror(err));
-    return out;
+    return Status();
   }
 
- private:
   nfct_handle* h_;
 };
 

@@ -11,4 +11,10 @@ Result<std::vector<CtEntry>> FakeConnTrack::List(uint32_t mark, uint32_t mask) {
   return out;
 }
 
+Result<size_t> FakeConnTrack::Delete(const CtFilter& f) {
+  size_t before = entries.size();
+  std::erase_if(entries, [&f](const CtEntry& e) { return f.Matches(e); });
+  return before - entries.size();
+}
+
 }  // namespace lvsnft::netlink

@@ -17,6 +17,8 @@ class FakeConnTrack : public ConnTrack {
   int dumps = 0;
 
   Result<std::vector<CtEntry>> List(uint32_t mark, uint32_t mask) override;
+  /// Erases the matching entries from `entries`.
+  Result<size_t> Delete(const CtFilter& f) override;
 };
 
 }  // namespace lvsnft::netlink
