@@ -141,15 +141,15 @@ answers 9
 echo "== health check: kill rs3's HTTP server (pid ${httpd_pid[3]}); the daemon takes it out"
 kill "${httpd_pid[3]}"
 t0=${EPOCHREALTIME/./}
-wait_log '192.168.1.12:80 DOWN'
+wait_log 'web 192.168.1.12[:0-9]* DOWN'
 echo "  DOWN logged $(((${EPOCHREALTIME/./} - t0) / 1000)) ms after the kill"
-daemon_log '192.168.1.12:80 DOWN'
+daemon_log 'web 192.168.1.12[:0-9]* DOWN'
 answers 9
 ctl status | grep -i -E 'health|192\.168\.1\.12' || true
 echo "== restart rs3's HTTP server: after rise x interval it is back"
 start_httpd 3
-wait_log '192.168.1.12:80 UP'
-daemon_log '192.168.1.12:80 UP'
+wait_log 'web 192.168.1.12[:0-9]* UP'
+daemon_log 'web 192.168.1.12[:0-9]* UP'
 answers 9
 
 echo "== stopping the daemon (SIGTERM to pid $dpid; the ruleset stays)"
