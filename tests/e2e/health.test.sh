@@ -47,8 +47,8 @@ wait_for() {
 logged() { grep -q -- "$1" "$log"; }
 nlogged() { grep -c -- "$1" "$log"; }
 # ev SERVICE ADDR WHAT: the pattern of the daemon's transition line
-# "<5>web 192.168.1.11 DOWN after 2 failures: ..." (the port is optional:
-# this version logs the address alone).
+# "<5>web 192.168.1.11 DOWN after 2 failures: ..." (the daemon names the
+# server as the config does: these servers have no port of their own).
 ev() { echo "^<[0-9]>$1 $2\(:[0-9]*\)\? $3"; }
 metric() {
   topo_exec "$P" dir curl -sf http://127.0.0.1:9747/metrics |
