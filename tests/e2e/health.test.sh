@@ -36,14 +36,6 @@ log=$E2E_WORK/daemon.log
 ST=""
 
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
-# wait_for SECONDS CMD...: polls CMD every 10 ms until it succeeds.
-wait_for() {
-  local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
-  until "${@:2}"; do
-    [ "${EPOCHREALTIME/./}" -gt $end ] && return 1
-    sleep 0.01
-  done
-}
 logged() { grep -q -- "$1" "$log"; }
 nlogged() { grep -c -- "$1" "$log"; }
 # ev SERVICE ADDR WHAT: the pattern of the daemon's transition line
@@ -114,7 +106,7 @@ e2e_check "lvsnft apply" e2e_apply "$P" dir "$cfg" || exit 1
   --metrics-listen 127.0.0.1:9747 2>>"$log" &
 dpid=$!
 topo_track "$P" "$dpid"
-e2e_check "daemon's first sync" wait_for 10 logged 'sync (start)' || exit 1
+e2e_check "daemon's first sync" topo_wait_for 10 logged 'sync (start)' || exit 1
 sleep 1  # every check has had a few results
 
 # --- 1. kill rs2 under load ---------------------------------------------------
@@ -124,7 +116,7 @@ t0=$(now_ms)
 sleep 1
 t_kill=$(($(now_ms) - t0))
 kill_pid "${pid[rs2:80]}"
-if ! wait_for 5 logged "$(ev web $RS2 DOWN)"; then
+if ! topo_wait_for 5 logged "$(ev web $RS2 DOWN)"; then
   e2e_collect ST stop
   echo "SKIP: the daemon logged no DOWN 5 s after rs2's listener died:" \
     "health checks are not wired into this build's daemon"
@@ -159,7 +151,7 @@ e2e_check "stream: failures only before DOWN, all refused/reset by rs2" early_fa
 # --- 2. restart rs2 -------------------------------------------------------------
 t_up0=$(now_ms)
 e2e_check "rs2 restarted" serve rs2 rs2 "$RS2:80" || exit 1
-e2e_check "rs2 UP within rise x interval + 1 s" wait_for 2 logged "$(ev web $RS2 UP)" &&
+e2e_check "rs2 UP within rise x interval + 1 s" topo_wait_for 2 logged "$(ev web $RS2 UP)" &&
   e2e_info "UP $(($(now_ms) - t_up0)) ms after the restart: $(grep "$(ev web $RS2 UP)" "$log")"
 sleep 0.3
 res=$(count 80 300)
@@ -189,8 +181,8 @@ e2e_check "flap: lvsnft_backend_transitions_total grew by the $flaps logged" \
 # --- 4. all down: the sorry server answers ------------------------------------
 kill_pid "${pid[rs1:82]}"
 kill_pid "${pid[rs2:82]}"
-e2e_check "sorry: rs1 and rs2 DOWN" wait_for 3 logged "$(ev sorry $RS2 DOWN)" &&
-  wait_for 3 logged "$(ev sorry $RS1 DOWN)"
+e2e_check "sorry: rs1 and rs2 DOWN" topo_wait_for 3 logged "$(ev sorry $RS2 DOWN)" &&
+  topo_wait_for 3 logged "$(ev sorry $RS1 DOWN)"
 sleep 0.3
 res=$(count 82 50)
 e2e_check "sorry: 50 requests all answered by the sorry server" \
@@ -198,7 +190,7 @@ e2e_check "sorry: 50 requests all answered by the sorry server" \
 
 # --- 5. quorum 2 with hysteresis 1 does not flap ------------------------------
 kill_pid "${pid[rs1:83]}"
-e2e_check "quo: rs1 DOWN" wait_for 3 logged "$(ev quo $RS1 DOWN)"
+e2e_check "quo: rs1 DOWN" topo_wait_for 3 logged "$(ev quo $RS1 DOWN)"
 q_low=1
 for _ in 1 2 3; do
   kill_pid "${pid[rs3:83]}"
