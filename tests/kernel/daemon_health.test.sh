@@ -28,14 +28,16 @@ trap 'topo_cleanup_all $?; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 # web: tcp checks on .10-.12:80. api / apitcp: the same listeners on .10
 # and .12:8080 under an http and a tcp check. dyn: exec exits 5. dns:
-# udp checks (a dead listener answers ICMP port unreachable).
+# udp checks (a dead listener answers ICMP port unreachable). Only web
+# has 192.168.1.11, so it is absent from the ruleset exactly when web
+# removed it.
 vip=192.168.10.100
 rs() { jq -n --arg a "$1" --argjson p "$2" '{address: $a, port: $p}'; }
 jq -n --arg vip $vip \
   --argjson web "[$(rs 192.168.1.10 80), $(rs 192.168.1.11 80), $(rs 192.168.1.12 80)]" \
   --argjson api "[$(rs 192.168.1.10 8080), $(rs 192.168.1.12 8080)]" \
   --argjson dyn "[$(rs 192.168.1.10 80), $(rs 192.168.1.12 80)]" \
-  --argjson dns "[$(rs 192.168.1.10 53), $(rs 192.168.1.11 53)]" '
+  --argjson dns "[$(rs 192.168.1.10 53), $(rs 192.168.1.12 53)]" '
   def svc(n; p; s; hc): {name: n, vip: $vip, protocol: "tcp", ports: [p],
     mode: "nat", scheduler: "wrr", real_servers: s, health_check: hc};
   def t: {interval: 0.2, fall: 2, rise: 2};
@@ -62,8 +64,8 @@ topo_serve "$P" rs3 rs3 --tcp 192.168.1.12:80
 topo_serve "$P" rs2 rs2 --tcp 192.168.1.11:80
 rs2_pid=$TOPO_PID
 topo_serve "$P" rs1 rs1 --udp 192.168.1.10:53
-topo_serve "$P" rs2 rs2 --udp 192.168.1.11:53
-udp2_pid=$TOPO_PID
+topo_serve "$P" rs3 rs3 --udp 192.168.1.12:53
+udp3_pid=$TOPO_PID
 http_server rs1 192.168.1.10 500
 http_server rs3 192.168.1.12 200
 
@@ -144,17 +146,17 @@ ours() {  # ours SERVER: lvsnft-marked UDP entries whose reply source is SERVER
 }
 topo_exec "$P" client "$TOPO_ECHO" client --udp $vip:53 --count 20 \
   --timeout-ms 1000 >/dev/null
-before=$(ours 192.168.1.11)
-topo_check "udp: conntrack has entries of 192.168.1.11 ($before)" \
+before=$(ours 192.168.1.12)
+topo_check "udp: conntrack has entries of 192.168.1.12 ($before)" \
   test "$before" -gt 0
-topo_kill "$P" "$udp2_pid"
-none_left() { [ "$(ours 192.168.1.11)" = 0 ]; }
-topo_check "udp: 192.168.1.11 down, its conntrack entries deleted within 3 s" \
+topo_kill "$P" "$udp3_pid"
+none_left() { [ "$(ours 192.168.1.12)" = 0 ]; }
+topo_check "udp: 192.168.1.12 down, its conntrack entries deleted within 3 s" \
   wait_for 3 none_left
 topo_check "udp: the other server's entries stay" \
   test "$(ours 192.168.1.10)" -gt 0
 topo_check "log: entries deleted" \
-  grep -q '^<6>dns 192.168.1.11:53: [1-9][0-9]* conntrack entries deleted$' "$dlog"
+  grep -q '^<6>dns 192.168.1.12:53: [1-9][0-9]* conntrack entries deleted$' "$dlog"
 
 # --- metrics --------------------------------------------------------------
 metrics >"$work/metrics.txt"
