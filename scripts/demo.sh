@@ -10,8 +10,12 @@
 # and shows it live: `lvsnft ctl set` drains one server (requests stop
 # reaching it), `ctl clear` brings it back, and an `nft flush ruleset` in
 # the director namespace is repaired by the daemon (requests balanced
-# again). It stops the daemon and cleans up. Nothing outside its own
-# namespaces is touched.
+# again). The daemon's config is examples/nat.json with a tcp health
+# check (every 0.5 s, fall 2, rise 2): rs3's HTTP server is killed (by its
+# pid), the daemon logs it DOWN and requests avoid it, `lvsnft ctl status`
+# shows it; the server is restarted, the daemon logs it UP and it is back
+# in the split. It stops the daemon and cleans up. Nothing outside its
+# own namespaces is touched.
 #
 #   scripts/demo.sh [REQUESTS]
 set -euo pipefail
@@ -41,12 +45,17 @@ trap demo_cleanup EXIT INT TERM
 
 echo "== creating the NAT reference topology (namespaces $P-*)"
 topo_create nat "$P"
-for i in 1 2 3; do
-  www=$state/www$i
+httpd_pid=()
+# start_httpd N: starts rs N's HTTP server (busybox httpd in the foreground: the
+# spawned pid is the server itself); its pid in httpd_pid[N].
+start_httpd() {
+  local www=$state/www$1
   mkdir -p "$www"
-  echo "hello from rs$i (192.168.1.1$((i - 1)))" >"$www/index.html"
-  topo_spawn "$P" "rs$i" busybox httpd -f -p 80 -h "$www"
-done
+  echo "hello from rs$1 (192.168.1.1$(($1 - 1)))" >"$www/index.html"
+  topo_spawn "$P" "rs$1" busybox httpd -f -p 80 -h "$www"
+  httpd_pid[$1]=$TOPO_PID
+}
+for i in 1 2 3; do start_httpd "$i"; done
 for i in 1 2 3; do
   for _ in $(seq 50); do
     topo_exec "$P" dir curl -s -o /dev/null "http://192.168.1.1$((i - 1))/" && break
@@ -98,8 +107,13 @@ ctl() {
   "$lvsnft" ctl --control-socket "$state/control.sock" "$@"
 }
 
-echo "== lvsnft daemon -c examples/nat.json --netns $dir (keeps the kernel in sync)"
-"$lvsnft" daemon -c "$src/examples/nat.json" --netns "$dir" --state-dir "$state" \
+# The daemon's config: examples/nat.json with a tcp health check.
+jq '.services[0].health_check = {type: "tcp", interval: 0.5, fall: 2, rise: 2}' \
+  "$src/examples/nat.json" >"$state/nat-health.json"
+echo "== lvsnft daemon -c nat-health.json --netns $dir (keeps the kernel in sync)"
+echo "  nat-health.json is examples/nat.json with, on service web:"
+echo "  \"health_check\": $(jq -c '.services[0].health_check' "$state/nat-health.json")"
+"$lvsnft" daemon -c "$state/nat-health.json" --netns "$dir" --state-dir "$state" \
   2>"$state/daemon.log" &
 dpid=$!
 wait_log 'sync (start)'
@@ -122,6 +136,20 @@ done
 echo "  table inet lvsnft back after $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
 wait_log 'drift repaired'
 daemon_log 'drift repaired'
+answers 9
+
+echo "== health check: kill rs3's HTTP server (pid ${httpd_pid[3]}); the daemon takes it out"
+kill "${httpd_pid[3]}"
+t0=${EPOCHREALTIME/./}
+wait_log 'web 192.168.1.12[:0-9]* DOWN'
+echo "  DOWN logged $(((${EPOCHREALTIME/./} - t0) / 1000)) ms after the kill"
+daemon_log 'web 192.168.1.12[:0-9]* DOWN'
+answers 9
+ctl status | sed -n '/^health checks:/,$p'
+echo "== restart rs3's HTTP server: after rise x interval it is back"
+start_httpd 3
+wait_log 'web 192.168.1.12[:0-9]* UP'
+daemon_log 'web 192.168.1.12[:0-9]* UP'
 answers 9
 
 echo "== stopping the daemon (SIGTERM to pid $dpid; the ruleset stays)"
