@@ -25,18 +25,8 @@ void Durations(std::string& out, const HealthInput& h) {
   for (const auto& c : h.servers()) {
     CheckDurations d;
     if (const CheckDurations* p = h.DurationsOf(c)) d = *p;
-    uint64_t cum = 0;
-    for (size_t i = 0; i < kCheckBuckets.size(); ++i) {
-      cum += d.buckets[i];
-      out += std::string(n) + "_bucket{" + Labels(c) + ",le=\"" +
-             MetricNum(kCheckBuckets[i]) + "\"} " + MetricNum(cum) + "\n";
-    }
-    out += std::string(n) + "_bucket{" + Labels(c) + ",le=\"+Inf\"} " +
-           MetricNum(d.count) + "\n";
-    out += std::string(n) + "_sum{" + Labels(c) + "} " + MetricNum(d.seconds) +
-           "\n";
-    out += std::string(n) + "_count{" + Labels(c) + "} " + MetricNum(d.count) +
-           "\n";
+    HistogramSeries(out, n, Labels(c), kCheckBuckets, d.buckets, d.count,
+                    d.seconds);
   }
 }
 

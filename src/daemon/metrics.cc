@@ -63,19 +63,33 @@ void Counters(std::string& out, const DaemonStats& s) {
          "\n";
 }
 
+}  // namespace
+
+void HistogramSeries(std::string& out, const std::string& name,
+                     const std::string& labels, std::span<const double> bounds,
+                     std::span<const uint64_t> buckets, uint64_t count,
+                     double sum) {
+  std::string sep = labels.empty() ? "" : ",";
+  std::string braces = labels.empty() ? "" : "{" + labels + "}";
+  uint64_t cum = 0;
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    cum += buckets[i];
+    out += name + "_bucket{" + labels + sep + "le=\"" + MetricNum(bounds[i]) +
+           "\"} " + MetricNum(cum) + "\n";
+  }
+  out += name + "_bucket{" + labels + sep + "le=\"+Inf\"} " + MetricNum(count) +
+         "\n";
+  out += name + "_sum" + braces + " " + MetricNum(sum) + "\n";
+  out += name + "_count" + braces + " " + MetricNum(count) + "\n";
+}
+
+namespace {
+
 void Histogram(std::string& out, const DaemonStats& s) {
   MetricHeader(out, "lvsnft_sync_duration_seconds", "histogram",
                "Time taken by a sync (dump or snapshot, reconcile, commit).");
-  uint64_t cum = 0;
-  for (size_t i = 0; i < kSyncBuckets.size(); ++i) {
-    cum += s.sync_buckets[i];
-    out += "lvsnft_sync_duration_seconds_bucket{le=\"" +
-           MetricNum(kSyncBuckets[i]) + "\"} " + MetricNum(cum) + "\n";
-  }
-  out += "lvsnft_sync_duration_seconds_bucket{le=\"+Inf\"} " +
-         MetricNum(s.sync_count) + "\n";
-  out += "lvsnft_sync_duration_seconds_sum " + MetricNum(s.sync_seconds) + "\n";
-  out += "lvsnft_sync_duration_seconds_count " + MetricNum(s.sync_count) + "\n";
+  HistogramSeries(out, "lvsnft_sync_duration_seconds", "", kSyncBuckets,
+                  s.sync_buckets, s.sync_count, s.sync_seconds);
 }
 
 void Backends(std::string& out, const Config& cfg) {

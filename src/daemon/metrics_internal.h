@@ -1,6 +1,8 @@
 // Prometheus text helpers shared by the metrics pages of src/daemon.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 
 namespace lvsnft::daemon {
@@ -12,5 +14,12 @@ void MetricHeader(std::string& out, const char* name, const char* type,
 std::string MetricNum(double v);
 /// A label value escaped for the exposition format.
 std::string MetricLabel(const std::string& v);
+/// Appends one histogram series: cumulative `_bucket` lines for `bounds`
+/// (per-bucket counts in `buckets`), `+Inf`, `_sum` and `_count`.
+/// `labels` is "" or `k="v",...` without braces.
+void HistogramSeries(std::string& out, const std::string& name,
+                     const std::string& labels, std::span<const double> bounds,
+                     std::span<const uint64_t> buckets, uint64_t count,
+                     double sum);
 
 }  // namespace lvsnft::daemon
