@@ -83,7 +83,7 @@ daemon_part() {
   "$LV" daemon -c "$W/daemon.json" --netns "$a" --state-dir "$st" \
     --control-socket "$sock" 2>"$W/daemon.log" &
   dpid=$!
-  wait_log 'sync (start)' || { cat "$W/daemon.log" >&2; return 1; }
+  wait_log '^<5>ready:' || { cat "$W/daemon.log" >&2; return 1; }
   svc=$(jq -r '.services[(.services | length) / 2 | floor].name' "$f.json")
   addr=$(jq -r '.services[(.services | length) / 2 | floor].real_servers[0]
     | .address + (if .port then ":" + (.port | tostring) else "" end)' "$f.json")

@@ -74,7 +74,7 @@ setting() {
     2>>"$W/daemon.log" &
   dpid=$!
   topo_track "$P" "$dpid"
-  wait_log 'sync (start)' || { bn_say "$s: daemon did not start"; return 1; }
+  wait_log '^<5>ready:' || { bn_say "$s: daemon did not start"; return 1; }
   topo_spawn "$P" client "$TOPO_ECHO" client --tcp "$VIP:80" --stream 3600 --parallel 4
   sp=$TOPO_PID
   for rep in $(seq "$REPS"); do

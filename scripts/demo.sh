@@ -116,7 +116,7 @@ echo "  \"health_check\": $(jq -c '.services[0].health_check' "$state/nat-health
 "$lvsnft" daemon -c "$state/nat-health.json" --netns "$dir" --state-dir "$state" \
   2>"$state/daemon.log" &
 dpid=$!
-wait_log 'sync (start)'
+wait_log '^<5>ready:'
 daemon_log 'sync (start)'
 
 echo "== drain rs2 (192.168.1.11) through the daemon: new requests avoid it"

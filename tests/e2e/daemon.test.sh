@@ -52,17 +52,20 @@ vip_there() { ip -n "$P-dir" -j addr show dev eth0 | grep -q "\"$VIP\""; }
 ruleset() { topo_exec "$P" dir nft -s list ruleset; }  # -s: no counter values
 starts() { grep -c '^<7>sync (start): already in sync' "$log"; }
 starts_over() { [ "$(starts)" -gt "$1" ]; }
+readies() { grep -c '^<5>ready:' "$log"; }
+ready_over() { [ "$(readies)" -gt "$1" ]; }
 
 # start_daemon: lvsnft daemon on $P-dir; returns once its first sync is
-# logged as "already in sync" (10 s at most).
+# logged as "already in sync" and its control socket is open ("ready:"),
+# 10 s at most.
 start_daemon() {
-  local n
-  n=$(starts)
+  local n r
+  n=$(starts) r=$(readies)
   "$LV" daemon -c "$cfg" --netns "$P-dir" --state-dir "$state" \
     --metrics-listen 127.0.0.1:9747 2>>"$log" &
   dpid=$!
   topo_track "$P" "$dpid"
-  wait_for 10 starts_over "$n"
+  wait_for 10 starts_over "$n" && wait_for 10 ready_over "$r"
 }
 
 # monitor_start / monitor_quiet: nft monitor in the director; quiet = it

@@ -106,7 +106,7 @@ e2e_check "lvsnft apply" e2e_apply "$P" dir "$cfg" || exit 1
   --metrics-listen 127.0.0.1:9747 2>>"$log" &
 dpid=$!
 topo_track "$P" "$dpid"
-e2e_check "daemon's first sync" topo_wait_for 10 logged 'sync (start)' || exit 1
+e2e_check "daemon's first sync" topo_wait_for 10 logged '^<5>ready:' || exit 1
 sleep 1  # every check has had a few results
 
 # --- 1. kill rs2 under load ---------------------------------------------------
