@@ -86,7 +86,12 @@ struct PortUse {
 /// Runs every semantic check over one config.
 class Checker {
  public:
-  Checker(const Config& cfg, Diagnostics& d) : cfg_(cfg), d_(d) {}
+  Checker(const Config& cfg, Diagnostics& d)
+      : cfg_(cfg),
+        d_(d),
+        fullnat_(std::any_of(
+            cfg.services.begin(), cfg.services.end(),
+            [](const Service& s) { return s.mode == Mode::kFullNat; })) {}
   void Run();
 
  private:
@@ -114,6 +119,9 @@ class Checker {
   const Config& cfg_;
   Diagnostics& d_;
   std::map<IpAddr, const Service*> vips_;  // first service of each VIP
+  /// Whether some service is FULLNAT (uses the local addresses); computed
+  /// once, not per address (that made checking quadratic in services).
+  const bool fullnat_;
 };
 
 void Checker::Run() {
@@ -176,10 +184,7 @@ bool Checker::CheckAddress(const Origin& o, const std::string& what,
   }
   // Local addresses are used only by FULLNAT services (source NAT); a
   // config without one may name the director's own address as a DR VIP.
-  bool fullnat =
-      std::any_of(cfg_.services.begin(), cfg_.services.end(),
-                  [](const Service& s) { return s.mode == Mode::kFullNat; });
-  if (!fullnat) return false;
+  if (!fullnat_) return false;
   const auto& locals = cfg_.director.local_addresses;
   auto it = std::find(locals.begin(), locals.end(), a);
   if (it == locals.end()) return false;
