@@ -82,7 +82,7 @@ int RunCli(int argc, char** argv,
       "lvsnft - Linux Virtual Server built on nftables (NAT, DR, TUN, "
       "FULLNAT)"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "lvsnft 0.1.0");
+  app.set_version_flag("--version", "lvsnft " LVSNFT_VERSION);
   app.footer(ExitCodesFooter());
   Dispatch dispatch;
   RegisterAll(app, dispatch);

@@ -35,6 +35,15 @@ check "rs-setup with a bad --self" 64 "" \
   -- "$lvsnft" rs-setup -c examples/dr.json --self nope
 check_rc "--help" 0 -- "$lvsnft" --help
 check_rc "--version" 0 -- "$lvsnft" --version
+# The version has one source, CMakeLists.txt's project(); --version and
+# the .deb (CPack) both take it from there.
+want=$(sed -nE 's/^project\(lvsnft VERSION ([0-9.]+).*/\1/p' CMakeLists.txt)
+if [ -n "$want" ] && [ "$("$lvsnft" --version)" = "lvsnft $want" ]; then
+  echo "ok: --version prints the project version ($want)"
+else
+  echo "FAIL: --version prints '$("$lvsnft" --version)', CMakeLists.txt says '$want'"
+  failures=$((failures + 1))
+fi
 
 # --- the exit code table is in --help ---
 "$lvsnft" --help >"$work/help"
