@@ -48,10 +48,12 @@ echo "kernel (s): the \"send batch\" phase of \`LVSNFT_TIMING=1 lvsnft apply\` (
 echo "transaction and reading the kernel's acks: the kernel works on the batch"
 echo "inside that send). lvsnft user-space (s) = apply − kernel, per repetition."
 echo "Floor model: chains × the kernel's µs per chain + elements × its µs per"
-echo "element, from the synthetic rulesets of the next table."
+echo "element, from the synthetic rulesets of the next table. The sys times"
+echo "(CPU time in the kernel, including page faults) cross-check the send"
+echo "batch, whose wall time also holds waits for a CPU on a loaded host."
 echo
-echo "| config | chains | set elements | lvsnft apply (s) | kernel (s) | lvsnft user-space (s) | apply ÷ kernel | kernel µs per element | floor model (s) | nft -f own output (s) | nft -f sys time (s) | n |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| config | chains | set elements | lvsnft apply (s) | kernel (s) | lvsnft user-space (s) | apply ÷ kernel | kernel µs per element | floor model (s) | lvsnft apply sys time (s) | nft -f own output (s) | nft -f sys time (s) | n |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 fl_chain=$(bn_floor_us chains "$BN_FLOOR_CHAINS")
 fl_elem=$(bn_floor_us elems "$BN_FLOOR_ELEMS")
 for c in $BN_CONFIG_LIST; do
@@ -62,7 +64,7 @@ for c in $BN_CONFIG_LIST; do
     "$(awk -v k="$k" -v e="$el" 'BEGIN {print (k == "nan" || e == "—" || e == 0) ? "—" : sprintf("%.2f", k * 1e6 / e)}') |" \
     "$(awk -v a="$fl_chain" -v b="$fl_elem" -v c="$ch" -v e="$el" 'BEGIN {
       print (a == "nan" || b == "nan" || c == "—") ? "—" : sprintf("%.3f", (a * c + b * e) / 1e6)}') |" \
-    "$(bn_cell s "$c" nftf) | $(bn_cell s "$c" nftf.sys) | $(bn_cell n "$c" apply.kern) |"
+    "$(bn_cell s "$c" apply.sys) | $(bn_cell s "$c" nftf) | $(bn_cell s "$c" nftf.sys) | $(bn_cell n "$c" apply.kern) |"
 done
 echo
 echo "### The kernel's cost per object (synthetic rulesets, nft -f, sys time)"

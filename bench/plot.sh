@@ -58,7 +58,8 @@ plot $(series 2 1 "lvsnft apply") $(series 3 2 "kernel share") $(series 4 4 "nft
 set output "$out/control_growth.png"
 set terminal pngcairo size 1500,900 font "sans,9" noenhanced
 unset title
-set key top left
+set key inside top left font ",8"
+set xlabel "services"
 set multiplot layout 2,4 title "Control-plane costs vs services (medians, log-log; $stamp)"
 set ylabel "seconds"
 set title "lvsnft apply"; plot $(series 2 1 "apply") $lin
