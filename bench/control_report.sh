@@ -6,6 +6,9 @@ set -uo pipefail
 . "$BN_DIR/lib.sh"
 BN_TSV=$BN_OUT/control.tsv
 PSC_MAX=${BN_PSC_MAX:-10000}
+# (Defaults for samples from before these variables were recorded.)
+: "${BN_FLOOR_CHAINS:=20000}" "${BN_FLOOR_ELEMS:=200000}"
+export BN_GOAL_CONFIGS=${BN_GOAL_CONFIGS:-"nat:10000:10 mixed:10000:10"}
 
 # bad C: the metrics whose exit status was not 0 in some repetition.
 bad() {
