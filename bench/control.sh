@@ -48,8 +48,8 @@ PSC=$BN_BUILD/bench/psc_gen
 # CONFIG = MODE:SERVICES:REALS; reps and budget (s) per config.
 # Growth curves at ×10: NAT at 1k, 10k and 50k services, mixed at 1k and
 # 10k (mixed 50k×10 is ~5× mixed 10k×10 in every linear cost and 25× in
-# the full dumps: about 25 minutes a repetition and GBs of nft -f memory,
-# so only on request, BN_CONFIGS=mixed:50000:10). GOALS: the configs of
+# the full dumps: estimated ~36 minutes for one repetition and ~7 GB of
+# nft -f memory, so only on request, BN_CONFIGS=mixed:50000:10). GOALS: the configs of
 # the goals table (issue 14).
 if [ "${BN_SMOKE:-0}" = 1 ]; then
   CONFIGS=${BN_CONFIGS:-"mixed:20:3 nat:20:3 nat:40:3"}
@@ -120,8 +120,7 @@ count_objects() {
 estimate() {
   local reps=$1 budget=$2
   shift 2
-  printf '%s
-' "$@" | awk -F: -v reps="$reps" -v b="$budget" -v pm="$PSC_MAX" -v mm="$MH_MAX" \
+  printf '%s\n' "$@" | awk -F: -v reps="$reps" -v b="$budget" -v pm="$PSC_MAX" -v mm="$MH_MAX" \
     -v smoke="${BN_SMOKE:-0}" '{
     k = $2 / 1000; r = $3 / 10; nat = ($1 == "nat")
     lin = (nat ? 2.1 : 5.8) * k * r; dump = (nat ? 0.063 : 0.73) * (k * r) ^ 2

@@ -29,8 +29,13 @@ psc_cell() {
   fi
 }
 
-# one C METRIC: the median of a metric that has one sample ("—": none).
-one() { bn_stat "$1" "$2" | awk '{print ($2 == "nan") ? "—" : $2}'; }
+# one C METRIC: the median of a count taken from the compiled ruleset;
+# "**failed**" when the preparation (the compile) failed.
+one() {
+  local k
+  k=$(bn_stat "$1" prep.rc | cut -d' ' -f2)
+  bn_stat "$1" "$2" | awk -v p="$k" '{print ($2 != "nan") ? $2 : (p != 0 && p != "nan") ? "**failed**" : "—"}'
+}
 
 echo "Run: $(echo $BN_CONFIG_LIST | wc -w) configs, up to ${BN_REPS_ASKED:-?} repetitions each" \
   "(budget ${BN_BUDGET_USED:-?} s a config), $(awk -v s="${BN_RUN_SECONDS:-0}" 'BEGIN {printf "%.1f", s / 60}') min" \
