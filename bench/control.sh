@@ -84,15 +84,17 @@ prepare() {
     bad=1
     return 1
   }
-  step "$GEN" --services "$s" --reals "$r" --mode "$m" >"$f.json"
-  step "$GEN" --services "$s" --reals "$r" --mode "$m" --bump $((s / 2)) >"$f.bump.json"
-  # No half-written ruleset may stand in for a failed compile.
+  # No half-written file may stand in for a failed step (nft -f of an
+  # empty file succeeds).
+  step "$GEN" --services "$s" --reals "$r" --mode "$m" >"$f.json" || rm -f "$f.json"
+  step "$GEN" --services "$s" --reals "$r" --mode "$m" --bump $((s / 2)) >"$f.bump.json" ||
+    rm -f "$f.bump.json"
   step "$LV" compile -c "$f.json" -o "$f.nft" || rm -f "$f.nft"
   step "$LV" compile -c "$f.bump.json" -o "$f.bump.nft" || rm -f "$f.bump.nft"
-  [ "$s" -le "$PSC_MAX" ] && step "$PSC" "$f.json" >"$f.psc"
+  if [ "$s" -le "$PSC_MAX" ]; then step "$PSC" "$f.json" >"$f.psc" || rm -f "$f.psc"; fi
   [ -f "$f.nft" ] && step bn_interval "$f.nft" "$f.iv.nft"
   if [ "$m" = nat ] && [ "$s" -le "$MH_MAX" ]; then
-    step "$GEN" --services "$s" --reals "$r" --mode nat --scheduler mh >"$f.mh.json"
+    step "$GEN" --services "$s" --reals "$r" --mode nat --scheduler mh >"$f.mh.json" || rm -f "$f.mh.json"
   fi
   bn_rec "$c" prep.rc 1 "$bad"
   [ -f "$f.nft" ] && count_objects "$f.nft" | while read -r k v; do bn_rec "$c" "$k" 1 "$v"; done

@@ -33,8 +33,8 @@ psc_cell() {
 # "**failed**" when the preparation (the compile) failed.
 one() {
   local k
-  k=$(bn_stat "$1" prep.rc | cut -d' ' -f2)
-  bn_stat "$1" "$2" | awk -v p="$k" '{print ($2 != "nan") ? $2 : (p != 0 && p != "nan") ? "**failed**" : "—"}'
+  k=$(awk -F'\t' -v c="$1" '$1 == c && $2 == "prep.rc" {print $4}' "$BN_TSV")
+  bn_stat "$1" "$2" | awk -v p="$k" '{print ($2 != "nan") ? $2 : (p != "" && p != 0) ? "**failed**" : "—"}'
 }
 
 echo "Run: $(echo $BN_CONFIG_LIST | wc -w) configs, up to ${BN_REPS_ASKED:-?} repetitions each" \
@@ -69,9 +69,9 @@ for c in $BN_CONFIG_LIST; do
   k=$(bn_stat "$c" apply.kern | cut -d' ' -f2)
   echo "| $(bn_cfg_name "$c") | $ch | $el | $(bn_cell s "$c" apply) | $(bn_cell s "$c" apply.kern) |" \
     "$(bn_cell s "$c" apply.uspace) | $(bn_cell x2 "$c" apply apply.kern) |" \
-    "$(awk -v k="$k" -v e="$el" 'BEGIN {print (k == "nan" || e == "—" || e == 0) ? "—" : sprintf("%.2f", k * 1e6 / e)}') |" \
+    "$(awk -v k="$k" -v e="$el" 'BEGIN {print (k == "nan" || e !~ /^[0-9]+$/ || e == 0) ? "—" : sprintf("%.2f", k * 1e6 / e)}') |" \
     "$(awk -v a="$fl_chain" -v b="$fl_elem" -v c="$ch" -v e="$el" 'BEGIN {
-      print (a == "nan" || b == "nan" || c == "—") ? "—" : sprintf("%.3f", (a * c + b * e) / 1e6)}') |" \
+      print (a == "nan" || b == "nan" || c !~ /^[0-9]+$/) ? "—" : sprintf("%.3f", (a * c + b * e) / 1e6)}') |" \
     "$(bn_cell s "$c" apply.sys) | $(bn_cell s "$c" nftf) | $(bn_cell s "$c" nftf.sys) | $(bn_cell n "$c" apply.kern) |"
 done
 echo
