@@ -1,8 +1,11 @@
 // benchtime: runs one command and prints "WALL_SECONDS PEAK_RSS_KIB STATUS"
 // (the benchmarks' timer; what `/usr/bin/time -f %M` reports, without the
 // extra processes of time(1) and timeout(1) inside the measured interval).
+// With --cpu it appends "USER_SECONDS SYS_SECONDS" (CMD's CPU time from
+// wait4, %U and %S of time(1)); the system time is where the kernel's work
+// for CMD's syscalls, such as an nftables batch, is charged.
 //
-//   benchtime TIMEOUT_SECONDS CMD [ARG...]
+//   benchtime [--cpu] TIMEOUT_SECONDS CMD [ARG...]
 //
 // CMD's stdout goes to /dev/null, stderr is kept. The wall time runs from
 // just before fork to the reaping of CMD. After TIMEOUT_SECONDS CMD is
@@ -17,6 +20,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -64,11 +68,19 @@ int WaitBounded(pid_t pid, double start, double limit, rusage& ru,
   }
 }
 
+/// Seconds of a struct timeval.
+double Seconds(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  bool cpu = argc > 1 && std::strcmp(argv[1], "--cpu") == 0;
+  if (cpu) --argc, ++argv;
   if (argc < 3 || std::atof(argv[1]) <= 0) {
-    std::fprintf(stderr, "usage: benchtime TIMEOUT_SECONDS CMD [ARG...]\n");
+    std::fprintf(stderr,
+                 "usage: benchtime [--cpu] TIMEOUT_SECONDS CMD [ARG...]\n");
     return 2;
   }
   double limit = std::atof(argv[1]);
@@ -89,6 +101,10 @@ int main(int argc, char** argv) {
            : WIFEXITED(status)   ? WEXITSTATUS(status)
            : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                  : 125;
-  std::printf("%.6f %ld %d\n", wall, ru.ru_maxrss, rc);
+  std::printf("%.6f %ld %d", wall, ru.ru_maxrss, rc);
+  if (cpu) {
+    std::printf(" %.6f %.6f", Seconds(ru.ru_utime), Seconds(ru.ru_stime));
+  }
+  std::printf("\n");
   return 0;
 }

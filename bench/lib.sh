@@ -45,16 +45,17 @@ bn_cleanup() {
 # bn_run NS CMD...: runs CMD inside NS ("-" = this namespace), timed from
 # inside the namespace by bench/benchtime (the `ip netns exec` cost is not
 # counted; fork+exec of CMD is, see the "harness overhead" of `true`). Sets
-# BN_WALL (s), BN_RSS (peak KiB of CMD), BN_RC. Output goes to $BN_LOG.
+# BN_WALL (s), BN_RSS (peak KiB of CMD), BN_RC, BN_USR and BN_SYS (CPU
+# seconds of CMD in user space and in the kernel). Output goes to $BN_LOG.
 # Every command is bounded by ${BN_TIMEOUT:-600} s.
 bn_run() {
   local ns=$1 out
   shift
   local pre=()
   [ "$ns" = - ] || pre=(ip netns exec "$ns")
-  out=$("${pre[@]}" "$BN_BUILD/bench/benchtime" "${BN_TIMEOUT:-600}" "$@" 2>>"$BN_LOG")
-  read -r BN_WALL BN_RSS BN_RC <<<"$out"
-  [ -n "$BN_RC" ] || { BN_RC=1 BN_WALL=nan BN_RSS=nan; }
+  out=$("${pre[@]}" "$BN_BUILD/bench/benchtime" --cpu "${BN_TIMEOUT:-600}" "$@" 2>>"$BN_LOG")
+  read -r BN_WALL BN_RSS BN_RC BN_USR BN_SYS <<<"$out"
+  [ -n "$BN_SYS" ] || { BN_RC=1 BN_WALL=nan BN_RSS=nan BN_USR=nan BN_SYS=nan; }
 }
 
 # bn_interval IN OUT: a what-if of lvsnft's compiled ruleset (`lvsnft
@@ -92,25 +93,42 @@ bn_say() {
   printf '[%5ds] %s\n' "$((${EPOCHREALTIME%.*} - ${BN_T0:-${EPOCHREALTIME%.*}}))" "$*" >&2
 }
 
-# bn_stat CONFIG METRIC: "min median max n" of a metric.
-bn_stat() {
-  awk -F'\t' -v c="$1" -v m="$2" '$1 == c && $2 == m && $4 != "nan" {print $4}' "$BN_TSV" |
-    sort -g | awk '{v[NR] = $1} END {
+# A repetition's samples of metric M (and of M.rss, M.sys, ...) are left
+# out of every statistic when M.rc of that repetition is not 0: a failed
+# command's time is not a figure. bn_failed counts such repetitions.
+
+# bn_med: "min median max n" of the numbers on stdin ("nan nan nan 0": none).
+bn_med() {
+  sort -g | awk '{v[NR] = $1} END {
       if (NR == 0) { print "nan nan nan 0"; exit }
       med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
       print v[1], med, v[NR], NR }'
 }
 
+# bn_samples CONFIG METRIC: "REP VALUE" of each good sample of METRIC.
+bn_samples() {
+  awk -F'\t' -v c="$1" -v m="$2" '
+    BEGIN {b = m; sub(/\..*/, "", b)}
+    $1 == c && $2 == b ".rc" && $4 != 0 {bad[$3] = 1}
+    $1 == c && $2 == m && $4 != "nan" {v[$3] = $4}
+    END {for (r in v) if (!(r in bad)) print r, v[r]}' "$BN_TSV"
+}
+
+# bn_stat CONFIG METRIC: "min median max n" of a metric.
+bn_stat() { bn_samples "$1" "$2" | awk '{print $2}' | bn_med; }
+
+# bn_failed CONFIG METRIC: how many repetitions of METRIC exited non-zero.
+bn_failed() {
+  local b=${2%%.*}
+  awk -F'\t' -v c="$1" -v m="$b.rc" '$1 == c && $2 == m && $4 != 0 {n++}
+    END {print n + 0}' "$BN_TSV"
+}
+
 # bn_ratio CONFIG NUM DEN: "min median max n" of NUM/DEN per repetition.
 bn_ratio() {
-  awk -F'\t' -v c="$1" -v a="$2" -v b="$3" '
-    $1 == c && $2 == a && $4 != "nan" {x[$3] = $4}
-    $1 == c && $2 == b && $4 != "nan" && $4 > 0 {y[$3] = $4}
-    END {for (r in x) if (r in y) print x[r] / y[r]}' "$BN_TSV" |
-    sort -g | awk '{v[NR] = $1} END {
-      if (NR == 0) { print "nan nan nan 0"; exit }
-      med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      print v[1], med, v[NR], NR }'
+  { bn_samples "$1" "$2" | sed 's/^/a /'; bn_samples "$1" "$3" | sed 's/^/b /'; } |
+    awk '$1 == "a" {x[$2] = $3} $1 == "b" && $3 > 0 {y[$2] = $3}
+      END {for (r in x) if (r in y) print x[r] / y[r]}' | bn_med
 }
 
 # bn_fmt SCALE DIGITS MIN MED MAX [N]: "med (min–max)" scaled, e.g. s->ms.
@@ -124,31 +142,44 @@ bn_fmt() {
 # bn_cell KIND CONFIG A [B]: a formatted table cell.
 #   KIND s|ms|mb: bn_stat of metric A in seconds / milliseconds / MiB (from KiB)
 #   KIND x: bn_ratio A/B with 1 decimal; x2: 2 decimals.
+# A metric that failed in every repetition is "**failed**"; in some of
+# them, its figure is followed by "**K failed**".
 bn_cell() {
-  local kind=$1 c=$2 a=$3 b=${4:-}
+  local kind=$1 c=$2 a=$3 b=${4:-} k txt
+  k=$(($(bn_failed "$c" "$a") + $([ -n "$b" ] && bn_failed "$c" "$b" || echo 0)))
   case $kind in
-    s) bn_fmt 1 3 $(bn_stat "$c" "$a") ;;
-    ms) bn_fmt 1000 1 $(bn_stat "$c" "$a") ;;
-    mb) bn_fmt 0.0009765625 0 $(bn_stat "$c" "$a") ;;
-    x) bn_fmt 1 1 $(bn_ratio "$c" "$a" "$b") ;;
-    x2) bn_fmt 1 2 $(bn_ratio "$c" "$a" "$b") ;;
-    n) bn_stat "$c" "$a" | awk '{print $4}' ;;
+    s) txt=$(bn_fmt 1 3 $(bn_stat "$c" "$a")) ;;
+    ms) txt=$(bn_fmt 1000 1 $(bn_stat "$c" "$a")) ;;
+    mb) txt=$(bn_fmt 0.0009765625 0 $(bn_stat "$c" "$a")) ;;
+    x) txt=$(bn_fmt 1 1 $(bn_ratio "$c" "$a" "$b")) ;;
+    x2) txt=$(bn_fmt 1 2 $(bn_ratio "$c" "$a" "$b")) ;;
+    n) txt=$(bn_stat "$c" "$a" | awk '{print $4}') ;;
   esac
+  if [ "$k" = 0 ]; then
+    echo "$txt"
+  elif [ "$txt" = — ] || [ "$txt" = 0 ]; then
+    echo "**failed**"
+  else
+    echo "$txt **$k failed**"
+  fi
 }
 
-# bn_goal OK: "✓" or "✗" for an awk condition on the median of a ratio or stat.
+# bn_goal OK: "met", "**missed**" (awk condition on the median of a ratio
+# or stat), "**failed**" (the command failed in every repetition) or "—".
 #   bn_goal ratio CONFIG A B 'm >= 15'   |   bn_goal stat CONFIG A 'm < 0.5'
 bn_goal() {
-  local what=$1 c=$2 line cond
+  local what=$1 c=$2 line cond k
   if [ "$what" = ratio ]; then
     line=$(bn_ratio "$c" "$3" "$4")
     cond=$5
+    k=$(($(bn_failed "$c" "$3") + $(bn_failed "$c" "$4")))
   else
     line=$(bn_stat "$c" "$3")
     cond=$4
+    k=$(bn_failed "$c" "$3")
   fi
-  awk -v l="$line" "BEGIN {split(l, f, \" \"); m = f[2]
-    if (m == \"nan\") { print \"—\"; exit }
+  awk -v l="$line" -v k="$k" "BEGIN {split(l, f, \" \"); m = f[2]
+    if (m == \"nan\") { print (k > 0 ? \"**failed**\" : \"—\"); exit }
     print (($cond) ? \"met\" : \"**missed**\") }"
 }
 
@@ -163,4 +194,13 @@ bn_env() {
   echo "- lvsnft: src/ at commit $(git -C "$BN_SRC" log -1 --format='%h (%cd)' --date=short -- src 2>/dev/null)$dirty;" \
     "build type" \
     "$(grep -m1 '^CMAKE_BUILD_TYPE' "$BN_BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)"
+}
+
+# bn_floor_us KIND N: the kernel's marginal µs per object of the floor
+# rulesets (bench/floor.sh): median sys time at N minus at N/2, ÷ N/2.
+bn_floor_us() {
+  local h=$(($2 / 2))
+  awk -v a="$(bn_stat floor "$1$2.sys" | cut -d' ' -f2)" \
+    -v b="$(bn_stat floor "$1$h.sys" | cut -d' ' -f2)" -v n="$(($2 - h))" 'BEGIN {
+    print (a == "nan" || b == "nan" || n <= 0) ? "nan" : (a - b) * 1e6 / n }'
 }
