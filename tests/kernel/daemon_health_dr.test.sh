@@ -94,6 +94,13 @@ topo_check "log: dns 192.168.1.11 DOWN" \
   grep -q '^<5>dns 192.168.1.11 DOWN after 2 failures' "$dlog"
 no_flows() { [ "$(flows_of "$tid2")" = 0 ]; }
 topo_check "flows4: no element with rs2's target id left" wait_for 2 no_flows
+topo_check "log: dns 192.168.1.11: N flow entries deleted (N >= ${#ports[@]})" sh -c \
+  "grep '^<6>dns 192.168.1.11: [0-9]* flow entries deleted\$' '$dlog' |
+   awk '{ exit !(\$3 >= ${#ports[@]}) }'"
+# The deletion is the daemon's own write: no drift-repair sync after it.
+after_flush() { sed -n '/^<6>dns 192.168.1.11: [0-9]* flow entries deleted$/,$p' "$dlog"; }
+topo_check "log: no sync (kernel event) after the deletion" \
+  sh -c "sleep 0.5; ! { $(declare -f after_flush); dlog='$dlog'; after_flush; } | grep 'sync (kernel event)'"
 moved() {
   local sp w
   for sp in "${ports[@]}"; do
