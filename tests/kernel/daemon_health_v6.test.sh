@@ -48,6 +48,8 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 S((sys.argv[1], 8080), H).serve_forever()' "$2" "$1"
   http_pid=$TOPO_PID
+  listening() { ip netns exec "$P-$1" ss -Hltn "( sport = :8080 )" | grep -q .; }
+  topo_wait_for 10 listening "$1" || { echo "http server in $1 did not start"; exit 1; }
 }
 declare -A pid
 for i in 1 2 3; do
@@ -70,7 +72,6 @@ from=0
 topo_check "daemon ready" wait_for 10 grep -q '^<5>ready' "$dlog"
 up() { ip netns exec "$NS" nft -j list ruleset | grep -q "\"$1\""; }
 all_up() { up 2001:db8:1::10 && up 2001:db8:1::11 && up 2001:db8:1::12 && up 2001:db8:1::21; }
-# The http servers may start after the first probes: wait for them.
 topo_check "all six servers in the ruleset" wait_for 5 all_up
 sleep 0.5
 topo_check "all six up for 0.5 s" all_up
