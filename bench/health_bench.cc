@@ -1,11 +1,21 @@
-// Health-check engine benchmark: N distinct TCP checks against loopback
+// Health-check engine benchmark: N distinct TCP or HTTP checks against
 // listeners (held by a child process, so their kernel work is not ours)
 // at one interval. Reports the checks done, this process's CPU time per
 // 1,000 checks and the spread of the actual intervals between results.
 // Exits 2 when a check failed.
 //   health_bench [--targets N] [--interval-ms MS] [--seconds S]
+//                [--type tcp|http] [--address IPV4 (default 127.0.0.1)]
+//                [--serve-netns NS] [--check-netns NS]
+//   health_bench --serve-only PORT [--address IPV4] [--type http]
+// --serve-netns / --check-netns: the listeners / the checks live in these
+// network namespaces (/run/netns/NS), as the daemon's checks run in the
+// director's namespace. --serve-only: no checks; serve ADDRESS:PORT in
+// the foreground until killed (the targets of a daemon benchmark).
+#include <arpa/inet.h>
 #include <event2/event.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -36,28 +46,56 @@ struct Args {
   int targets = 1000;
   int interval_ms = 1000;
   int seconds = 10;
+  bool http = false;
+  std::string address = "127.0.0.1";
+  std::string serve_netns, check_netns;
+  int serve_only = 0;  ///< Port to serve in the foreground; 0: benchmark.
 };
 
 Args Parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i];
-    int v = std::atoi(argv[i + 1]);
-    if (k == "--targets") a.targets = v;
-    if (k == "--interval-ms") a.interval_ms = v;
-    if (k == "--seconds") a.seconds = v;
+    std::string k = argv[i], v = argv[i + 1];
+    int n = std::atoi(v.c_str());
+    if (k == "--targets") a.targets = n;
+    if (k == "--interval-ms") a.interval_ms = n;
+    if (k == "--seconds") a.seconds = n;
+    if (k == "--type") a.http = v == "http";
+    if (k == "--address") a.address = v;
+    if (k == "--serve-netns") a.serve_netns = v;
+    if (k == "--check-netns") a.check_netns = v;
+    if (k == "--serve-only") a.serve_only = n;
   }
   return a;
 }
 
-/// Listens on `n` loopback ports (backlog 4096, never accepted).
-std::vector<uint16_t> Listen(int n, std::vector<int>* fds) {
+/// Enters network namespace `ns` (/run/netns/NS); "" stays.
+void EnterNetns(const std::string& ns) {
+  if (ns.empty()) return;
+  int fd = open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
+    std::perror(("netns " + ns).c_str());
+    std::exit(1);
+  }
+  close(fd);
+}
+
+/// Listens on `n` ports of `addr` (port 0: any free one; backlog 4096).
+std::vector<uint16_t> Listen(const std::string& addr, int n, uint16_t port,
+                             std::vector<int>* fds) {
   std::vector<uint16_t> ports;
   for (int i = 0; i < n; i++) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons(port);
+    if (inet_pton(AF_INET, addr.c_str(), &sa.sin_addr) != 1) {
+      std::fprintf(stderr, "--address: not an IPv4 address: %s\n",
+                   addr.c_str());
+      std::exit(1);
+    }
     socklen_t len = sizeof(sa);
     if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&sa), len) != 0 ||
         listen(fd, 4096) != 0) {
@@ -71,24 +109,46 @@ std::vector<uint16_t> Listen(int n, std::vector<int>* fds) {
   return ports;
 }
 
-/// The child: accepts and closes every connection until killed.
-[[noreturn]] void Serve(const std::vector<int>& fds) {
-  int ep = epoll_create1(EPOLL_CLOEXEC);
-  for (int fd : fds) {
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = fd;
-    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+constexpr char kResponse[] =
+    "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
+constexpr uint64_t kListener = uint64_t{1} << 32;
+
+void Watch(int ep, int fd, uint64_t tag) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = tag | static_cast<uint32_t>(fd);
+  epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/// One ready socket: a listener accepts (tcp: closes at once; http:
+/// watches the connection), a connection answers its request and closes.
+void OnReady(int ep, uint64_t tag, bool http) {
+  int fd = static_cast<int>(tag & 0xffffffffu);
+  if (!(tag & kListener)) {
+    char buf[4096];
+    if (read(fd, buf, sizeof(buf)) > 0)
+      (void)!write(fd, kResponse, sizeof(kResponse) - 1);
+    close(fd);
+    return;
   }
+  int c;
+  while ((c = accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)) >=
+         0) {
+    if (http)
+      Watch(ep, c, 0);
+    else
+      close(c);
+  }
+}
+
+/// The child (or --serve-only): serves every listener until killed.
+[[noreturn]] void Serve(const std::vector<int>& fds, bool http) {
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  for (int fd : fds) Watch(ep, fd, kListener);
   epoll_event ready[256];
   for (;;) {
     int n = epoll_wait(ep, ready, 256, -1);
-    for (int i = 0; i < n; i++) {
-      int c;
-      while ((c = accept4(ready[i].data.fd, nullptr, nullptr,
-                          SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
-        close(c);
-    }
+    for (int i = 0; i < n; i++) OnReady(ep, ready[i].data.u64, http);
   }
 }
 
@@ -134,10 +194,11 @@ void Report(const Args& a, Tally& t, double cpu) {
   std::vector<double>& iv = t.intervals_ms;
   double per_s = t.checks / static_cast<double>(a.seconds);
   std::printf(
-      "targets=%d interval_ms=%d seconds=%d checks=%llu failures=%llu "
+      "type=%s targets=%d interval_ms=%d seconds=%d checks=%llu "
+      "failures=%llu "
       "checks_per_s=%.0f cpu_s=%.3f cpu_ms_per_1000_checks=%.2f "
       "interval_ms_p1=%.1f p50=%.1f p99=%.1f max=%.1f\n",
-      a.targets, a.interval_ms, a.seconds,
+      a.http ? "http" : "tcp", a.targets, a.interval_ms, a.seconds,
       static_cast<unsigned long long>(t.checks),
       static_cast<unsigned long long>(t.failures), per_s, cpu,
       t.checks ? cpu * 1e6 / t.checks : 0.0, Pct(iv, 0.01), Pct(iv, 0.5),
@@ -156,9 +217,11 @@ bool Measure(const Args& a, const std::vector<uint16_t>& ports, Tally& t) {
     t.Record(k, r);
   };
   auto engine = std::make_unique<health::Engine>(base, nullptr, o);
+  IpAddr target = *IpAddr::Parse(a.address);
   for (uint16_t port : ports) {
     health::CheckSpec s;
-    s.address = *IpAddr::Parse("127.0.0.1");
+    s.type = a.http ? health::CheckType::kHttp : health::CheckType::kTcp;
+    s.address = target;
     s.port = port;
     s.interval = health::Millis(a.interval_ms);
     s.timeout = health::Millis(std::min(a.interval_ms, 1000));
@@ -191,10 +254,23 @@ int main(int argc, char** argv) {
   rl.rlim_cur = rl.rlim_max;
   setrlimit(RLIMIT_NOFILE, &rl);
   std::vector<int> fds;
-  std::vector<uint16_t> ports = Listen(a.targets, &fds);
+  if (a.serve_only) {
+    EnterNetns(a.serve_netns);
+    Listen(a.address, 1, static_cast<uint16_t>(a.serve_only), &fds);
+    Serve(fds, a.http);
+  }
+  int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  EnterNetns(a.serve_netns);
+  std::vector<uint16_t> ports = Listen(a.address, a.targets, 0, &fds);
   pid_t holder = fork();
-  if (holder == 0) Serve(fds);
+  if (holder == 0) Serve(fds, a.http);
   for (int fd : fds) close(fd);
+  if (!a.serve_netns.empty() && setns(home, CLONE_NEWNET) != 0) {
+    std::perror("setns back");
+    return 1;
+  }
+  close(home);
+  EnterNetns(a.check_netns);
   Tally tally;
   bool ok = Measure(a, ports, tally);
   kill(holder, SIGKILL);

@@ -62,6 +62,7 @@ int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   co.netns = netlink::CurrentNetnsId(a.kernel.netns);
   co.port = port.get();
   co.conntrack = ct.ok() ? ct->get() : nullptr;
+  co.nft = (*k)->nft.get();
   co.notify = daemon::Notify;
   daemon::DaemonCore core(co);
   std::vector<std::string> errors;

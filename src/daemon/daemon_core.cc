@@ -181,8 +181,10 @@ Status DaemonCore::Finish(SyncReason why, const Result<SyncResult>& r,
   }
   stats_.last_genid = r->genid;
   if (health_) {  // After the commit: no new flow goes there any more.
-    auto dead = health_->TakeDead();
-    if (o_.conntrack) FlushDeadServers(effective_, dead, *o_.conntrack);
+    auto own = FlushDeadServers(effective_, health_->TakeDead(),
+                                {o_.conntrack, o_.nft});
+    // The flow deletion is the daemon's own write, not drift.
+    if (own == stats_.last_genid) stats_.last_genid = netlink::NextGenId(*own);
   }
   if (r->changed() &&
       (why == SyncReason::kEvent || why == SyncReason::kPeriodic))

@@ -33,6 +33,8 @@ struct CoreOptions {
   DirectorPort* port = nullptr;
   /// Where a dead server's conntrack entries are deleted (null: nowhere).
   netlink::ConnTrack* conntrack = nullptr;
+  /// Where a dead DR/TUN server's flow entries are deleted (null: nowhere).
+  netlink::NftKernel* nft = nullptr;
   /// Called with "RELOADING=1" / "READY=1" around reloads (sd_notify).
   std::function<void(const char*)> notify = [](const char*) {};
 };

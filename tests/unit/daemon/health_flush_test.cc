@@ -1,5 +1,6 @@
 // Which conntrack entries a dead server loses (DeadServerFilter), and
-// that FlushDeadServers deletes exactly those from a fake table.
+// that FlushDeadServers deletes exactly those from a fake table; which
+// DR/TUN servers lose their flow-table entries (DeadServerFlows).
 #include "daemon/health_flush.h"
 
 #include <gtest/gtest.h>
@@ -86,12 +87,53 @@ TEST(HealthFlush, DeletesOnlyTheDeadServersMarkedEntries) {
   };
   Config cfg = OneService(Mode::kNat, Proto::kUdp, OnFailure::kRemove, false,
                           RsState::kDown);
-  FlushDeadServers(cfg, {{"svc", A("10.0.0.2"), std::nullopt}}, ct);
+  auto own = FlushDeadServers(cfg, {{"svc", A("10.0.0.2"), std::nullopt}},
+                              {&ct, nullptr});
+  EXPECT_FALSE(own);
   ASSERT_EQ(ct.entries.size(), 4u);
   EXPECT_EQ(ct.entries[0].mark, 0x00000001u);
   EXPECT_EQ(ct.entries[1].server_port, 54);
   EXPECT_EQ(ct.entries[2].server, A("10.0.0.3"));
   EXPECT_EQ(ct.entries[3].l4proto, IPPROTO_TCP);
+}
+
+TEST(HealthFlush, WhenFlowEntriesAreDeleted) {
+  struct Case {
+    const char* name;
+    Mode mode;
+    OnFailure on_failure;
+    RsState state;
+    uint32_t table_size;
+    bool deleted;
+  };
+  const auto kR = OnFailure::kRemove;
+  const auto kDown = RsState::kDown;
+  const Case cases[] = {
+      {"dr", Mode::kDr, kR, kDown, 1024, true},
+      {"tun", Mode::kTun, kR, kDown, 1024, true},
+      {"nat", Mode::kNat, kR, kDown, 1024, false},
+      {"drain", Mode::kDr, OnFailure::kDrain, RsState::kDrain, 1024, false},
+      {"override kept it up", Mode::kDr, kR, RsState::kUp, 1024, false},
+      {"no flow table", Mode::kDr, kR, kDown, 0, false},
+  };
+  for (const auto& c : cases) {
+    Config cfg = OneService(c.mode, Proto::kUdp, c.on_failure, false, c.state);
+    cfg.director.interface = "eth0";
+    cfg.director.flow_table_size = c.table_size;
+    auto o = DeadServerFlows(cfg, {"svc", A("10.0.0.2"), std::nullopt});
+    EXPECT_EQ(o.has_value(), c.deleted) << c.name;
+    if (!o) continue;
+    EXPECT_EQ(o->target_id, netlink::OwnerOf(cfg, cfg.services[0],
+                                             cfg.services[0].real_servers[0])
+                                .target_id)
+        << c.name;
+    EXPECT_EQ(o->ports.size(), 1u);
+  }
+  Config cfg = OneService(Mode::kDr, Proto::kUdp, kR, false, kDown);
+  EXPECT_FALSE(DeadServerFlows(cfg, {"svc", A("10.0.0.3"), std::nullopt}))
+      << "another server";
+  EXPECT_FALSE(DeadServerFlows(cfg, {"other", A("10.0.0.2"), std::nullopt}))
+      << "another service";
 }
 
 }  // namespace
