@@ -100,6 +100,13 @@ void HealthInput::Update(const Config& cfg) {
   }
   for (const auto& old : servers_) engine_->Remove(old.spec);
   servers_ = std::move(next);
+  by_server_.clear();
+  by_probe_.clear();
+  for (size_t i = 0; i < servers_.size(); ++i) {
+    const CheckedServer& c = servers_[i];
+    by_server_.emplace(ServerKey{c.service, c.address, c.port}, i);
+    by_probe_.emplace(c.spec, i);
+  }
   for (auto it = durations_.begin(); it != durations_.end();)
     it = engine_->Subscribers(it->first) ? std::next(it) : durations_.erase(it);
 }
@@ -116,14 +123,11 @@ const CheckDurations* HealthInput::DurationsOf(const CheckedServer& s) const {
 
 std::optional<ServerHealth> HealthInput::Lookup(const Service& svc,
                                                 const RealServer& rs) const {
-  for (const auto& c : servers_) {
-    if (c.service != svc.name || c.address != rs.address || c.port != rs.port)
-      continue;
-    auto st = engine_->StatusOf(c.spec);
-    if (!st) return std::nullopt;
-    return ServerHealth{st->state == health::State::kUp, st->weight};
-  }
-  return std::nullopt;
+  auto it = by_server_.find(ServerKey{svc.name, rs.address, rs.port});
+  if (it == by_server_.end()) return std::nullopt;
+  auto st = engine_->StatusOf(servers_[it->second].spec);
+  if (!st) return std::nullopt;
+  return ServerHealth{st->state == health::State::kUp, st->weight};
 }
 
 void HealthInput::ApplyTo(Config& cfg) {
@@ -142,8 +146,10 @@ void HealthInput::ApplyToService(Service& svc) {
 
 void HealthInput::OnTransition(const health::Key& key,
                                const health::Transition& t) {
-  for (const auto& c : servers_) {
-    if (c.spec != key) continue;
+  // A multimap keeps equal keys in insertion order: config order.
+  auto [first, last] = by_probe_.equal_range(key);
+  for (auto it = first; it != last; ++it) {
+    const CheckedServer& c = servers_[it->second];
     if (t.kind == health::Transition::Kind::kDown)
       dead_.push_back({c.service, c.address, c.port});
     Log(kNotice, c.service + " " + c.server + " " + TransitionText(t));

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -78,8 +79,16 @@ class HealthInput {
   std::optional<ServerHealth> Lookup(const Service& svc,
                                      const RealServer& rs) const;
 
+  /// (service, address, port) of a checked server.
+  using ServerKey = std::tuple<std::string, IpAddr, std::optional<uint16_t>>;
+
   OnChange on_change_;
   std::vector<CheckedServer> servers_;
+  /// Indexes into servers_, so that applying the results and routing a
+  /// transition cost O(log n) each, not a scan of every checked server
+  /// (quadratic with 10k checked servers: 0.4-0.8 s per health sync).
+  std::map<ServerKey, size_t> by_server_;
+  std::multimap<health::Key, size_t> by_probe_;
   std::map<health::Key, CheckDurations> durations_;
   QuorumMemory quorum_;
   std::vector<DeadServer> dead_;
