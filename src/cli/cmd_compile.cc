@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <string>
 
+#include "base/timing.h"
 #include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "compiler/lower.h"
@@ -20,7 +21,12 @@ int RunCompile(const CompileOpts& o) {
   auto cfg = LoadConfigFile(o.config, {.strict = o.strict});
   if (!cfg) return 1;
   SetStage("compiling the config");
+  ReportMemory("before lower");
+  PhaseTimer lower("lower");
   plan::Plan p = Lower(*cfg);
+  lower.Done();
+  ReportMemory("after lower");
+  PhaseTimer render("render");
   if (o.format == "json") {
     SetStage("rendering the JSON ruleset");
     std::string text = RenderJson(p);

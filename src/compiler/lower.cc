@@ -15,6 +15,11 @@ plan::Set& SetCollector::Get(const std::string& name, const plan::Set& proto) {
   return it->second;
 }
 
+plan::Set* SetCollector::Find(const std::string& name) {
+  auto it = sets_.find(name);
+  return it == sets_.end() ? nullptr : &it->second;
+}
+
 std::vector<plan::Set> SetCollector::Take() {
   std::vector<plan::Set> out;
   for (const auto& name : order_) {
@@ -42,25 +47,38 @@ plan::Key HashKey(const Service& s) {
   }
 }
 
+namespace {
+
+// Declaration of a dispatch map: svc4/svc6, or svc4r/svc6r for ranges.
+plan::Set DispatchProto(IpFamily f, bool range) {
+  plan::Set proto;
+  proto.name = std::string("svc") + FamilySuffix(f) + (range ? "r" : "");
+  proto.key = {plan::DataType::kInetProto,
+               f == IpFamily::kV4 ? plan::DataType::kIpv4Addr
+                                  : plan::DataType::kIpv6Addr,
+               plan::DataType::kInetService};
+  proto.verdict_map = proto.counter = true;
+  proto.interval = range;
+  proto.comment =
+      range ? "virtual services with port ranges -> service chain"
+            : "virtual services: protocol . VIP . port -> service chain";
+  return proto;
+}
+
+}  // namespace
+
 void AddDispatch(SetCollector& sets, const Service& s) {
   IpFamily f = s.vip.family;
-  plan::DataType addr = f == IpFamily::kV4 ? plan::DataType::kIpv4Addr
-                                           : plan::DataType::kIpv6Addr;
   for (auto& e : DispatchElements(s)) {
     // Single ports go to a hash map; ranges need an interval (pipapo) map,
     // whose inserts cost O(size) each: keep it small.
     bool range = !(e.key_end == e.key);
-    plan::Set proto;
-    proto.name = std::string("svc") + FamilySuffix(f) + (range ? "r" : "");
-    proto.key = {plan::DataType::kInetProto, addr,
-                 plan::DataType::kInetService};
-    proto.verdict_map = proto.counter = true;
-    proto.interval = range;
-    proto.comment =
-        range ? "virtual services with port ranges -> service chain"
-              : "virtual services: protocol . VIP . port -> service chain";
+    std::string name =
+        std::string("svc") + FamilySuffix(f) + (range ? "r" : "");
+    plan::Set* set = sets.Find(name);
+    if (!set) set = &sets.Get(name, DispatchProto(f, range));
     if (!range) e.key_end.clear();
-    sets.Get(proto.name, proto).elements.push_back(std::move(e));
+    set->elements.push_back(std::move(e));
   }
 }
 
@@ -190,8 +208,7 @@ void AddFamilyDependencies(plan::Table& t) {
 
 std::map<std::string, uint32_t> SlotNeeds(const Config& cfg) {
   std::map<std::string, uint32_t> needs;
-  for (const auto& s : cfg.services)
-    needs[s.name] = lower::SlotOwners(s).size();
+  for (const auto& s : cfg.services) needs[s.name] = lower::SlotCount(s);
   return needs;
 }
 

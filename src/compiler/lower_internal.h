@@ -20,6 +20,8 @@ class SetCollector {
       : order_(std::move(order)) {}
   /// The set `name`, created from `proto` if it does not exist yet.
   plan::Set& Get(const std::string& name, const plan::Set& proto);
+  /// The set `name`, or nullptr if it was not declared yet.
+  plan::Set* Find(const std::string& name);
   /// True if `name` was declared.
   bool Has(const std::string& name) const { return sets_.count(name) > 0; }
   /// All declared sets in output order.

@@ -66,16 +66,26 @@ plan::Stmt PickSlot(const Service& s, const SlotBlock& b) {
 void AddSlotMaps(const Service& s, const std::vector<const RealServer*>& active,
                  const std::vector<uint32_t>& canonical, plan::SlotTable slots,
                  NatTableBuilder& t) {
-  plan::SlotTable ports = slots, canon = slots;
+  const bool port_mapping = UsesPortMapping(s);
+  // The port and canonical-slot maps share the owners; copied only if used.
+  plan::SlotTable ports, canon;
+  if (port_mapping) ports = slots;
+  if (s.persistence) canon = slots;
+  slots.targets.reserve(active.size());
+  ports.targets.reserve(port_mapping ? active.size() : 0);
+  canon.targets.reserve(s.persistence ? active.size() : 0);
   for (size_t r = 0; r < active.size(); ++r) {
     std::string label = RsLabel(*active[r]);
-    slots.targets.push_back({{plan::AddrValue(active[r]->address)}, label});
-    ports.targets.push_back(
-        {{plan::PortValue(TargetPort(s, *active[r]))}, label});
-    canon.targets.push_back({{plan::MarkValue(canonical[r])}, label});
+    if (port_mapping)
+      ports.targets.push_back(
+          {{plan::PortValue(TargetPort(s, *active[r]))}, label});
+    if (s.persistence)
+      canon.targets.push_back({{plan::MarkValue(canonical[r])}, label});
+    slots.targets.push_back(
+        {{plan::AddrValue(active[r]->address)}, std::move(label)});
   }
   t.SlotMap(BackendSet(s), std::move(slots));
-  if (UsesPortMapping(s)) t.SlotMap("bep", std::move(ports));
+  if (port_mapping) t.SlotMap("bep", std::move(ports));
   if (s.persistence) t.SlotMap("canon", std::move(canon));
 }
 

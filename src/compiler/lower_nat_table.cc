@@ -83,8 +83,10 @@ plan::Set CanonSetProto() {
 }  // namespace
 
 void NatTableBuilder::SlotMap(const std::string& set, plan::SlotTable slots) {
-  plan::Set proto = set == "canon" ? CanonSetProto() : BackendSetProto(set);
-  sets.Get(set, proto).slot_tables.push_back(std::move(slots));
+  plan::Set* s = sets.Find(set);
+  if (!s)
+    s = &sets.Get(set, set == "canon" ? CanonSetProto() : BackendSetProto(set));
+  s->slot_tables.push_back(std::move(slots));
 }
 
 void NatTableBuilder::Dispatch(const Service& s) {

@@ -1,6 +1,7 @@
 #include "compiler/lower_util.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "base/hash.h"
@@ -54,10 +55,34 @@ std::vector<const RealServer*> LiveServers(const Service& s) {
   return out;
 }
 
-std::vector<uint32_t> SlotOwners(const Service& s) {
+namespace {
+
+// The scheduler's backends; only Maglev reads their identities (labels).
+std::vector<SchedBackend> Backends(const Service& s) {
   std::vector<SchedBackend> b;
-  for (const auto* rs : ActiveServers(s))
-    b.push_back({RsLabel(*rs), rs->weight});
+  b.reserve(s.real_servers.size());
+  bool maglev = s.scheduler == Scheduler::kSh ||
+                s.scheduler == Scheduler::kDh || s.scheduler == Scheduler::kMh;
+  for (const auto& rs : s.real_servers) {
+    if (!(rs.state == RsState::kUp && rs.weight > 0)) continue;
+    b.push_back({maglev ? RsLabel(rs) : std::string(), rs.weight});
+  }
+  return b;
+}
+
+// IPv4 "a.b.c.d" appended to a fixed buffer; returns the end.
+char* PutV4(char* p, const IpAddr& a) {
+  for (int i = 0; i < 4; ++i) {
+    if (i) *p++ = '.';
+    p = std::to_chars(p, p + 3, a.bytes[i]).ptr;
+  }
+  return p;
+}
+
+}  // namespace
+
+std::vector<uint32_t> SlotOwners(const Service& s) {
+  std::vector<SchedBackend> b = Backends(s);
   if (b.empty()) return {};
   switch (s.scheduler) {
     case Scheduler::kRr: {
@@ -76,11 +101,36 @@ std::vector<uint32_t> SlotOwners(const Service& s) {
   return {};
 }
 
+uint32_t SlotCount(const Service& s) {
+  switch (s.scheduler) {
+    case Scheduler::kSh:
+    case Scheduler::kDh:
+    case Scheduler::kMh: {
+      // A Maglev table always has mh_table_size entries: no need to fill it.
+      bool any = std::any_of(s.real_servers.begin(), s.real_servers.end(),
+                             [](const auto& rs) {
+                               return rs.state == RsState::kUp && rs.weight > 0;
+                             });
+      return any ? s.mh_table_size : 0;
+    }
+    default:
+      return static_cast<uint32_t>(SlotOwners(s).size());
+  }
+}
+
 std::string RsLabel(const RealServer& rs) {
-  std::string a = rs.address.ToString();
-  if (!rs.port) return a;
-  if (rs.address.family == IpFamily::kV6) a = "[" + a + "]";
-  return a + ":" + std::to_string(*rs.port);
+  if (rs.address.family == IpFamily::kV6) {
+    std::string a = rs.address.ToString();
+    if (!rs.port) return a;
+    return "[" + a + "]:" + std::to_string(*rs.port);
+  }
+  char buf[24];
+  char* p = PutV4(buf, rs.address);
+  if (rs.port) {
+    *p++ = ':';
+    p = std::to_chars(p, buf + sizeof buf, *rs.port).ptr;
+  }
+  return std::string(buf, p);
 }
 
 uint32_t ServiceSeed(const Service& s) { return Hash32(s.name, 0x73656564); }

@@ -43,6 +43,8 @@ std::vector<const RealServer*> LiveServers(const Service& s);
 /// that owns it, according to the scheduler (rr, wrr/random sequence, or
 /// the Maglev table for sh/dh/mh). Empty when no server is active.
 std::vector<uint32_t> SlotOwners(const Service& s);
+/// SlotOwners(s).size(), without building a Maglev table.
+uint32_t SlotCount(const Service& s);
 
 /// Identity of a real server inside a service: "192.168.1.10:8080",
 /// "[2001:db8::10]:80", or the address alone when no port is given.

@@ -6,28 +6,6 @@
 
 namespace lvsnft {
 
-namespace nfttext {
-
-std::string ElementText(const plan::Set& set, const plan::Element& e) {
-  std::string out;
-  for (size_t i = 0; i < e.key.size(); ++i) {
-    out += (i ? " . " : "") + ValueText(e.key[i]);
-    if (i < e.key_end.size() && !(e.key_end[i] == e.key[i])) {
-      out += "-" + ValueText(e.key_end[i]);
-    }
-  }
-  if (e.verdict) return out + " : " + VerdictText(*e.verdict);
-  if (!set.data.empty()) {
-    out += " : ";
-    for (size_t i = 0; i < e.data.size(); ++i) {
-      out += (i ? " . " : "") + ValueText(e.data[i]);
-    }
-  }
-  return out;
-}
-
-}  // namespace nfttext
-
 namespace {
 
 std::string Types(const std::vector<plan::DataType>& types) {
@@ -76,14 +54,10 @@ void RenderChain(const plan::Chain& c, plan::TableFamily fam, std::ostream& o) {
 }
 
 void RenderElements(const plan::Table& t, const plan::Set& s, std::ostream& o) {
-  const size_t n = plan::ElementCount(s);
-  if (n == 0) return;
+  if (plan::NoElements(s)) return;
   o << "add element " << plan::FamilyKeyword(t.family) << " " << t.name << " "
     << s.name << " {\n";
-  size_t i = 0;
-  plan::ForEachElement(s, [&](const plan::Element& e) {
-    o << "\t" << nfttext::ElementText(s, e) << (++i < n ? ",\n" : "\n");
-  });
+  nfttext::StreamElements(s, o);
   o << "}\n";
 }
 

@@ -2,6 +2,7 @@
 // (status output, diff descriptions).
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include "compiler/plan.h"
@@ -22,5 +23,14 @@ std::string VerdictText(const plan::Verdict& v);
 std::string StmtText(const plan::Stmt& s);
 /// One element: "key[-end] [: data]".
 std::string ElementText(const plan::Set& set, const plan::Element& e);
+
+/// Appends ValueText(v) to `out`.
+void AppendValue(std::string& out, const plan::Value& v);
+/// Appends ElementText(set, e) to `out`.
+void AppendElement(std::string& out, const plan::Set& set,
+                   const plan::Element& e);
+/// Writes every element of `s` (slot tables included) as the lines of an
+/// `add element` block: a tab, the element, ",\n" (the last one "\n").
+void StreamElements(const plan::Set& s, std::ostream& o);
 
 }  // namespace lvsnft::nfttext

@@ -16,26 +16,6 @@ std::string Hex32(uint32_t v) {
   return buf;
 }
 
-uint32_t MarkOf(const plan::Value& v) {
-  uint32_t m = 0;
-  for (size_t i = 0; i < 4 && i < v.bytes.size(); ++i) {
-    reinterpret_cast<uint8_t*>(&m)[i] = v.bytes[i];
-  }
-  return m;
-}
-
-std::string ProtoName(uint8_t p) {
-  switch (p) {
-    case 6:
-      return "tcp";
-    case 17:
-      return "udp";
-    case 132:
-      return "sctp";
-  }
-  return std::to_string(p);
-}
-
 IpAddr AddrOf(const std::vector<uint8_t>& bytes) {
   IpAddr a;
   a.family = bytes.size() == 4 ? IpFamily::kV4 : IpFamily::kV6;
@@ -83,18 +63,9 @@ std::string NatText(const plan::Nat& n) {
 }  // namespace
 
 std::string ValueText(const plan::Value& v) {
-  switch (v.type) {
-    case DataType::kInetProto:
-      return ProtoName(v.bytes.at(0));
-    case DataType::kIpv4Addr:
-    case DataType::kIpv6Addr:
-      return AddrOf(v.bytes).ToString();
-    case DataType::kInetService:
-      return std::to_string((v.bytes.at(0) << 8) | v.bytes.at(1));
-    case DataType::kMark:
-      return Hex32(MarkOf(v));
-  }
-  return "?";
+  std::string out;
+  AppendValue(out, v);
+  return out;
 }
 
 std::string FieldText(const plan::FieldRef& f) {
