@@ -59,6 +59,10 @@ class FakePort : public DirectorPort {
   uint32_t genid = 10;
 };
 
+nlohmann::json Reply(DaemonCore& c, const std::string& req) {
+  return nlohmann::json::parse(c.Handle(req));
+}
+
 struct CoreFixture : ::testing::Test {
   testing::TempDir dir;
   FakePort port;
@@ -79,11 +83,20 @@ struct CoreFixture : ::testing::Test {
     EXPECT_TRUE(core->Sync(SyncReason::kStart).ok());
     return core;
   }
-};
 
-nlohmann::json Reply(DaemonCore& c, const std::string& req) {
-  return nlohmann::json::parse(c.Handle(req));
-}
+  // Overrides web's first server to weight 5, then sets web's server `rs`
+  // to `weight` in the file and reloads; returns the file's JSON.
+  nlohmann::json OverrideThenReload(DaemonCore& core, int rs, int weight) {
+    EXPECT_EQ(Reply(core, R"({"command":"set","service":"web",)"
+                          R"("server":"192.168.1.10:80","weight":5})")["ok"],
+              true);
+    auto file = nlohmann::json::parse(std::ifstream(cfg_path));
+    file["services"][0]["real_servers"][rs]["weight"] = weight;
+    std::ofstream(cfg_path) << file.dump(2);
+    EXPECT_EQ(Reply(core, R"({"command":"reload"})")["ok"], true);
+    return file;
+  }
+};
 
 TEST_F(CoreFixture, SetChangesTheLoweredInputAndPersists) {
   auto core = Start();
@@ -105,7 +118,7 @@ TEST_F(CoreFixture, SetChangesTheLoweredInputAndPersists) {
 // be written the change is undone (a second sync), so the running state
 // stays what the file says.
 TEST_F(CoreFixture, SetWhoseFileCannotBeWrittenIsUndone) {
-  overrides_path = dir.path + "/no-such-dir/overrides.json";
+  overrides_path = cfg_path + "/overrides.json";  // Under a file.
   auto core = Start();
   auto r = Reply(*core, R"({"command":"set","service":"web",)"
                         R"("server":"192.168.1.11:80","state":"drain"})");
@@ -121,13 +134,7 @@ TEST_F(CoreFixture, SetWhoseFileCannotBeWrittenIsUndone) {
 // which a later clear brings back.
 TEST_F(CoreFixture, ClearAfterReloadGivesTheNewFileForm) {
   auto core = Start();
-  EXPECT_EQ(Reply(*core, R"({"command":"set","service":"web",)"
-                         R"("server":"192.168.1.10:80","weight":5})")["ok"],
-            true);
-  auto file = nlohmann::json::parse(std::ifstream(cfg_path));
-  file["services"][0]["real_servers"][0]["weight"] = 7;
-  std::ofstream(cfg_path) << file.dump(2);
-  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  OverrideThenReload(*core, 0, 7);
   EXPECT_EQ(lowered.services[0].real_servers[0].weight, 5u);  // override
   EXPECT_EQ(Reply(*core, R"({"command":"clear","all":true})")["ok"], true);
   EXPECT_EQ(port.named, std::vector<std::string>{"web"});
@@ -141,13 +148,7 @@ TEST_F(CoreFixture, ClearAfterReloadGivesTheNewFileForm) {
 // applied to them); a reload that adds a service syncs everything.
 TEST_F(CoreFixture, ReloadNamesTheChangedServices) {
   auto core = Start();
-  EXPECT_EQ(Reply(*core, R"({"command":"set","service":"web",)"
-                         R"("server":"192.168.1.10:80","weight":5})")["ok"],
-            true);
-  auto file = nlohmann::json::parse(std::ifstream(cfg_path));
-  file["services"][0]["real_servers"][1]["weight"] = 3;
-  std::ofstream(cfg_path) << file.dump(2);
-  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  auto file = OverrideThenReload(*core, 1, 3);
   EXPECT_EQ(port.named, std::vector<std::string>{"web"});
   EXPECT_EQ(lowered.services[0].real_servers[0].weight, 5u);  // override
   EXPECT_EQ(lowered.services[0].real_servers[1].weight, 3u);  // file
