@@ -80,8 +80,9 @@ daemon_part() {
   a=$(bn_ns_new a) || return 1
   cp "$f.json" "$W/daemon.json"
   sock=$st/control.sock
-  "$LV" daemon -c "$W/daemon.json" --netns "$a" --state-dir "$st" \
-    --control-socket "$sock" 2>"$W/daemon.log" &
+  # LVSNFT_TIMING: the phases of a reload (parse+check) for the split.
+  LVSNFT_TIMING=1 "$LV" daemon -c "$W/daemon.json" --netns "$a" \
+    --state-dir "$st" --control-socket "$sock" 2>"$W/daemon.log" &
   dpid=$!
   wait_log '^<5>ready:' || { cat "$W/daemon.log" >&2; return 1; }
   svc=$(jq -r '.services[(.services | length) / 2 | floor].name' "$f.json")
@@ -96,6 +97,12 @@ daemon_part() {
     rec_ms "$c" ctlreq "$i" "control: request handled"
     grep "sync (control)" "$W/daemon.log" | tail -n 1 | grep -q '(incremental)'
     bn_rec "$c" ctlincr "$i" $?
+    # The client's floor: its process start alone, and a request that
+    # needs no sync (start, connect, request, reply).
+    bn_run - "$LV" --version
+    bn_rec "$c" exec "$i" "$BN_WALL"
+    bn_run - "$LV" ctl --control-socket "$sock" status
+    bn_rec "$c" ctlstatus "$i" "$BN_WALL"
   done
   "$LV" ctl --control-socket "$sock" clear --all >/dev/null 2>>"$BN_LOG"
   for i in $(seq "$RELOADS"); do
@@ -105,6 +112,8 @@ daemon_part() {
     bn_rec "$c" reload.rc "$i" "$BN_RC"
     grep "sync (reload)" "$W/daemon.log" | tail -n 1 | grep -q '(incremental)'
     bn_rec "$c" reloadincr "$i" $?
+    rec_ms "$c" reloadparse "$i" "timing: parse+check"
+    rec_ms "$c" reloadsync "$i" "sync (reload)"
   done
   bn_rec "$c" rss 1 "$(awk '/^VmRSS:/ {print $2}' "/proc/$dpid/status")"
   bn_rec "$c" hwm 1 "$(awk '/^VmHWM:/ {print $2}' "/proc/$dpid/status")"

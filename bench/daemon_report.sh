@@ -23,12 +23,20 @@ for c in $BN_CONFIG_LIST; do
     "$(bn_cell n "$c" ctlset) |"
 done
 echo
+echo "The client's floor, same repetitions: \`lvsnft --version\` (process start alone) and \`lvsnft ctl status\` (start, connect, a request that needs no sync, reply)."
+echo
+echo "| config | \`lvsnft --version\` (ms) | \`lvsnft ctl status\` (ms) | ctl set (ms) | n |"
+echo "|---|---|---|---|---|"
+for c in $BN_CONFIG_LIST; do
+  echo "| $(bn_cfg_name "$c") | $(bn_cell ms "$c" exec) | $(bn_cell ms "$c" ctlstatus) | $(bn_cell ms "$c" ctlset) | $(bn_cell n "$c" exec) |"
+done
+echo
 echo "### Reload of a file in which one service changed; the daemon's memory"
 echo
-echo "| config | \`lvsnft ctl reload\` (ms) | incremental | goal ≤ 50 ms | VmRSS at the end (MiB) | VmHWM (MiB) | goal RSS ≤ 150 MB | \`lvsnft diff\` in sync afterwards | n |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| config | \`lvsnft ctl reload\` (ms) | of it: parse+check (ms) | of it: the sync (ms) | incremental | goal ≤ 50 ms | VmRSS at the end (MiB) | VmHWM (MiB) | goal RSS ≤ 150 MB | \`lvsnft diff\` in sync afterwards | n |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $BN_CONFIG_LIST; do
-  echo "| $(bn_cfg_name "$c") | $(bn_cell ms "$c" reload) | $(zeros "$c" reloadincr) |" \
+  echo "| $(bn_cfg_name "$c") | $(bn_cell ms "$c" reload) | $(bn_cell ms "$c" reloadparse) | $(bn_cell ms "$c" reloadsync) | $(zeros "$c" reloadincr) |" \
     "$(bn_goal stat "$c" reload 'm <= 0.050') | $(bn_cell mb "$c" rss) | $(bn_cell mb "$c" hwm) |" \
     "$(bn_goal stat "$c" rss 'm * 1024 <= 150e6') | $(zeros "$c" insync) | $(bn_cell n "$c" reload) |"
 done

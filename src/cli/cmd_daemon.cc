@@ -44,18 +44,28 @@ Result<std::optional<gid_t>> ControlGroup(const std::string& name) {
 
 using netlink::NetlinkWatch;
 
+// The director's status with connection counts, through kernel handles of
+// its own (the metrics worker's; `lvsnft status` reads the same way).
+Result<netlink::DirectorStatus> Inspect(const KernelOptions& o) {
+  auto k = OpenKernelEnv(o);
+  if (!k.ok()) return k.status();
+  auto ct = netlink::OpenConnTrack();
+  auto r = (*k)->director->Inspect(nullptr, ct.ok() ? ct->get() : nullptr);
+  if (!r.ok()) return r.status();
+  return std::move(r->status);
+}
+
 int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
   using daemon::Log;
   auto group = ControlGroup(a.control_group);
   if (!group.ok()) return Fail("daemon", group.status().message());
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("daemon", k.status().message());
-  // Metrics read it; health checks delete dead servers' entries.
+  // Health checks delete dead servers' entries through it.
   auto ct = netlink::OpenConnTrack();
   if (!ct.ok()) Log(daemon::kWarning, ct.status().message());
-  auto port =
-      daemon::MakeDirectorPort((*k)->director.get(), (*k)->nft.get(),
-                               (*k)->net.get(), ct.ok() ? ct->get() : nullptr);
+  auto port = daemon::MakeDirectorPort((*k)->director.get(), (*k)->nft.get(),
+                                       (*k)->net.get());
   daemon::CoreOptions co;
   co.config_path = a.config;
   co.overrides_path = OverridesPath(a.kernel);
@@ -81,7 +91,9 @@ int RunDaemon(const DaemonArgs& a, bool state_dir_given) {
       ControlSocketPath(a.control_socket, a.kernel, state_dir_given);
   lo.control_group = *group;
   lo.metrics_listen = a.metrics_listen;
-  daemon::ConnMetrics conns([p = port.get()] { return p->Inspect(); });
+  // Read on a worker thread with its own sockets and Director (the loop's
+  // are not shared), so a scrape never stops the event loop.
+  daemon::ConnMetrics conns([kernel = a.kernel] { return Inspect(kernel); });
   lo.conn_metrics = &conns;
   NetlinkWatch* nw = nft->get();
   NetlinkWatch* rw = rtnl->get();

@@ -1,7 +1,9 @@
 // DaemonCore's control requests: status, reload, set and clear.
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "base/timing.h"
 #include "daemon/daemon_core.h"
@@ -72,35 +74,47 @@ std::string DaemonCore::ReloadReply() {
   return j.dump() + "\n";
 }
 
-// set / clear: change a copy, persist it, then adopt and sync, so a
-// failed write leaves both the file and the running state as they were.
+// set / clear: change a copy, then save it and sync at once: the file is
+// written and fsynced on a worker thread while the kernel commits (the
+// reply waits for both, so `ctl set` returns once the change is durable
+// and committed). A failed write undoes the change with a second sync,
+// so the file and the running state stay as they were.
 std::string DaemonCore::OverrideReply(const Request& r) {
   Overrides next = overrides_;
   if (r.kind == Request::Kind::kSet) {
-    Status s = next.Set(base_, r.target);
+    Status s;
+    WithFileView([&] { s = next.Set(eff_, r.target); });
     if (!s.ok()) return ErrorReply(s.message());
   } else if (r.all) {
     next.ClearAll();
   } else if (!next.Clear(r.target.service, r.target.address, r.target.port)) {
     return ErrorReply("no override for " + r.target.Target());
   }
-  PhaseTimer persist("persist");
-  Status saved = next.Save(o_.overrides_path);
-  if (!saved.ok()) return ErrorReply(saved.message());
-  persist.Done();
   // Only the services whose overrides changed can differ.
   std::set<std::string> touched;
-  if (r.all) {
-    for (const auto& o : overrides_.items()) touched.insert(o.service);
-  } else {
-    touched.insert(r.target.service);
-  }
-  overrides_ = std::move(next);
-  ++stats_.generation;
+  for (const auto& o : overrides_.items())
+    if (r.all) touched.insert(o.service);
+  if (!r.all) touched.insert(r.target.service);
+  auto saved = std::async(std::launch::async, [next, path = o_.overrides_path] {
+    PhaseTimer persist("persist (worker)");
+    return next.Save(path);
+  });
+  Overrides was = std::exchange(overrides_, std::move(next));
   Log(kNotice, std::string("control: ") +
                    (r.kind == Request::Kind::kSet ? "set " : "clear ") +
                    (r.all ? "all overrides" : r.target.Target()));
   Status s = SyncServices(SyncReason::kControl, touched);
+  PhaseTimer wait("persist wait");
+  Status written = saved.get();
+  wait.Done();
+  if (!written.ok()) {
+    Log(kErr,
+        "control: overrides not saved, change undone: " + written.message());
+    overrides_ = std::move(was);
+    SyncServices(SyncReason::kControl, touched);
+    return ErrorReply(written.message());
+  }
+  ++stats_.generation;
   nlohmann::ordered_json j;
   j["ok"] = s.ok();
   if (!s.ok()) j["error"] = s.message();

@@ -50,6 +50,23 @@ bool SameOrder(const Config& a, const Config& b) {
   return true;
 }
 
+// True when health and the overrides left service `a` as `b` (the file's
+// form): compared as the reload compares files (TouchedServices).
+bool SameService(Service& a, Service& b) {
+  Config x, y;
+  x.services.push_back(std::move(a));
+  y.services.push_back(std::move(b));
+  auto touched = TouchedServices(x, y);
+  a = std::move(x.services[0]);
+  b = std::move(y.services[0]);
+  return touched && touched->empty();
+}
+
+void LogUnmatched(const std::vector<std::string>& unmatched) {
+  for (const auto& u : unmatched)
+    Log(kWarning, "override " + u + " names no real server of the config");
+}
+
 double UnixNow() {
   using namespace std::chrono;
   return duration<double>(system_clock::now().time_since_epoch()).count();
@@ -113,7 +130,7 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
   Config cfg;
   Status s = ReadConfig(cfg, text_, errors);
   if (!s.ok()) return s;
-  SetBase(std::move(cfg));
+  SetFile(std::move(cfg));
   auto ov = Overrides::Load(o_.overrides_path);
   if (!ov.ok()) {
     // A damaged file must not stop the director: start without overrides.
@@ -126,18 +143,48 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
   return Status();
 }
 
+void DaemonCore::WithFileView(const std::function<void()>& f) {
+  for (auto& [i, svc] : file_only_) std::swap(eff_.services[i], svc);
+  f();
+  for (auto& [i, svc] : file_only_) std::swap(eff_.services[i], svc);
+}
+
+void DaemonCore::Derive(Config& cfg, size_t i,
+                        std::unordered_map<size_t, Service>& file_only,
+                        std::vector<std::string>* unmatched) const {
+  Service& svc = cfg.services[i];
+  Service file = svc;
+  if (health_) health_->ApplyToService(svc);  // Before overrides: they win.
+  overrides_.ApplyToService(svc, unmatched);
+  if (SameService(svc, file)) {
+    file_only.erase(i);
+  } else {
+    file_only[i] = std::move(file);
+  }
+}
+
 Status DaemonCore::Sync(SyncReason why) {
+  Config file;
+  WithFileView([&] { file = eff_; });
+  return SyncFrom(why, std::move(file));
+}
+
+Status DaemonCore::SyncFrom(SyncReason why, Config next) {
   PhaseTimer input("effective");
-  Config eff = base_;
-  if (health_) health_->ApplyTo(eff);  // Before overrides: they win.
+  std::unordered_map<size_t, Service> file_only;
   std::vector<std::string> unmatched;
-  overrides_.ApplyTo(eff, &unmatched);
+  for (size_t i = 0; i < next.services.size(); ++i)
+    Derive(next, i, file_only, &unmatched);
+  for (const auto& o : overrides_.items())  // Its service is gone.
+    if (!index_.count(o.service)) unmatched.push_back(o.Target());
   input.Done();
-  for (const auto& u : unmatched)
-    Log(kWarning, "override " + u + " names no real server of the config");
+  LogUnmatched(unmatched);
   auto t0 = std::chrono::steady_clock::now();
-  auto r = o_.port->Apply(dirty_ ? nullptr : &effective_, eff, text_);
-  if (r.ok()) effective_ = std::move(eff);
+  auto r = o_.port->Apply(dirty_ ? nullptr : &eff_, next, text_);
+  // Adopted even when the sync failed (dirty_ then makes the next one
+  // start from nothing known), so the file's config is never lost.
+  eff_ = std::move(next);
+  file_only_ = std::move(file_only);
   return Finish(why, r, SecondsSince(t0));
 }
 
@@ -146,7 +193,7 @@ Status DaemonCore::SyncServices(SyncReason why,
   std::vector<size_t> at;
   for (const auto& name : names) {
     auto it = index_.find(name);
-    if (it == index_.end() || it->second >= effective_.services.size())
+    if (it == index_.end() || it->second >= eff_.services.size())
       return Sync(why);
     at.push_back(it->second);
   }
@@ -155,17 +202,16 @@ Status DaemonCore::SyncServices(SyncReason why,
   std::vector<Service> was;
   std::vector<std::string> unmatched;
   for (size_t i : at) {
-    Service& svc = effective_.services[i];
-    was.push_back(std::move(svc));
-    svc = base_.services[i];
-    if (health_) health_->ApplyToService(svc);  // Before overrides: they win.
-    overrides_.ApplyToService(svc, &unmatched);
+    Service& svc = eff_.services[i];
+    auto file = file_only_.find(i);
+    Service from = file == file_only_.end() ? svc : file->second;
+    was.push_back(std::exchange(svc, std::move(from)));
+    Derive(eff_, i, file_only_, &unmatched);
   }
   input.Done();
-  for (const auto& u : unmatched)
-    Log(kWarning, "override " + u + " names no real server of the config");
+  LogUnmatched(unmatched);
   auto t0 = std::chrono::steady_clock::now();
-  auto r = o_.port->ApplyServices(was, effective_, text_);
+  auto r = o_.port->ApplyServices(was, eff_, text_);
   return Finish(why, r, SecondsSince(t0));
 }
 
@@ -181,7 +227,7 @@ Status DaemonCore::Finish(SyncReason why, const Result<SyncResult>& r,
   }
   stats_.last_genid = r->genid;
   if (health_) {  // After the commit: no new flow goes there any more.
-    auto own = FlushDeadServers(effective_, health_->TakeDead(),
+    auto own = FlushDeadServers(eff_, health_->TakeDead(),
                                 {o_.conntrack, o_.nft});
     // The flow deletion is the daemon's own write, not drift.
     if (own == stats_.last_genid) stats_.last_genid = netlink::NextGenId(*own);
@@ -194,12 +240,29 @@ Status DaemonCore::Finish(SyncReason why, const Result<SyncResult>& r,
   return Status();
 }
 
-void DaemonCore::SetBase(Config cfg) {
-  base_ = std::move(cfg);
+void DaemonCore::SetFile(Config cfg) {
+  eff_ = std::move(cfg);
+  file_only_.clear();
+  Index(eff_);
+}
+
+void DaemonCore::Index(const Config& cfg) {
   index_.clear();
-  index_.reserve(base_.services.size());
-  for (size_t i = 0; i < base_.services.size(); ++i)
-    index_.emplace(base_.services[i].name, i);
+  index_.reserve(cfg.services.size());
+  for (size_t i = 0; i < cfg.services.size(); ++i)
+    index_.emplace(cfg.services[i].name, i);
+}
+
+Status DaemonCore::ReloadServices(Config cfg,
+                                  const std::set<std::string>& touched) {
+  // Same services in the same order: the new file's form of each touched
+  // service is set aside; SyncServices derives its effective form.
+  for (const auto& name : touched) {
+    size_t i = index_.at(name);
+    file_only_[i] = std::move(cfg.services[i]);
+  }
+  if (health_) WithFileView([&] { health_->Update(eff_); });
+  return SyncServices(SyncReason::kReload, touched);
 }
 
 bool DaemonCore::Reload(std::vector<std::string>* errors) {
@@ -211,19 +274,22 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   bool ok = s.ok();
   if (ok) {
     // Only the services the file changed are synced when the file keeps
-    // its services and their order (the rest of effective_ stays right).
+    // its services and their order (the rest of eff_ stays right).
     PhaseTimer compare("compare file");
     std::optional<std::set<std::string>> touched;
-    if (!dirty_ && SameOrder(base_, cfg)) touched = TouchedServices(base_, cfg);
+    WithFileView([&] {
+      if (!dirty_ && SameOrder(eff_, cfg)) touched = TouchedServices(eff_, cfg);
+    });
     compare.Done();
-    SetBase(std::move(cfg));
     text_ = std::move(text);
-    if (health_) health_->Update(base_);
     ++stats_.generation;
-    ok = (touched && !touched->empty()
-              ? SyncServices(SyncReason::kReload, *touched)
-              : Sync(SyncReason::kReload))
-             .ok();
+    if (touched && !touched->empty()) {
+      ok = ReloadServices(std::move(cfg), *touched).ok();
+    } else {
+      if (health_) health_->Update(cfg);
+      Index(cfg);
+      ok = SyncFrom(SyncReason::kReload, std::move(cfg)).ok();
+    }
   } else {
     Log(kErr, "reload rejected, running config kept: " + s.message());
     for (const auto& e : errs) Log(kErr, e);
@@ -236,7 +302,7 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
 
 void DaemonCore::AttachHealth(HealthInput* h) {
   health_ = h;
-  if (h) h->Update(base_);
+  if (h) WithFileView([&] { h->Update(eff_); });
 }
 
 void DaemonCore::Check(SyncReason why) {

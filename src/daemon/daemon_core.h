@@ -63,12 +63,14 @@ class DaemonCore {
   /// and subscribes the loaded config's checks; null detaches.
   void AttachHealth(HealthInput* h);
   const DaemonStats& stats() const { return stats_; }
-  /// The config after health and overrides, as last synced.
-  const Config& effective() const { return effective_; }
+  /// The config after health and overrides, as last synced (or, after a
+  /// failed sync, as the next sync will try again).
+  const Config& effective() const { return eff_; }
 
-  /// Sync when only the services in `names` may have changed (in base_ or
-  /// in their health or overrides): patches effective_ for them alone and hands
-  /// the port only their old state. Falls back to Sync when it cannot.
+  /// Sync when only the services in `names` may have changed (in the file
+  /// or in their health or overrides): patches eff_ for them alone and
+  /// hands the port only their old state. Falls back to Sync when it
+  /// cannot.
   Status SyncServices(SyncReason why, const std::set<std::string>& names);
 
  private:
@@ -79,12 +81,30 @@ class DaemonCore {
                     std::vector<std::string>* errors) const;
   /// Stats, drift counter and log lines of a finished sync.
   Status Finish(SyncReason why, const Result<SyncResult>& r, double secs);
-  /// Adopts `cfg` as the file's config (and its position index).
-  void SetBase(Config cfg);
+  /// Syncs everything to `file` (the file's config) + health + overrides.
+  Status SyncFrom(SyncReason why, Config file);
+  /// Adopts `cfg` as both file and effective config (before its sync).
+  void SetFile(Config cfg);
+  /// Rebuilds index_ for the services of `cfg`.
+  void Index(const Config& cfg);
+  /// Applies health and overrides to service `i` of `cfg` (the file's
+  /// form) and keeps that form in `file_only` when they changed it.
+  void Derive(Config& cfg, size_t i,
+              std::unordered_map<size_t, Service>& file_only,
+              std::vector<std::string>* unmatched) const;
+  /// Runs `f` on eff_ showing the file's config (file_only_ swapped in).
+  void WithFileView(const std::function<void()>& f);
+  /// Reload's short path: the file keeps its services and their order,
+  /// and only `touched` differ.
+  Status ReloadServices(Config cfg, const std::set<std::string>& touched);
 
   CoreOptions o_;
-  Config base_, effective_;
-  /// Service name -> its index in base_ (and effective_ once synced).
+  /// The config is held once: eff_ is what runs (file + health +
+  /// overrides); the file's form of the few services health or the
+  /// overrides changed is kept aside, by position.
+  Config eff_;
+  std::unordered_map<size_t, Service> file_only_;
+  /// Service name -> its index in eff_ (the file's order).
   std::unordered_map<std::string, size_t> index_;
   std::string text_;
   Overrides overrides_;

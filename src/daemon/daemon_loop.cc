@@ -3,6 +3,7 @@
 #include <event2/event.h>
 
 #include <csignal>
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <string>
@@ -121,6 +122,40 @@ void AddTimers(Loop& l) {
   }
 }
 
+void OnConnMetrics(evutil_socket_t, short, void* arg) {
+  auto* m = static_cast<ConnMetrics*>(arg);
+  if (!m->Collect(MonotonicSeconds())) return;
+  char ms[64];
+  std::snprintf(ms, sizeof ms, "metrics: connections read in %.1f ms",
+                m->read_seconds() * 1000);
+  Log(kDebug, ms);
+}
+
+// The metrics listener (null without --metrics-listen). The connection
+// families are read on ConnMetrics' worker thread; the page is sent from
+// the loop when they are there, and the loop serves others meanwhile.
+Result<std::unique_ptr<MetricsServer>> OpenMetrics(Loop& l,
+                                                   const HealthInput& health) {
+  const LoopOptions& o = *l.o;
+  if (o.metrics_listen.empty()) return std::unique_ptr<MetricsServer>();
+  if (o.conn_metrics)
+    l.Add(o.conn_metrics->wake_fd(), EV_READ | EV_PERSIST, OnConnMetrics,
+          o.conn_metrics, nullptr);
+  const DaemonCore& core = *l.core;
+  return MetricsServer::Open(
+      l.base, o.metrics_listen, [&core, &health, &o](MetricsServer::Reply r) {
+        auto page = [&core, &health, r](const std::string& conns) {
+          r(RenderMetrics(core.stats(), core.effective()) +
+            RenderHealthMetrics(health, core.effective()) + conns);
+        };
+        if (o.conn_metrics) {
+          o.conn_metrics->Render(MonotonicSeconds(), page);
+        } else {
+          page("");
+        }
+      });
+}
+
 }  // namespace
 
 int RunDaemon(DaemonCore& core, const LoopOptions& o) {
@@ -159,19 +194,10 @@ int RunDaemon(DaemonCore& core, const LoopOptions& o) {
     Log(kErr, ctl.status().message());
     return 1;
   }
-  std::unique_ptr<MetricsServer> metrics;
-  if (!o.metrics_listen.empty()) {
-    auto m = MetricsServer::Open(l.base, o.metrics_listen, [&] {
-      std::string page = RenderMetrics(core.stats(), core.effective());
-      page += RenderHealthMetrics(health, core.effective());
-      if (o.conn_metrics) page += o.conn_metrics->Render(MonotonicSeconds());
-      return page;
-    });
-    if (!m.ok()) {
-      Log(kErr, m.status().message());
-      return 1;
-    }
-    metrics = std::move(*m);
+  auto metrics = OpenMetrics(l, health);
+  if (!metrics.ok()) {
+    Log(kErr, metrics.status().message());
+    return 1;
   }
   Log(kNotice, "ready: kernel in sync, control socket " + o.control_socket);
   Notify("READY=1");

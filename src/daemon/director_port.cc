@@ -10,8 +10,8 @@ namespace {
 class ResidentPort : public DirectorPort {
  public:
   ResidentPort(netlink::Director* director, netlink::NftKernel* nft,
-               netlink::HostNet* net, netlink::ConnTrack* ct)
-      : director_(director), sync_(director), nft_(nft), net_(net), ct_(ct) {}
+               netlink::HostNet* net)
+      : sync_(director), nft_(nft), net_(net) {}
 
   Result<SyncResult> Apply(const Config* before, const Config& after,
                            const std::string& config_text) override {
@@ -29,12 +29,6 @@ class ResidentPort : public DirectorPort {
   }
 
   Result<uint32_t> GenId() override { return nft_->GenId(); }
-
-  Result<netlink::DirectorStatus> Inspect() override {
-    auto r = director_->Inspect(nullptr, ct_);
-    if (!r.ok()) return r.status();
-    return std::move(r->status);
-  }
 
  private:
   static Result<SyncResult> Report(Result<netlink::SyncOutcome> s) {
@@ -54,20 +48,17 @@ class ResidentPort : public DirectorPort {
     return out;
   }
 
-  netlink::Director* director_;
   netlink::ServiceSync sync_;
   netlink::NftKernel* nft_;
   netlink::HostNet* net_;
-  netlink::ConnTrack* ct_;
 };
 
 }  // namespace
 
 std::unique_ptr<DirectorPort> MakeDirectorPort(netlink::Director* director,
                                                netlink::NftKernel* nft,
-                                               netlink::HostNet* net,
-                                               netlink::ConnTrack* ct) {
-  return std::make_unique<ResidentPort>(director, nft, net, ct);
+                                               netlink::HostNet* net) {
+  return std::make_unique<ResidentPort>(director, nft, net);
 }
 
 }  // namespace lvsnft::daemon

@@ -57,21 +57,16 @@ class DirectorPort {
   virtual Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) = 0;
   /// The ruleset generation id (cheap: one netlink round trip).
   virtual Result<uint32_t> GenId() = 0;
-  /// The director's status with connection counts (a full dump of the
-  /// tables and of lvsnft's conntrack entries: for metrics, cached).
-  virtual Result<netlink::DirectorStatus> Inspect() {
-    return Status::Error("status not available");
-  }
 };
 
 /// DirectorPort over a resident netlink::Director (which keeps state and
 /// snapshot in memory between syncs and takes the per-namespace lock
 /// around each apply, so `lvsnft apply` and the daemon never write at the
 /// same time), driven by a netlink::ServiceSync (incremental where it
-/// can). `director`, `nft`, `net` and `ct` (conntrack for Inspect; may be
-/// null) must outlive the port.
-std::unique_ptr<DirectorPort> MakeDirectorPort(
-    netlink::Director* director, netlink::NftKernel* nft, netlink::HostNet* net,
-    netlink::ConnTrack* ct = nullptr);
+/// can). `director`, `nft` and `net` must outlive the port. (The metrics'
+/// status is read elsewhere, with handles of its own: cmd_daemon.cc.)
+std::unique_ptr<DirectorPort> MakeDirectorPort(netlink::Director* director,
+                                               netlink::NftKernel* nft,
+                                               netlink::HostNet* net);
 
 }  // namespace lvsnft::daemon

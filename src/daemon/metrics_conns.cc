@@ -1,5 +1,11 @@
 #include "daemon/metrics_conns.h"
 
+#include <malloc.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <utility>
+
 #include "daemon/metrics_internal.h"
 
 namespace lvsnft::daemon {
@@ -61,14 +67,56 @@ std::string RenderConnMetrics(const netlink::DirectorStatus& s) {
   return out;
 }
 
-std::string ConnMetrics::Render(double now) {
-  if (!tried_ || now - read_at_ >= refresh_) {
-    tried_ = true;
-    read_at_ = now;
-    auto s = source_();
-    if (s.ok()) last_ = std::move(*s);
+ConnMetrics::ConnMetrics(Source source, double refresh_seconds)
+    : source_(std::move(source)),
+      wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      refresh_(refresh_seconds) {}
+
+ConnMetrics::~ConnMetrics() {
+  if (worker_.joinable()) worker_.join();
+  if (wake_fd_ >= 0) close(wake_fd_);
+}
+
+void ConnMetrics::Render(double now, Done done) {
+  if (tried_ && now - read_at_ < refresh_ && !reading()) {
+    done(RenderConnMetrics(last_ ? *last_ : netlink::DirectorStatus{}));
+    return;
   }
-  return RenderConnMetrics(last_ ? *last_ : netlink::DirectorStatus{});
+  waiting_.push_back(std::move(done));
+  if (reading()) return;  // Its result answers this scrape too.
+  tried_ = true;
+  started_ = now;
+  worker_ = std::thread([this] {
+    auto s = source_();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      result_ = std::move(s);
+    }
+    uint64_t one = 1;  // An eventfd write fails only at its maximum.
+    [[maybe_unused]] ssize_t w = write(wake_fd_, &one, sizeof one);
+  });
+}
+
+bool ConnMetrics::Collect(double now) {
+  uint64_t n;  // EAGAIN when nothing woke us: result_ tells.
+  [[maybe_unused]] ssize_t r = read(wake_fd_, &n, sizeof n);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!result_) return false;  // A stray wake-up: nothing finished.
+    if (result_->ok()) last_ = std::move(**result_);
+    result_.reset();
+  }
+  worker_.join();
+  // Counted from the end: a read slower than the interval is not
+  // followed by another at once.
+  read_at_ = now;
+  read_seconds_ = now - started_;
+  // The read's peak (the parsed config, the dump) was the worker's.
+  malloc_trim(0);
+  std::string page =
+      RenderConnMetrics(last_ ? *last_ : netlink::DirectorStatus{});
+  for (auto& done : std::exchange(waiting_, {})) done(page);
+  return true;
 }
 
 }  // namespace lvsnft::daemon

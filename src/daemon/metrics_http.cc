@@ -4,23 +4,44 @@
 #include <event2/http.h>
 
 #include <charconv>
+#include <memory>
 
 namespace lvsnft::daemon {
 namespace {
 
+// A request whose reply may come later; `req` is null once its client's
+// connection has closed (evhttp has freed the request then).
+struct Pending {
+  evhttp_request* req;
+  evhttp_connection* conn;
+};
+
+void OnClosed(evhttp_connection*, void* arg) {
+  static_cast<Pending*>(arg)->req = nullptr;
+}
+
+void Send(Pending& p, const std::string& body) {
+  if (!p.req) return;
+  evhttp_connection_set_closecb(p.conn, nullptr, nullptr);
+  evbuffer* buf = evbuffer_new();
+  evbuffer_add(buf, body.data(), body.size());
+  evhttp_add_header(evhttp_request_get_output_headers(p.req), "Content-Type",
+                    "text/plain; version=0.0.4; charset=utf-8");
+  evhttp_send_reply(p.req, 200, "OK", buf);
+  evbuffer_free(buf);
+  p.req = nullptr;
+}
+
 void OnRequest(evhttp_request* req, void* arg) {
-  auto* render = static_cast<std::function<std::string()>*>(arg);
+  auto* render = static_cast<std::function<void(MetricsServer::Reply)>*>(arg);
   if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
     evhttp_send_error(req, 405, "Method Not Allowed");
     return;
   }
-  std::string body = (*render)();
-  evbuffer* buf = evbuffer_new();
-  evbuffer_add(buf, body.data(), body.size());
-  evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-                    "text/plain; version=0.0.4; charset=utf-8");
-  evhttp_send_reply(req, 200, "OK", buf);
-  evbuffer_free(buf);
+  auto p = std::make_shared<Pending>(
+      Pending{req, evhttp_request_get_connection(req)});
+  evhttp_connection_set_closecb(p->conn, OnClosed, p.get());
+  (*render)([p](const std::string& body) { Send(*p, body); });
 }
 
 Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& s) {
@@ -43,7 +64,7 @@ Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& s) {
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Open(
     event_base* base, const std::string& listen,
-    std::function<std::string()> render) {
+    std::function<void(Reply)> render) {
   auto hp = SplitListen(listen);
   if (!hp.ok()) return hp.status();
   std::unique_ptr<MetricsServer> m(new MetricsServer());

@@ -112,8 +112,12 @@ topo_check "ctl set web 192.168.1.12:80 --weight 4 over the stale slots" \
 weighted 0 2 4 >"$work/w4.json"
 topo_check "after reusing the stale slots: kernel equals compile" \
   same_as_compiled "$work/w4.json"
+# The second request (right after the hand edit) goes either way: full
+# when it beats the 50 ms debounce (the kernel refuses the increment),
+# incremental when the drift repair came first (a loaded host).
 topo_check "every ctl set without a hand edit took the incremental path" \
-  test "$(grep -c '^<5>sync (control): .* (incremental), ' "$work/daemon.log")" = 3
+  awk '/^<5>sync \(control\)/ { n++; if (n != 2 && !/\(incremental\)/) bad++ }
+    END { exit (bad > 0 || n != 4) }' "$work/daemon.log"
 
 kill -TERM "$dpid"
 topo_check "SIGTERM: daemon exits 0" wait "$dpid"

@@ -59,11 +59,16 @@ class FakePort : public DirectorPort {
   uint32_t genid = 10;
 };
 
+nlohmann::json Reply(DaemonCore& c, const std::string& req) {
+  return nlohmann::json::parse(c.Handle(req));
+}
+
 struct CoreFixture : ::testing::Test {
   testing::TempDir dir;
   FakePort port;
   Config& lowered = port.lowered;
   std::string cfg_path = dir.path + "/lvsnft.json";
+  std::string overrides_path = dir.path + "/overrides.json";
 
   std::unique_ptr<DaemonCore> Start() {
     std::filesystem::copy_file(
@@ -71,18 +76,27 @@ struct CoreFixture : ::testing::Test {
         std::filesystem::copy_options::overwrite_existing);
     CoreOptions o;
     o.config_path = cfg_path;
-    o.overrides_path = dir.path + "/overrides.json";
+    o.overrides_path = overrides_path;
     o.port = &port;
     auto core = std::make_unique<DaemonCore>(o);
     EXPECT_TRUE(core->Load(nullptr).ok());
     EXPECT_TRUE(core->Sync(SyncReason::kStart).ok());
     return core;
   }
-};
 
-nlohmann::json Reply(DaemonCore& c, const std::string& req) {
-  return nlohmann::json::parse(c.Handle(req));
-}
+  // Overrides web's first server to weight 5, then sets web's server `rs`
+  // to `weight` in the file and reloads; returns the file's JSON.
+  nlohmann::json OverrideThenReload(DaemonCore& core, int rs, int weight) {
+    EXPECT_EQ(Reply(core, R"({"command":"set","service":"web",)"
+                          R"("server":"192.168.1.10:80","weight":5})")["ok"],
+              true);
+    auto file = nlohmann::json::parse(std::ifstream(cfg_path));
+    file["services"][0]["real_servers"][rs]["weight"] = weight;
+    std::ofstream(cfg_path) << file.dump(2);
+    EXPECT_EQ(Reply(core, R"({"command":"reload"})")["ok"], true);
+    return file;
+  }
+};
 
 TEST_F(CoreFixture, SetChangesTheLoweredInputAndPersists) {
   auto core = Start();
@@ -100,17 +114,41 @@ TEST_F(CoreFixture, SetChangesTheLoweredInputAndPersists) {
   EXPECT_EQ(lowered.services[0].real_servers[1].state, RsState::kUp);
 }
 
+// The overrides file is written while the kernel commits; when it cannot
+// be written the change is undone (a second sync), so the running state
+// stays what the file says.
+TEST_F(CoreFixture, SetWhoseFileCannotBeWrittenIsUndone) {
+  overrides_path = cfg_path + "/overrides.json";  // Under a file.
+  auto core = Start();
+  auto r = Reply(*core, R"({"command":"set","service":"web",)"
+                        R"("server":"192.168.1.11:80","state":"drain"})");
+  EXPECT_EQ(r["ok"], false) << r.dump();
+  EXPECT_EQ(port.applies, 3);  // start, the change, its undoing
+  EXPECT_EQ(lowered.services[0].real_servers[1].state, RsState::kUp);
+  EXPECT_EQ(core->effective().services[0].real_servers[1].state, RsState::kUp);
+  EXPECT_EQ(Reply(*core, R"({"command":"status"})")["overrides"].size(), 0u);
+}
+
+// The config is held once: an overridden service keeps its file form
+// aside, and a reload that changes that service replaces the file form,
+// which a later clear brings back.
+TEST_F(CoreFixture, ClearAfterReloadGivesTheNewFileForm) {
+  auto core = Start();
+  OverrideThenReload(*core, 0, 7);
+  EXPECT_EQ(lowered.services[0].real_servers[0].weight, 5u);  // override
+  EXPECT_EQ(Reply(*core, R"({"command":"clear","all":true})")["ok"], true);
+  EXPECT_EQ(port.named, std::vector<std::string>{"web"});
+  EXPECT_EQ(lowered.services[0].real_servers[0].weight, 7u);  // new file
+  EXPECT_EQ(core->effective().services[0].real_servers[0].weight, 7u);
+  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);  // same
+  EXPECT_EQ(lowered.services[0].real_servers[0].weight, 7u);
+}
+
 // A reload names the services the file changed (with the overrides still
 // applied to them); a reload that adds a service syncs everything.
 TEST_F(CoreFixture, ReloadNamesTheChangedServices) {
   auto core = Start();
-  EXPECT_EQ(Reply(*core, R"({"command":"set","service":"web",)"
-                         R"("server":"192.168.1.10:80","weight":5})")["ok"],
-            true);
-  auto file = nlohmann::json::parse(std::ifstream(cfg_path));
-  file["services"][0]["real_servers"][1]["weight"] = 3;
-  std::ofstream(cfg_path) << file.dump(2);
-  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  auto file = OverrideThenReload(*core, 1, 3);
   EXPECT_EQ(port.named, std::vector<std::string>{"web"});
   EXPECT_EQ(lowered.services[0].real_servers[0].weight, 5u);  // override
   EXPECT_EQ(lowered.services[0].real_servers[1].weight, 3u);  // file

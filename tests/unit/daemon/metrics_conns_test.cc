@@ -1,8 +1,12 @@
 // The connection families of the metrics page and their cache: a scrape
-// within the refresh interval reuses the last status.
+// within the refresh interval reuses the last status; a read runs on a
+// worker thread and answers its scrapes through Collect.
 #include "daemon/metrics_conns.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
+
+#include <future>
 
 namespace lvsnft::daemon {
 namespace {
@@ -20,6 +24,20 @@ netlink::DirectorStatus Sample() {
   dr.servers[0].active = 5;
   s.services = {nat, dr};
   return s;
+}
+
+// Render as the daemon's loop does it: waits for the wake-up, then
+// Collect answers.
+std::string RenderNow(ConnMetrics& m, double now) {
+  std::optional<std::string> page;
+  m.Render(now, [&](const std::string& p) { page = p; });
+  if (!page) {
+    pollfd p{m.wake_fd(), POLLIN, 0};
+    EXPECT_EQ(poll(&p, 1, 5000), 1);
+    EXPECT_TRUE(m.Collect(now));
+  }
+  EXPECT_TRUE(page.has_value());
+  return page.value_or("");
 }
 
 TEST(ConnMetrics, Families) {
@@ -59,14 +77,48 @@ TEST(ConnMetrics, ReadsAtMostOncePerRefreshAndKeepsTheLastOnError) {
         return Sample();
       },
       5);
-  std::string first = m.Render(100);
-  EXPECT_EQ(m.Render(101), first);
-  EXPECT_EQ(m.Render(104.9), first);
+  std::string first = RenderNow(m, 100);
+  EXPECT_EQ(RenderNow(m, 101), first);
+  EXPECT_EQ(RenderNow(m, 104.9), first);
   EXPECT_EQ(reads, 1);
   fail = true;
-  EXPECT_EQ(m.Render(105), first);  // read again, failed: last status kept
+  EXPECT_EQ(RenderNow(m, 105), first);  // read again, failed: last kept
   EXPECT_EQ(reads, 2);
   EXPECT_NE(first.find("} 12\n"), std::string::npos);
+}
+
+TEST(ConnMetrics, ARunningReadDoesNotBlockAndAnswersEveryScrape) {
+  std::promise<void> release;
+  std::shared_future<void> go = release.get_future().share();
+  int reads = 0;
+  ConnMetrics m(
+      [&, go]() -> Result<netlink::DirectorStatus> {
+        ++reads;
+        go.wait();  // The dump is "running" until the test releases it.
+        return Sample();
+      },
+      5);
+  std::vector<std::string> pages;
+  auto keep = [&](const std::string& p) { pages.push_back(p); };
+  m.Render(100, keep);  // Returns while the read is blocked.
+  m.Render(100.5, keep);
+  EXPECT_TRUE(m.reading());
+  EXPECT_TRUE(pages.empty());
+  EXPECT_FALSE(m.Collect(100.5));  // Nothing finished: no answer, no wait.
+  EXPECT_TRUE(pages.empty());
+  release.set_value();
+  pollfd p{m.wake_fd(), POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 5000), 1);
+  EXPECT_TRUE(m.Collect(108));  // A read of 8 s: its age counts from 108.
+  EXPECT_DOUBLE_EQ(m.read_seconds(), 8);
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[0], pages[1]);
+  EXPECT_EQ(pages[0], RenderConnMetrics(Sample()));
+  EXPECT_EQ(reads, 1);
+  EXPECT_FALSE(m.reading());
+  m.Render(112.9, keep);  // Less than 5 s after the read ended: cached.
+  EXPECT_EQ(pages.size(), 3u);
+  EXPECT_EQ(reads, 1);
 }
 
 }  // namespace
