@@ -136,11 +136,42 @@ Result<std::optional<std::string>> ReadWholeFile(const std::string& path) {
   return std::optional<std::string>(std::move(out));
 }
 
-uint32_t Crc32c(std::string_view data) {
+namespace {
+
+uint32_t Crc32cTable(uint32_t c, std::string_view data) {
   static const std::array<uint32_t, 256> table = CrcTable();
-  uint32_t c = 0xFFFFFFFFu;
   for (unsigned char b : data) c = (c >> 8) ^ table[(c ^ b) & 0xFF];
-  return c ^ 0xFFFFFFFFu;
+  return c;
+}
+
+#if defined(__x86_64__)
+// The SSE4.2 crc32 instruction computes the same CRC-32C, 8 bytes at a
+// time (state and config files run to megabytes at 10k services).
+__attribute__((target("sse4.2"))) uint32_t Crc32cSse42(uint32_t c,
+                                                       std::string_view data) {
+  const char* p = data.data();
+  size_t n = data.size();
+  uint64_t c64 = c;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    c64 = __builtin_ia32_crc32di(c64, word);
+  }
+  c = static_cast<uint32_t>(c64);
+  for (; n > 0; ++p, --n)
+    c = __builtin_ia32_crc32qi(c, static_cast<unsigned char>(*p));
+  return c;
+}
+#endif
+
+}  // namespace
+
+uint32_t Crc32c(std::string_view data) {
+#if defined(__x86_64__)
+  static const bool sse42 = __builtin_cpu_supports("sse4.2");
+  if (sse42) return Crc32cSse42(0xFFFFFFFFu, data) ^ 0xFFFFFFFFu;
+#endif
+  return Crc32cTable(0xFFFFFFFFu, data) ^ 0xFFFFFFFFu;
 }
 
 std::string Seal(std::string_view kind, int version, std::string_view payload) {

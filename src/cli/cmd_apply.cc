@@ -7,6 +7,7 @@
 #include "base/timing.h"
 #include "cli/cli_options.h"
 #include "cli/commands.h"
+#include "cli/exit_fast.h"
 #include "cli/kernel_env.h"
 #include "cli/persisted_overrides.h"
 #include "cli/report.h"
@@ -59,8 +60,13 @@ int RunApply(const ApplyArgs& a) {
   netlink::ApplyOptions o;
   o.config_text = text;
   o.dry_run = a.dry_run;
+  o.keep_plan = false;  // the command exits after this apply
+  if (a.output != "json" && !a.verbose) o.max_lines = kDetailLines;
   auto r = (*k)->director->Apply(p, o);
   if (!r.ok()) return Fail("apply", r.status().message());
+  FreeAtExit(cfg);
+  FreeAtExit(p);
+  FreeAtExit(*k);
   if (a.output == "json") {
     std::fputs(WithOverridesJson(ReportJson(*r, {}, warnings), ov).c_str(),
                stdout);
@@ -82,7 +88,7 @@ int RunApply(const ApplyArgs& a) {
       r->host_changes, r->host_changes == 1 ? "" : "s",
       r->in_sync() ? " (already in sync)" : "");
   std::fputs(daemon::OverrideLines(ov).c_str(), stdout);
-  if (a.verbose || r->lines.size() <= kDetailLines) {
+  if (!r->counts && (a.verbose || r->lines.size() <= kDetailLines)) {
     std::fputs(ReportText(*r, {}).c_str(), stdout);
   } else {
     std::fputs(ReportSummary(*r).c_str(), stdout);

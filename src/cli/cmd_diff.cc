@@ -6,6 +6,7 @@
 
 #include "cli/cli_options.h"
 #include "cli/commands.h"
+#include "cli/exit_fast.h"
 #include "cli/kernel_env.h"
 #include "cli/persisted_overrides.h"
 #include "cli/report.h"
@@ -92,11 +93,15 @@ int RunLive(DiffArgs& a) {
   if (!k.ok()) return Fail("diff", k.status().message());
   // What the daemon runs: the file plus its overrides. Config changes
   // stay those of the file (the applied config text is the file's).
+  // A copy of the config only when there are overrides to apply to it.
   std::optional<daemon::OverrideReport> ov;
-  Config eff = *cfg;
-  if (!a.no_overrides)
-    ov = ApplyOverrides(LoadPersistedOverrides(a.kernel), eff);
-  plan::Plan p = LowerForKernel(eff);
+  std::optional<Config> eff;
+  if (!a.no_overrides) {
+    daemon::Overrides o = LoadPersistedOverrides(a.kernel);
+    if (!o.items().empty()) eff = *cfg;
+    ov = ApplyOverrides(o, eff ? *eff : *cfg);  // none: *cfg is unchanged
+  }
+  plan::Plan p = LowerForKernel(eff ? *eff : *cfg);
   std::vector<ConfigChange> cc;
   auto st = (*k)->director->State();
   // The config last applied, compared by service; byte-identical text
@@ -107,6 +112,10 @@ int RunLive(DiffArgs& a) {
   }
   auto r = (*k)->director->Diff(p, a.full_dump);
   if (!r.ok()) return Fail("diff", r.status().message());
+  FreeAtExit(cfg);
+  FreeAtExit(eff);
+  FreeAtExit(p);
+  FreeAtExit(*k);
   return Print(*r, cc, ov ? &*ov : nullptr, a);
 }
 

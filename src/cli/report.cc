@@ -40,23 +40,14 @@ std::string ReportText(const netlink::DirectorReport& r,
 }
 
 std::string ReportSummary(const netlink::DirectorReport& r) {
-  std::map<std::string, std::pair<size_t, size_t>> per;  // nft, host
-  for (const auto& l : r.lines) {
-    auto& c = per[l.service];
-    (l.host ? c.second : c.first)++;
-  }
+  netlink::ReportCounts n = r.counts ? *r.counts : netlink::CountLines(r.lines);
   std::string out;
-  size_t services = 0;
-  for (const auto& [svc, c] : per) {
-    if (svc.empty()) {
-      out += "director: " + std::to_string(c.first) + " nftables, " +
-             std::to_string(c.second) + " host changes\n";
-    } else {
-      ++services;
-    }
+  if (n.director_nft + n.director_host > 0) {
+    out += "director: " + std::to_string(n.director_nft) + " nftables, " +
+           std::to_string(n.director_host) + " host changes\n";
   }
   out +=
-      std::to_string(services) + " service" + (services == 1 ? "" : "s") +
+      std::to_string(n.services) + " service" + (n.services == 1 ? "" : "s") +
       " changed (lvsnft apply --verbose or lvsnft diff lists every change)\n";
   return out;
 }

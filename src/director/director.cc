@@ -80,7 +80,8 @@ Snapshot AfterCommit(Computed& c, bool committed, uint32_t genid) {
   s.genid = genid;
   s.instance = c.instance;
   if (committed) {
-    for (const auto& d : c.desired) s.tables.push_back(LiveFromDesired(d));
+    // The desired tables are spent: their elements move to the snapshot.
+    for (auto& d : c.desired) s.tables.push_back(LiveFromDesired(std::move(d)));
     KeepStale(c.delta, s.tables);
   } else {
     s.tables = std::move(c.live);
@@ -88,15 +89,27 @@ Snapshot AfterCommit(Computed& c, bool committed, uint32_t genid) {
   return s;
 }
 
-void ReportDelta(const Computed& c, DirectorReport& r) {
-  r.lines = DeltaReport(c.delta);
-  r.nft_changes = c.delta.changes.size();
-  r.stale_slots = c.delta.StaleSlots();
-}
-
 void AddHostLines(const std::vector<HostChange>& h, DirectorReport& r) {
   for (const auto& c : h) r.lines.push_back({c.service, c.sign, c.what, true});
   r.host_changes += h.size();
+}
+
+// The report of the delta and the host changes: its lines, or only their
+// counts when there are more than `max_lines` (0: no limit).
+void ReportDelta(const Computed& c, const std::vector<HostChange>& host,
+                 size_t max_lines, DirectorReport& r) {
+  r.nft_changes = c.delta.changes.size();
+  r.stale_slots = c.delta.StaleSlots();
+  if (max_lines > 0) {
+    ReportCounts n = CountReport(c.delta, host, max_lines);
+    if (n.lines > max_lines) {
+      r.counts = n;
+      r.host_changes += host.size();
+      return;
+    }
+  }
+  r.lines = DeltaReport(c.delta);
+  AddHostLines(host, r);
 }
 
 // Sends the transaction, re-reading and recomputing when another writer
@@ -272,8 +285,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p,
     return c.status();
   }
   PhaseTimer report("report");
-  ReportDelta(**c, r);
-  AddHostLines(hd->Changes(), r);
+  ReportDelta(**c, hd->Changes(), o.max_lines, r);
   report.Done();
   if (o.dry_run) return r;
   Status s = FinishHost(*hd, *st, *env_.net, *env_.sys);
@@ -289,16 +301,20 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p,
     return Status::Error("ruleset applied, but host setup failed: " +
                          s.message());
   if (!saved.ok()) return saved;
-  Remember(*st, p);
+  Remember(*st, o.keep_plan ? &p : nullptr);
   return r;
 }
 
-void Director::Remember(const DirectorState& st, const plan::Plan& p) {
+void Director::Remember(const DirectorState& st, const plan::Plan* p) {
   state_ = st;
   state_->recorded = !st.empty();
   state_genid_ = st.genid;
   state_instance_ = snapshot_ ? snapshot_->instance : "";
-  applied_ = p;
+  if (p) {
+    applied_ = *p;
+  } else {
+    applied_.reset();
+  }
 }
 
 Result<DirectorReport> Director::Diff(const plan::Plan& p, bool full_dump) {
@@ -310,8 +326,7 @@ Result<DirectorReport> Director::Diff(const plan::Plan& p, bool full_dump) {
                    full_dump ? LiveSource::kDump : LiveSource::kSnapshotOnly,
                    Snapshots());
   if (!c.ok()) return c.status();
-  ReportDelta(**c, r);
-  AddHostLines(hd->Changes(), r);
+  ReportDelta(**c, hd->Changes(), 0, r);
   if ((*c)->from_snapshot) {  // give it back for the next call
     KeepSnapshot({(*c)->genid, (*c)->instance, std::move((*c)->live)}, false);
   }

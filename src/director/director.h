@@ -49,9 +49,20 @@ struct ReportLine {
       false;  ///< A host object (address, sysctl, device), not nftables.
 };
 
+/// How many lines a report has, for a summary of one too long to list.
+struct ReportCounts {
+  size_t lines = 0;  ///< See CountReport for how exact.
+  /// Lines of the director itself (service ""): nftables, host objects.
+  size_t director_nft = 0, director_host = 0;
+  size_t services = 0;  ///< Services with at least one line.
+};
+
 /// What was (or would be) changed.
 struct DirectorReport {
   std::vector<ReportLine> lines;  ///< nftables and host changes.
+  /// Set instead of `lines` when there were more than
+  /// ApplyOptions::max_lines of them (then `lines` is empty).
+  std::optional<ReportCounts> counts;
   /// Transactions sent: 1, plus one retry per concurrent writer seen
   /// (each attempt is the whole change; at most one commits).
   int attempts = 0;
@@ -73,6 +84,12 @@ struct ApplyOptions {
   std::string config_text;  ///< Remembered for status / diff.
   bool dry_run = false;     ///< Kernel validates; nothing changes.
   int max_attempts = 5;     ///< Transactions tried on concurrent writers.
+  /// Keep a copy of the plan for applied_plan() (a resident process);
+  /// a one-shot command that exits after apply does not need it.
+  bool keep_plan = true;
+  /// Report lines beyond which only per-service counts are kept
+  /// (DirectorReport::counts, lines left empty); 0 = every line.
+  size_t max_lines = 0;
 };
 
 /// The status of a director and whether a config was applied.
@@ -170,7 +187,8 @@ class Director {
     HostDiff host;
   };
   Result<Started> Start(const plan::Plan& p);
-  void Remember(const DirectorState& st, const plan::Plan& p);
+  /// Keeps the state (and `p`, when given) true for the next call.
+  void Remember(const DirectorState& st, const plan::Plan* p);
   /// Keeps the in-memory state true after an increment.
   Result<std::optional<DirectorReport>> NoteIncrement(
       const std::string& config_text, const DirectorReport& r);
@@ -195,5 +213,15 @@ class Director {
 /// Report lines for a delta (grouped by service, elements summarised per
 /// real server).
 std::vector<ReportLine> DeltaReport(const Delta& d);
+
+/// How many lines DeltaReport(d) plus `host` would give, per kind, without
+/// building them (no strings: cheap for a first apply of a large config).
+/// Exact up to `limit` lines; past it, `lines` is only known to exceed
+/// `limit` (the other counts stay exact).
+ReportCounts CountReport(const Delta& d, const std::vector<HostChange>& host,
+                         size_t limit);
+
+/// The counts of report lines already built.
+ReportCounts CountLines(const std::vector<ReportLine>& lines);
 
 }  // namespace lvsnft::netlink

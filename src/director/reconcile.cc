@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <type_traits>
 
 #include "base/hash.h"
 #include "compiler/render.h"
@@ -74,7 +75,11 @@ std::vector<std::pair<size_t, size_t>> MatchTags(
   return out;
 }
 
-LiveTable LiveFromDesired(const DesiredTable& d) {
+namespace {
+
+// LiveFromDesired for a const or an expiring DesiredTable.
+template <typename D>
+LiveTable MakeLive(D&& d) {
   LiveTable l;
   l.family = d.table->family;
   l.name = d.table->name;
@@ -87,7 +92,13 @@ LiveTable LiveFromDesired(const DesiredTable& d) {
     auto it = d.elements.find(s.name);
     if (it != d.elements.end()) {
       ls.elements.reserve(it->second.size());
-      for (const auto& e : it->second) ls.elements.push_back(e.ToLive());
+      for (auto& e : it->second) {
+        if constexpr (std::is_const_v<std::remove_reference_t<D>>) {
+          ls.elements.push_back(e.ToLive());
+        } else {
+          ls.elements.push_back(std::move(e).ToLive());
+        }
+      }
     }
     l.sets.push_back(std::move(ls));
   }
@@ -96,6 +107,7 @@ LiveTable LiveFromDesired(const DesiredTable& d) {
     lc.name = c.name;
     lc.tag = d.chain_tags.at(c.name);
     const auto& tags = d.rule_tags.at(c.name);
+    lc.rules.reserve(tags.size());
     for (size_t i = 0; i < tags.size(); ++i) {
       LiveRule r;
       r.tag = tags[i];
@@ -106,6 +118,12 @@ LiveTable LiveFromDesired(const DesiredTable& d) {
   }
   return l;
 }
+
+}  // namespace
+
+LiveTable LiveFromDesired(const DesiredTable& d) { return MakeLive(d); }
+
+LiveTable LiveFromDesired(DesiredTable&& d) { return MakeLive(std::move(d)); }
 
 Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
                                const std::map<std::string, uint32_t>& ifindex) {

@@ -27,6 +27,8 @@ Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
 /// The live form of a desired table (as the kernel holds it right after
 /// a transaction that made it so); rule handles are unknown (0).
 LiveTable LiveFromDesired(const DesiredTable& d);
+/// The same, taking the desired elements' bytes (`d` keeps no elements).
+LiveTable LiveFromDesired(DesiredTable&& d);
 
 /// Moves the delta's collectable stale slots into its changes (in batch
 /// order), so that apply's one transaction removes them.

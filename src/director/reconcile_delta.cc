@@ -55,6 +55,16 @@ struct Builder {
     }
   }
 
+  // Every element of a desired set, by reference (see Change::whole_set).
+  void AddWholeSet(const DesiredTable& d, const std::string& set) {
+    auto it = d.elements.find(set);
+    if (it == d.elements.end() || it->second.empty()) return;
+    Change& op = Add(ChangeKind::kAddElems, &d, nullptr);
+    op.set = set;
+    op.what = std::to_string(it->second.size()) + " element(s) of " + set;
+    op.whole_set = &it->second;
+  }
+
   void AddElems(const DesiredTable& d, const std::string& set,
                 std::vector<RawElement> elems) {
     if (elems.empty()) return;
@@ -70,12 +80,12 @@ struct Builder {
       Change& op = Add(ChangeKind::kAddSet, &d, nullptr);
       op.set = s.name;
       op.what = "set " + s.name;
-      auto it = d.elements.find(s.name);
-      if (it != d.elements.end()) AddElems(d, s.name, it->second);
+      AddWholeSet(d, s.name);
     }
     for (const auto& c : d.table->chains) {
       Change& op = Add(ChangeKind::kAddChain, &d, nullptr);
       op.chain = c.name;
+      op.plan_chain = &c;
       op.service = c.service;
       op.what = "chain " + c.name;
     }
@@ -256,7 +266,7 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
       Change& op = Add(ChangeKind::kAddSet, &d, nullptr);
       op.set = s.name;
       op.what = "set " + s.name;
-      if (d.elements.count(s.name)) AddElems(d, s.name, d.elements.at(s.name));
+      AddWholeSet(d, s.name);
     } else if (!s.dynamic) {
       DiffElements(d, s, *it->second, l);
     }
@@ -265,6 +275,7 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
     if (lchains.count(c.name)) continue;
     Change& op = Add(ChangeKind::kAddChain, &d, nullptr);
     op.chain = c.name;
+    op.plan_chain = &c;
     op.service = c.service;
     op.what = "chain " + c.name;
   }

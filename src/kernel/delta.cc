@@ -37,7 +37,18 @@ std::string RawElement::Value() const {
   return Hex(data) + "/" + std::to_string(verdict) + "/" + chain;
 }
 
-LiveElement RawElement::ToLive() const {
+LiveElement RawElement::ToLive() && {
+  LiveElement e;
+  e.key = std::move(key);
+  e.key_end = std::move(key_end);
+  e.data = std::move(data);
+  e.flags = flags;
+  e.verdict = verdict;
+  e.chain = std::move(chain);
+  return e;
+}
+
+LiveElement RawElement::ToLive() const& {
   LiveElement e;
   e.key = key;
   e.key_end = key_end;

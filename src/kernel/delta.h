@@ -41,7 +41,9 @@ struct RawElement {
   /// Data identity: data bytes, verdict and chain.
   std::string Value() const;
   /// The element as a dump would return it (no counter, no timeout).
-  LiveElement ToLive() const;
+  LiveElement ToLive() const&;
+  /// The same, taking this element's bytes (it is left empty).
+  LiveElement ToLive() &&;
 };
 
 /// Identity of an element within its set (raw key, key end and flags).
@@ -85,16 +87,26 @@ struct Change {
   const LiveTable* live = nullptr;     ///< Live table (deletes).
   std::string set, chain;              ///< Object names.
   const plan::Rule* rule = nullptr;    ///< kAddRule.
-  uint64_t rule_tag = 0;               ///< kAddRule.
-  uint64_t handle = 0;                 ///< Deletes; kAddRule: insert before it.
+  /// kAddChain: the desired chain (saves a search by name per chain).
+  const plan::Chain* plan_chain = nullptr;
+  uint64_t rule_tag = 0;  ///< kAddRule.
+  uint64_t handle = 0;    ///< Deletes; kAddRule: insert before it.
   /// kDelRule: index of the rule in the live chain; kAddRule: index of the
   /// live rule to insert before (-1: append). Lets handles be looked up
   /// later when the live chain came from a snapshot (handles unknown).
   int live_index = -1;
   std::vector<RawElement> elements;  ///< kAddElems / kDelElems.
-  std::string service;               ///< Owning service, for reports.
-  std::string what;                  ///< Human description.
-  bool stale = false;  ///< kDelElems of stale slots (see Delta::stale).
+  /// kAddElems of every element of a desired set (a new set): that set's
+  /// encoded elements, not copied (`elements` is then empty). The desired
+  /// tables the delta was computed from must outlive it.
+  const std::vector<RawElement>* whole_set = nullptr;
+  /// The elements of the change: its own or the desired set's.
+  const std::vector<RawElement>& Elements() const {
+    return whole_set ? *whole_set : elements;
+  }
+  std::string service;  ///< Owning service, for reports.
+  std::string what;     ///< Human description.
+  bool stale = false;   ///< kDelElems of stale slots (see Delta::stale).
 };
 
 /// The changes for all tables, already in batch order.

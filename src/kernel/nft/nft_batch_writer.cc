@@ -23,12 +23,13 @@ class BatchWriter {
         scratch_(opt.max_message + 8192),
         seq_(opt.first_seq) {}
 
-  Status Write(const std::vector<Op>& ops) {
+  // Element descriptions are moved out of `ops` into the seq records.
+  Status Write(std::vector<Op>& ops) {
     nlmsghdr* nlh = nftnl_batch_begin(scratch_.data(), seq_);
     if (opt_.genid) mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(*opt_.genid));
     b_->begin_seq_ = seq_;
     Commit({"batch begin (ruleset generation check)", {}});
-    for (const Op& op : ops) {
+    for (Op& op : ops) {
       bool elems =
           op.kind == OpKind::kAddElements || op.kind == OpKind::kDelElements;
       Status st = elems ? Elements(op) : Object(op);
@@ -162,7 +163,7 @@ class BatchWriter {
   }
 
   // Fills one message from elems[*next]; advances *next past those sent.
-  Status ElementMessage(const Op& op, nftnl_set* s,
+  Status ElementMessage(Op& op, nftnl_set* s,
                         const std::vector<nftnl_set_elem*>& elems, size_t* next,
                         SeqInfo* info) {
     nlmsghdr* nlh = ElementHeader(op, s);
@@ -180,13 +181,13 @@ class BatchWriter {
         break;
       }
       if (*next < op.element_what.size())
-        info->elements.emplace_back(before, op.element_what[*next]);
+        info->elements.emplace_back(before, std::move(op.element_what[*next]));
     }
     mnl_attr_nest_end(nlh, list);
     return Status();
   }
 
-  Status Elements(const Op& op) {
+  Status Elements(Op& op) {
     nftnl_set* s = std::get<SetPtr>(op.object).get();
     std::vector<nftnl_set_elem*> elems = ElementsOf(s);
     size_t next = 0;

@@ -87,12 +87,18 @@ void OpBuilder::Elements(const Change& c) {
   SetPtr holder = SetHandle(tid, c.set, id == new_sets_.end() ? 0 : id->second);
   bool add = c.kind == ChangeKind::kAddElems;
   std::vector<std::string> what;
-  for (const auto& r : c.elements) {
+  what.reserve(c.Elements().size());
+  const plan::Element* last = nullptr;  // elements of one owner come in runs
+  std::string owner;
+  for (const auto& r : c.Elements()) {
     nftnl_set_elem_add(holder.get(), ToNftnl(r, add));
-    std::string owner;
-    if (r.src && !r.src->service.empty()) owner = "service " + r.src->service;
-    if (r.src && !r.src->real_server.empty()) {
-      owner += ", real server " + r.src->real_server;
+    if (r.src != last || what.empty()) {
+      last = r.src;
+      owner.clear();
+      if (r.src && !r.src->service.empty()) owner = "service " + r.src->service;
+      if (r.src && !r.src->real_server.empty()) {
+        owner += ", real server " + r.src->real_server;
+      }
     }
     what.push_back(owner);
   }
@@ -148,7 +154,9 @@ Status OpBuilder::Add(const Change& c) {
     case ChangeKind::kAddSet:
       return AddSetDecl(c, *d);
     case ChangeKind::kAddChain: {
-      const plan::Chain* ch = plan::FindChain(*c.table, c.chain);
+      const plan::Chain* ch =
+          c.plan_chain ? c.plan_chain : plan::FindChain(*c.table, c.chain);
+      if (!ch) return Status::Error("internal: unknown chain " + c.chain);
       auto built = BuildChain(IdOf(c), *ch);
       if (!built.ok()) return built.status();
       TagChain(built->get(), d->chain_tags.at(c.chain));

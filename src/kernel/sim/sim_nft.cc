@@ -16,7 +16,7 @@ Status ApplyElems(const Change& c, LiveSet& set) {
               .Id()] = i;
   }
   std::vector<bool> gone(set.elements.size(), false);
-  for (const auto& r : c.elements) {
+  for (const auto& r : c.Elements()) {
     auto it = index.find(r.Id());
     if (c.kind == ChangeKind::kDelElems) {
       if (it == index.end() || gone[it->second]) {

@@ -27,6 +27,14 @@ TEST(AtomicFileTest, Crc32cKnownVectors) {
   EXPECT_EQ(Crc32c(std::string(32, '\0')), 0x8A9136AAu);
   EXPECT_EQ(Crc32c(std::string(32, '\xff')), 0x62A8AB43u);
   EXPECT_EQ(Crc32c(""), 0u);
+  // Long enough for the 8-byte steps, at offsets that leave 0..7 bytes
+  // over (values from a bytewise reference implementation).
+  std::string d;
+  for (int i = 0; i < 1000; ++i) d.push_back(static_cast<char>(i * 7 % 251));
+  EXPECT_EQ(Crc32c(d), 0xA345377Au);
+  EXPECT_EQ(Crc32c(std::string_view(d).substr(1)), 0x92D92425u);
+  EXPECT_EQ(Crc32c(std::string_view(d).substr(3)), 0xFED691D4u);
+  EXPECT_EQ(Crc32c(std::string_view(d).substr(5)), 0xCAF6BD7Cu);
 }
 
 TEST(AtomicFileTest, WriteCreatesParentsAndReplaces) {
