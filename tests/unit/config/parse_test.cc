@@ -342,7 +342,7 @@ TEST(ParseTest, DefaultsAndOrigins) {
        5, 70},
   };
   for (const auto& w : wants) {
-    EXPECT_EQ(w.o.pointer, w.pointer) << w.desc;
+    EXPECT_EQ(w.o.pointer.str(), w.pointer) << w.desc;
     EXPECT_EQ(w.o.loc.line, w.line) << w.desc;
     EXPECT_EQ(w.o.loc.col, w.col) << w.desc;
   }
