@@ -16,6 +16,7 @@ void Adopt(Value& v) {
     const_cast<Member&>(m).value.parent = &v;
   }
 }
+void Adopt(Member& m) { Adopt(m.value); }
 
 }  // namespace
 
@@ -38,28 +39,28 @@ T* Builder::Allocate(std::vector<std::unique_ptr<T[]>>& blocks, T*& next,
   return out;
 }
 
-void Builder::CommitItems(std::vector<Value>& stack, size_t start,
-                          Value& owner) {
+template <typename T>
+void Builder::Commit(std::vector<T>& stack, size_t start, Value& owner,
+                     std::vector<std::unique_ptr<T[]>>& blocks, T*& next,
+                     size_t& left) {
   size_t n = stack.size() - start;
   owner.count = static_cast<uint32_t>(n);
   if (n == 0) return;
-  Value* out = Allocate(doc_.item_blocks_, item_next_, items_left_, n);
+  T* out = Allocate(blocks, next, left, n);
   std::copy(stack.begin() + start, stack.end(), out);
   stack.resize(start);
   for (size_t i = 0; i < n; ++i) Adopt(out[i]);
   owner.kids = out;
 }
 
+void Builder::CommitItems(std::vector<Value>& stack, size_t start,
+                          Value& owner) {
+  Commit(stack, start, owner, doc_.item_blocks_, item_next_, items_left_);
+}
+
 void Builder::CommitMembers(std::vector<Member>& stack, size_t start,
                             Value& owner) {
-  size_t n = stack.size() - start;
-  owner.count = static_cast<uint32_t>(n);
-  if (n == 0) return;
-  Member* out = Allocate(doc_.member_blocks_, member_next_, members_left_, n);
-  std::copy(stack.begin() + start, stack.end(), out);
-  stack.resize(start);
-  for (size_t i = 0; i < n; ++i) Adopt(out[i].value);
-  owner.kids = out;
+  Commit(stack, start, owner, doc_.member_blocks_, member_next_, members_left_);
 }
 
 std::string& Builder::Decoded(std::string_view prefix) {

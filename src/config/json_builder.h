@@ -28,6 +28,10 @@ class Builder {
 
  private:
   template <typename T>
+  void Commit(std::vector<T>& stack, size_t start, Value& owner,
+              std::vector<std::unique_ptr<T[]>>& blocks, T*& next,
+              size_t& left);
+  template <typename T>
   T* Allocate(std::vector<std::unique_ptr<T[]>>& blocks, T*& next, size_t& left,
               size_t n);
 

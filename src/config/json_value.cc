@@ -50,15 +50,7 @@ JsonPointer Value::Path() const {
 
 std::string JoinPointer(const std::string& pointer, std::string_view key) {
   std::string out = pointer + "/";
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
+  AppendEscapedToken(out, key);
   return out;
 }
 

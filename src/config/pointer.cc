@@ -33,7 +33,9 @@ const std::vector<std::string_view>& KnownKeys() {
   return keys;
 }
 
-void AppendEscaped(std::string& out, std::string_view key) {
+}  // namespace
+
+void AppendEscapedToken(std::string& out, std::string_view key) {
   for (char c : key) {
     if (c == '~') {
       out += "~0";
@@ -44,8 +46,6 @@ void AppendEscaped(std::string& out, std::string_view key) {
     }
   }
 }
-
-}  // namespace
 
 JsonPointer::JsonPointer(const char* text) {
   std::string_view rest(text);
@@ -76,7 +76,7 @@ void JsonPointer::AppendKey(std::string_view key) {
     return;
   }
   code_ += static_cast<char>(kRawKey);
-  AppendEscaped(code_, key);
+  AppendEscapedToken(code_, key);
   code_ += '/';
 }
 

@@ -44,6 +44,10 @@ class JsonPointer {
   std::string code_;
 };
 
+/// Appends `key` to `out` escaped as an RFC 6901 token ('~' -> "~0",
+/// '/' -> "~1").
+void AppendEscapedToken(std::string& out, std::string_view key);
+
 /// The text form of `p` followed by `s`.
 inline std::string operator+(const JsonPointer& p, std::string_view s) {
   return p.str().append(s);
