@@ -29,7 +29,7 @@ enum class Type : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
 
 /// Limits that keep hostile input from exhausting the stack or memory.
 /// The defaults admit a pretty-printed 100k-service x 10-real-server config
-/// (about 70 MB, 5M values) with room to spare; README.md "Limits".
+/// (about 125 MB, 5M values) with room to spare; README.md "Limits".
 struct Limits {
   int depth = 64;                   ///< Nesting of arrays and objects.
   size_t input_bytes = 256u << 20;  ///< Size of the whole input.

@@ -157,7 +157,7 @@ TEST(JsonTest, EachLimitHasItsOwnError) {
 }
 
 TEST(JsonTest, DefaultLimitsAdmitLargeConfigs) {
-  // A pretty-printed 100k x 10 config is about 70 MB and 5M values.
+  // A pretty-printed 100k x 10 config is about 125 MB and 5M values.
   EXPECT_EQ(kMaxInputBytes, size_t{256} << 20);
   EXPECT_EQ(kMaxValues, size_t{16} << 20);
   EXPECT_EQ(kMaxDepth, 64);
