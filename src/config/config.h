@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/addr.h"
+#include "config/boxed.h"
 #include "config/diag.h"
 #include "config/health_check.h"
 
@@ -49,10 +50,10 @@ struct RealServer {
   std::optional<uint16_t> port;  ///< Absent: same port as the VIP.
   uint32_t weight = 1;           ///< 0..65535; 0 behaves like drain.
   RsState state = RsState::kUp;
-  std::optional<HealthCheckSpec> health_check;  ///< Override of the service's.
-  Origin origin;          ///< The real-server object itself.
-  Origin address_origin;  ///< The "address" member.
-  Origin port_origin;     ///< The "port" member (if present).
+  Boxed<HealthCheckSpec> health_check;  ///< Override of the service's.
+  Origin origin;                        ///< The real-server object itself.
+  Origin address_origin;                ///< The "address" member.
+  Origin port_origin;                   ///< The "port" member (if present).
 };
 
 /// Client affinity (IPVS: persistent service).
@@ -75,7 +76,7 @@ struct Service {
   bool mh_port = true;            ///< mh hashes source port as well.
   std::optional<Persistence> persistence;
   std::vector<RealServer> real_servers;
-  std::optional<HealthCheckSpec> health_check;  ///< Default of its servers.
+  Boxed<HealthCheckSpec> health_check;  ///< Default of its servers.
   HealthPolicy health;
   Origin origin, name_origin, vip_origin, mode_origin, scheduler_origin;
   Origin mh_table_size_origin;

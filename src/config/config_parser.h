@@ -19,7 +19,7 @@ using json::Type;
 using json::Value;
 
 /// Where value `v` is.
-inline Origin OriginOf(const json::Value& v) { return {v.pointer, v.loc}; }
+inline Origin OriginOf(const json::Value& v) { return {v.Path(), v.loc}; }
 
 /// "(did you mean \"x\"?)" or "(expected a, b or c)".
 std::string Hint(std::string_view word, std::span<const std::string_view> k);
@@ -33,7 +33,7 @@ class ConfigParser {
 
  private:
   void Error(const Value& v, std::string msg) {
-    d_.Error(v.loc, v.pointer, std::move(msg));
+    d_.Error(v.loc, v.Pointer(), std::move(msg));
   }
   bool Is(const Value& v, Type t, const char* what = nullptr);
   bool Object(const Value& v, std::string_view kind);

@@ -14,12 +14,13 @@
 
 #include "base/addr.h"
 #include "config/diag.h"
+#include "config/pointer.h"
 
 namespace lvsnft {
 
 /// Where a value was found: JSON pointer plus line/column.
 struct Origin {
-  std::string pointer;
+  JsonPointer pointer;
   SourceLoc loc;
 };
 

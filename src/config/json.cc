@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <map>
 
+#include "config/json_builder.h"
+
 namespace lvsnft::json {
 namespace {
 
@@ -58,25 +60,35 @@ std::string LocText(SourceLoc l) {
   return std::to_string(l.line) + ":" + std::to_string(l.col);
 }
 
+/// One step of the path from the root to the value being read.
+struct Step {
+  std::string_view key;  ///< Member key, or empty for an array element.
+  size_t index = 0;      ///< Array element index.
+  bool is_index = false;
+};
+
 /// Recursive-descent reader over one input text.
 class Reader {
  public:
-  Reader(std::string_view text, Diagnostics& d) : s_(text), d_(d) {}
-  std::optional<Value> Run();
+  Reader(std::string_view text, Diagnostics& d, const Limits& limits)
+      : s_(text), d_(d), limits_(limits) {}
+  std::optional<Document> Run();
 
  private:
   bool ParseValue(Value& v, int depth);
   bool ParseObject(Value& v, int depth);
-  bool ParseMember(Value& obj, std::map<std::string, SourceLoc>& seen,
+  bool ParseMember(size_t start, std::map<std::string_view, SourceLoc>& seen,
                    int depth);
   bool ParseArray(Value& v, int depth);
-  bool ParseString(std::string& out);
+  bool ParseString(std::string_view& out);
   bool ParseEscape(std::string& out);
   bool ParseHex4(uint32_t& v);
   bool ParseNumber(Value& v);
   bool ParseWord(Value& v);
-  bool Unexpected(const std::string& pointer, const std::string& expected);
+  bool Unexpected(const std::string& expected);
   std::string TextHere() const;
+  /// Text of the pointer to the value being read.
+  std::string Pointer() const;
 
   bool AtEnd() const { return pos_ >= s_.size(); }
   char Peek() const { return AtEnd() ? '\0' : s_[pos_]; }
@@ -84,20 +96,33 @@ class Reader {
   void Advance();
   void SkipSpace();
   SourceLoc Here() const { return {line_, col_}; }
-  bool Fail(SourceLoc at, const std::string& pointer, std::string msg) {
-    d_.Error(at, pointer, std::move(msg));
+  bool Fail(SourceLoc at, std::string msg) {
+    d_.Error(at, Pointer(), std::move(msg));
     return false;
   }
 
   std::string_view s_;
   Diagnostics& d_;
+  const Limits& limits_;
+  Builder out_;
+  std::vector<Step> path_;
+  std::vector<Value> items_;     // children of the open arrays
+  std::vector<Member> members_;  // members of the open objects
   size_t pos_ = 0;
   int line_ = 1;
   int col_ = 1;
   size_t values_ = 0;
   bool soft_errors_ = false;  // duplicate keys: reported, parsing goes on
-  std::string str_ptr_;       // pointer reported for string errors
 };
+
+std::string Reader::Pointer() const {
+  std::string out;
+  for (const Step& st : path_) {
+    out = st.is_index ? out + "/" + std::to_string(st.index)
+                      : JoinPointer(out, st.key);
+  }
+  return out;
+}
 
 void Reader::Advance() {
   char c = s_[pos_++];
@@ -134,62 +159,59 @@ std::string Reader::TextHere() const {
   return out;
 }
 
-bool Reader::Unexpected(const std::string& pointer,
-                        const std::string& expected) {
+bool Reader::Unexpected(const std::string& expected) {
   char c = Peek();
   std::string msg = "expected " + expected + ", got " + TextHere();
   if (c == '\'') msg += " (JSON strings need double quotes)";
   if (c == '/') msg += " (JSON has no comments)";
-  return Fail(Here(), pointer, msg);
+  return Fail(Here(), msg);
 }
 
-std::optional<Value> Reader::Run() {
-  if (s_.size() > kMaxInputBytes) {
-    Fail({1, 1}, "",
-         "input too large: " + std::to_string(s_.size()) + " bytes (limit " +
-             std::to_string(kMaxInputBytes) + ")");
+std::optional<Document> Reader::Run() {
+  if (s_.size() > limits_.input_bytes) {
+    Fail({1, 1}, "input too large: " + std::to_string(s_.size()) +
+                     " bytes (limit " + std::to_string(limits_.input_bytes) +
+                     ")");
     return std::nullopt;
   }
   if (s_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // UTF-8 byte order mark
   SkipSpace();
   if (AtEnd()) {
-    Fail(Here(), "", "empty input: expected a JSON object");
+    Fail(Here(), "empty input: expected a JSON object");
     return std::nullopt;
   }
   Value root;
   if (!ParseValue(root, 0)) return std::nullopt;
   SkipSpace();
   if (!AtEnd()) {
-    Unexpected("", "end of input after the top-level value");
+    Unexpected("end of input after the top-level value");
     return std::nullopt;
   }
   if (soft_errors_) return std::nullopt;
-  return root;
+  return out_.Finish(root);
 }
 
 bool Reader::ParseValue(Value& v, int depth) {
   v.loc = Here();
-  if (++values_ > kMaxValues) {
-    return Fail(v.loc, v.pointer,
-                "too many values (limit " + std::to_string(kMaxValues) + ")");
+  if (++values_ > limits_.values) {
+    return Fail(v.loc, "too many values (limit " +
+                           std::to_string(limits_.values) + ")");
   }
   char c = Peek();
   if (c == '{' || c == '[') {
-    if (depth >= kMaxDepth) {
-      return Fail(
-          v.loc, v.pointer,
-          "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    if (depth >= limits_.depth) {
+      return Fail(v.loc, "nesting deeper than " +
+                             std::to_string(limits_.depth) + " levels");
     }
     return c == '{' ? ParseObject(v, depth + 1) : ParseArray(v, depth + 1);
   }
   if (c == '"') {
     v.type = Type::kString;
-    str_ptr_ = v.pointer;
     return ParseString(v.text);
   }
   if (c == '-' || IsDigit()) return ParseNumber(v);
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return ParseWord(v);
-  return Unexpected(v.pointer, "a value");
+  return Unexpected("a value");
 }
 
 bool Reader::ParseObject(Value& v, int depth) {
@@ -197,76 +219,66 @@ bool Reader::ParseObject(Value& v, int depth) {
   SourceLoc open = Here();
   Advance();  // '{'
   SkipSpace();
-  if (Peek() == '}') {
-    Advance();
-    return true;
-  }
-  std::map<std::string, SourceLoc> seen;
-  v.members.reserve(8);
-  for (;;) {
-    if (Peek() != '"') return Unexpected(v.pointer, "a string key or '}'");
-    if (!ParseMember(v, seen, depth)) return false;
+  size_t start = members_.size();
+  std::map<std::string_view, SourceLoc> seen;
+  for (bool first = true;; first = false) {
+    if (Peek() == '}' && first) break;
+    if (Peek() != '"') return Unexpected("a string key or '}'");
+    if (!ParseMember(start, seen, depth)) return false;
     SkipSpace();
-    if (Peek() == '}') {
-      Advance();
-      return true;
-    }
+    if (Peek() == '}') break;
     if (AtEnd()) {
-      return Fail(Here(), v.pointer,
+      return Fail(Here(),
                   "unexpected end of input: missing '}' for the object "
                   "opened at " +
                       LocText(open));
     }
-    if (Peek() != ',') {
-      return Unexpected(v.pointer, "',' or '}' after object member");
-    }
+    if (Peek() != ',') return Unexpected("',' or '}' after object member");
     Advance();
     SkipSpace();
-    if (Peek() == '}') {
-      return Fail(Here(), v.pointer, "trailing comma before '}'");
-    }
+    if (Peek() == '}') return Fail(Here(), "trailing comma before '}'");
   }
+  Advance();  // '}'
+  out_.CommitMembers(members_, start, v);
+  return true;
 }
 
-bool Reader::ParseMember(Value& obj, std::map<std::string, SourceLoc>& seen,
+bool Reader::ParseMember(size_t start,
+                         std::map<std::string_view, SourceLoc>& seen,
                          int depth) {
   Member m;
   m.key_loc = Here();
-  str_ptr_ = obj.pointer;
   if (!ParseString(m.key)) return false;
-  m.value.pointer = JoinPointer(obj.pointer, m.key);
+  path_.push_back({m.key});
   // Small objects (every config object) are checked for duplicates by a
   // scan; a map takes over for large ones so the check stays O(n log n).
   const SourceLoc* first = nullptr;
-  if (obj.members.size() < 16) {
-    for (const auto& prev : obj.members) {
-      if (prev.key == m.key) first = &prev.key_loc;
+  std::span<const Member> prev(members_.data() + start,
+                               members_.size() - start);
+  if (prev.size() < 16) {
+    for (const auto& p : prev) {
+      if (p.key == m.key) first = &p.key_loc;
     }
   } else {
     if (seen.empty()) {
-      for (const auto& prev : obj.members) seen.emplace(prev.key, prev.key_loc);
+      for (const auto& p : prev) seen.emplace(p.key, p.key_loc);
     }
     auto [it, fresh] = seen.emplace(m.key, m.key_loc);
     if (!fresh) first = &it->second;
   }
   if (first) {
-    Fail(m.key_loc, m.value.pointer,
-         "duplicate key " + Quote(m.key) + " (first at " + LocText(*first) +
-             ")");
+    Fail(m.key_loc, "duplicate key " + Quote(m.key) + " (first at " +
+                        LocText(*first) + ")");
     soft_errors_ = true;
   }
   SkipSpace();
-  if (Peek() != ':') {
-    return Unexpected(m.value.pointer, "':' after object key " + Quote(m.key));
-  }
+  if (Peek() != ':') return Unexpected("':' after object key " + Quote(m.key));
   Advance();
   SkipSpace();
-  if (AtEnd()) {
-    return Fail(Here(), m.value.pointer,
-                "unexpected end of input: expected a value");
-  }
+  if (AtEnd()) return Fail(Here(), "unexpected end of input: expected a value");
   if (!ParseValue(m.value, depth)) return false;
-  obj.members.push_back(std::move(m));
+  path_.pop_back();
+  members_.push_back(m);
   return true;
 }
 
@@ -275,69 +287,66 @@ bool Reader::ParseArray(Value& v, int depth) {
   SourceLoc open = Here();
   Advance();  // '['
   SkipSpace();
-  if (Peek() == ']') {
-    Advance();
-    return true;
-  }
-  for (;;) {
+  size_t start = items_.size();
+  for (bool first = true;; first = false) {
+    if (Peek() == ']' && first) break;
+    path_.push_back({{}, items_.size() - start, true});
+    if (AtEnd())
+      return Fail(Here(), "unexpected end of input: expected a value");
     Value item;
-    item.pointer = v.pointer + "/" + std::to_string(v.items.size());
-    if (AtEnd()) {
-      return Fail(Here(), item.pointer,
-                  "unexpected end of input: expected a value");
-    }
     if (!ParseValue(item, depth)) return false;
-    v.items.push_back(std::move(item));
+    path_.pop_back();
+    items_.push_back(item);
     SkipSpace();
-    if (Peek() == ']') {
-      Advance();
-      return true;
-    }
+    if (Peek() == ']') break;
     if (AtEnd()) {
-      return Fail(Here(), v.pointer,
+      return Fail(Here(),
                   "unexpected end of input: missing ']' for the array "
                   "opened at " +
                       LocText(open));
     }
-    if (Peek() != ',') {
-      return Unexpected(v.pointer, "',' or ']' after array element");
-    }
+    if (Peek() != ',') return Unexpected("',' or ']' after array element");
     Advance();
     SkipSpace();
-    if (Peek() == ']') {
-      return Fail(Here(), v.pointer, "trailing comma before ']'");
-    }
+    if (Peek() == ']') return Fail(Here(), "trailing comma before ']'");
   }
+  Advance();  // ']'
+  out_.CommitItems(items_, start, v);
+  return true;
 }
 
-bool Reader::ParseString(std::string& out) {
+bool Reader::ParseString(std::string_view& out) {
   SourceLoc open = Here();
   Advance();  // '"'
+  size_t start = pos_;
+  std::string* decoded = nullptr;  // set at the first escape
   for (;;) {
     if (AtEnd()) {
-      return Fail(open, str_ptr_, "unterminated string (missing closing '\"')");
+      return Fail(open, "unterminated string (missing closing '\"')");
     }
     char c = Peek();
     if (c == '"') {
+      out =
+          decoded ? std::string_view(*decoded) : s_.substr(start, pos_ - start);
       Advance();
       return true;
     }
     if (c == '\\') {
-      if (!ParseEscape(out)) return false;
+      if (!decoded) decoded = &out_.Decoded(s_.substr(start, pos_ - start));
+      if (!ParseEscape(*decoded)) return false;
       continue;
     }
     if (static_cast<uint8_t>(c) < 0x20) {
-      return Fail(Here(), str_ptr_,
-                  "control character U+" + Hex(static_cast<uint8_t>(c), 4) +
-                      " in string must be escaped");
+      return Fail(Here(), "control character U+" +
+                              Hex(static_cast<uint8_t>(c), 4) +
+                              " in string must be escaped");
     }
     size_t n = Utf8Length(s_, pos_);
     if (n == 0) {
-      return Fail(Here(), str_ptr_,
-                  "invalid UTF-8 byte 0x" + Hex(static_cast<uint8_t>(c), 2) +
-                      " in string");
+      return Fail(Here(), "invalid UTF-8 byte 0x" +
+                              Hex(static_cast<uint8_t>(c), 2) + " in string");
     }
-    out.append(s_.substr(pos_, n));
+    if (decoded) decoded->append(s_.substr(pos_, n));
     for (size_t k = 0; k < n; ++k) Advance();
   }
 }
@@ -351,8 +360,7 @@ bool Reader::ParseHex4(uint32_t& v) {
             : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                    : -1;
     if (d < 0) {
-      return Fail(Here(), str_ptr_,
-                  "invalid \\u escape: expected 4 hex digits");
+      return Fail(Here(), "invalid \\u escape: expected 4 hex digits");
     }
     v = v * 16 + static_cast<uint32_t>(d);
     Advance();
@@ -373,27 +381,24 @@ bool Reader::ParseEscape(std::string& out) {
   }
   if (c != 'u') {
     std::string what = AtEnd() ? "end of input" : TextHere();
-    return Fail(at, str_ptr_,
-                "invalid escape sequence: '\\' followed by " + what);
+    return Fail(at, "invalid escape sequence: '\\' followed by " + what);
   }
   Advance();
   uint32_t cp = 0;
   if (!ParseHex4(cp)) return false;
   if (cp >= 0xdc00 && cp <= 0xdfff) {
-    return Fail(at, str_ptr_, "unpaired UTF-16 low surrogate \\u" + Hex(cp, 4));
+    return Fail(at, "unpaired UTF-16 low surrogate \\u" + Hex(cp, 4));
   }
   if (cp >= 0xd800 && cp <= 0xdbff) {
     uint32_t lo = 0;
     if (Peek() != '\\' || pos_ + 1 >= s_.size() || s_[pos_ + 1] != 'u') {
-      return Fail(at, str_ptr_,
-                  "unpaired UTF-16 high surrogate \\u" + Hex(cp, 4));
+      return Fail(at, "unpaired UTF-16 high surrogate \\u" + Hex(cp, 4));
     }
     Advance();
     Advance();
     if (!ParseHex4(lo)) return false;
     if (lo < 0xdc00 || lo > 0xdfff) {
-      return Fail(at, str_ptr_,
-                  "unpaired UTF-16 high surrogate \\u" + Hex(cp, 4));
+      return Fail(at, "unpaired UTF-16 high surrogate \\u" + Hex(cp, 4));
     }
     cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
   }
@@ -408,12 +413,11 @@ bool Reader::ParseNumber(Value& v) {
     while (IsDigit()) Advance();
   };
   if (Peek() == '-') Advance();
-  if (!IsDigit()) return Unexpected(v.pointer, "a digit after '-'");
+  if (!IsDigit()) return Unexpected("a digit after '-'");
   if (Peek() == '0') {
     Advance();
     if (IsDigit()) {
-      return Fail(v.loc, v.pointer,
-                  "invalid number: leading zeros are not allowed");
+      return Fail(v.loc, "invalid number: leading zeros are not allowed");
     }
   } else {
     digits();
@@ -421,26 +425,22 @@ bool Reader::ParseNumber(Value& v) {
   v.integral = true;
   if (Peek() == '.') {
     Advance();
-    if (!IsDigit()) return Unexpected(v.pointer, "a digit after '.'");
+    if (!IsDigit()) return Unexpected("a digit after '.'");
     digits();
     v.integral = false;
   }
   if (Peek() == 'e' || Peek() == 'E') {
     Advance();
     if (Peek() == '+' || Peek() == '-') Advance();
-    if (!IsDigit()) return Unexpected(v.pointer, "a digit in the exponent");
+    if (!IsDigit()) return Unexpected("a digit in the exponent");
     digits();
     v.integral = false;
   }
   char c = Peek();
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
-    return Unexpected(v.pointer, "a delimiter after the number");
+    return Unexpected("a delimiter after the number");
   }
-  v.text.assign(s_.substr(start, pos_ - start));
-  int64_t n = 0;
-  const char* end = v.text.data() + v.text.size();
-  auto [ptr, ec] = std::from_chars(v.text.data(), end, n);
-  if (v.integral && ec == std::errc() && ptr == end) v.integer = n;
+  v.text = s_.substr(start, pos_ - start);
   return true;
 }
 
@@ -460,7 +460,7 @@ bool Reader::ParseWord(Value& v) {
     v.type = Type::kNull;
     return true;
   }
-  return Fail(v.loc, v.pointer,
+  return Fail(v.loc,
               "invalid literal " + Quote(w, 20) +
                   ": expected true, false, null, a number, a \"string\", an "
                   "array or an object");
@@ -468,8 +468,9 @@ bool Reader::ParseWord(Value& v) {
 
 }  // namespace
 
-std::optional<Value> Parse(std::string_view text, Diagnostics& diags) {
-  return Reader(text, diags).Run();
+std::optional<Document> Parse(std::string_view text, Diagnostics& diags,
+                              const Limits& limits) {
+  return Reader(text, diags, limits).Run();
 }
 
 }  // namespace lvsnft::json

@@ -1,59 +1,100 @@
 // A small strict RFC 8259 JSON reader that remembers where every value was
-// found (line, column and JSON pointer), so that configuration errors can
-// point at the exact offending value. nlohmann::json keeps no positions.
+// found (line and column; the JSON pointer is derived on demand from parent
+// links), so that configuration errors can point at the exact offending
+// value. nlohmann::json keeps no positions.
+//
+// Values are compact: strings and numbers view the input text (only
+// strings with escapes are decoded into storage of their Document), and
+// the children of a container lie in one contiguous block. A Document
+// therefore must not outlive the text it was parsed from.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "config/diag.h"
+#include "config/pointer.h"
 
 namespace lvsnft::json {
 
 /// Kind of a JSON value.
-enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
+enum class Type : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
 
 /// Limits that keep hostile input from exhausting the stack or memory.
-inline constexpr int kMaxDepth = 64;
-inline constexpr size_t kMaxInputBytes = 8u << 20;
-inline constexpr size_t kMaxValues = 1000000;
+/// The defaults admit a pretty-printed 100k-service x 10-real-server config
+/// (about 125 MB, 5M values) with room to spare; README.md "Limits".
+struct Limits {
+  int depth = 64;                   ///< Nesting of arrays and objects.
+  size_t input_bytes = 256u << 20;  ///< Size of the whole input.
+  size_t values = 16u << 20;        ///< Values of every kind, counted.
+};
+inline constexpr Limits kDefaultLimits{};
+inline constexpr int kMaxDepth = kDefaultLimits.depth;
+inline constexpr size_t kMaxInputBytes = kDefaultLimits.input_bytes;
+inline constexpr size_t kMaxValues = kDefaultLimits.values;
 
 struct Member;
 
 /// One JSON value with its position in the input.
 struct Value {
   Type type = Type::kNull;
-  bool boolean = false;            ///< kBool: the value.
-  std::string text;                ///< kString: decoded; kNumber: as written.
-  std::optional<int64_t> integer;  ///< kNumber without fraction/exponent
-                                   ///< that fits in int64.
-  bool integral = false;        ///< kNumber written without fraction/exponent.
-  std::vector<Value> items;     ///< kArray elements.
-  std::vector<Member> members;  ///< kObject members in input order.
-  SourceLoc loc;                ///< First character of the value.
-  std::string pointer;          ///< RFC 6901 pointer ("" = root).
+  bool boolean = false;        ///< kBool: the value.
+  bool integral = false;       ///< kNumber written without fraction/exponent.
+  uint32_t count = 0;          ///< kArray/kObject: number of children.
+  SourceLoc loc;               ///< First character of the value.
+  std::string_view text;       ///< kString: decoded; kNumber: as written.
+  const void* kids = nullptr;  ///< Children block (Value or Member).
+  const Value* parent = nullptr;  ///< Enclosing container; null at root.
 
+  /// kNumber without fraction/exponent that fits in int64: its value.
+  std::optional<int64_t> integer() const;
+  /// kArray elements (empty for other types).
+  std::span<const Value> items() const;
+  /// kObject members in input order (empty for other types).
+  std::span<const Member> members() const;
   /// The member named `key`, or nullptr (objects only).
   const Value* Find(std::string_view key) const;
+  /// Where this value is, in compact form.
+  JsonPointer Path() const;
+  /// RFC 6901 pointer text ("" = root).
+  std::string Pointer() const { return Path().str(); }
 };
 
 /// An object member: key, where the key was written, and the value.
 struct Member {
-  std::string key;    ///< Decoded key text.
-  SourceLoc key_loc;  ///< The key's opening quote.
-  Value value;        ///< The member's value (pointer ends in the key).
+  std::string_view key;  ///< Decoded key text.
+  SourceLoc key_loc;     ///< The key's opening quote.
+  Value value;           ///< The member's value.
+};
+
+/// A parsed JSON text: the root value and the storage of all values.
+class Document {
+ public:
+  /// The top-level value.
+  const Value& root() const { return *root_; }
+
+ private:
+  friend class Builder;
+  std::unique_ptr<Value> root_ = std::make_unique<Value>();
+  std::vector<std::unique_ptr<Value[]>> item_blocks_;
+  std::vector<std::unique_ptr<Member[]>> member_blocks_;
+  std::deque<std::string> decoded_;  ///< Strings that had escapes.
 };
 
 /// Parses `text` as one JSON document. Syntax errors (the first one; JSON
 /// cannot be resynchronised reliably), duplicate keys (all of them), nesting
-/// deeper than kMaxDepth and inputs over kMaxInputBytes or kMaxValues
-/// values are reported to `diags`;
-/// returns nullopt when any was found.
-std::optional<Value> Parse(std::string_view text, Diagnostics& diags);
+/// deeper than limits.depth and inputs over limits.input_bytes or
+/// limits.values values are reported to `diags`; returns nullopt when any
+/// was found. The Document views `text`.
+std::optional<Document> Parse(std::string_view text, Diagnostics& diags,
+                              const Limits& limits = kDefaultLimits);
 
 /// Appends `key` to `pointer`, escaping '~' and '/' as RFC 6901 requires.
 std::string JoinPointer(const std::string& pointer, std::string_view key);

@@ -1,28 +1,56 @@
 // Value helpers and message formatting for the JSON reader.
+#include <charconv>
+#include <cstddef>
 #include <cstdio>
 
 #include "config/json.h"
 
 namespace lvsnft::json {
 
+std::optional<int64_t> Value::integer() const {
+  if (type != Type::kNumber || !integral) return std::nullopt;
+  int64_t n = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, n);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return n;
+}
+
+std::span<const Value> Value::items() const {
+  if (type != Type::kArray) return {};
+  return {static_cast<const Value*>(kids), count};
+}
+
+std::span<const Member> Value::members() const {
+  if (type != Type::kObject) return {};
+  return {static_cast<const Member*>(kids), count};
+}
+
 const Value* Value::Find(std::string_view key) const {
-  for (const auto& m : members) {
+  for (const auto& m : members()) {
     if (m.key == key) return &m.value;
   }
   return nullptr;
 }
 
+JsonPointer Value::Path() const {
+  if (!parent) return {};
+  JsonPointer out = parent->Path();
+  if (parent->type == Type::kArray) {
+    out.AppendIndex(static_cast<size_t>(this - parent->items().data()));
+    return out;
+  }
+  // This value is the `value` of a Member in the parent's block.
+  auto base = reinterpret_cast<const char*>(parent->members().data()) +
+              offsetof(Member, value);
+  size_t i = (reinterpret_cast<const char*>(this) - base) / sizeof(Member);
+  out.AppendKey(parent->members()[i].key);
+  return out;
+}
+
 std::string JoinPointer(const std::string& pointer, std::string_view key) {
   std::string out = pointer + "/";
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
+  AppendEscapedToken(out, key);
   return out;
 }
 
@@ -71,7 +99,7 @@ std::string ValueText(const Value& v) {
     case Type::kBool:
       return v.boolean ? "true" : "false";
     case Type::kNumber:
-      return "number " + v.text.substr(0, 40);
+      return "number " + std::string(v.text.substr(0, 40));
     case Type::kString:
       return "string " + Quote(v.text);
     default:

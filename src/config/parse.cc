@@ -51,9 +51,9 @@ bool ConfigParser::Object(const Value& v, std::string_view kind) {
   for (const auto& t : names::kKeyTables) {
     if (t.kind == kind) keys = t.keys;
   }
-  for (const auto& m : v.members) {
+  for (const auto& m : v.members()) {
     if (std::find(keys.begin(), keys.end(), m.key) != keys.end()) continue;
-    d_.Error(m.key_loc, m.value.pointer,
+    d_.Error(m.key_loc, m.value.Pointer(),
              "unknown key " + json::Quote(m.key) + " " + Hint(m.key, keys));
   }
   // Every object may carry a "comment" (a string, otherwise ignored).
@@ -73,12 +73,12 @@ bool ConfigParser::Int(const Value& v, int64_t lo, int64_t hi, int64_t& out) {
     Error(v, "expected an integer, got " + json::ValueText(v));
     return false;
   }
-  if (!v.integer || *v.integer < lo || *v.integer > hi) {
-    Error(v, v.text.substr(0, 40) + " is out of range " + std::to_string(lo) +
-                 ".." + std::to_string(hi));
+  if (!v.integer() || *v.integer() < lo || *v.integer() > hi) {
+    Error(v, std::string(v.text.substr(0, 40)) + " is out of range " +
+                 std::to_string(lo) + ".." + std::to_string(hi));
     return false;
   }
-  out = *v.integer;
+  out = *v.integer();
   return true;
 }
 
@@ -127,14 +127,15 @@ void ConfigParser::ParseRoot(const Value& root, Config& cfg) {
   if (const Value* v = Require(root, "version")) {
     int64_t n = 0;
     if (Int(*v, INT64_MIN, INT64_MAX, n) && n != 1) {
-      Error(*v, "unsupported config version " + v->text +
+      Error(*v, "unsupported config version " + std::string(v->text) +
                     ": this lvsnft reads version 1");
     }
   }
   if (const Value* v = root.Find("director")) ParseDirector(*v, cfg.director);
   const Value* list = Require(root, "services");
   if (!list || !Is(*list, Type::kArray)) return;
-  for (const Value& item : list->items) {
+  cfg.services.reserve(list->items().size());
+  for (const Value& item : list->items()) {
     ParseService(item, cfg.services.emplace_back());
   }
 }
@@ -147,7 +148,7 @@ void ConfigParser::ParseDirector(const Value& v, Director& dir) {
   }
   if (const Value* l = v.Find("local_addresses");
       l && Is(*l, Type::kArray, "an array of IP addresses")) {
-    for (const Value& a : l->items) {
+    for (const Value& a : l->items()) {
       IpAddr addr;
       if (!Address(&a, addr)) continue;
       if (std::string why = UnusableReason(addr); !why.empty()) {
@@ -190,7 +191,8 @@ void ConfigParser::ParseService(const Value& v, Service& s) {
   }
   if (const Value* l = v.Find("real_servers");
       l && Is(*l, Type::kArray, "an array of real servers")) {
-    for (const Value& item : l->items) {
+    s.real_servers.reserve(l->items().size());
+    for (const Value& item : l->items()) {
       ParseRealServer(item, s.real_servers.emplace_back());
     }
   }
@@ -223,8 +225,8 @@ void ConfigParser::ParsePorts(const Value& v, std::vector<PortRange>& out) {
     if (PortRange r; ParsePortItem(v, r)) out.push_back(r);
     return;
   }
-  if (v.items.empty()) Error(v, "ports must list at least one port");
-  for (const Value& item : v.items) {
+  if (v.items().empty()) Error(v, "ports must list at least one port");
+  for (const Value& item : v.items()) {
     if (PortRange r; ParsePortItem(item, r)) out.push_back(r);
   }
 }
@@ -334,9 +336,9 @@ namespace {
 
 /// Parses `text` into `cfg`; false when it is not JSON at all.
 bool ParseInto(std::string_view text, Diagnostics& diags, Config& cfg) {
-  auto root = json::Parse(text, diags);
-  if (!root) return false;
-  parse_detail::ConfigParser(diags).ParseRoot(*root, cfg);
+  auto doc = json::Parse(text, diags);
+  if (!doc) return false;
+  parse_detail::ConfigParser(diags).ParseRoot(doc->root(), cfg);
   return true;
 }
 

@@ -94,7 +94,8 @@ void ConfigParser::ParseSorryServer(const Value& v, SorryServer& out) {
 void ConfigParser::ParseHealthCheck(const Value& v, HealthCheckSpec& h) {
   h.origin = OriginOf(v);
   if (!Object(v, "health_check")) return;
-  for (const auto& m : v.members) h.origins[m.key] = OriginOf(m.value);
+  for (const auto& m : v.members())
+    h.origins[std::string(m.key)] = OriginOf(m.value);
   IfGiven(v, "type", h.type, [&](const Value&, CheckType& t) {
     GetEnum(v, "type", names::kCheckTypes, t);
   });
@@ -154,7 +155,7 @@ bool ConfigParser::Seconds(const Value& v, milliseconds& out) {
   auto [end, ec] =
       std::from_chars(v.text.data(), v.text.data() + v.text.size(), s);
   if (ec != std::errc() || !(s > 0 && s <= 3600)) {
-    Error(v, v.text.substr(0, 40) +
+    Error(v, std::string(v.text.substr(0, 40)) +
                  " is out of range: expected more than 0 and at most 3600 "
                  "seconds");
     return false;
@@ -223,18 +224,18 @@ bool ConfigParser::Command(const Value& v, std::vector<std::string>& out) {
   if (!Is(v, Type::kArray, "an array of strings (program and arguments)")) {
     return false;
   }
-  if (v.items.empty()) {
+  if (v.items().empty()) {
     Error(v, "command must name a program");
     return false;
   }
   bool ok = true;
-  for (const Value& item : v.items) {
+  for (const Value& item : v.items()) {
     ok = GetString(&item, out.emplace_back()) && ok;
   }
   if (ok && !out[0].starts_with('/')) {
-    Error(v.items[0], "program " + json::Quote(out[0]) +
-                          " must be an absolute path (exec checks run "
-                          "without a shell or PATH search)");
+    Error(v.items()[0], "program " + json::Quote(out[0]) +
+                            " must be an absolute path (exec checks run "
+                            "without a shell or PATH search)");
     return false;
   }
   return ok;
@@ -244,12 +245,12 @@ bool ConfigParser::StatusList(const Value& v, std::vector<StatusRange>& out) {
   if (v.type != Type::kArray) {
     return StatusItem(v, out.emplace_back());
   }
-  if (v.items.empty()) {
+  if (v.items().empty()) {
     Error(v, "status must list at least one code or range");
     return false;
   }
   bool ok = true;
-  for (const Value& item : v.items)
+  for (const Value& item : v.items())
     ok = StatusItem(item, out.emplace_back()) && ok;
   return ok;
 }

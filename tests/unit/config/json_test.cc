@@ -1,6 +1,7 @@
 #include "config/json.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
 #include <string>
 
@@ -137,27 +138,53 @@ TEST(JsonTest, AcceptsValidDocuments) {
   }
 }
 
-TEST(JsonTest, RejectsOversizedInput) {
-  std::string big(kMaxInputBytes + 1, ' ');
-  EXPECT_EQ(Errors(big),
-            "t.json:1:1: error: /: input too large: 8388609 "
-            "bytes (limit 8388608)\n");
-  // The array itself is value 1, so element kMaxValues - 1 is one too many.
-  std::string many = "[";
-  for (size_t i = 0; i < kMaxValues; ++i) many += "0,";
-  many += "0]";
-  EXPECT_EQ(Errors(many), "t.json:1:" + std::to_string(2 * kMaxValues) +
-                              ": error: /" + std::to_string(kMaxValues - 1) +
-                              ": too many values (limit 1000000)\n");
+/// Parses `text` under `limits` and returns the formatted diagnostics.
+std::string LimitErrors(std::string_view text, const Limits& limits) {
+  Diagnostics d("t.json");
+  EXPECT_FALSE(Parse(text, d, limits).has_value());
+  return d.FormatAll();
+}
+
+TEST(JsonTest, EachLimitHasItsOwnError) {
+  const Limits small{.depth = 3, .input_bytes = 100, .values = 10};
+  EXPECT_EQ(LimitErrors(std::string(101, ' '), small),
+            "t.json:1:1: error: /: input too large: 101 bytes (limit 100)\n");
+  // The array itself is value 1, so element 9 is value 11: one too many.
+  EXPECT_EQ(LimitErrors("[0,0,0,0,0,0,0,0,0,0]", small),
+            "t.json:1:20: error: /9: too many values (limit 10)\n");
+  EXPECT_EQ(LimitErrors("[[[[0]]]]", small),
+            "t.json:1:4: error: /0/0/0: nesting deeper than 3 levels\n");
+}
+
+TEST(JsonTest, DefaultLimitsAdmitLargeConfigs) {
+  // A pretty-printed 100k x 10 config is about 125 MB and 5M values.
+  EXPECT_EQ(kMaxInputBytes, size_t{256} << 20);
+  EXPECT_EQ(kMaxValues, size_t{16} << 20);
+  EXPECT_EQ(kMaxDepth, 64);
+  // One byte over the default size is refused before it is read: an
+  // untouched anonymous mapping stands in for the input.
+  size_t n = kMaxInputBytes + 1;
+  void* m = mmap(nullptr, n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(m, MAP_FAILED);
+  EXPECT_EQ(Errors(std::string_view(static_cast<const char*>(m), n)),
+            "t.json:1:1: error: /: input too large: 268435457 bytes (limit "
+            "268435456)\n");
+  munmap(m, n);
+  // 9 MiB (over the old 8 MiB limit) of values parses.
+  std::string big = "[";
+  while (big.size() < (9u << 20)) big += "12345678,";
+  big += "0]";
+  EXPECT_EQ(Errors(big), "");
 }
 
 TEST(JsonTest, ValuesCarryLocationAndPointer) {
   Diagnostics d("t.json");
-  auto root = Parse(
+  auto doc = Parse(
       "{\r\n  \"a/b\": [10, {\"m~n\": \"\\u00e9x\"}],\n  \"\xC3\xA9\": -7,\n"
       "  \"big\": 123456789012345678901234567890, \"f\": 2.0 }",
       d);
-  ASSERT_TRUE(root) << d.FormatAll();
+  ASSERT_TRUE(doc) << d.FormatAll();
+  const Value* root = &doc->root();
   struct Want {
     const char* desc;
     const Value* v;
@@ -165,32 +192,32 @@ TEST(JsonTest, ValuesCarryLocationAndPointer) {
     int line, col;
   };
   const Value* arr = root->Find("a/b");
-  ASSERT_TRUE(arr && arr->items.size() == 2);
-  const Value* inner = arr->items[1].Find("m~n");
+  ASSERT_TRUE(arr && arr->items().size() == 2);
+  const Value* inner = arr->items()[1].Find("m~n");
   ASSERT_TRUE(inner);
   const Value* neg = root->Find("\xC3\xA9");
   ASSERT_TRUE(neg);
   const Want wants[] = {
-      {"root", &*root, "", 1, 1},
+      {"root", root, "", 1, 1},
       {"slash in key is escaped as ~1", arr, "/a~1b", 2, 10},
-      {"array element", &arr->items[0], "/a~1b/0", 2, 11},
+      {"array element", &arr->items()[0], "/a~1b/0", 2, 11},
       {"tilde in key is escaped as ~0", inner, "/a~1b/1/m~0n", 2, 23},
       {"column after a non-ASCII key counts characters", neg, "/\xC3\xA9", 3,
        8},
   };
   for (const auto& w : wants) {
-    EXPECT_EQ(w.v->pointer, w.pointer) << w.desc;
+    EXPECT_EQ(w.v->Pointer(), w.pointer) << w.desc;
     EXPECT_EQ(w.v->loc.line, w.line) << w.desc;
     EXPECT_EQ(w.v->loc.col, w.col) << w.desc;
   }
   EXPECT_EQ(inner->text, "\xC3\xA9x");
-  EXPECT_EQ(neg->integer, -7);
+  EXPECT_EQ(neg->integer(), -7);
   EXPECT_TRUE(root->Find("big")->integral);
-  EXPECT_FALSE(root->Find("big")->integer.has_value());
+  EXPECT_FALSE(root->Find("big")->integer().has_value());
   EXPECT_FALSE(root->Find("f")->integral);
   EXPECT_EQ(root->Find("f")->text, "2.0");
-  EXPECT_EQ(root->members[0].key_loc.line, 2);
-  EXPECT_EQ(root->members[0].key_loc.col, 3);
+  EXPECT_EQ(root->members()[0].key_loc.line, 2);
+  EXPECT_EQ(root->members()[0].key_loc.col, 3);
 }
 
 TEST(JsonTest, ValueTextAndQuote) {
@@ -206,7 +233,8 @@ TEST(JsonTest, ValueTextAndQuote) {
   ASSERT_TRUE(v);
   const char* want[] = {"null",         "true",     "number 1.5",
                         "string \"s\"", "an array", "an object"};
-  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(ValueText(v->items[i]), want[i]);
+  for (size_t i = 0; i < 6; ++i)
+    EXPECT_EQ(ValueText(v->root().items()[i]), want[i]);
 }
 
 }  // namespace

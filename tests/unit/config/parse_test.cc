@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -342,7 +343,7 @@ TEST(ParseTest, DefaultsAndOrigins) {
        5, 70},
   };
   for (const auto& w : wants) {
-    EXPECT_EQ(w.o.pointer, w.pointer) << w.desc;
+    EXPECT_EQ(w.o.pointer.str(), w.pointer) << w.desc;
     EXPECT_EQ(w.o.loc.line, w.line) << w.desc;
     EXPECT_EQ(w.o.loc.col, w.col) << w.desc;
   }
@@ -361,6 +362,48 @@ TEST(ParseTest, ExamplesLoad) {
     ++n;
   }
   EXPECT_GE(n, 5);
+}
+
+/// A pretty-printed NAT config of `n` services with 10 real servers each.
+std::string PrettyConfig(int n) {
+  std::string out =
+      "{\n  \"version\": 1,\n  \"director\": {\"interface\": \"eth0\"},"
+      "\n  \"services\": [";
+  for (int i = 0; i < n; ++i) {
+    std::string net = std::to_string(i / 250) + "." + std::to_string(i % 250);
+    out += std::string(i ? "," : "") + "\n    {\n      \"name\": \"s" +
+           std::to_string(i) + "\",\n      \"vip\": \"10." + net +
+           ".1\",\n      \"ports\": [\n        80\n      ],\n"
+           "      \"real_servers\": [";
+    for (int r = 0; r < 10; ++r) {
+      out += std::string(r ? "," : "") +
+             "\n        {\n          \"address\": \"172." + net + "." +
+             std::to_string(r + 2) +
+             "\",\n          \"port\": 8080,\n          \"weight\": 1\n"
+             "        }";
+    }
+    out += "\n      ]\n    }";
+  }
+  return out + "\n  ]\n}\n";
+}
+
+TEST(ParseTest, ConfigOverEightMebibytesLoads) {
+  // The reader's old 8 MiB limit refused this size ("input too large").
+  std::string text = PrettyConfig(9000);
+  ASSERT_GT(text.size(), size_t{8} << 20);
+  Diagnostics d("c.json");
+  auto cfg = LoadConfig(text, d);
+  ASSERT_TRUE(cfg) << d.FormatAll().substr(0, 400);
+  ASSERT_EQ(cfg->services.size(), 9000u);
+  const RealServer& last = cfg->services.back().real_servers.back();
+  EXPECT_EQ(last.address_origin.pointer.str(),
+            "/services/8999/real_servers/9/address");
+  EXPECT_EQ(last.address.ToString(), "172.35.249.11");
+  size_t at = text.rfind("\"172.");
+  size_t line_start = text.rfind('\n', at) + 1;
+  EXPECT_EQ(last.address_origin.loc.line,
+            1 + std::count(text.begin(), text.begin() + at, '\n'));
+  EXPECT_EQ(last.address_origin.loc.col, static_cast<int>(at - line_start) + 1);
 }
 
 TEST(SuggestTest, ClosestName) {

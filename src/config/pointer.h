@@ -1,0 +1,60 @@
+// A compact JSON pointer for the config model. Every field of a parsed
+// config remembers where it was written; a pointer string per field made
+// those positions the largest part of a large config in memory. This form
+// stores a known config key as one byte and an array index as its bytes,
+// so a typical pointer ("/services/1234/real_servers/5/address") fits in
+// std::string's inline buffer and needs no heap block. The text form is
+// rebuilt only when a message needs it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace lvsnft {
+
+/// An RFC 6901 JSON pointer held in encoded form.
+class JsonPointer {
+ public:
+  /// The root pointer ("").
+  JsonPointer() = default;
+  /// Parses the text form `text` ("/a/0"); tokens of digits are indices.
+  JsonPointer(const char* text);  // NOLINT: a literal is a pointer
+
+  /// Appends the member token `key` (unescaped key text).
+  void AppendKey(std::string_view key);
+  /// Appends the array index token `index`.
+  void AppendIndex(size_t index);
+
+  /// The pointer as text, e.g. "/services/0/vip" ("" = root).
+  std::string str() const;
+  /// Same as str(): lets a pointer go where a message wants a string.
+  operator std::string() const { return str(); }  // NOLINT
+  /// True for the root pointer.
+  bool empty() const { return code_.empty(); }
+  /// True when the text form starts with `prefix`.
+  bool starts_with(std::string_view prefix) const;
+  /// True when the text form ends with `suffix`.
+  bool ends_with(std::string_view suffix) const;
+
+  /// Equal text forms (a digit key and an index compare equal).
+  bool operator==(const JsonPointer& o) const { return str() == o.str(); }
+
+ private:
+  std::string code_;
+};
+
+/// Appends `key` to `out` escaped as an RFC 6901 token ('~' -> "~0",
+/// '/' -> "~1").
+void AppendEscapedToken(std::string& out, std::string_view key);
+
+/// The text form of `p` followed by `s`.
+inline std::string operator+(const JsonPointer& p, std::string_view s) {
+  return p.str().append(s);
+}
+/// `s` followed by the text form of `p`.
+inline std::string operator+(std::string s, const JsonPointer& p) {
+  return s.append(p.str());
+}
+
+}  // namespace lvsnft
