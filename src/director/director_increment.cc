@@ -108,12 +108,17 @@ void SwapRuns(LiveSet& s, std::vector<LiveElement> now,
               const ServiceIncrement& inc) {
   auto& els = s.elements;
   std::sort(now.begin(), now.end(), ByMark);
-  for (const auto& [lo, hi] : inc.slot_ranges) {
+  // Every range's part of `now`, found before any element is moved out: a
+  // moved-from element has no key (mark 0), so `now` is no longer sorted
+  // once a range above a later one (ranges come in service-name order) has
+  // been taken.
+  std::vector<std::pair<ElementIt, ElementIt>> parts;
+  for (const auto& [lo, hi] : inc.slot_ranges)
+    parts.push_back(MarkRun(now, lo, hi));
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& [lo, hi] = inc.slot_ranges[i];
     auto run = MarkRun(els, lo, hi);
-    auto from = std::partition_point(
-        now.begin(), now.end(), [&](const auto& e) { return Mark(e) < lo; });
-    auto to = std::partition_point(from, now.end(),
-                                   [&](const auto& e) { return Mark(e) < hi; });
+    auto [from, to] = parts[i];
     size_t have = run.second - run.first, want = to - from;
     auto at = std::move(from, from + std::min(have, want), run.first);
     if (have > want) {
