@@ -227,8 +227,8 @@ Status DaemonCore::Finish(SyncReason why, const Result<SyncResult>& r,
   }
   stats_.last_genid = r->genid;
   if (health_) {  // After the commit: no new flow goes there any more.
-    auto own = FlushDeadServers(eff_, health_->TakeDead(),
-                                {o_.conntrack, o_.nft});
+    auto own =
+        FlushDeadServers(eff_, health_->TakeDead(), {o_.conntrack, o_.nft});
     // The flow deletion is the daemon's own write, not drift.
     if (own == stats_.last_genid) stats_.last_genid = netlink::NextGenId(*own);
   }
