@@ -76,6 +76,20 @@ std::string InterfaceNameProblem(std::string_view n) {
   return "";
 }
 
+/// True for the names lvsnft gives its ipip devices ("lvt-" and 8 hex
+/// digits) and for the names whose forwarding-chain spelling is the same
+/// ("lvt_"/"lvt." instead of "lvt-"): as the director's interface, such a
+/// name would share a real server's forwarding chain with its tunnel.
+bool IsTunnelSpelling(std::string_view n) {
+  if (n.size() != 12 || !n.starts_with("lvt") ||
+      std::string_view("-_.").find(n[3]) == n.npos) {
+    return false;
+  }
+  return std::all_of(n.begin() + 4, n.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
 /// One port range of one service, for overlap detection.
 struct PortUse {
   const Service* svc;
@@ -163,6 +177,10 @@ void Checker::CheckDirector() {
   }
   if (std::string bad = InterfaceNameProblem(ifname); !bad.empty()) {
     Error(o, "interface name " + Q(ifname) + " " + bad);
+  } else if (IsTunnelSpelling(ifname)) {
+    Error(o, "interface name " + Q(ifname) +
+                 " is reserved: lvsnft names its ipip devices lvt- and 8 hex "
+                 "digits, and lvt_ or lvt. spell the same nft chain names");
   }
   auto stateless =
       std::find_if(cfg_.services.begin(), cfg_.services.end(),

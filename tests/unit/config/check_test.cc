@@ -289,6 +289,23 @@ TEST(CheckTest, Director) {
       {"dot dot", Cfg(R"({"interface": ".."})", {}),
        "c.json:1:42: error: /director/interface: interface name \"..\" is "
        "reserved\n"},
+      {"the name lvsnft gives its ipip devices",
+       Cfg(R"({"interface": "lvt-c0a8010a"})", {}),
+       "c.json:1:42: error: /director/interface: interface name "
+       "\"lvt-c0a8010a\" is reserved: lvsnft names its ipip devices lvt- "
+       "and 8 hex digits, and lvt_ or lvt. spell the same nft chain names\n"},
+      {"a name whose chain spelling is a tunnel's: a DR and a TUN service "
+       "sharing 192.168.1.10 would share one forwarding chain",
+       Cfg(R"({"interface": "lvt_c0a8010a"})",
+           {R"({"name": "a", "vip": "10.0.0.1", "ports": [80], "mode": "dr", )"
+            R"("real_servers": [{"address": "192.168.1.10"}]})",
+            R"({"name": "b", "vip": "10.0.0.2", "ports": [80], "mode": "tun", )"
+            R"("real_servers": [{"address": "192.168.1.10"}]})"}),
+       "c.json:1:42: error: /director/interface: interface name "
+       "\"lvt_c0a8010a\" is reserved: lvsnft names its ipip devices lvt- "
+       "and 8 hex digits, and lvt_ or lvt. spell the same nft chain names\n"},
+      {"other names starting with lvt are fine",
+       Cfg(R"({"interface": "lvt-c0a8010"})", {}), ""},
       {"empty interface, not needed", Cfg(R"({"interface": ""})", {}),
        "c.json:1:42: error: /director/interface: interface name is empty\n"},
       {"empty interface, needed for the VIPs",
