@@ -2,6 +2,7 @@
 // reverse-path sysctls), with --check, --dry-run and --undo.
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -91,16 +92,90 @@ const char* ActionName(rs::Action a) {
   return "setup";
 }
 
-// Runs rs::Run; with --output json its text lines become one JSON object.
-int RunReported(const RsArgs& a, const rs::RunOptions& opt,
-                const std::function<int(std::ostream&, std::ostream&)>& run) {
-  if (a.output != "json") return run(std::cout, std::cerr);
+const char* OpName(rs::ChangeKind k) {
+  switch (k) {
+    case rs::ChangeKind::kLoadIpip:
+      return "load_ipip";
+    case rs::ChangeKind::kCreateTunl0:
+      return "create_tunl0";
+    case rs::ChangeKind::kDeleteAddress:
+      return "delete_address";
+    case rs::ChangeKind::kSetSysctl:
+      return "set_sysctl";
+    case rs::ChangeKind::kLinkDown:
+      return "link_down";
+    case rs::ChangeKind::kDeleteLink:
+      return "delete_link";
+    case rs::ChangeKind::kLinkUp:
+      return "link_up";
+    case rs::ChangeKind::kAddAddress:
+      return "add_address";
+  }
+  return "?";
+}
+
+// One change as an object; `text` is its line in the text output.
+nlohmann::ordered_json ChangeJson(const rs::Change& c, std::string text) {
+  nlohmann::ordered_json j;
+  j["op"] = OpName(c.kind);
+  if (c.kind == rs::ChangeKind::kSetSysctl) {
+    j["path"] = c.path;
+    j["value"] = c.to;
+    j["was"] = c.from_exists ? nlohmann::ordered_json(c.from) : nullptr;
+  } else if (!c.device.empty()) {
+    j["device"] = c.device;
+  }
+  if (c.kind == rs::ChangeKind::kAddAddress ||
+      c.kind == rs::ChangeKind::kDeleteAddress) {
+    j["address"] = c.addr.ToString() + "/" + std::to_string(c.prefix);
+  }
+  if (c.restore) j["restore"] = true;
+  j["text"] = std::move(text);
+  return j;
+}
+
+// The record of a run as JSON, beside its text lines.
+nlohmann::ordered_json RecordJson(const rs::RunRecord& r) {
+  nlohmann::ordered_json j;
+  j["roles"] = nlohmann::ordered_json::array();
+  for (const auto& role : r.roles) {
+    j["roles"].push_back({{"service", role.service},
+                          {"mode", ModeName(role.mode)},
+                          {"vip", role.vip.ToString()},
+                          {"real_server", role.rip.ToString()}});
+  }
+  j["changes"] = nlohmann::ordered_json::array();
+  for (const auto& c : r.changes) {
+    j["changes"].push_back(ChangeJson(c, rs::ChangeText(c)));
+  }
+  j["drift"] = nlohmann::ordered_json::array();
+  for (const auto& c : r.drift) {
+    j["drift"].push_back(ChangeJson(c, rs::DriftText(c)));
+  }
+  j["notes"] = r.notes;
+  j["warnings"] = r.warnings;
+  j["summary"] = r.summary;
+  j["error"] = r.error.empty() ? nullptr : nlohmann::ordered_json(r.error);
+  return j;
+}
+
+using RunFn =
+    std::function<int(std::ostream&, std::ostream&, const rs::RunOptions&)>;
+
+// Runs rs::Run; with --output json, one JSON object: the run's record and
+// its text lines.
+int RunReported(const RsArgs& a, const rs::RunOptions& opt, const RunFn& run) {
+  if (a.output != "json") return run(std::cout, std::cerr, opt);
   std::ostringstream out, err;
-  int rc = run(out, err);
+  rs::RunRecord rec;
+  rs::RunOptions with = opt;
+  with.record = &rec;
+  int rc = run(out, err, with);
   nlohmann::ordered_json j;
   j["action"] = ActionName(opt.action);
   j["dry_run"] = opt.dry_run;
   j["exit_code"] = rc;
+  j.update(RecordJson(rec));
   j["lines"] = Lines(out.str());
   j["messages"] = Lines(err.str());
   std::fputs((j.dump(2) + "\n").c_str(), stdout);
@@ -117,9 +192,11 @@ int RunHost(const RsArgs& a, const rs::RunOptions& opt, const Config* cfg) {
   netlink::ProcSysctls proc;
   rs::FileStateStore file(StateFile(a));
   if (!a.dry_run) {
-    return RunReported(a, opt, [&](std::ostream& out, std::ostream& err) {
-      return rs::Run(cfg, **rtnl, proc, file, opt, out, err);
-    });
+    return RunReported(
+        a, opt,
+        [&](std::ostream& out, std::ostream& err, const rs::RunOptions& o) {
+          return rs::Run(cfg, **rtnl, proc, file, o, out, err);
+        });
   }
   // Dry run: the same pipeline against a copy of the host in memory.
   auto fake = netlink::FakeHost::CopyOf(**rtnl, &proc);
@@ -127,9 +204,11 @@ int RunHost(const RsArgs& a, const rs::RunOptions& opt, const Config* cfg) {
   auto saved = file.Load();
   if (!saved.ok()) return Error(saved.status().message());
   rs::MemoryStateStore mem(*saved);
-  return RunReported(a, opt, [&](std::ostream& out, std::ostream& err) {
-    return rs::Run(cfg, **fake, **fake, mem, opt, out, err);
-  });
+  return RunReported(
+      a, opt,
+      [&](std::ostream& out, std::ostream& err, const rs::RunOptions& o) {
+        return rs::Run(cfg, **fake, **fake, mem, o, out, err);
+      });
 }
 
 int RunRsSetup(const RsArgs& a) {

@@ -21,7 +21,14 @@ struct Ctx {
 
 int Fail(Ctx& c, const std::string& msg) {
   c.err << kPrefix << msg << "\n";
+  if (c.opt.record) c.opt.record->error = msg;
   return kExitError;
+}
+
+// The run's last text line, also kept in the record.
+void Last(Ctx& c, const std::string& line) {
+  c.out << line << "\n";
+  if (c.opt.record) c.opt.record->summary = line;
 }
 
 std::string Count(size_t n, const std::string& one, std::string many = "") {
@@ -36,10 +43,16 @@ void PrintRoles(Ctx& c, const Desired& d) {
   }
   for (const auto& n : d.notes) c.out << "note: " << n << "\n";
   for (const auto& w : d.warnings) c.err << "warning: " << w << "\n";
+  if (RunRecord* r = c.opt.record) {
+    r->roles = d.roles;
+    r->notes = d.notes;
+    r->warnings = d.warnings;
+  }
 }
 
 void Report(Ctx& c, const Change& ch) {
   c.out << (c.opt.dry_run ? "would " : "") << ChangeText(ch) << "\n";
+  if (c.opt.record) c.opt.record->changes.push_back(ch);
 }
 
 int Check(Ctx& c, const HostView& view, const Desired& d, const State& state) {
@@ -47,12 +60,13 @@ int Check(Ctx& c, const HostView& view, const Desired& d, const State& state) {
   if (!snap.ok()) return Fail(c, snap.status().message());
   std::vector<Change> changes = Diff(d, *snap, state);
   if (changes.empty()) {
-    c.out << "in sync: " << Count(d.addresses.size(), "address", "addresses")
-          << " and " << Count(d.sysctls.size(), "sysctl") << " as required\n";
+    Last(c, "in sync: " + Count(d.addresses.size(), "address", "addresses") +
+                " and " + Count(d.sysctls.size(), "sysctl") + " as required");
     return kExitOk;
   }
   for (const auto& ch : changes) c.out << "drift: " << DriftText(ch) << "\n";
-  c.out << Count(changes.size(), "difference") << " from the desired state\n";
+  if (c.opt.record) c.opt.record->drift = changes;
+  Last(c, Count(changes.size(), "difference") + " from the desired state");
   return kExitDrift;
 }
 
@@ -93,15 +107,14 @@ std::string RollbackText(const ApplyResult& r) {
 void Summary(Ctx& c, size_t applied) {
   const bool undo = c.opt.action == Action::kUndo;
   if (applied == 0) {
-    c.out << (undo ? "nothing to undo"
-                   : "no changes: the host is already set up")
-          << (c.opt.dry_run ? " (dry run)" : "") << "\n";
+    Last(c, std::string(undo ? "nothing to undo"
+                             : "no changes: the host is already set up") +
+                (c.opt.dry_run ? " (dry run)" : ""));
   } else if (c.opt.dry_run) {
-    c.out << "dry run: " << Count(applied, "change")
-          << " would be made; nothing was changed\n";
+    Last(c, "dry run: " + Count(applied, "change") +
+                " would be made; nothing was changed");
   } else {
-    c.out << Count(applied, "change") << (undo ? " undone" : " applied")
-          << "\n";
+    Last(c, Count(applied, "change") + (undo ? " undone" : " applied"));
   }
 }
 
@@ -143,7 +156,7 @@ int Run(const Config* cfg, netlink::HostNet& net, netlink::Sysctls& sys,
   auto saved = store.Load();
   if (!saved.ok()) return Fail(c, saved.status().message());
   if (opt.action == Action::kUndo && !*saved) {
-    out << "nothing to undo: no saved state in " << store.Where() << "\n";
+    Last(c, "nothing to undo: no saved state in " + store.Where());
     return kExitOk;
   }
   auto view = ReadHostView(net);

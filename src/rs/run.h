@@ -10,6 +10,8 @@
 #include "config/config.h"
 #include "kernel/host_net.h"
 #include "kernel/sysctls.h"
+#include "rs/desired.h"
+#include "rs/diff.h"
 #include "rs/state.h"
 
 namespace lvsnft::rs {
@@ -21,12 +23,24 @@ enum class Action {
   kUndo,   ///< Restore what the state file records.
 };
 
+/// What a run found and did, for structured output; the same facts as
+/// its text lines.
+struct RunRecord {
+  std::vector<Role> roles;  ///< Services this host is a real server of.
+  std::vector<std::string> notes, warnings;
+  std::vector<Change> changes;  ///< Made (dry run: would be made), in order.
+  std::vector<Change> drift;    ///< --check: the differences found.
+  std::string summary;          ///< The run's last text line.
+  std::string error;            ///< Why the run failed; "" on success.
+};
+
 /// Options of one run.
 struct RunOptions {
   Action action = Action::kSetup;
   bool dry_run = false;            ///< Only changes the wording of the output.
   std::vector<IpAddr> self;        ///< --self; empty: match host addresses.
   std::optional<IpAddr> director;  ///< --director (NAT route check).
+  RunRecord* record = nullptr;     ///< Filled in when not null.
 };
 
 /// Exit code: success / in sync.

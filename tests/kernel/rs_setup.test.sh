@@ -225,8 +225,35 @@ expect_eq "$RC" 0 "--state-dir setup exit code"
   fail "no $T/sd/rs-setup@$RS.json"
 expect_eq "$(python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["action"], j["exit_code"], j["lines"][-1])' <<<"$OUT")" \
   "setup 0 6 changes applied" "--output json: action, exit code, summary line"
+# Structured: every added address is on its device (ip -j), every sysctl
+# change holds its value now (sysctl), and the roles name the config's.
+python3 - "$RS" "$OUT" <<'PY' && pass "--output json: structured changes match the host" || fail "--output json: structured changes do not match the host: $OUT"
+import json, subprocess, sys
+ns, j = sys.argv[1], json.loads(sys.argv[2])
+def ip(*a):
+    return json.loads(subprocess.run(["ip", "-n", ns, "-j", *a], check=True,
+                                     capture_output=True, text=True).stdout)
+ch = j["changes"]
+assert len(ch) == 6, ch
+assert j["roles"] and all(r["service"] and r["vip"] and r["real_server"] for r in j["roles"]), j["roles"]
+for c in ch:
+    if c["op"] == "add_address":
+        a, p = c["address"].split("/")
+        have = [(i["local"], i["prefixlen"]) for l in ip("addr", "show", "dev", c["device"]) for i in l["addr_info"]]
+        assert (a, int(p)) in have, (c, have)
+    elif c["op"] == "set_sysctl":
+        v = subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-n", c["path"].replace("/", ".")],
+                           check=True, capture_output=True, text=True).stdout.strip()
+        assert v == c["value"] and "was" in c, (c, v)
+    else:
+        assert c["op"] in ("link_up", "load_ipip", "create_tunl0"), c
+assert j["summary"] == "6 changes applied", j["summary"]
+PY
 in_rs sysctl -qw net.ipv4.conf.all.arp_ignore=0
 rsj -c "$T/dr.json" --check --output json
+expect_eq "$(python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["drift"])' <<<"$OUT")" \
+  "[{'op': 'set_sysctl', 'path': 'net/ipv4/conf/all/arp_ignore', 'value': '1', 'was': '0', 'text': 'net.ipv4.conf.all.arp_ignore is 0, want 1'}]" \
+  "--output json: drift as objects"
 expect_eq "$RC" 2 "--output json --check exit code on drift"
 expect_eq "$(python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["action"], j["exit_code"], [l for l in j["lines"] if l.startswith("drift:")])' <<<"$OUT")" \
   "check 2 ['drift: net.ipv4.conf.all.arp_ignore is 0, want 1']" "--output json lists the drift"
