@@ -1,6 +1,7 @@
 # `cpack -G DEB` in the build directory: lvsnft_<version>_<arch>.deb.
 #  - Depends from dpkg-shlibdeps on the installed binary (libnftnl11,
-#    libmnl0, libevent, libsystemd0, libstdc++6, libc6, ...);
+#    libmnl0, libevent, libsystemd0, libc6, ...; no libstdc++6: the C++
+#    runtime is linked in, cmake/static_runtime.cmake);
 #  - installs to /usr whatever CMAKE_INSTALL_PREFIX is (CPACK_SET_DESTDIR
 #    with CPACK_INSTALL_PREFIX: the install runs with prefix /usr into a
 #    DESTDIR, so the install-time script writes units naming

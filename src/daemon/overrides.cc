@@ -75,11 +75,15 @@ bool Matches(const Override& o, const Service& svc, const RealServer& rs) {
 }
 
 Status Overrides::Set(const Config& cfg, const Override& o) {
-  bool found = false;
-  for (const auto& svc : cfg.services)
-    for (const auto& rs : svc.real_servers)
-      found = found || Matches(o, svc, rs);
-  if (!found) {
+  // One name compare per service, and none after the target is found.
+  auto svc = std::find_if(
+      cfg.services.begin(), cfg.services.end(), [&](const Service& s) {
+        return s.name == o.service &&
+               std::any_of(
+                   s.real_servers.begin(), s.real_servers.end(),
+                   [&](const RealServer& rs) { return Matches(o, s, rs); });
+      });
+  if (svc == cfg.services.end()) {
     bool svc_known =
         std::any_of(cfg.services.begin(), cfg.services.end(),
                     [&](const Service& s) { return s.name == o.service; });

@@ -247,7 +247,10 @@ Result<std::optional<DirectorReport>> Director::ApplyIncrement(
   patch.Done();
   r.genid = snapshot_->genid = NextGen(snapshot_->genid);
   applied_.reset();  // the kernel no longer holds the last full plan
-  return NoteIncrement(inc.config_text ? *inc.config_text : "", r);
+  // Not `text ? *text : ""`: that is a std::string temporary, a copy of
+  // the whole file (megabytes at 10k services) on every change.
+  static const std::string kNoText;
+  return NoteIncrement(inc.config_text ? *inc.config_text : kNoText, r);
 }
 
 Result<std::optional<DirectorReport>> Director::NoteIncrement(

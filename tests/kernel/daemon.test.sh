@@ -9,31 +9,15 @@
 #   daemon.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
-lvsnft=$build/lvsnft
-. "$src/tests/lib/topo.sh"
-command -v promtool >/dev/null || { echo "skip: promtool missing"; exit 77; }
-command -v setpriv >/dev/null || { echo "skip: setpriv missing"; exit 77; }
-P=$(topo_prefix lvdm)
-NS=$P-d
-work=$(mktemp -d)
-state=$work/state
-sock=$state/control.sock
-cfg=$work/lvsnft.json
-port=9$((RANDOM % 900 + 100))
-dpid="" lpid="" mpid=""
-cleanup() {
-  for p in $dpid $lpid $mpid; do kill "$p" 2>/dev/null; done
-  ip netns del "$NS" 2>/dev/null
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+. "$src/tests/lib/daemon.sh"
+daemon_need promtool setpriv
+daemon_init lvdm
 
 cp "$src/examples/nat.json" "$cfg"
-topo_director_ns "$NS"
+daemon_netns "$NS"
 # A table of someone else: the daemon must never touch it.
 ip netns exec "$NS" nft add table inet foreign
 ip netns exec "$NS" nft add chain inet foreign keep
-mkdir -p "$state"
 "$lvsnft" apply -c "$cfg" --netns "$NS" --state-dir "$state" >/dev/null
 
 # systemd's side of sd_notify: a datagram socket writing one line each.
@@ -46,22 +30,22 @@ with open(sys.argv[2], "a") as f:
         f.write(s.recv(4096).decode() + "\n")
         f.flush()
 ' "$work/notify.sock" "$work/notify.log" &
-lpid=$!
+daemon_track $!
+# Bound before the daemon starts (a loaded machine starts python slowly).
+topo_wait_for 10 test -S "$work/notify.sock" || { echo "notify listener did not start"; exit 1; }
 # Every nftables change while the daemon starts (none expected).
 ip netns exec "$NS" nft monitor >"$work/monitor.log" 2>&1 &
 mpid=$!
+daemon_track "$mpid"
 sleep 0.3
 
 start_daemon() {
   NOTIFY_SOCKET=$work/notify.sock WATCHDOG_USEC=400000 \
-    "$lvsnft" daemon -c "$cfg" --netns "$NS" --state-dir "$state" \
-    --metrics-listen 127.0.0.1:$port 2>>"$work/daemon.log" &
-  dpid=$!
+    daemon_start --metrics-listen 127.0.0.1:$port
 }
 wait_for() { topo_wait_for "$@"; }
 ready_count() { grep -c '^READY=1$' "$work/notify.log" 2>/dev/null; }
 readies_over() { [ "$(ready_count)" -gt "$1" ]; }
-ctl() { "$lvsnft" ctl --control-socket "$sock" "$@"; }
 metrics() { ip netns exec "$NS" curl -sf "http://127.0.0.1:$port/metrics"; }
 metric() { metrics | awk -v m="$1" '$1 == m {print $2}'; }
 ruleset() { ip netns exec "$NS" nft -j list ruleset; }
@@ -163,9 +147,7 @@ topo_check "promtool check metrics passes the scrape" \
   sh -c "promtool check metrics <'$work/metrics.txt'"
 
 # --- SIGTERM leaves the ruleset; a restart keeps the override ------------
-kill -TERM "$dpid"
-topo_check "SIGTERM: daemon exits 0" wait "$dpid"
-dpid=""
+topo_check "SIGTERM: daemon exits 0" daemon_stop
 topo_check "SIGTERM: STOPPING=1 sent" grep -qx 'STOPPING=1' "$work/notify.log"
 topo_check "SIGTERM: ruleset stays" has_table
 readies=$(ready_count)
@@ -173,7 +155,7 @@ start_daemon
 topo_check "restart: READY=1" wait_for 10 readies_over "$readies"
 topo_check "restart: override survived, start changes nothing" \
   sh -c "tail -n 3 '$work/daemon.log' | grep -q 'sync (start): already in sync' && ! ip netns exec $NS nft -j list ruleset | grep -q 192.168.1.11"
-kill -TERM "$dpid"; wait "$dpid"; dpid=""
+daemon_stop
 
 echo "figures: ctl set -> committed ${set_ms} ms; nft flush -> repaired ${flush_ms} ms; VIP removed -> back ${vip_ms:-n/a} ms"
 [ "${TOPO_FAILS:-0}" -ne 0 ] && sed 's/^/  log: /' "$work/daemon.log"

@@ -9,26 +9,16 @@
 #   daemon_group.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
-lvsnft=$build/lvsnft
-. "$src/tests/lib/topo.sh"
-command -v setpriv >/dev/null || { echo "skip: setpriv missing"; exit 77; }
-command -v groupadd >/dev/null || { echo "skip: groupadd missing"; exit 77; }
-P=$(topo_prefix lvdg)
-NS=$P-d
+. "$src/tests/lib/daemon.sh"
+daemon_need setpriv groupadd
+daemon_init lvdg
 GROUP=lvg$$
 USER_ID=$((61000 + $$ % 3000))
-work=$(mktemp -d)
+cfg=$src/examples/nat.json
 sock=$work/ctl/control.sock
-dpid=""
-cleanup() {
-  [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-  ip netns del "$NS" 2>/dev/null
-  groupdel "$GROUP" 2>/dev/null
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+daemon_at_exit() { groupdel "$GROUP" 2>/dev/null; }
 
-topo_director_ns "$NS"
+daemon_netns "$NS"
 groupadd "$GROUP" || { echo "FAIL: groupadd $GROUP"; exit 1; }
 gid=$(getent group "$GROUP" | cut -d: -f3)
 chmod 755 "$work"
@@ -36,9 +26,8 @@ as_user() { setpriv --reuid "$USER_ID" "$@" "$lvsnft" ctl --control-socket "$soc
 has_table() { ip netns exec "$NS" nft list table inet lvsnft >/dev/null 2>&1; }
 
 # --- unknown group: precise error, exit 1, kernel untouched --------------
-"$lvsnft" daemon -c "$src/examples/nat.json" --netns "$NS" \
-  --state-dir "$work/state" --control-socket "$sock" \
-  --control-group "nosuch$GROUP" >"$work/unknown.out" 2>&1
+"$lvsnft" daemon -c "$cfg" --netns "$NS" --state-dir "$state" \
+  --control-socket "$sock" --control-group "nosuch$GROUP" >"$work/unknown.out" 2>&1
 rc=$?
 topo_check "unknown group: exit 1" test "$rc" = 1
 topo_check "unknown group: precise error" \
@@ -46,10 +35,7 @@ topo_check "unknown group: precise error" \
 topo_check "unknown group: nothing written to the kernel" topo_not has_table
 
 # --- a group: socket 0660 of that group ----------------------------------
-"$lvsnft" daemon -c "$src/examples/nat.json" --netns "$NS" \
-  --state-dir "$work/state" --control-socket "$sock" \
-  --control-group "$GROUP" 2>"$work/daemon.log" &
-dpid=$!
+daemon_start --control-socket "$sock" --control-group "$GROUP"
 topo_check "daemon up (socket exists)" topo_wait_for 10 test -S "$sock"
 topo_check "socket mode 0660" test "$(stat -c %a "$sock")" = 660
 topo_check "socket group is $GROUP" test "$(stat -c %G "$sock")" = "$GROUP"

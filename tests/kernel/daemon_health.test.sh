@@ -9,22 +9,10 @@
 #   daemon_health.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
-lvsnft=$build/lvsnft
-TOPO_ECHO=$build/lvsnft_echo
-. "$src/tests/lib/topo.sh"
-command -v promtool >/dev/null || { echo "skip: promtool missing"; exit 77; }
-command -v jq >/dev/null || { echo "skip: jq missing"; exit 77; }
-P=$(topo_prefix lvdh)
-topo_trap
+. "$src/tests/lib/daemon.sh"
+daemon_need promtool jq
+daemon_init lvdh dir
 topo_create nat "$P" || exit 1
-NS=$P-dir
-work=$(mktemp -d)
-state=$work/state
-sock=$state/control.sock
-cfg=$work/lvsnft.json
-port=9$((RANDOM % 900 + 100))
-mkdir -p "$state"
-trap 'topo_cleanup_all $?; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 # web: tcp checks on .10-.12:80. api / apitcp: the same listeners on .10
 # and .12:8080 under an http and a tcp check. dyn: exec exits 5. dns:

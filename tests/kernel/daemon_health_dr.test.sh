@@ -11,20 +11,10 @@
 #   daemon_health_dr.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
-lvsnft=$build/lvsnft
-TOPO_ECHO=$build/lvsnft_echo
-. "$src/tests/lib/topo.sh"
-command -v jq >/dev/null || { echo "skip: jq missing"; exit 77; }
-P=$(topo_prefix lvhd)
-topo_trap
+. "$src/tests/lib/daemon.sh"
+daemon_need jq
+daemon_init lvhd dir
 topo_create dr "$P" || exit 1
-NS=$P-dir
-work=$(mktemp -d)
-state=$work/state
-sock=$state/control.sock
-cfg=$work/lvsnft.json
-mkdir -p "$state"
-trap 'topo_cleanup_all $?; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 vip=192.168.1.100
 rs() { jq -n --arg a "$1" '{address: $a}'; }

@@ -6,19 +6,10 @@
 #   daemon_health_v6.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
-lvsnft=$build/lvsnft
-TOPO_ECHO=$build/lvsnft_echo
-. "$src/tests/lib/topo.sh"
-command -v jq >/dev/null || { echo "skip: jq missing"; exit 77; }
-P=$(topo_prefix lvh6)
-topo_trap
+. "$src/tests/lib/daemon.sh"
+daemon_need jq
+daemon_init lvh6 dir
 topo_create nat6 "$P" || exit 1
-NS=$P-dir
-work=$(mktemp -d)
-state=$work/state
-cfg=$work/lvsnft.json
-mkdir -p "$state"
-trap 'topo_cleanup_all $?; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 vip=2001:db8:10::100
 # rs2 has a second address, 2001:db8:1::21, for api6: each of rs2's

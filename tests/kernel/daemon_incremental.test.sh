@@ -10,33 +10,15 @@
 #   daemon_incremental.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
-lvsnft=$build/lvsnft
-. "$src/tests/lib/topo.sh"
-P=$(topo_prefix lvdi)
-NS=$P-d
+. "$src/tests/lib/daemon.sh"
+daemon_init lvdi
 REF=$P-r
-work=$(mktemp -d)
-state=$work/state
-sock=$state/control.sock
-cfg=$work/lvsnft.json
-dpid="" mpid=""
-cleanup() {
-  [ -n "$dpid" ] && kill "$dpid" 2>/dev/null
-  [ -n "$mpid" ] && kill "$mpid" 2>/dev/null
-  ip netns del "$NS" 2>/dev/null
-  ip netns del "$REF" 2>/dev/null
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 
 # nat.json plus a second service "api" that no change below touches.
 jq '.services += [.services[0] | .name = "api" | .vip = "192.168.10.101"
      | .ports = [8080]]' "$src/examples/nat.json" >"$cfg"
-topo_director_ns "$NS"
-topo_director_ns "$REF"
-mkdir -p "$state"
+daemon_netns "$NS" "$REF"
 k=(--netns "$NS" --state-dir "$state")
-ctl() { "$lvsnft" ctl --control-socket "$sock" "$@"; }
 
 # The ruleset of namespace $1 in comparable form.
 norm() {
@@ -62,13 +44,13 @@ weighted() {
     '.services[$s].real_servers[$r].weight = $w' "$cfg"
 }
 
-"$lvsnft" daemon -c "$cfg" "${k[@]}" 2>"$work/daemon.log" &
-dpid=$!
+daemon_start
 topo_check "daemon answers on its socket" topo_wait_for 10 test -S "$sock"
 topo_check "start: kernel equals the compiled config" same_as_compiled "$cfg"
 
 ip netns exec "$NS" nft monitor >"$work/monitor.log" 2>&1 &
 mpid=$!
+daemon_track "$mpid"
 sleep 0.3
 topo_check "ctl set web 192.168.1.11:80 --weight 3" \
   ctl set web 192.168.1.11:80 --weight 3
@@ -119,8 +101,6 @@ topo_check "every ctl set without a hand edit took the incremental path" \
   awk '/^<5>sync \(control\)/ { n++; if (n != 2 && !/\(incremental\)/) bad++ }
     END { exit (bad > 0 || n != 4) }' "$work/daemon.log"
 
-kill -TERM "$dpid"
-topo_check "SIGTERM: daemon exits 0" wait "$dpid"
-dpid=""
+topo_check "SIGTERM: daemon exits 0" daemon_stop
 [ "${TOPO_FAILS:-0}" -ne 0 ] && sed 's/^/  log: /' "$work/daemon.log"
 topo_summary daemon_incremental

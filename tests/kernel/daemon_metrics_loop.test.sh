@@ -11,36 +11,16 @@
 #   daemon_metrics_loop.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
-lvsnft=$build/lvsnft
-. "$src/tests/lib/topo.sh"
-command -v promtool >/dev/null || { echo "skip: promtool missing"; exit 77; }
-P=$(topo_prefix lvdx)
-NS=$P-d
-work=$(mktemp -d)
-state=$work/state
-sock=$state/control.sock
-cfg=$work/lvsnft.json
-port=9$((RANDOM % 900 + 100))
+. "$src/tests/lib/daemon.sh"
+daemon_need promtool
+daemon_init lvdx
 services=${DAEMON_METRICS_SERVICES:-4000}
-dpid="" cpid=""
-cleanup() {
-  for p in $dpid $cpid; do kill "$p" 2>/dev/null; done
-  ip netns del "$NS" 2>/dev/null
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 
 "$build/lvsnft_gen" --services "$services" --reals 10 --mode nat >"$cfg"
-topo_director_ns "$NS"
-mkdir -p "$state"
-"$lvsnft" daemon -c "$cfg" --netns "$NS" --state-dir "$state" \
-  --metrics-listen 127.0.0.1:$port 2>>"$work/daemon.log" &
-dpid=$!
-ctl() { "$lvsnft" ctl --control-socket "$sock" "$@"; }
+daemon_netns "$NS"
+daemon_start --metrics-listen 127.0.0.1:$port
 scrape() { ip netns exec "$NS" curl -sf "http://127.0.0.1:$port/metrics"; }
-ready() { grep -q 'ready:' "$work/daemon.log"; }
-topo_check "daemon ready with $services services" topo_wait_for 120 ready ||
-  { cat "$work/daemon.log"; exit 1; }
+topo_check "daemon ready with $services services" daemon_ready 120 || exit 1
 # A warm-up scrape: the first reading.
 scrape >/dev/null
 
@@ -51,6 +31,7 @@ t0=${EPOCHREALTIME/./}
 (scrape >"$work/page.txt"; echo $(((${EPOCHREALTIME/./} - t0) / 1000)) \
   >"$work/scrape.ms") &
 cpid=$!
+daemon_track "$cpid"
 sleep 0.2
 t1=${EPOCHREALTIME/./}
 ctl --output json status >"$work/status.json"

@@ -8,34 +8,19 @@
 #   daemon_overrides.test.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1 src=$2
-lvsnft=$build/lvsnft
-. "$src/tests/lib/topo.sh"
-P=$(topo_prefix lvdo)
-NS=$P-d
-work=$(mktemp -d)
-state=$work/state
-sock=$state/control.sock
-cfg=$work/lvsnft.json
-dpid=""
-cleanup() {
-  [ -n "$dpid" ] && kill "$dpid" 2>/dev/null
-  ip netns del "$NS" 2>/dev/null
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+. "$src/tests/lib/daemon.sh"
+daemon_init lvdo
 
 cp "$src/examples/nat.json" "$cfg"
-topo_director_ns "$NS"
-mkdir -p "$state"
+daemon_netns "$NS"
 k=(--netns "$NS" --state-dir "$state")
 drained() { ! ip netns exec "$NS" nft -j list ruleset | grep -q '192.168.1.11'; }
 has_line() { grep -qxF -- "$2" "$1" || { echo "missing: $2"; cat "$1"; false; }; }
 
-"$lvsnft" daemon -c "$cfg" "${k[@]}" 2>"$work/daemon.log" &
-dpid=$!
+daemon_start
 topo_check "daemon answers on its socket" topo_wait_for 10 test -S "$sock"
 topo_check "ctl set web 192.168.1.11:80 --state drain" \
-  topo_wait_for 5 "$lvsnft" ctl --control-socket "$sock" set web 192.168.1.11:80 --state drain
+  topo_wait_for 5 ctl set web 192.168.1.11:80 --state drain
 topo_check "the drain is in the kernel" drained
 
 # --- diff -c: the override is not pending ----------------------------------
@@ -74,9 +59,7 @@ topo_check "status json: override field on the drained server" test \
 topo_check "status json: daemon object with drift_repairs" \
   jq -e '.daemon.drift_repairs >= 0 and .daemon.syncs.ok >= 2' "$work/status.json"
 
-kill -TERM "$dpid"
-topo_check "SIGTERM: daemon exits 0" wait "$dpid"
-dpid=""
+topo_check "SIGTERM: daemon exits 0" daemon_stop
 "$lvsnft" status "${k[@]}" >"$work/status2.out" 2>&1
 topo_check "status after SIGTERM: exit 0" test $? = 0
 topo_check "status after SIGTERM: no daemon block" \

@@ -50,7 +50,11 @@ depends_cover_needed() {
   local deps lib path pkg bad=0
   deps=$(field Depends | tr ',' '\n' | awk '{print $1}')
   for lib in $(objdump -p "$build/lvsnft" | awk '$1 == "NEEDED" {print $2}'); do
-    path=$(ldd "$build/lvsnft" | awk -v l="$lib" '$1 == l {print $3}')
+    # ldd names the loader by its path alone ("/lib64/ld-linux-x86-64.so.2
+    # (0x...)"), which a binary with libgcc linked in NEEDs directly.
+    path=$(ldd "$build/lvsnft" | awk -v l="$lib" '
+      $1 == l {print $3} $2 != "=>" && $1 ~ ("/" l "$") {print $1}')
+    [ -n "$path" ] || { echo "ldd does not resolve $lib"; bad=1; continue; }
     pkg=$(dpkg -S "$path" 2>/dev/null || dpkg -S "${path#/usr}" 2>/dev/null ||
       dpkg -S "/usr$path" 2>/dev/null)
     pkg=${pkg%%:*}
