@@ -1,6 +1,7 @@
 #include "compiler/json_stmt.h"
 
 #include <cstring>
+#include <span>
 #include <type_traits>
 
 namespace lvsnft::nftjson {
@@ -37,14 +38,14 @@ Kind FieldKind(Field f) {
 }
 
 // Big-endian unsigned integer of the first n bytes (missing bytes are 0).
-uint32_t BigEndian(const std::vector<uint8_t>& b, size_t n) {
+uint32_t BigEndian(std::span<const uint8_t> b, size_t n) {
   uint32_t v = 0;
   for (size_t i = 0; i < n; ++i) v = (v << 8) | (i < b.size() ? b[i] : 0);
   return v;
 }
 
 // Host-order 32-bit integer (marks, numgen/hash results).
-uint32_t HostU32(const std::vector<uint8_t>& b) {
+uint32_t HostU32(std::span<const uint8_t> b) {
   uint8_t raw[4] = {};
   std::memcpy(raw, b.data(), b.size() < 4 ? b.size() : 4);
   uint32_t v = 0;
@@ -52,7 +53,7 @@ uint32_t HostU32(const std::vector<uint8_t>& b) {
   return v;
 }
 
-json AddrJson(const std::vector<uint8_t>& b) {
+json AddrJson(std::span<const uint8_t> b) {
   IpAddr a;
   a.family = b.size() == 16 ? IpFamily::kV6 : IpFamily::kV4;
   for (size_t i = 0; i < b.size() && i < a.bytes.size(); ++i) {
@@ -85,7 +86,7 @@ json EthertypeJson(uint32_t t) {
   return t;
 }
 
-json KindValueJson(Kind k, const std::vector<uint8_t>& b) {
+json KindValueJson(Kind k, std::span<const uint8_t> b) {
   switch (k) {
     case Kind::kNfproto:
       return NfprotoJson(b.empty() ? 0 : b[0]);
@@ -158,7 +159,7 @@ json FieldJson(Field f) {
   return nullptr;
 }
 
-json FieldValueJson(Field f, const std::vector<uint8_t>& b) {
+json FieldValueJson(Field f, std::span<const uint8_t> b) {
   return KindValueJson(FieldKind(f), b);
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "compiler/plan.h"
 
@@ -23,7 +24,7 @@ nlohmann::json FieldRefJson(const plan::FieldRef& f);
 /// A value compared with or masked onto field `f`, read in the field's
 /// kernel byte layout (e.g. `meta protocol` takes a big-endian ethertype,
 /// `meta nfproto` one NFPROTO_* byte) whatever the value's declared type.
-nlohmann::json FieldValueJson(plan::Field f, const std::vector<uint8_t>& b);
+nlohmann::json FieldValueJson(plan::Field f, std::span<const uint8_t> b);
 
 /// A lookup key: one field, or `{"concat": [...]}` of several.
 nlohmann::json KeyJson(const plan::Key& k);

@@ -8,7 +8,7 @@ Value AddrValue(const IpAddr& a) {
   Value v;
   v.type =
       a.family == IpFamily::kV4 ? DataType::kIpv4Addr : DataType::kIpv6Addr;
-  v.bytes.assign(a.bytes.begin(), a.bytes.begin() + a.size());
+  v.bytes.Assign(a.bytes.data(), a.size());
   return v;
 }
 
@@ -18,7 +18,7 @@ Value PortValue(uint16_t port) {
 }
 
 Value MarkValue(uint32_t mark) {
-  Value v{DataType::kMark, std::vector<uint8_t>(4)};
+  Value v{DataType::kMark, SmallBytes(4)};
   // Host byte order, as the kernel compares meta/ct mark registers.
   for (int i = 0; i < 4; ++i) {
     v.bytes[i] = reinterpret_cast<const uint8_t*>(&mark)[i];

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/addr.h"
+#include "base/bytes.h"
 
 namespace lvsnft::plan {
 
@@ -25,7 +26,7 @@ namespace lvsnft::plan {
 enum class TableFamily { kInet, kNetdev };
 
 /// Scalar data types of set keys and map data (nft type names).
-enum class DataType {
+enum class DataType : uint8_t {
   kInetProto,    ///< inet_proto: 1 byte.
   kIpv4Addr,     ///< ipv4_addr: 4 bytes, network order.
   kIpv6Addr,     ///< ipv6_addr: 16 bytes, network order.
@@ -33,10 +34,10 @@ enum class DataType {
   kMark,         ///< mark: 4 bytes, host order.
 };
 
-/// A typed scalar in kernel byte layout (unpadded).
+/// A typed scalar in kernel byte layout (unpadded); held inline.
 struct Value {
   DataType type = DataType::kMark;
-  std::vector<uint8_t> bytes;
+  SmallBytes bytes;
   bool operator==(const Value&) const = default;
 };
 

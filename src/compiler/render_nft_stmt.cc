@@ -1,5 +1,6 @@
 // nft text for values, fields and statements of the plan vocabulary.
 #include <cstdio>
+#include <span>
 
 #include "compiler/render_nft_internal.h"
 
@@ -16,7 +17,7 @@ std::string Hex32(uint32_t v) {
   return buf;
 }
 
-IpAddr AddrOf(const std::vector<uint8_t>& bytes) {
+IpAddr AddrOf(std::span<const uint8_t> bytes) {
   IpAddr a;
   a.family = bytes.size() == 4 ? IpFamily::kV4 : IpFamily::kV6;
   std::copy(bytes.begin(), bytes.end(), a.bytes.begin());

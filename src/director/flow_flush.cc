@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 #include <string>
 
 #include "compiler/lower_util.h"
@@ -13,7 +14,7 @@ constexpr int kAttempts = 3;
 
 // The element key (saddr . daddr . sport . dport . mark, ports padded to
 // 4 bytes) belongs to `o`: same VIP, a port of the service, its target id.
-bool Owns(const FlowOwner& o, const std::vector<uint8_t>& key, size_t alen) {
+bool Owns(const FlowOwner& o, std::span<const uint8_t> key, size_t alen) {
   if (o.vip.size() != alen || key.size() != 2 * alen + 12) return false;
   if (std::memcmp(key.data() + alen, o.vip.bytes.data(), alen) != 0)
     return false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <span>
 
 #include "compiler/lower_util.h"
 
@@ -38,14 +39,14 @@ bool HasPort(const Service& s, uint16_t port) {
   });
 }
 
-IpAddr AddrAt(const std::vector<uint8_t>& key, size_t at, size_t len) {
+IpAddr AddrAt(std::span<const uint8_t> key, size_t at, size_t len) {
   IpAddr a;
   a.family = len == 4 ? IpFamily::kV4 : IpFamily::kV6;
   std::memcpy(a.bytes.data(), key.data() + at, len);
   return a;
 }
 
-uint16_t PortAt(const std::vector<uint8_t>& key, size_t at) {
+uint16_t PortAt(std::span<const uint8_t> key, size_t at) {
   return static_cast<uint16_t>(key[at] << 8 | key[at + 1]);
 }
 

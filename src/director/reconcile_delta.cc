@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "director/reconcile.h"
@@ -12,7 +13,7 @@ namespace lvsnft::netlink {
 
 namespace {
 
-uint32_t SlotUnit(const std::vector<uint8_t>& key) {
+uint32_t SlotUnit(std::span<const uint8_t> key) {
   uint32_t m;
   std::memcpy(&m, key.data(), 4);
   return m / 4096;
@@ -165,14 +166,14 @@ void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
 void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
                            const LiveSet& live, const LiveTable& lt) {
   const auto& desired = d.elements.at(s.name);
-  std::unordered_map<std::string, size_t> want;
+  std::unordered_map<ElementKey, size_t, ElementKeyHash> want;
   want.reserve(desired.size());
   // Slot blocks are aligned to 4096 marks and owned by one service: a
   // removed slot element is attributed to the service owning its block.
   std::unordered_map<uint32_t, const plan::Element*> by_unit;
   for (size_t i = 0; i < desired.size(); ++i) {
     const auto& e = desired[i];
-    want.emplace(e.Id(), i);
+    want.emplace(ElementKey::Of(e), i);
     if (e.key.size() == 4 && e.src) by_unit[SlotUnit(e.key)] = e.src;
   }
   std::vector<bool> matched(desired.size(), false);
@@ -182,7 +183,7 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
                         s.key[0] == plan::DataType::kMark && !s.verdict_map &&
                         !s.interval && !s.data.empty();
   for (const auto& le : live.elements) {
-    auto it = want.find(ElementId(le.key, le.key_end, le.flags));
+    auto it = want.find(ElementKey::Of(le));
     if (it != want.end()) {
       matched[it->second] = true;
       if (SameValue(desired[it->second], le)) continue;

@@ -25,7 +25,7 @@ class Writer {
   void U32(uint32_t v) { Raw(&v, 4); }
   void U64(uint64_t v) { Raw(&v, 8); }
   void I32(int32_t v) { Raw(&v, 4); }
-  void Bytes(const std::vector<uint8_t>& b) {
+  void Bytes(const SmallBytes& b) {
     U32(static_cast<uint32_t>(b.size()));
     out_.append(b.begin(), b.end());
   }
@@ -49,10 +49,11 @@ class Reader {
   uint32_t U32() { return Num<uint32_t>(); }
   uint64_t U64() { return Num<uint64_t>(); }
   int32_t I32() { return Num<int32_t>(); }
-  std::vector<uint8_t> Bytes() {
+  SmallBytes Bytes() {
     uint32_t n = U32();
+    if (n > SmallBytes::kMaxSize) ok_ = false;
     if (!Need(n)) return {};
-    std::vector<uint8_t> b(in_.begin() + pos_, in_.begin() + pos_ + n);
+    SmallBytes b(reinterpret_cast<const uint8_t*>(in_.data()) + pos_, n);
     pos_ += n;
     return b;
   }
@@ -103,6 +104,9 @@ LiveSet GetSet(Reader& r) {
   s.name = r.Str();
   s.tag = r.U64();
   uint32_t n = r.U32();
+  // Each element takes at least 24 bytes of the file: a count beyond that
+  // is damage, not a reason to reserve gigabytes.
+  if (r.Need(static_cast<size_t>(n) * 24)) s.elements.reserve(n);
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     LiveElement e;
     e.key = r.Bytes();

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 
 #include "compiler/lower_util.h"
 #include "director/flows.h"
@@ -15,9 +16,7 @@ namespace lvsnft::netlink {
 
 namespace {
 
-std::string KeyHex(const std::vector<uint8_t>& k) {
-  return RawElement{k, {}, {}, 0, INT_MIN, ""}.Id();
-}
+std::string KeyHex(std::span<const uint8_t> k) { return ElementId(k, {}, 0); }
 
 // Counters of live elements, by set name and key.
 using Counters =

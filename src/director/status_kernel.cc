@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 
 #include "base/addr.h"
 #include "config/config.h"
@@ -15,7 +16,7 @@ namespace lvsnft::netlink {
 
 namespace {
 
-uint32_t BigEndian(const std::vector<uint8_t>& b) {
+uint32_t BigEndian(std::span<const uint8_t> b) {
   uint32_t v = 0;
   for (size_t i = 0; i < 4 && i < b.size(); ++i) v = v << 8 | b[i];
   return v;
@@ -70,7 +71,7 @@ bool InAnySet(const LiveTable& t, std::initializer_list<const char*> names,
 bool UsesTunnels(const LiveTable& t, const LiveChain& svc) {
   auto block = SlotBlock(svc);
   if (!block) return false;
-  std::set<std::vector<uint8_t>> ids;
+  std::set<SmallBytes> ids;
   for (const auto& s : t.sets) {
     if (s.name != "slots") continue;
     for (const auto& e : s.elements) {
@@ -140,7 +141,7 @@ void AddDispatch(const LiveTable& t, const LiveSet& set, size_t alen,
       std::copy_n(e.key.begin() + 4, alen, a.bytes.begin());
       f.svc.vip = a.ToString();
     }
-    auto port = [&](const std::vector<uint8_t>& k) {
+    auto port = [&](std::span<const uint8_t> k) {
       return k.size() >= 6 + alen ? k[4 + alen] << 8 | k[5 + alen] : -1;
     };
     int lo = port(e.key);

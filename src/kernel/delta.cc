@@ -4,22 +4,8 @@
 
 namespace lvsnft::netlink {
 
-namespace {
-
-std::string Hex(const std::vector<uint8_t>& b) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (uint8_t c : b) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string ElementId(const std::vector<uint8_t>& key,
-                      const std::vector<uint8_t>& key_end, uint32_t flags) {
+std::string ElementId(std::span<const uint8_t> key,
+                      std::span<const uint8_t> key_end, uint32_t flags) {
   // Raw bytes (short ids stay in the string's inline buffer): the lengths
   // and flags make the encoding unambiguous.
   std::string id;
@@ -33,8 +19,19 @@ std::string ElementId(const std::vector<uint8_t>& key,
 
 std::string RawElement::Id() const { return ElementId(key, key_end, flags); }
 
-std::string RawElement::Value() const {
-  return Hex(data) + "/" + std::to_string(verdict) + "/" + chain;
+size_t ElementKeyHash::operator()(const ElementKey& k) const {
+  // FNV-1a over key, key end and flags: a few bytes each, so a simple
+  // byte loop beats setting up a general string hash.
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const uint8_t* p, size_t n) {
+    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  mix(k.key->data(), k.key->size());
+  uint8_t sep = static_cast<uint8_t>(k.key->size());
+  mix(&sep, 1);
+  mix(k.key_end->data(), k.key_end->size());
+  mix(reinterpret_cast<const uint8_t*>(&k.flags), sizeof k.flags);
+  return static_cast<size_t>(h ^ (h >> 29));
 }
 
 LiveElement RawElement::ToLive() && {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ inline constexpr uint8_t kTagUdataType = 0xf0;
 
 /// An element in raw kernel form plus where it came from.
 struct RawElement {
-  std::vector<uint8_t> key, key_end, data;
+  SmallBytes key, key_end, data;  ///< Held inline (see base/bytes.h).
   uint32_t flags = 0;
   int verdict = INT_MIN;
   std::string chain;
@@ -38,17 +39,38 @@ struct RawElement {
   size_t src_index = 0;                ///< Index into the encoded list.
   /// Identity within a set: key, key_end and flags.
   std::string Id() const;
-  /// Data identity: data bytes, verdict and chain.
-  std::string Value() const;
   /// The element as a dump would return it (no counter, no timeout).
   LiveElement ToLive() const&;
   /// The same, taking this element's bytes (it is left empty).
   LiveElement ToLive() &&;
 };
 
-/// Identity of an element within its set (raw key, key end and flags).
-std::string ElementId(const std::vector<uint8_t>& key,
-                      const std::vector<uint8_t>& key_end, uint32_t flags);
+/// Identity of an element within its set (raw key, key end and flags) as
+/// a string, for maps keyed by it.
+std::string ElementId(std::span<const uint8_t> key,
+                      std::span<const uint8_t> key_end, uint32_t flags);
+
+/// Identity of an element within its set as a view of its bytes: what the
+/// reconciler hashes and compares, with no string built per element. The
+/// bytes viewed must outlive the key.
+struct ElementKey {
+  const SmallBytes* key = nullptr;
+  const SmallBytes* key_end = nullptr;
+  uint32_t flags = 0;
+  /// The identity of a raw or live element.
+  template <typename E>
+  static ElementKey Of(const E& e) {
+    return {&e.key, &e.key_end, e.flags};
+  }
+  friend bool operator==(const ElementKey& a, const ElementKey& b) {
+    return a.flags == b.flags && *a.key == *b.key && *a.key_end == *b.key_end;
+  }
+};
+
+/// Hash of an ElementKey (for unordered containers).
+struct ElementKeyHash {
+  size_t operator()(const ElementKey& k) const;
+};
 
 /// True when a live element carries the desired data / verdict.
 bool SameValue(const RawElement& want, const LiveElement& have);

@@ -9,14 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include "base/bytes.h"
 #include "base/status.h"
 #include "compiler/plan.h"
 
 namespace lvsnft::netlink {
 
-/// One element as the kernel holds it (raw key/data bytes).
+/// One element as the kernel holds it (raw key/data bytes, held inline).
 struct LiveElement {
-  std::vector<uint8_t> key, key_end, data;
+  SmallBytes key, key_end, data;
   int verdict = INT_MIN;  ///< NF_ACCEPT/NF_DROP/NFT_JUMP/...; INT_MIN: none.
   std::string chain;      ///< Jump/goto target.
   uint32_t flags = 0;     ///< NFT_SET_ELEM_INTERVAL_END etc.

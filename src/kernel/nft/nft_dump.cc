@@ -21,9 +21,8 @@ namespace lvsnft::netlink {
 
 namespace {
 
-std::vector<uint8_t> Bytes(const void* p, uint32_t len) {
-  auto* b = static_cast<const uint8_t*>(p);
-  return std::vector<uint8_t>(b, b + len);
+SmallBytes Bytes(const void* p, uint32_t len) {
+  return SmallBytes(static_cast<const uint8_t*>(p), len);
 }
 
 std::string Str(const char* s) { return s ? s : ""; }

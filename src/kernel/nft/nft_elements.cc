@@ -13,7 +13,7 @@ namespace {
 using plan::DataType;
 using plan::Element;
 using plan::Value;
-using Bytes = std::vector<uint8_t>;
+using Bytes = SmallBytes;
 
 ElemPtr NewElem() {
   nftnl_set_elem* e = nftnl_set_elem_alloc();
@@ -149,7 +149,7 @@ Result<std::vector<ElemPtr>> Segments(const std::vector<Element>& elems,
   const Bytes& first = ranges->front().lo;
   if (first_segment && std::any_of(first.begin(), first.end(),
                                    [](uint8_t b) { return b != 0; })) {
-    out.push_back(EndElem(Bytes(first.size(), 0)));
+    out.push_back(EndElem(Bytes(first.size())));
     origin->push_back(kNoOrigin);
   }
   ElemPtr pending;
@@ -183,11 +183,11 @@ Bytes EncodeValues(const std::vector<Value>& values, bool big_endian) {
   Bytes out;
   for (const Value& v : values) {
     size_t at = out.size();
-    out.insert(out.end(), v.bytes.begin(), v.bytes.end());
+    out.Append(v.bytes.data(), v.bytes.size());
     // Only marks are host-order integers among the plan's types.
     if (big_endian && v.type == DataType::kMark)
       std::reverse(out.begin() + at, out.end());
-    if (values.size() > 1) out.resize((out.size() + 3) / 4 * 4, 0);
+    if (values.size() > 1) out.Resize((out.size() + 3) / 4 * 4);
   }
   return out;
 }

@@ -24,8 +24,8 @@ namespace lvsnft::netlink {
 /// Encodes element values as one key or data blob: a single value as is,
 /// a concatenation with each component zero-padded to 4 bytes. With
 /// `big_endian`, host-order integers (marks) are byte-swapped.
-std::vector<uint8_t> EncodeValues(const std::vector<plan::Value>& values,
-                                  bool big_endian);
+SmallBytes EncodeValues(const std::vector<plan::Value>& values,
+                        bool big_endian);
 
 /// Marks an element nft adds on its own (the leading interval end).
 inline constexpr size_t kNoOrigin = static_cast<size_t>(-1);

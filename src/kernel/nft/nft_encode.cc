@@ -15,11 +15,11 @@ namespace lvsnft::netlink {
 
 namespace {
 
-std::vector<uint8_t> Attr(nftnl_set_elem* e, uint16_t attr) {
+SmallBytes Attr(nftnl_set_elem* e, uint16_t attr) {
   if (!nftnl_set_elem_is_set(e, attr)) return {};
   uint32_t len = 0;
   auto* p = static_cast<const uint8_t*>(nftnl_set_elem_get(e, attr, &len));
-  return std::vector<uint8_t>(p, p + len);
+  return SmallBytes(p, len);
 }
 
 std::vector<uint8_t> WithTag(const void* data, uint32_t len, uint64_t tag) {
@@ -62,7 +62,7 @@ Result<std::vector<RawElement>> EncodeElements(const plan::Set& s) {
     r.key = Attr(e, NFTNL_SET_ELEM_KEY);
     r.key_end = Attr(e, NFTNL_SET_ELEM_KEY_END);
     r.data = Attr(e, NFTNL_SET_ELEM_DATA);
-    r.udata = Attr(e, NFTNL_SET_ELEM_USERDATA);
+    r.udata = Attr(e, NFTNL_SET_ELEM_USERDATA).ToVector();
     if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS)) {
       r.flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
     }

@@ -95,18 +95,18 @@ Status Dependency(Ctx& c, const plan::Stmt& s) {
 }
 
 void UpdateContext(Ctx& c, const plan::Match& m) {
-  const Bytes& v = m.value.bytes;
+  const SmallBytes& v = m.value.bytes;
   bool inet = c.env.table.family == plan::TableFamily::kInet;
   if (m.field.field == Field::kMetaL4proto) c.l4 = true;
   NetProto p = NetProto::kNone;
   if (inet && m.field.field == Field::kMetaNfproto) {
-    p = v == Bytes{NFPROTO_IPV4}   ? NetProto::kIpv4
-        : v == Bytes{NFPROTO_IPV6} ? NetProto::kIpv6
-                                   : NetProto::kNone;
+    p = v == SmallBytes{NFPROTO_IPV4}   ? NetProto::kIpv4
+        : v == SmallBytes{NFPROTO_IPV6} ? NetProto::kIpv6
+                                        : NetProto::kNone;
   } else if (!inet && m.field.field == Field::kMetaProtocol) {
-    p = v == Bytes{0x08, 0x00}   ? NetProto::kIpv4
-        : v == Bytes{0x86, 0xdd} ? NetProto::kIpv6
-                                 : NetProto::kNone;
+    p = v == SmallBytes{0x08, 0x00}   ? NetProto::kIpv4
+        : v == SmallBytes{0x86, 0xdd} ? NetProto::kIpv6
+                                      : NetProto::kNone;
   } else {
     return;
   }
@@ -166,7 +166,7 @@ Status LowerMatch(Ctx& c, const plan::Match& m) {
   if (m.value.bytes.size() != FieldInfo(m.field.field).len)
     return Status::Error(std::string("value length does not match ") +
                          FieldInfo(m.field.field).text);
-  EmitMatch(c, m.field, m.value.bytes);
+  EmitMatch(c, m.field, m.value.bytes.ToVector());
   UpdateContext(c, m);
   return Status();
 }

@@ -31,7 +31,7 @@ struct StmtCase {
 
 // Ip saddr & 255.255.255.0 . ct mark: the persistence key.
 Key FlowKey() {
-  return {F(Field::kIpSaddr, AddrValue(Ip("255.255.255.0")).bytes),
+  return {F(Field::kIpSaddr, AddrValue(Ip("255.255.255.0")).bytes.ToVector()),
           F(Field::kCtMark)};
 }
 
@@ -53,7 +53,8 @@ std::vector<StmtCase> MatchCases() {
       {"match unnamed l4proto", Match{F(kMetaL4proto), ProtoValue(200)},
        R"({"match":{"op":"==","left":{"meta":{"key":"l4proto"}},"right":200}})"},
       {"match masked mark",
-       Match{F(kMetaMark, MarkValue(0xffff0000).bytes), MarkValue(0x4c560000)},
+       Match{F(kMetaMark, MarkValue(0xffff0000).bytes.ToVector()),
+             MarkValue(0x4c560000)},
        R"({"match":{"op":"==","left":{"&":[{"meta":{"key":"mark"}},4294901760]},"right":1280704512}})"},
       {"match ct mark", Match{F(kCtMark), MarkValue(5)},
        R"({"match":{"op":"==","left":{"ct":{"key":"mark"}},"right":5}})"},

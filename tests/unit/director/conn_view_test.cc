@@ -29,9 +29,9 @@ Result<std::vector<RawElement>> Encode(const plan::Set& s) {
   for (size_t i = 0; i < s.elements.size(); ++i) {
     RawElement r;
     for (const auto& v : s.elements[i].key)
-      r.key.insert(r.key.end(), v.bytes.begin(), v.bytes.end());
+      r.key.Append(v.bytes.data(), v.bytes.size());
     for (const auto& v : s.elements[i].data)
-      r.data.insert(r.data.end(), v.bytes.begin(), v.bytes.end());
+      r.data.Append(v.bytes.data(), v.bytes.size());
     r.src = &s.elements[i];
     r.src_index = i;
     out.push_back(std::move(r));

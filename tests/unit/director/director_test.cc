@@ -347,7 +347,7 @@ TEST(SnapshotTest, RoundTrip) {
   EXPECT_EQ(back->genid, 42u);
   EXPECT_EQ(back->instance, "boot/7");
   EXPECT_EQ(back->tables[0].sets[0].elements[0].data,
-            (std::vector<uint8_t>{10, 0, 0, 1}));
+            (SmallBytes{10, 0, 0, 1}));
   EXPECT_EQ(back->tables[0].chains[0].rules[0].tag, 5u);
   EXPECT_EQ(back->tables[0].chains[0].rules[0].handle, 0u);  // not stored
   EXPECT_FALSE(DecodeSnapshot(EncodeSnapshot(s).substr(0, 30)).ok());

@@ -19,7 +19,7 @@ IpAddr A(const char* s) { return *IpAddr::Parse(s); }
 LiveElement Flow(const char* client, const char* vip, uint16_t dport,
                  uint32_t tid) {
   LiveElement e;
-  e.key.resize(20);
+  e.key.Resize(20);
   std::memcpy(e.key.data(), A(client).bytes.data(), 4);
   std::memcpy(e.key.data() + 4, A(vip).bytes.data(), 4);
   e.key[8] = 0x9c, e.key[9] = 0x40;  // 40000

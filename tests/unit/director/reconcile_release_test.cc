@@ -66,8 +66,8 @@ TEST(ReconcileReleaseTest, DeletedMapDropsChainElementsBeforeTheChains) {
   // set.
   ASSERT_EQ(ch[0].elements.size(), 2u);
   EXPECT_EQ(ch[0].elements[0].chain, "svc_rng");
-  EXPECT_EQ(ch[0].elements[0].key, (std::vector<uint8_t>{6, 1}));
-  EXPECT_EQ(ch[0].elements[0].key_end, (std::vector<uint8_t>{6, 1}));
+  EXPECT_EQ(ch[0].elements[0].key, (SmallBytes{6, 1}));
+  EXPECT_EQ(ch[0].elements[0].key_end, (SmallBytes{6, 1}));
   EXPECT_EQ(ch[0].elements[1].chain, "svc_other");
   EXPECT_EQ(ch[1].kind, ChangeKind::kDelChain);
   EXPECT_EQ(ch[2].kind, ChangeKind::kDelChain);

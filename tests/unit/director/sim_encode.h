@@ -15,13 +15,11 @@ inline Result<std::vector<netlink::RawElement>> SimpleEncode(
   for (size_t i = 0; i < s.elements.size(); ++i) {
     const auto& e = s.elements[i];
     netlink::RawElement r;
-    for (const auto& v : e.key)
-      r.key.insert(r.key.end(), v.bytes.begin(), v.bytes.end());
+    for (const auto& v : e.key) r.key.Append(v.bytes.data(), v.bytes.size());
     for (const auto& v : e.key_end) {
-      r.key_end.insert(r.key_end.end(), v.bytes.begin(), v.bytes.end());
+      r.key_end.Append(v.bytes.data(), v.bytes.size());
     }
-    for (const auto& v : e.data)
-      r.data.insert(r.data.end(), v.bytes.begin(), v.bytes.end());
+    for (const auto& v : e.data) r.data.Append(v.bytes.data(), v.bytes.size());
     if (e.verdict) r.chain = e.verdict->chain;
     r.src = &e;
     r.src_index = i;

@@ -85,7 +85,7 @@ TEST(CanonicalOrder, OtherSetsKeepTheKernelOrder) {
   hash.flags = 0;
   hash.elements = {{{2}, {}, {}}, {{1}, {}, {}}};
   CanonicalOrder(hash);
-  EXPECT_EQ(hash.elements[0].key, std::vector<uint8_t>{2});
+  EXPECT_EQ(hash.elements[0].key, SmallBytes{2});
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
+
 #include "kernel/nft/nft_debug.h"
 #include "kernel/nft/nft_objects.h"
 #include "nft_plan_builders.h"
@@ -12,7 +14,7 @@ namespace {
 
 using DT = plan::DataType;
 
-std::string Hex(const std::vector<uint8_t>& b) {
+std::string Hex(std::span<const uint8_t> b) {
   std::string out;
   char buf[3];
   for (uint8_t c : b) {

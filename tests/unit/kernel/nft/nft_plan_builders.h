@@ -38,9 +38,13 @@ inline plan::FieldRef F(Field f, std::vector<uint8_t> mask = {}) {
   return {f, std::move(mask)};
 }
 /// A mark mask in host order.
-inline std::vector<uint8_t> MarkMask(uint32_t m) { return Mark(m).bytes; }
+inline std::vector<uint8_t> MarkMask(uint32_t m) {
+  return Mark(m).bytes.ToVector();
+}
 /// An address mask (network order).
-inline std::vector<uint8_t> AddrMask(const char* a) { return Addr(a).bytes; }
+inline std::vector<uint8_t> AddrMask(const char* a) {
+  return Addr(a).bytes.ToVector();
+}
 
 /// `FIELD VALUE`.
 inline plan::Match Match(plan::FieldRef f, plan::Value v) {
