@@ -12,10 +12,7 @@
 set -uo pipefail
 . "$BN_DIR/lib.sh"
 bn_suite kacheck
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-mkdir -p "$W/cfg"
-
+W=$(mktemp -d) && mkdir "$W/cfg" && trap 'rm -rf "$W"' EXIT || exit 1
 if [ "${BN_SMOKE:-0}" = 1 ]; then
   NT=${BN_TCP_TARGETS:-10} NH=${BN_HTTP_TARGETS:-10} REPS=${BN_REPS:-1}
   WINDOW=${BN_WINDOW:-4} KILLS=${BN_KILLS:-1}
