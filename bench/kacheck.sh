@@ -17,8 +17,8 @@ if [ "${BN_SMOKE:-0}" = 1 ]; then
   NT=${BN_TCP_TARGETS:-10} NH=${BN_HTTP_TARGETS:-10} REPS=${BN_REPS:-1}
   WINDOW=${BN_WINDOW:-4} KILLS=${BN_KILLS:-1}
 else
-  NT=${BN_TCP_TARGETS:-100} NH=${BN_HTTP_TARGETS:-100} REPS=${BN_REPS:-3}
-  WINDOW=${BN_WINDOW:-30} KILLS=${BN_KILLS:-2}
+  NT=${BN_TCP_TARGETS:-30} NH=${BN_HTTP_TARGETS:-30} REPS=${BN_REPS:-3}
+  WINDOW=${BN_WINDOW:-20} KILLS=${BN_KILLS:-2}
 fi
 IV=1
 [ $((NT % 10)) = 0 ] && [ $((NH % 10)) = 0 ] && [ "$NT" -ge 10 ] && [ "$NH" -ge 10 ] &&

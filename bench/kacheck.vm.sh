@@ -65,23 +65,39 @@ serve() {
 conns() {
   ip netns exec $T nft list counter inet kac "c$1" | awk '$1 == "packets" {print $2}'
 }
-# ticks PID: "ALL OWN": CPU clock ticks of PID and its children, and of
-# PID alone (keepalived's checker process is a child of the parent it
-# runs under; the daemon has none). utime + stime + cutime + cstime: the
-# time of children that exited (a fork per check) would count too.
+# ticks PID: "ALL OWN USER": CPU clock ticks of PID and its children named
+# keepalived or lvsnft, of PID alone, and the user-space part of ALL (keepalived's checker process is
+# a child of the parent it runs under; the daemon has none; the log
+# stamper, also a child, is left out). utime + stime + cutime + cstime:
+# the time of children that exited (a fork per check) would count too.
 ticks() {
-  local f l s=0 own=0 a t
+  local f l s=0 own=0 u=0 a t c
   for f in /proc/[0-9]*/stat; do
     read -r l <"$f" 2>/dev/null || continue
     a=(${l##*) })
+    c=${l#*(} c=${c%%)*}
     t=$((a[11] + a[12] + a[13] + a[14]))
     if [ "${f//[^0-9]/}" = "$1" ]; then
-      own=$t s=$((s + t))
-    elif [ "${a[1]}" = "$1" ]; then
-      s=$((s + t))
+      own=$t
+    elif [ "${a[1]}" != "$1" ] || { [ "$c" != keepalived ] && [ "$c" != lvsnft ]; }; then
+      continue
     fi
+    s=$((s + t)) u=$((u + a[11] + a[13]))
   done
-  echo "$s $own"
+  echo "$s $own $u"
+}
+
+# moves KIND T0 T1: state changes the checker logged between T0 and T1
+# (µs): keepalived "Removing/Adding service", lvsnft " DOWN after"/" UP after".
+moves() {
+  local v n=0 l
+  mapfile -t l <"/tmp/$1.log"
+  for v in "${l[@]}"; do
+    [ "${v%% *}" -ge "$2" ] 2>/dev/null && [ "${v%% *}" -le "$3" ] || continue
+    [[ $v == *"Removing service"* || $v == *"Adding service"* || $v == *" DOWN after "* ||
+      $v == *" UP after "* ]] && n=$((n + 1))
+  done
+  echo $n
 }
 
 # listing KIND: the director's table of KIND, one line per real server.
@@ -132,18 +148,20 @@ stop() {
 
 # cpu_turn KIND REP: the CPU window.
 cpu_turn() {
-  local k=$1 r=$2 t0 t1 a0 a1 b0 b1 c0 c1 p0 p1
+  local k=$1 r=$2 t0 t1 a0 a1 b0 b1 c0 c1 p0 p1 u0 u1
   sleep $((2 * IV + 1)) # every check started (random phase) and settled
   t0=$(now_us) a0=$(conns 80) b0=$(conns 8080)
-  read -r c0 p0 <<<"$(ticks "$CPID")"
+  read -r c0 p0 u0 <<<"$(ticks "$CPID")"
   sleep "$WINDOW"
   t1=$(now_us) a1=$(conns 80) b1=$(conns 8080)
-  read -r c1 p1 <<<"$(ticks "$CPID")"
+  read -r c1 p1 u1 <<<"$(ticks "$CPID")"
   sample "$k" wall "$r" "$((t1 - t0))e-6"
   sample "$k" checks.tcp "$r" "$((a1 - a0))"
   sample "$k" checks.http "$r" "$((b1 - b0))"
   sample "$k" checks "$r" "$((a1 - a0 + b1 - b0))"
   sample "$k" cpu "$r" "$(awk -v t=$((c1 - c0)) -v hz=$HZ 'BEGIN {print t / hz}')"
+  sample "$k" cpu.user "$r" "$(awk -v t=$((u1 - u0)) -v hz=$HZ 'BEGIN {print t / hz}')"
+  sample "$k" moves "$r" "$(moves "$k" "$t0" "$t1")"
   sample "$k" cpu.main "$r" "$(awk -v t=$((p1 - p0)) -v hz=$HZ 'BEGIN {print t / hz}')"
   sample "$k" rate "$r" "$(awk -v n=$((a1 - a0 + b1 - b0)) -v w=$((t1 - t0)) 'BEGIN {print n * 1e6 / w}')"
   sample "$k" share "$r" "$(awk -v t=$((c1 - c0)) -v hz=$HZ -v w=$((t1 - t0)) \
@@ -172,7 +190,15 @@ mon_start() {
   MPID=$!
   PIDS+=("$MPID")
   stamp </tmp/mon.fifo >/tmp/mon.log &
-  nap
+  # Ready once it reports a change of ours (its start is slow under TCG).
+  local end=$(($(now_us) + 20000000)) l
+  while [ "$(now_us)" -lt $end ]; do
+    ip netns exec $D nft add table inet kacmon && ip netns exec $D nft delete table inet kacmon
+    mapfile -t l </tmp/mon.log
+    [[ "${l[*]}" == *"table inet kacmon"* ]] && return 0
+    sleep 0.2
+  done
+  echo "# nft monitor: not ready after 20 s" >&2
 }
 mon_stop() { kill "$MPID" && wait "$MPID" 2>/dev/null; }
 

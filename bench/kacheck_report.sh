@@ -9,6 +9,8 @@ BN_TSV=$BN_OUT/kacheck.tsv
 rc=${BN_VM_RC:-0}
 kernel=$(awk -F'\t' '$1 == "env" && $2 == "kernel" {print $4}' "$BN_TSV")
 asked=$(awk -v a="$BN_NT" -v b="$BN_NH" -v i="$BN_IV" 'BEGIN {print (a + b) / i}')
+# med KIND METRIC: the median of METRIC, 2 decimals ("—": none).
+med() { bn_stat "$1" "$2" | awk '{print ($2 == "nan" ? "—" : sprintf("%.2f", $2))}'; }
 # found KIND METRIC: "k of n" kills whose victim left the table.
 found() {
   awk -F'\t' -v c="$1" -v m="$2" '$1 == c && $2 == m {n++; if ($4 != "nan") k++}
@@ -23,14 +25,13 @@ echo "$BN_NT tcp + $BN_NH http targets (NAT services of 10), interval $BN_IV s, 
   "targets (SYNs) over ${BN_WINDOW} s; CPU of the checker's processes from /proc/PID/stat (10 ms" \
   "ticks). Emulated CPU: only the ratio carries over."
 echo
-echo "| checker | checks/s asked | checks/s done | CPU ms / 1,000 checks | lvsnft ÷ keepalived (CPU per check) | CPU (% of the vCPU) | CPU s: main process / all | n |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| checker | checks/s asked | checks/s done | CPU ms / 1,000 checks | lvsnft ÷ keepalived (CPU per check) | CPU (% of the vCPU) | CPU s in the window: all / user part / main process | state changes logged in the window | n |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for k in keepalived lvsnft; do
   ratio=1
   [ $k = keepalived ] || ratio=$(bn_cell x2 cmp lvsnft keepalived)
   echo "| $k | $asked | $(bn_fmt 1 1 $(bn_stat $k rate)) | $(bn_cell ms $k cpu1k) | $ratio |" \
-    "$(bn_fmt 1 1 $(bn_stat $k share)) | $(bn_stat $k cpu.main | cut -d' ' -f2) /" \
-    "$(bn_stat $k cpu | cut -d' ' -f2) | $(bn_cell n $k cpu1k) |"
+    "$(bn_fmt 1 1 $(bn_stat $k share)) | $(med $k cpu) / $(med $k cpu.user) / $(med $k cpu.main) | $(bn_fmt 1 0 $(bn_stat $k moves)) | $(bn_cell n $k cpu1k) |"
 done
 echo
 echo "Detection: both victims (one tcp, one http target) killed (SIGKILL) at once, until each is" \
