@@ -8,14 +8,17 @@
 # nft table) and kact (the targets, owning 10.2.0.0/16 by a local route;
 # a veth between). Per turn:
 #   cpu:    after a warm-up, WINDOW seconds: the checker's CPU (utime +
-#           stime + cutime + cstime of the process and its children, from
-#           /proc/PID/stat) and the checks made, counted at the targets
-#           (SYNs into kact, one nft counter per port), not by the checker;
+#           stime + cutime + cstime of the process and its keepalived /
+#           lvsnft children, from /proc/PID/stat) and the checks made,
+#           counted at the targets (SYNs into kact, one nft counter per
+#           port), not by the checker;
 #   detect: KILLS times, after a random pause of up to one interval, both
-#           victims (10.2.1.1:80 tcp, 10.2.2.1:8080 http) are killed and the
-#           director's table is polled until each is gone (keepalived:
-#           `ipvsadm -Ln`; lvsnft: `nft list map inet lvsnft be4`), then
-#           they are restarted and polled until both are back.
+#           victims (10.2.1.1:80 tcp, 10.2.2.1:8080 http) are killed, the
+#           time until each is out of the director's table is taken
+#           (keepalived: /proc/PID/net/ip_vs polled; lvsnft: `nft monitor`
+#           events, see seen()) and confirmed by one `ipvsadm -Ln` / `nft
+#           list map inet lvsnft be4`; then they are restarted and watched
+#           until both are back.
 # Prints samples as "BN <tab> CONFIG <tab> METRIC <tab> REP <tab> VALUE".
 . /lab/params
 L=/lab D=kacd T=kact
