@@ -21,8 +21,9 @@ pkgs=(
   conntrack
   # daemon tests: promtool (check metrics), setpriv (util-linux)
   prometheus util-linux
-  # VM tier (tests/vm/vmrun.sh)
-  qemu-system-x86 busybox-static cpio kmod ipvsadm
+  # VM tier (tests/vm/vmrun.sh); keepalived runs in the VM beside lvsnft's
+  # checks (bench/run kacheck) and checks its generated config on the host
+  qemu-system-x86 busybox-static cpio kmod ipvsadm keepalived
   # package tier: man pages and completion (generated with python3, checked
   # with man/groff), the .deb (dpkg-shlibdeps from dpkg-dev, lintian)
   python3 man-db groff-base dpkg-dev lintian

@@ -9,8 +9,9 @@
 # tests/lib/topo.sh as /lab/topo.sh and tests/vm/vm_lib.sh as
 # /lab/vm_lib.sh; /lab is the working directory and on PATH. Binaries
 # among the FILEs get their shared libraries copied (ldd).
-# Available: bash, busybox applets, the host's ip, nft, ipvsadm and
-# iputils ping; busybox's own `ip` applet is removed so `ip` is iproute2.
+# Available: bash, busybox applets, the host's ip, nft, ipvsadm, iputils
+# ping and, when installed, keepalived (bench/run kacheck); busybox's own
+# `ip` applet is removed so `ip` is iproute2.
 # The modules lab scenarios need are loaded before SCRIPT starts, and
 # module autoloading works (/sbin/modprobe). No network device, no disk.
 # The script's output is printed; the exit status is the script's (124:
@@ -34,7 +35,8 @@ MODULES="veth bridge dummy nf_tables nft_fwd_netdev nft_numgen
   ip_vs_ftp"
 # Not loaded at boot, but there for modprobe/autoloading.
 EXTRA_MODULES="ip6_tunnel sit ip_gre gre macvlan ipvlan vxlan geneve"
-HOST_BINS="/usr/sbin/ip /usr/sbin/nft /usr/sbin/ipvsadm /usr/bin/ping /bin/bash"
+HOST_BINS="/usr/sbin/ip /usr/sbin/nft /usr/sbin/ipvsadm /usr/bin/ping /bin/bash
+  $(ls /usr/sbin/keepalived 2>/dev/null)"
 
 die() {
   echo "vmrun: $*" >&2
