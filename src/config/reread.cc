@@ -1,6 +1,6 @@
 #include "config/reread.h"
 
-#include <algorithm>
+#include <array>
 #include <cstring>
 #include <unordered_map>
 
@@ -40,15 +40,15 @@ class Scanner {
 };
 
 bool Scanner::String() {
-  for (++pos_; pos_ < s_.size(); ++pos_) {
-    if (s_[pos_] == '\\') {
-      ++pos_;
-    } else if (s_[pos_] == '"') {
-      ++pos_;
-      return true;
-    }
+  for (++pos_;;) {  // from quote to quote: the escapes decide which ends it
+    const char* q = static_cast<const char*>(
+        std::memchr(s_.data() + pos_, '"', s_.size() - pos_));
+    if (!q) return false;
+    size_t end = static_cast<size_t>(q - s_.data()), slashes = 0;
+    while (end - slashes > pos_ && s_[end - slashes - 1] == '\\') ++slashes;
+    pos_ = end + 1;
+    if (slashes % 2 == 0) return true;
   }
-  return false;
 }
 
 bool Scanner::Skip() {
@@ -58,9 +58,19 @@ bool Scanner::Skip() {
     while (pos_ < s_.size() && !std::strchr(",]} \t\n", s_[pos_])) ++pos_;
     return pos_ > start;
   }
+  // Only quotes and brackets matter inside a container.
+  static const auto kStop = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("\"{}[]")) t[c] = true;
+    return t;
+  }();
   int depth = 0;
   while (pos_ < s_.size()) {
     char c = s_[pos_];
+    if (!kStop[static_cast<uint8_t>(c)]) {
+      ++pos_;
+      continue;
+    }
     if (c == '"') {
       if (!String()) return false;
       continue;
@@ -97,7 +107,11 @@ void Scanner::Locate(ServiceSpans& out) const {
   int line = 1;
   for (std::string_view item : out.items) {
     size_t at = static_cast<size_t>(item.data() - s_.data());
-    line += static_cast<int>(std::count(s_.data() + from, item.data(), '\n'));
+    for (const char* p = s_.data() + from;
+         (p = static_cast<const char*>(
+              std::memchr(p, '\n', static_cast<size_t>(item.data() - p))));
+         ++p)
+      ++line;
     size_t nl = s_.rfind('\n', at);
     size_t bol = nl == s_.npos ? 0 : nl + 1;
     int col = 1;
