@@ -18,9 +18,6 @@ namespace lvsnft::parse_detail {
 using json::Type;
 using json::Value;
 
-/// Where value `v` is.
-inline Origin OriginOf(const json::Value& v) { return {v.Path(), v.loc}; }
-
 /// "(did you mean \"x\"?)" or "(expected a, b or c)".
 std::string Hint(std::string_view word, std::span<const std::string_view> k);
 
@@ -30,10 +27,21 @@ class ConfigParser {
  public:
   explicit ConfigParser(Diagnostics& d) : d_(d) {}
   void ParseRoot(const Value& root, Config& cfg);
+  /// Parses one services[] entry that was read on its own (json::ParseAt):
+  /// `at` is its pointer in the whole file ("/services/7"), put in front
+  /// of every origin and message.
+  void ParseServiceAt(const Value& v, const JsonPointer& at, Service& s);
 
  private:
+  /// Where value `v` is.
+  Origin OriginOf(const Value& v) const {
+    if (base_.empty()) return {v.Path(), v.loc};
+    JsonPointer p = base_;
+    p.Append(v.Path());
+    return {std::move(p), v.loc};
+  }
   void Error(const Value& v, std::string msg) {
-    d_.Error(v.loc, v.Pointer(), std::move(msg));
+    d_.Error(v.loc, OriginOf(v).pointer.str(), std::move(msg));
   }
   bool Is(const Value& v, Type t, const char* what = nullptr);
   bool Object(const Value& v, std::string_view kind);
@@ -81,6 +89,7 @@ class ConfigParser {
   bool StatusItem(const Value& v, StatusRange& out);
 
   Diagnostics& d_;
+  JsonPointer base_;  ///< Pointer of the tree's root in its file.
 };
 
 template <typename T>

@@ -70,8 +70,14 @@ struct Step {
 /// Recursive-descent reader over one input text.
 class Reader {
  public:
-  Reader(std::string_view text, Diagnostics& d, const Limits& limits)
-      : s_(text), d_(d), limits_(limits) {}
+  Reader(std::string_view text, Diagnostics& d, const Limits& limits,
+         SourceLoc start = {1, 1}, int depth = 0)
+      : s_(text),
+        d_(d),
+        limits_(limits),
+        line_(start.line),
+        col_(start.col),
+        depth_(depth) {}
   std::optional<Document> Run();
 
  private:
@@ -111,6 +117,7 @@ class Reader {
   size_t pos_ = 0;
   int line_ = 1;
   int col_ = 1;
+  int depth_ = 0;  // nesting of the text's top value
   size_t values_ = 0;
   bool soft_errors_ = false;  // duplicate keys: reported, parsing goes on
 };
@@ -181,7 +188,7 @@ std::optional<Document> Reader::Run() {
     return std::nullopt;
   }
   Value root;
-  if (!ParseValue(root, 0)) return std::nullopt;
+  if (!ParseValue(root, depth_)) return std::nullopt;
   SkipSpace();
   if (!AtEnd()) {
     Unexpected("end of input after the top-level value");
@@ -471,6 +478,11 @@ bool Reader::ParseWord(Value& v) {
 std::optional<Document> Parse(std::string_view text, Diagnostics& diags,
                               const Limits& limits) {
   return Reader(text, diags, limits).Run();
+}
+
+std::optional<Document> ParseAt(std::string_view text, SourceLoc start,
+                                int depth, Diagnostics& diags) {
+  return Reader(text, diags, kDefaultLimits, start, depth).Run();
 }
 
 }  // namespace lvsnft::json

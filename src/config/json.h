@@ -96,6 +96,13 @@ class Document {
 std::optional<Document> Parse(std::string_view text, Diagnostics& diags,
                               const Limits& limits = kDefaultLimits);
 
+/// Parse of `text`, a value nested `depth` levels deep in a larger file
+/// where it starts at `start`: every location (and so every diagnostic)
+/// is in the larger file's lines and columns, and the depth limit counts
+/// from the larger file's top.
+std::optional<Document> ParseAt(std::string_view text, SourceLoc start,
+                                int depth, Diagnostics& diags);
+
 /// Appends `key` to `pointer`, escaping '~' and '/' as RFC 6901 requires.
 std::string JoinPointer(const std::string& pointer, std::string_view key);
 

@@ -140,6 +140,13 @@ void ConfigParser::ParseRoot(const Value& root, Config& cfg) {
   }
 }
 
+void ConfigParser::ParseServiceAt(const Value& v, const JsonPointer& at,
+                                  Service& s) {
+  base_ = at;
+  ParseService(v, s);
+  base_ = {};
+}
+
 void ConfigParser::ParseDirector(const Value& v, Director& dir) {
   if (!Object(v, "director")) return;
   dir.origin = dir.interface_origin = dir.flow_table_size_origin = OriginOf(v);

@@ -91,6 +91,15 @@ void JsonPointer::AppendIndex(size_t index) {
   code_.append(bytes.data(), n);
 }
 
+bool JsonPointer::ReplacePrefix(const JsonPointer& from,
+                                const JsonPointer& to) {
+  // Tokens are self-delimiting (an index token's head holds its length), so
+  // a byte prefix of whole tokens is a token prefix.
+  if (!std::string_view(code_).starts_with(from.code_)) return false;
+  code_.replace(0, from.code_.size(), to.code_);
+  return true;
+}
+
 std::string JsonPointer::str() const {
   std::string out;
   out.reserve(code_.size() * 8);

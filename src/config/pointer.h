@@ -25,6 +25,12 @@ class JsonPointer {
   void AppendKey(std::string_view key);
   /// Appends the array index token `index`.
   void AppendIndex(size_t index);
+  /// Appends every token of `tail`.
+  void Append(const JsonPointer& tail) { code_ += tail.code_; }
+  /// When this pointer starts with the tokens of `from`, replaces them by
+  /// those of `to` and returns true (a service's values moved in the file:
+  /// "/services/3/vip" -> "/services/7/vip").
+  bool ReplacePrefix(const JsonPointer& from, const JsonPointer& to);
 
   /// The pointer as text, e.g. "/services/0/vip" ("" = root).
   std::string str() const;

@@ -38,10 +38,13 @@ IpAddr Network(IpAddr a, int prefix) {
   return a;
 }
 
-/// What `vip` is in the /24 (IPv4) or /64 (IPv6) of `rs`, or "".
+/// What `vip` is in the /24 (IPv4) or /64 (IPv6) of `rs`, or "". Runs
+/// for every real server: the common case (another subnet) compares bytes.
 std::string SubnetRole(const IpAddr& vip, const IpAddr& rs) {
   int prefix = vip.family == IpFamily::kV4 ? 24 : 64;
-  if (vip.family != rs.family || Network(vip, prefix) != Network(rs, prefix))
+  if (vip.family != rs.family ||
+      !std::equal(vip.bytes.begin(), vip.bytes.begin() + prefix / 8,
+                  rs.bytes.begin()))
     return "";
   std::string net =
       Network(vip, prefix).ToString() + "/" + std::to_string(prefix);

@@ -11,6 +11,7 @@
 #include "compiler/config_diff.h"
 #include "config/diag.h"
 #include "config/parse.h"
+#include "config/reread.h"
 #include "daemon/log.h"
 #include "daemon/request.h"
 
@@ -94,8 +95,29 @@ void LogChanges(const SyncResult& r, SyncReason why, double seconds) {
 
 }  // namespace
 
+std::optional<Config> DaemonCore::ParseFile(std::string_view text,
+                                            Diagnostics& diags, bool reread) {
+  if (reread && !text_.empty()) {
+    // Most reloads change a few services: reuse the running parse of the
+    // others. Anything else (and every error) takes the full read.
+    std::optional<Reread> r;
+    WithFileView([&] { r = RereadConfig(text_, eff_, text, diags); });
+    if (r) {
+      Log(kDebug, "reload: " + std::to_string(r->parsed) + " of " +
+                      std::to_string(r->config.services.size()) +
+                      " services parsed, the others reused");
+      return std::move(r->config);
+    }
+  }
+  auto c = LoadConfig(text, diags);
+  // The parser's peak (the JSON tree of the whole file) is freed now; give
+  // it back so the daemon's RSS is what it keeps, not what a reload used.
+  malloc_trim(0);
+  return c;
+}
+
 Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
-                              std::vector<std::string>* errors) const {
+                              std::vector<std::string>* errors, bool reread) {
   PhaseTimer read("read file");
   auto file = ReadWholeFile(o_.config_path);
   if (!file.ok()) return file.status();
@@ -103,7 +125,7 @@ Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
   read.Done();
   PhaseTimer parse("parse+check");
   Diagnostics diags(o_.config_path);
-  auto c = LoadConfig(**file, diags);
+  auto c = ParseFile(**file, diags, reread);
   parse.Done();
   if (c) {  // Like apply: a config the host cannot run is invalid too.
     PhaseTimer host_check("host check");
@@ -120,9 +142,6 @@ Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
   }
   cfg = std::move(*c);
   text = std::move(**file);
-  // The parser's peak (the JSON tree of the whole file) is freed now; give
-  // it back so the daemon's RSS is what it keeps, not what a reload used.
-  malloc_trim(0);
   return Status();
 }
 
@@ -270,7 +289,7 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   Config cfg;
   std::string text;
   std::vector<std::string> errs;
-  Status s = ReadConfig(cfg, text, &errs);
+  Status s = ReadConfig(cfg, text, &errs, true);
   bool ok = s.ok();
   if (ok) {
     // Only the services the file changed are synced when the file keeps

@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "config/config.h"
+#include "config/diag.h"
 #include "daemon/director_port.h"
 #include "daemon/health_input.h"
 #include "daemon/metrics.h"
@@ -77,8 +78,13 @@ class DaemonCore {
   std::string StatusReply() const;
   std::string ReloadReply();
   std::string OverrideReply(const Request& r);
+  /// Reads and checks the config file; `reread` lets it reuse the
+  /// running parse (RereadConfig) of the services text_ also has.
   Status ReadConfig(Config& cfg, std::string& text,
-                    std::vector<std::string>* errors) const;
+                    std::vector<std::string>* errors, bool reread = false);
+  /// LoadConfig of `text`, or RereadConfig over text_ when `reread`.
+  std::optional<Config> ParseFile(std::string_view text, Diagnostics& diags,
+                                  bool reread);
   /// Stats, drift counter and log lines of a finished sync.
   Status Finish(SyncReason why, const Result<SyncResult>& r, double secs);
   /// Syncs everything to `file` (the file's config) + health + overrides.

@@ -111,8 +111,13 @@ Status FileStateStore::Save(const DirectorState& s) {
       s.config_text.empty() ? config.Remove() : config.Write(s.config_text);
   if (!st.ok()) return st;
   if (s.empty()) return StateFile(path_).Remove();
-  DirectorState small = s;
-  small.config_text.clear();
+  // Everything but the config text (in its own file above): copying the
+  // text only to drop it cost a copy of the whole config per reload.
+  DirectorState small;
+  small.genid = s.genid;
+  small.addresses = s.addresses;
+  small.tunnels = s.tunnels;
+  small.sysctl_before = s.sysctl_before;
   return StateFile(path_).Write(StateToJson(small));
 }
 

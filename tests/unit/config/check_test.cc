@@ -82,6 +82,23 @@ TEST(CheckTest, NamesAndDuplicates) {
   });
 }
 
+// A service of more than 32 servers takes the map instead of the scan of
+// the earlier servers: the same finding.
+TEST(CheckTest, DuplicateServerInALargeService) {
+  std::string svc = R"({"name": "web", "vip": "10.0.0.1", "ports": [80], )"
+                    R"("real_servers": [)";
+  for (int i = 1; i <= 40; ++i)
+    svc += "{\"address\": \"10.0.1." + std::to_string(i) + "\"}, ";
+  size_t col = svc.size() + 13;  // the duplicate's address value
+  svc += R"({"address": "10.0.1.5", "port": 80}]})";
+  Diagnostics d("c.json");
+  EXPECT_FALSE(LoadConfig(Cfg(kDir, {svc}), d));
+  EXPECT_EQ(d.FormatAll(), "c.json:2:" + std::to_string(col) +
+                               ": error: /services/0/real_servers/40/address: "
+                               "duplicate real server 10.0.1.5:80 (first at "
+                               "/services/0/real_servers/4)\n");
+}
+
 TEST(CheckTest, Overlaps) {
   RunCases({
       {"range overlapping a range of another service",

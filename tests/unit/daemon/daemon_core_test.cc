@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "config/origins.h"
 #include "test_util.h"
 
 namespace lvsnft::daemon {
@@ -224,6 +225,63 @@ TEST_F(CoreFixture, SyncsNameTheLastSyncedConfigUnlessASyncFailed) {
   port.fail = false;
   EXPECT_EQ(Reply(*core, set5)["ok"], true);
   EXPECT_FALSE(port.had_before);  // Unknown after the failure: full sync.
+}
+
+// Every origin of the services of `cfg`, as text.
+std::vector<std::string> Origins(Config cfg) {
+  std::vector<std::string> out;
+  for (auto& s : cfg.services) {
+    VisitOrigins(s, [&](Origin& o) {
+      out.push_back(o.pointer.str() + "@" + std::to_string(o.loc.line) + ":" +
+                    std::to_string(o.loc.col));
+    });
+  }
+  return out;
+}
+
+// A reload that changed one service reuses the running parse of the
+// others (under an override, too): the result is the full read's, and an
+// invalid edit gets the full read's located errors and changes nothing.
+TEST_F(CoreFixture, ReloadOfOneChangedServiceIsTheFullRead) {
+  auto core = Start();
+  EXPECT_EQ(Reply(*core, R"({"command":"set","service":"web",)"
+                         R"("server":"192.168.1.10:80","weight":5})")["ok"],
+            true);
+  auto file = nlohmann::json::parse(std::ifstream(cfg_path));
+  file["services"].push_back(file["services"][0]);
+  file["services"][1]["name"] = "web2";
+  file["services"][1]["ports"] = {81};
+  std::ofstream(cfg_path) << file.dump(2);
+  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  file["services"][1]["real_servers"][2]["weight"] = 9;
+  std::string text = file.dump(2);
+  std::ofstream(cfg_path) << text;
+  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  Diagnostics full(cfg_path);
+  auto want = LoadConfig(text, full);
+  ASSERT_TRUE(want);
+  EXPECT_EQ(Origins(core->effective()), Origins(*want));
+  EXPECT_EQ(core->effective().services[1].real_servers[2].weight, 9u);
+  EXPECT_EQ(lowered.services[0].real_servers[0].weight, 5u);  // override
+  EXPECT_EQ(Reply(*core, R"({"command":"clear","all":true})")["ok"], true);
+  EXPECT_EQ(lowered.services[0].real_servers[0].weight, 1u);  // file form
+
+  file["services"][1]["ports"] = {80};  // web's VIP and port
+  text = file.dump(2);
+  std::ofstream(cfg_path) << text;
+  int before = port.applies;
+  auto r = Reply(*core, R"({"command":"reload"})");
+  EXPECT_EQ(r["ok"], false);
+  Diagnostics bad(cfg_path);
+  EXPECT_FALSE(LoadConfig(text, bad));
+  std::string errors;
+  for (const auto& e : r["errors"]) errors += e.get<std::string>() + "\n";
+  EXPECT_EQ(errors, bad.FormatAll());
+  EXPECT_EQ(errors.rfind(cfg_path + ":34:9: error: /services/1/ports/0: ", 0),
+            0u)
+      << errors;
+  EXPECT_EQ(port.applies, before);
+  EXPECT_EQ(core->effective().services[1].ports[0].first, 81);
 }
 
 }  // namespace

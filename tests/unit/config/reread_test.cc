@@ -1,0 +1,256 @@
+// RereadConfig: a re-read that reuses the unchanged services must give
+// exactly LoadConfig's config (every field and every origin) and warnings,
+// and must leave every error, and every edit it cannot prove, to
+// LoadConfig.
+#include "config/reread.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+#include "config/origins.h"
+#include "config/parse.h"
+
+namespace lvsnft {
+namespace {
+
+std::string Where(const Origin& o) {
+  return o.pointer.str() + "@" + std::to_string(o.loc.line) + ":" +
+         std::to_string(o.loc.col);
+}
+
+template <typename T>
+std::string Opt(const std::optional<T>& v) {
+  if (!v) return "-";
+  std::ostringstream out;
+  if constexpr (std::is_same_v<T, std::string>) {
+    out << *v;
+  } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
+    out << v->count();
+  } else if constexpr (std::is_same_v<T, IpAddr>) {
+    out << v->ToString();
+  } else if constexpr (std::is_same_v<T, std::vector<StatusRange>>) {
+    for (const auto& r : *v) out << r.first << "-" << r.last << ",";
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    for (const auto& a : *v) out << a << ",";
+  } else {
+    out << static_cast<int64_t>(*v);
+  }
+  return out.str();
+}
+
+std::string DumpCheck(const Boxed<HealthCheckSpec>& b) {
+  if (!b) return "none";
+  const HealthCheckSpec& h = *b;
+  std::string out = Opt(h.type) + Opt(h.path) + Opt(h.host) + Opt(h.regex) +
+                    Opt(h.sni) + Opt(h.status) + Opt(h.verify) +
+                    Opt(h.payload) + Opt(h.expect) + Opt(h.command) +
+                    Opt(h.interval) + Opt(h.timeout) + Opt(h.fast_interval) +
+                    Opt(h.rise) + Opt(h.fall) + Opt(h.initial_state) +
+                    Opt(h.address) + Opt(h.port);
+  return out + "{" + std::to_string(h.origins.size()) + "}";
+}
+
+/// Every field of `s`, origins included, as text.
+std::string DumpService(Service s) {
+  std::ostringstream out;
+  out << s.name << " " << s.vip.ToString() << " " << ProtoName(s.protocol)
+      << " " << ModeName(s.mode) << " " << SchedulerName(s.scheduler)
+      << s.scheduler_given << s.mh_table_size << s.mh_port << " ports";
+  for (const auto& p : s.ports) out << " " << p.first << "-" << p.last;
+  if (s.persistence)
+    out << " persist " << s.persistence->timeout_s << "/"
+        << s.persistence->netmask;
+  for (const auto& rs : s.real_servers)
+    out << "\n  rs " << rs.address.ToString() << ":" << Opt(rs.port) << " w"
+        << rs.weight << " " << RsStateName(rs.state) << " "
+        << DumpCheck(rs.health_check);
+  const HealthPolicy& h = s.health;
+  out << "\n  check " << DumpCheck(s.health_check) << " policy "
+      << static_cast<int>(h.on_failure) << h.flush_conntrack << h.quorum << "/"
+      << h.hysteresis << static_cast<int>(h.all_down) << " sorry "
+      << (h.sorry_server ? h.sorry_server->address.ToString() : "-");
+  out << "\n  at";
+  VisitOrigins(s, [&](Origin& o) { out << " " << Where(o); });
+  return out.str();
+}
+
+std::string Dump(const Config& c) {
+  std::ostringstream out;
+  const Director& d = c.director;
+  out << "v" << c.version << " " << d.interface << " " << d.manage_vips
+      << d.flow_timeout_s << "/" << d.flow_table_size << " " << Where(d.origin)
+      << Where(d.interface_origin) << Where(d.flow_table_size_origin);
+  for (size_t i = 0; i < d.local_addresses.size(); ++i)
+    out << " " << d.local_addresses[i].ToString() << "@"
+        << Where(d.local_address_origins[i]);
+  for (const auto& s : c.services) out << "\n" << DumpService(s);
+  return out.str();
+}
+
+constexpr const char* kHead = R"({
+  "version": 1,
+  "director": {"interface": "eth0"},
+  "services": [
+)";
+constexpr const char* kTail = "\n  ]\n}\n";
+
+// Services of several shapes, one of which draws a warning (its VIP is the
+// network address of a real server's /24).
+const char* const kWeb = R"(    {
+      "name": "web", "vip": "10.0.0.1", "ports": [80, "8000-8010"],
+      "persistence": {"timeout": 60, "netmask": 24},
+      "health_check": {"type": "http", "port": 80, "interval": 3},
+      "real_servers": [
+        {"address": "10.1.0.1", "weight": 2},
+        {"address": "10.1.0.2", "port": 8080, "state": "drain",
+         "health_check": {"type": "tcp", "rise": 4}}
+      ]
+    })";
+const char* const kDns =
+    R"(    {"name": "dns", "vip": "10.0.0.2", "protocol": "udp", "ports": [53],
+     "scheduler": "rr", "quorum": 1,
+     "sorry_server": {"address": "10.9.0.1"},
+     "real_servers": [{"address": "10.1.1.1"}]})";
+const char* const kNet =
+    R"(    {"name": "net", "vip": "10.2.0.0", "ports": [443],
+     "real_servers": [{"address": "10.2.0.7"}]})";
+const char* const kMail = R"(    {
+      "name": "mail", "vip": "10.0.0.3", "ports": [25],
+      "real_servers": [{"address": "10.1.2.1"}, {"address": "10.1.2.2"}]
+    })";
+
+std::string File(std::initializer_list<std::string> services,
+                 std::string head = kHead) {
+  std::string out = head;
+  for (const auto& s : services) {
+    if (out.size() != head.size()) out += ",\n";
+    out += s;
+  }
+  return out + kTail;
+}
+
+std::string Replace(std::string s, const std::string& from,
+                    const std::string& to) {
+  size_t at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return s.replace(at, from.size(), to);
+}
+
+const std::string kOld = File({kWeb, kDns, kNet, kMail});
+
+struct Edit {
+  const char* what;
+  std::string text;
+  int parsed;  ///< Entries RereadConfig must parse; -1: it must decline.
+};
+
+TEST(RereadTest, EqualsTheFullReadForEachEdit) {
+  const std::string web2 = Replace(kWeb, "\"weight\": 2", "\"weight\": 3");
+  const std::string taller = Replace(kDns, "\"rr\",", "\"rr\",\n\n");
+  const std::string imap =
+      Replace(Replace(kMail, "mail", "imap"), "[25]", "[143]");
+  const Edit edits[] = {
+      {"unchanged", kOld, 0},
+      {"one service changed", File({web2, kDns, kNet, kMail}), 1},
+      {"one service grew two lines", File({kWeb, taller, kNet, kMail}), 1},
+      {"one added first", File({imap, kWeb, kDns, kNet, kMail}), 1},
+      {"one added", File({kWeb, kDns, imap, kNet, kMail}), 1},
+      {"one removed", File({kDns, kNet, kMail}), 0},
+      {"reordered", File({kMail, kNet, kWeb, kDns}), 0},
+      {"re-indented", File({kWeb, kDns, kNet, Replace(kMail, "    {", "{")}),
+       1},
+      {"edit outside services",
+       File({kWeb, kDns, kNet, kMail}, Replace(kHead, "\"eth0\"", "\"eth1\"")),
+       -1},
+  };
+  Diagnostics old_diags("c.json");
+  auto old_cfg = LoadConfig(kOld, old_diags);
+  ASSERT_TRUE(old_cfg) << old_diags.FormatAll();
+  for (const Edit& e : edits) {
+    SCOPED_TRACE(e.what);
+    Diagnostics full("c.json"), re("c.json");
+    auto want = LoadConfig(e.text, full);
+    auto got = RereadConfig(kOld, *old_cfg, e.text, re);
+    ASSERT_EQ(got.has_value(), e.parsed >= 0);
+    if (!got) {
+      EXPECT_TRUE(re.warnings().empty() && !re.HasErrors());
+      continue;
+    }
+    ASSERT_TRUE(want) << full.FormatAll();
+    EXPECT_EQ(got->parsed, static_cast<size_t>(e.parsed));
+    EXPECT_EQ(Dump(got->config), Dump(*want));
+    EXPECT_EQ(re.FormatWarnings(), full.FormatWarnings());
+    EXPECT_NE(re.FormatWarnings(), "");  // "net" keeps its warning
+  }
+}
+
+// An invalid edit is never accepted by the re-read: LoadConfig reads it
+// and reports the located error.
+TEST(RereadTest, InvalidEditsAreLeftToTheFullRead) {
+  Diagnostics old_diags("c.json");
+  auto old_cfg = LoadConfig(kOld, old_diags);
+  ASSERT_TRUE(old_cfg);
+  const Edit bad[] = {
+      {"bad weight",
+       File({Replace(kWeb, "\"weight\": 2", "\"weight\": -2"), kDns, kNet,
+             kMail}),
+       -1},
+      {"duplicate vip and port",
+       File({kWeb, kDns, kNet,
+             Replace(Replace(kMail, "10.0.0.3", "10.0.0.1"), "[25]", "[80]")}),
+       -1},
+      {"duplicate name", File({kWeb, kDns, kNet, kMail, kMail}), -1},
+      {"not JSON", File({kWeb, kDns, "    {\"name\": }", kMail}), -1},
+  };
+  const char* const want[] = {
+      "c.json:10:43: error: /services/0/real_servers/0/weight: -2 is out of "
+      "range 0..65535\n",
+      "c.json:22:52: error: /services/3/ports/0: port 80 overlaps port 80 "
+      "of service \"web\" (/services/0/ports/0): 10.0.0.1 tcp port 80 would "
+      "be served twice\n",
+      "c.json:26:15: error: /services/4/name: duplicate service name "
+      "\"mail\" (first used at /services/3/name)\n"
+      "c.json:26:52: error: /services/4/ports/0: port 25 overlaps port 25 "
+      "of service \"mail\" (/services/3/ports/0): 10.0.0.3 tcp port 25 would "
+      "be served twice\n",
+      "c.json:19:14: error: /services/2/name: expected a value, got '}'\n"};
+  for (size_t i = 0; i < std::size(bad); ++i) {
+    SCOPED_TRACE(bad[i].what);
+    Diagnostics full("c.json"), re("c.json");
+    EXPECT_FALSE(RereadConfig(kOld, *old_cfg, bad[i].text, re));
+    EXPECT_FALSE(re.HasErrors());
+    EXPECT_FALSE(LoadConfig(bad[i].text, full));
+    EXPECT_EQ(full.FormatAll(), want[i]);
+  }
+}
+
+TEST(RereadTest, ScanFindsEachEntryAndWhereItStarts) {
+  auto spans = ScanServices(kOld);
+  ASSERT_TRUE(spans);
+  ASSERT_EQ(spans->items.size(), 4u);
+  EXPECT_EQ(spans->items[2], std::string(kNet).substr(4));
+  EXPECT_EQ(spans->starts[0].line, 5);
+  EXPECT_EQ(spans->starts[0].col, 5);
+  EXPECT_EQ(spans->starts[2].line, 19);
+  const char* const declined[] = {"[]",
+                                  "{\"version\": 1}",
+                                  "{\"services\": 3}",
+                                  "{\"services\": [1,]}",
+                                  "{\"services\": [1 2]}",
+                                  "{\"servic\\u0065s\": []}",
+                                  "{\"services\": [{}]\r\n}",
+                                  "{\"services\": [\"]}"};
+  for (const char* t : declined) EXPECT_FALSE(ScanServices(t)) << t;
+  auto one = ScanServices(
+      "{\"a\": [\"]\", {\"b\": \"}\\\"\"}], \"services\": "
+      "[ {\"x\": [1, {}]} , 2 ]}");
+  ASSERT_TRUE(one);
+  ASSERT_EQ(one->items.size(), 2u);
+  EXPECT_EQ(one->items[0], "{\"x\": [1, {}]}");
+  EXPECT_EQ(one->items[1], "2");
+}
+
+}  // namespace
+}  // namespace lvsnft
