@@ -70,13 +70,8 @@ serve_rs2() {
 }
 # http_server N: an HTTP server (200 to every GET) on rs N's port 8080.
 http_server() {
-  topo_spawn "$P" "rs$1" python3 -c '
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200); self.end_headers(); self.wfile.write(b"ok\n")
-    def log_message(self, *a): pass
-http.server.HTTPServer((sys.argv[1], 8080), H).serve_forever()' "192.168.1.1$(($1 - 1))"
+  topo_spawn "$P" "rs$1" python3 "$BN_SRC/tests/lib/http_ok.py" \
+    "192.168.1.1$(($1 - 1))" 8080
   [ "$1" = 2 ] && HTTP2PID=$TOPO_PID
   topo_wait_for 10 topo_exec "$P" rs"$1" sh -c "ss -Hltn 'sport = :8080' | grep -q ."
 }

@@ -43,14 +43,8 @@ jq -n --arg vip $vip --argjson iv $IV --argjson to $TO --argjson fall $FALL \
     svc("web"; 80; $web; t + {type: "tcp"}),
     svc("api"; 8080; $api; t + {type: "http", path: "/"})]}' >"$cfg"
 
-http_server() {  # http_server HOST ADDR: answers every GET with 200
-  topo_spawn "$P" "$1" python3 -c '
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200); self.end_headers(); self.wfile.write(b"ok\n")
-    def log_message(self, *a): pass
-http.server.HTTPServer((sys.argv[1], 8080), H).serve_forever()' "$2"
+http_server() {  # http_server HOST ADDR: 200 to every GET on ADDR:8080
+  topo_spawn "$P" "$1" python3 "$src/tests/lib/http_ok.py" "$2" 8080
 }
 topo_serve "$P" rs1 rs1 --tcp 192.168.1.10:80
 topo_serve "$P" rs2 rs2 --tcp 192.168.1.11:80
