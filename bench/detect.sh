@@ -4,14 +4,20 @@
 # BN_SRC, BN_BUILD, BN_OUT, BN_DIR set; writes $BN_OUT/detect.tsv
 # (samples) and $BN_OUT/detect.md (table).
 #
-# Per setting INTERVAL:FALL:TIMEOUT (seconds, seconds): `lvsnft daemon` on
-# service web (tcp 80, wrr over rs1..rs3, a tcp check with that timing,
-# rise 2), a 4-worker TCP stream from the client to the VIP the whole time;
-# per repetition, after a random pause of up to one interval:
-#   detect: rs2's listener killed (SIGKILL) -> rs2's address gone from
-#           `nft -j list table inet lvsnft` in the director, polled as fast
-#           as nft can list (the poll period is recorded: the resolution);
-#   back:   rs2 restarted -> its address back in the table.
+# Per case FAULT:CHECK and setting INTERVAL:FALL:TIMEOUT (seconds, seconds):
+# `lvsnft daemon` on service web (tcp 80, wrr over rs1..rs3, a CHECK check
+# with that timing, rise 2), a 4-worker TCP stream from the client to the
+# VIP the whole time; per repetition, after a random pause of up to one
+# interval:
+#   detect: rs2 fails -> rs2's address gone from `nft -j list table inet
+#           lvsnft` in the director, polled as fast as nft can list (the
+#           poll period is recorded: the resolution);
+#   back:   rs2 repaired -> its address back in the table.
+# Faults: kill = rs2's listener killed (SIGKILL; connects are refused);
+# hang = rs2 stops answering without closing: for a tcp check an nft rule
+# in rs2's namespace drops its SYNs to port 80 (connects time out), for an
+# http check its HTTP server (python3, port 8080, the check's `port`) is
+# stopped with SIGSTOP (the kernel still accepts, no response comes).
 # The goal of issue 13 is detect <= fall x interval + timeout + 10 ms.
 set -uo pipefail
 . "$BN_DIR/lib.sh"
@@ -25,6 +31,7 @@ mkdir -p "$W"
 trap 'topo_cleanup_all 0; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
 
+CASES=${BN_CASES:-"kill:tcp hang:tcp hang:http"}
 if [ "${BN_SMOKE:-0}" = 1 ]; then
   SETTINGS=${BN_SETTINGS:-"0.2:2:0.2"} REPS=${BN_REPS:-2}
 else
@@ -61,14 +68,44 @@ serve_rs2() {
   topo_serve "$P" rs2 rs2 --hold --tcp "$RS2:80" || return 1
   RS2PID=$TOPO_PID
 }
+# http_server N: an HTTP server (200 to every GET) on rs N's port 8080.
+http_server() {
+  topo_spawn "$P" "rs$1" python3 "$BN_SRC/tests/lib/http_ok.py" \
+    "192.168.1.1$(($1 - 1))" 8080
+  [ "$1" = 2 ] && HTTP2PID=$TOPO_PID
+  topo_wait_for 10 topo_exec "$P" rs"$1" sh -c "ss -Hltn 'sport = :8080' | grep -q ."
+}
+# fault CASE: rs2 fails the way CASE says; repair CASE undoes it.
+fault() {
+  case $1 in
+    kill:*) kill -KILL "$RS2PID" && wait "$RS2PID" 2>/dev/null ;;
+    hang:tcp) topo_exec "$P" rs2 nft -f - <<<'table inet bnhang {
+      chain in { type filter hook input priority -10; tcp dport 80 drop; }
+    }' ;;
+    hang:http) kill -STOP "$HTTP2PID" ;;
+  esac
+}
+repair() {
+  case $1 in
+    kill:*) serve_rs2 ;;
+    hang:tcp) topo_exec "$P" rs2 nft delete table inet bnhang ;;
+    hang:http) kill -CONT "$HTTP2PID" ;;
+  esac
+}
+# check_json CASE INTERVAL FALL TIMEOUT: web's health_check.
+check_json() {
+  jq -n --arg t "${1#*:}" --argjson i "$2" --argjson f "$3" --argjson o "$4" \
+    '{type: $t, interval: $i, fall: $f, timeout: $o, rise: 2}
+     + (if $t == "http" then {port: 8080, path: "/"} else {} end)'
+}
 
-# setting S: one daemon, REPS kills and restarts of rs2.
+# setting CASE S: one daemon, REPS faults and repairs of rs2; samples
+# under the config key "CASE S".
 setting() {
-  local s=$1 iv fall to rep t0 t1 dpid sp
-  IFS=: read -r iv fall to <<<"$s"
-  jq --argjson i "$iv" --argjson f "$fall" --argjson t "$to" \
-    '.services[0].health_check = {type: "tcp", interval: $i, fall: $f,
-       timeout: $t, rise: 2}' "$BN_SRC/examples/nat.json" >"$W/cfg.json"
+  local c=$1 iv fall to rep t0 t1 dpid sp s="$1 $2"
+  IFS=: read -r iv fall to <<<"$2"
+  jq --argjson hc "$(check_json "$c" "$iv" "$fall" "$to")" \
+    '.services[0].health_check = $hc' "$BN_SRC/examples/nat.json" >"$W/cfg.json"
   : >"$W/daemon.log"
   "$LV" daemon -c "$W/cfg.json" --netns "$P-dir" --state-dir "$W/state" \
     2>>"$W/daemon.log" &
@@ -81,7 +118,7 @@ setting() {
     poll_until 1 10 || { bn_say "$s: rs2 not in the table"; break; }
     sleep "$(awk -v i="$iv" -v r=$RANDOM 'BEGIN {print i * r / 32768}')"
     t0=$(now_us)
-    kill -KILL "$RS2PID" && wait "$RS2PID" 2>/dev/null
+    fault "$c"
     if poll_until 0 $((${iv%.*} * fall + 10)); then
       t1=$(now_us)
       bn_rec "$s" detect "$rep" "$((t1 - t0))e-6"
@@ -90,7 +127,7 @@ setting() {
       bn_rec "$s" detect "$rep" nan
     fi
     t0=$(now_us)
-    serve_rs2 || break
+    repair "$c" || break
     poll_until 1 30 && bn_rec "$s" back "$rep" "$(($(now_us) - t0))e-6"
     bn_say "$s rep $rep: $(tail -n 3 "$BN_TSV" | cut -f2,4 | tr '\t\n' '= ')"
   done
@@ -105,15 +142,19 @@ topo_create nat "$P" || exit 1
 for i in 1 2 3; do
   topo_serve "$P" "rs$i" "rs$i" --hold --tcp "192.168.1.1$((i - 1)):80" || exit 1
   [ "$i" = 2 ] && RS2PID=$TOPO_PID
+  http_server "$i" || exit 1
 done
 "$LV" apply -c "$BN_SRC/examples/nat.json" --netns "$P-dir" --state-dir "$W/state" \
   >>"$BN_LOG" 2>&1 || exit 1
-for s in $SETTINGS; do
-  bn_say "setting $s"
-  setting "$s"
+for c in $CASES; do
+  for s in $SETTINGS; do
+    bn_say "case $c, setting $s"
+    setting "$c" "$s"
+  done
 done
 {
+  echo "BN_CASES='$CASES'"
   echo "BN_SETTINGS='$SETTINGS'"
   echo "BN_REPS=$REPS"
 } >"$BN_OUT/detect.vars"
-BN_SETTINGS=$SETTINGS bash "$BN_DIR/detect_report.sh" >"$BN_OUT/detect.md"
+BN_CASES=$CASES BN_SETTINGS=$SETTINGS bash "$BN_DIR/detect_report.sh" >"$BN_OUT/detect.md"

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "config/check.h"
+#include "config/health_pem.h"
 
 namespace lvsnft {
 namespace {
@@ -44,6 +45,11 @@ class HealthChecker {
   void Longer(const HealthCheckSpec& h, const char* key, milliseconds value,
               milliseconds interval);
   void Port(const HealthCheckSpec& h, const RealServer& rs);
+  void Tls(const HealthCheckSpec& h);
+  void TlsFiles(const HealthCheckSpec& h);
+  /// Reports `msg` at the first of `keys` given in scope.
+  void ErrorAt(const HealthCheckSpec& h,
+               std::initializer_list<const char*> keys, const std::string& msg);
   void SorryServer(const lvsnft::SorryServer& o);
 
   const lvsnft::Service& s_;
@@ -94,6 +100,7 @@ void HealthChecker::Spec(const HealthCheckSpec& h) {
   milliseconds interval = h.interval.value_or(milliseconds(2000));
   if (h.timeout) Longer(h, "timeout", *h.timeout, interval);
   if (h.fast_interval) Longer(h, "fast_interval", *h.fast_interval, interval);
+  if (*h.type == CheckType::kHttps) Tls(h);
   if (const Origin* o = Given(h, "address")) {
     if (std::string why = UnusableReason(*h.address); !why.empty()) {
       Error(*o, "health check address " + h.address->ToString() +
@@ -112,6 +119,54 @@ void HealthChecker::Longer(const HealthCheckSpec& h, const char* key,
   if (!at) return;
   Error(*at, std::string(key) + " " + SecondsText(value) +
                  " is longer than interval " + SecondsText(interval));
+}
+
+void HealthChecker::ErrorAt(const HealthCheckSpec& h,
+                            std::initializer_list<const char*> keys,
+                            const std::string& msg) {
+  for (const char* key : keys) {
+    if (const Origin* o = Given(h, key)) return Error(*o, msg);
+  }
+}
+
+/// The https keys that go together: ca_file with verify, client_cert with
+/// client_key; then the files themselves.
+void HealthChecker::Tls(const HealthCheckSpec& h) {
+  if (h.ca_file && !h.verify.value_or(true)) {
+    ErrorAt(h, {"ca_file", "verify"},
+            "ca_file applies only with verify true (this check accepts any "
+            "server certificate)");
+  }
+  if (h.client_cert && !h.client_key) {
+    ErrorAt(h, {"client_cert"}, "client_cert needs client_key");
+  } else if (h.client_key && !h.client_cert) {
+    ErrorAt(h, {"client_key"}, "client_key needs client_cert");
+  }
+  TlsFiles(h);
+}
+
+/// Loads the PEM files named in scope (absolute paths only: a relative
+/// one was reported by the parser).
+void HealthChecker::TlsFiles(const HealthCheckSpec& h) {
+  auto usable = [](const std::optional<std::string>& p) {
+    return p && p->starts_with('/');
+  };
+  const Origin* o = Given(h, "ca_file");
+  if (o && usable(h.ca_file)) {
+    if (std::string why = CertFileProblem("ca_file", *h.ca_file); !why.empty())
+      Error(*o, why);
+  }
+  bool cert_ok = usable(h.client_cert);
+  if ((o = Given(h, "client_cert")) && cert_ok) {
+    std::string why = CertFileProblem("client_cert", *h.client_cert);
+    if (!why.empty()) Error(*o, why);
+    cert_ok = why.empty();
+  }
+  bool in_scope = Given(h, "client_key") || Given(h, "client_cert");
+  if (in_scope && cert_ok && usable(h.client_key)) {
+    std::string why = KeyFileProblem(*h.client_key, *h.client_cert);
+    if (!why.empty()) ErrorAt(h, {"client_key", "client_cert"}, why);
+  }
 }
 
 void HealthChecker::Port(const HealthCheckSpec& h, const RealServer& rs) {

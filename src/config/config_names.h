@@ -56,11 +56,12 @@ inline constexpr std::array<std::string_view, 3> kPersistenceKeys = {
 inline constexpr std::array<std::string_view, 6> kRealServerKeys = {
     "address", "port", "weight", "state", "health_check", "comment"};
 /// Keys of "health_check" (docs/health-checks.md).
-inline constexpr std::array<std::string_view, 18> kHealthCheckKeys = {
-    "type",    "interval",      "timeout", "fast_interval", "rise",
-    "fall",    "initial_state", "address", "port",          "path",
-    "host",    "status",        "regex",   "sni",           "verify",
-    "payload", "expect",        "command"};
+inline constexpr std::array<std::string_view, 21> kHealthCheckKeys = {
+    "type",    "interval",      "timeout",    "fast_interval", "rise",
+    "fall",    "initial_state", "address",    "port",          "path",
+    "host",    "status",        "regex",      "sni",           "verify",
+    "ca_file", "client_cert",   "client_key", "payload",       "expect",
+    "command"};
 /// Keys of "sorry_server".
 inline constexpr std::array<std::string_view, 2> kSorryServerKeys = {"address",
                                                                      "port"};

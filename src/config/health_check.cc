@@ -23,13 +23,16 @@ constexpr unsigned Bit(CheckType t) { return 1u << static_cast<unsigned>(t); }
 constexpr unsigned kWeb = Bit(CheckType::kHttp) | Bit(CheckType::kHttps);
 constexpr unsigned kNet = kWeb | Bit(CheckType::kTcp) | Bit(CheckType::kUdp);
 
-constexpr std::array<KeyTypes, 11> kTypeKeys = {{
+constexpr std::array<KeyTypes, 14> kTypeKeys = {{
     {"path", kWeb},
     {"host", kWeb},
     {"status", kWeb},
     {"regex", kWeb},
     {"sni", Bit(CheckType::kHttps)},
     {"verify", Bit(CheckType::kHttps)},
+    {"ca_file", Bit(CheckType::kHttps)},
+    {"client_cert", Bit(CheckType::kHttps)},
+    {"client_key", Bit(CheckType::kHttps)},
     {"payload", Bit(CheckType::kUdp)},
     {"expect", Bit(CheckType::kUdp)},
     {"command", Bit(CheckType::kExec)},
@@ -48,6 +51,7 @@ unsigned TypesOf(std::string_view key) {
 /// Drops the fields that belong to one check type (not the target).
 void ClearTypeFields(HealthCheckSpec& h) {
   h.path = h.host = h.regex = h.sni = h.payload = h.expect = std::nullopt;
+  h.ca_file = h.client_cert = h.client_key = std::nullopt;
   h.status = std::nullopt;
   h.verify = std::nullopt;
   h.command = std::nullopt;
@@ -119,6 +123,9 @@ HealthCheckSpec MergeHealthCheck(const HealthCheckSpec& base,
   out.sni = Pick(out.sni, over.sni);
   out.status = Pick(out.status, over.status);
   out.verify = Pick(out.verify, over.verify);
+  out.ca_file = Pick(out.ca_file, over.ca_file);
+  out.client_cert = Pick(out.client_cert, over.client_cert);
+  out.client_key = Pick(out.client_key, over.client_key);
   out.payload = Pick(out.payload, over.payload);
   out.expect = Pick(out.expect, over.expect);
   out.command = Pick(out.command, over.command);
@@ -162,6 +169,9 @@ std::optional<HealthCheck> EffectiveHealthCheck(const Service& s,
   c.regex = h.regex.value_or("");
   c.sni = h.sni.value_or(h.host.value_or(""));
   c.verify = h.verify.value_or(true);
+  c.ca_file = h.ca_file.value_or("");
+  c.client_cert = h.client_cert.value_or("");
+  c.client_key = h.client_key.value_or("");
   c.payload = h.payload.value_or("");
   c.expect = h.expect.value_or("");
   c.command = h.command.value_or(std::vector<std::string>{});

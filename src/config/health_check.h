@@ -54,8 +54,10 @@ struct HealthCheckSpec {
   std::optional<std::string> path, host, regex, sni;  // http, https
   std::optional<std::vector<StatusRange>> status;     // http, https
   std::optional<bool> verify;                         // https
-  std::optional<std::string> payload, expect;         // udp (payload decoded)
-  std::optional<std::vector<std::string>> command;    // exec
+  /// https: PEM files (absolute paths): CA bundle, client cert and key.
+  std::optional<std::string> ca_file, client_cert, client_key;
+  std::optional<std::string> payload, expect;       // udp (payload decoded)
+  std::optional<std::vector<std::string>> command;  // exec
   std::optional<std::chrono::milliseconds> interval, timeout, fast_interval;
   std::optional<uint32_t> rise, fall;
   std::optional<InitialState> initial_state;
@@ -77,8 +79,11 @@ struct HealthCheck {
   std::string regex;  ///< Body regex (ECMAScript); empty = any body.
   std::string sni;    ///< TLS server name; default: `host` when given.
   bool verify = true;
-  std::string payload;  ///< UDP datagram bytes.
-  std::string expect;   ///< UDP reply regex; empty = no reply needed.
+  std::string ca_file;      ///< CA bundle to verify against; "" = system store.
+  std::string client_cert;  ///< Client certificate chain (PEM); "" = none.
+  std::string client_key;   ///< Its private key (PEM); set with client_cert.
+  std::string payload;      ///< UDP datagram bytes.
+  std::string expect;       ///< UDP reply regex; empty = no reply needed.
   std::vector<std::string> command;  ///< exec argv; [0] absolute.
   std::chrono::milliseconds interval{2000};
   /// Default min(interval, 5 s).
@@ -118,8 +123,9 @@ std::string HealthKeyTypes(std::string_view key);
 
 /// `override` merged over `base`: a field the override gives wins. When
 /// the override names another type than `base`, base's type-specific
-/// fields (path, host, status, regex, sni, verify, payload, expect,
-/// command) are dropped; timing and target fields are still inherited.
+/// fields (path, host, status, regex, sni, verify, ca_file, client_cert,
+/// client_key, payload, expect, command) are dropped; timing and target fields
+/// are still inherited.
 HealthCheckSpec MergeHealthCheck(const HealthCheckSpec& base,
                                  const HealthCheckSpec& override);
 

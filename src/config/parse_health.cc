@@ -119,6 +119,16 @@ void ConfigParser::ParseHttpFields(const Value& v, HealthCheckSpec& h) {
   IfGiven(v, "verify", h.verify, [&](const Value& m, bool& b) {
     if (Is(m, Type::kBool)) b = m.boolean;
   });
+  using File = std::pair<const char*, std::optional<std::string>*>;
+  for (auto [key, field] :
+       {File{"ca_file", &h.ca_file}, File{"client_cert", &h.client_cert},
+        File{"client_key", &h.client_key}}) {
+    IfGiven(v, key, *field, [&](const Value& m, std::string& s) {
+      if (GetString(&m, s) && !s.starts_with('/'))
+        Error(m, std::string(key) + " " + json::Quote(s) +
+                     " must be an absolute path");
+    });
+  }
   IfGiven(v, "payload", h.payload,
           [&](const Value& m, std::string& s) { Payload(m, s); });
   IfGiven(v, "expect", h.expect, regex);

@@ -53,6 +53,9 @@ health::CheckSpec ToCheckSpec(const HealthCheck& c) {
   s.body_regex = c.regex;
   s.sni = c.sni;
   s.verify = c.verify;
+  s.ca_file = c.ca_file;
+  s.client_cert = c.client_cert;
+  s.client_key = c.client_key;
   s.payload = c.payload;
   s.expect_regex = c.expect;
   s.argv = c.command;
@@ -82,6 +85,7 @@ HealthInput::HealthInput(event_base* base, OnChange on_change,
 }
 
 void HealthInput::Update(const Config& cfg) {
+  engine_->ReloadTls();  // CA and client files are read again.
   std::vector<CheckedServer> next;
   for (const auto& svc : cfg.services) {
     for (const auto& rs : svc.real_servers) {

@@ -32,6 +32,8 @@ Status CheckHttp(const CheckSpec& s) {
       return Status::Error("status range " + std::to_string(lo) + "-" +
                            std::to_string(hi) + " is not within 100-599");
   if (!RegexOk(s.body_regex)) return Status::Error("invalid body regex");
+  if (s.client_cert.empty() != s.client_key.empty())
+    return Status::Error("client_cert and client_key go together");
   return Status();
 }
 

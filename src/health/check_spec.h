@@ -37,8 +37,11 @@ struct CheckSpec {
   std::vector<std::pair<int, int>> status;
   std::string body_regex;  ///< ECMAScript regex searched in the body; "" = any.
   // https
-  std::string sni;     ///< TLS server name; "" = host (if not an address).
-  bool verify = true;  ///< Verify the certificate chain and the name.
+  std::string sni;          ///< TLS server name; "" = host (if not an address).
+  bool verify = true;       ///< Verify the certificate chain and the name.
+  std::string ca_file;      ///< PEM CA bundle; "" = the system store.
+  std::string client_cert;  ///< PEM client certificate chain; "" = none.
+  std::string client_key;   ///< PEM private key of client_cert.
   // udp
   std::string payload;       ///< Datagram sent (bytes, may be empty).
   std::string expect_regex;  ///< "" = success is no ICMP error in time.

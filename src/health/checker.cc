@@ -1,5 +1,3 @@
-#include <openssl/ssl.h>
-
 #include <algorithm>
 
 #include "health/checker_internal.h"
@@ -8,18 +6,6 @@ namespace lvsnft::health {
 namespace {
 
 using Steady = std::chrono::steady_clock;
-
-SSL_CTX* NewTlsContext(bool verify) {
-  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  if (!ctx) return nullptr;
-  if (verify) {
-    SSL_CTX_set_default_verify_paths(ctx);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-  } else {
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
-  }
-  return ctx;
-}
 
 uint64_t Seed(uint64_t seed) {
   return seed != 0 ? seed
@@ -36,13 +22,7 @@ Shared::Shared(event_base* base, Engine::OnTransition cb, EngineOptions o)
       rng(Seed(o.seed)) {
   env.base = base;
   env.reaper = &reaper;
-  env.tls_verify = NewTlsContext(true);
-  env.tls_noverify = NewTlsContext(false);
-}
-
-Shared::~Shared() {
-  SSL_CTX_free(env.tls_verify);
-  SSL_CTX_free(env.tls_noverify);
+  env.tls = &tls;
 }
 
 Checker::Checker(Shared& shared, const Key& key)

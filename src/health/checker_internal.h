@@ -2,7 +2,6 @@
 #pragma once
 
 #include <event2/event.h>
-#include <openssl/ssl.h>
 
 #include <chrono>
 #include <memory>
@@ -12,14 +11,15 @@
 #include "health/probe.h"
 #include "health/reaper.h"
 #include "health/rise_fall.h"
+#include "health/tls_contexts.h"
 
 namespace lvsnft::health {
 
 /// What every checker of an engine uses.
 struct Shared {
   Shared(event_base* base, Engine::OnTransition cb, EngineOptions o);
-  ~Shared();
   Reaper reaper;
+  TlsContexts tls;
   ProbeEnv env;
   Engine::OnTransition on_transition;
   EngineOptions options;

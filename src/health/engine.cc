@@ -15,6 +15,9 @@ Engine::~Engine() {
 Status Engine::Add(const CheckSpec& spec) {
   if (Status st = Validate(spec); !st.ok()) return st;
   if (shared_->in_callback == 0) retired_.clear();
+  // Reads the TLS files now (once per context), not inside the first
+  // attempt's timeout: the system store alone is ~200 certificates.
+  if (spec.type == CheckType::kHttps) (void)shared_->tls.Get(spec);
   Entry& e = checkers_[spec];
   if (!e.checker) e.checker = std::make_unique<Checker>(*shared_, spec);
   e.subscribers++;
@@ -50,5 +53,9 @@ void Engine::ForEach(
 }
 
 size_t Engine::PendingChildren() const { return shared_->reaper.pending(); }
+
+void Engine::ReloadTls() { shared_->tls.Clear(); }
+
+size_t Engine::TlsContextCount() const { return shared_->tls.size(); }
 
 }  // namespace lvsnft::health

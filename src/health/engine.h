@@ -49,7 +49,8 @@ class Engine {
 
   /// Subscribes to `spec`: starts its probe, or counts one more subscriber
   /// of the running probe with an equal spec (its state is kept). Error
-  /// (nothing started) when Validate rejects the spec.
+  /// (nothing started) when Validate rejects the spec. An https spec's
+  /// TLS context is loaded here if it is not yet.
   Status Add(const CheckSpec& spec);
   /// Drops one subscriber; the last one stops the probe. False when the
   /// spec is not subscribed. May be called from the transition callback.
@@ -65,6 +66,11 @@ class Engine {
       const std::function<void(const Key&, const TargetStatus&)>& fn) const;
   /// Exec children not yet reaped (tests, status).
   size_t PendingChildren() const;
+  /// Drops the loaded TLS contexts: the next https attempts read their
+  /// ca_file / client_cert / client_key again (the daemon's config reload).
+  void ReloadTls();
+  /// TLS contexts loaded (one per distinct CA file and client identity).
+  size_t TlsContextCount() const;
 
  private:
   struct Entry {

@@ -12,6 +12,7 @@
 #include <cerrno>
 
 #include "health/probe_internal.h"
+#include "health/tls_contexts.h"
 
 namespace lvsnft::health {
 namespace {
@@ -35,10 +36,19 @@ std::string HostHeader(const CheckSpec& spec) {
 }
 
 /// A TLS session: SNI (sni, else a host that is not an address) and,
-/// when verifying, the name or address the certificate must carry.
-SSL* NewSsl(const ProbeEnv& env, const CheckSpec& spec) {
-  SSL* ssl = SSL_new(spec.verify ? env.tls_verify : env.tls_noverify);
-  if (!ssl) return nullptr;
+/// when verifying, the name or address the certificate must carry; or
+/// why there is none (`why`).
+SSL* NewSsl(const ProbeEnv& env, const CheckSpec& spec, std::string& why) {
+  Result<SSL_CTX*> ctx = env.tls->Get(spec);
+  if (!ctx.ok()) {
+    why = "tls setup failed: " + ctx.status().message();
+    return nullptr;
+  }
+  SSL* ssl = SSL_new(*ctx);
+  if (!ssl) {
+    why = "tls setup failed";
+    return nullptr;
+  }
   std::string name = spec.sni.empty() ? spec.host : spec.sni;
   if (IpAddr::Parse(name)) name.clear();
   if (!name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());
@@ -61,8 +71,9 @@ class HttpProbe : public ProbeBase {
   void Start(const ProbeEnv& env) {
     bufferevent* bev = nullptr;
     if (spec_.type == CheckType::kHttps) {
-      SSL* ssl = NewSsl(env, spec_);
-      if (!ssl) return FinishSoon(Fail("tls setup failed"));
+      std::string why;
+      SSL* ssl = NewSsl(env, spec_, why);
+      if (!ssl) return FinishSoon(Fail(why));
       bev = bufferevent_openssl_socket_new(
           base_, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
           BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);

@@ -9,18 +9,17 @@
 #include "health/check_spec.h"
 
 struct event_base;
-struct ssl_ctx_st;
 
 namespace lvsnft::health {
 
 class Reaper;
+class TlsContexts;
 
 /// What probes share: the loop, the exec reaper and the TLS contexts.
 struct ProbeEnv {
   event_base* base = nullptr;
   Reaper* reaper = nullptr;
-  ssl_ctx_st* tls_verify = nullptr;    ///< Verifies chain and name.
-  ssl_ctx_st* tls_noverify = nullptr;  ///< Accepts any certificate.
+  TlsContexts* tls = nullptr;  ///< One context per CA / client identity.
 };
 
 /// Compiled parts of a spec, built once per probe key.

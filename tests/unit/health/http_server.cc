@@ -63,11 +63,16 @@ void Reply(evhttp_request* req, int code, const char* body) {
 
 }  // namespace
 
-HttpServer::HttpServer(event_base* base, bool tls) : http_(evhttp_new(base)) {
-  if (tls) {
-    ssl_ctx_ = ServerContext();
-    evhttp_set_bevcb(http_, &TlsBev, ssl_ctx_);
-  }
+HttpServer::HttpServer(event_base* base, bool tls)
+    : HttpServer(base, tls ? ServerContext() : nullptr) {}
+
+HttpServer::HttpServer(event_base* base, void* ssl_ctx)
+    : http_(evhttp_new(base)), ssl_ctx_(ssl_ctx) {
+  if (ssl_ctx_) evhttp_set_bevcb(http_, &TlsBev, ssl_ctx_);
+  Listen();
+}
+
+void HttpServer::Listen() {
   evhttp_set_cb(
       http_, "/ok",
       [](evhttp_request* r, void*) { Reply(r, 200, "hello world"); }, nullptr);

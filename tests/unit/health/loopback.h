@@ -66,14 +66,18 @@ class UdpEcho {
 };
 
 /// evhttp server: /ok 200 "hello world", /fail 500; with a TLS context
-/// (server cert made by MakeSelfSigned) it speaks https.
+/// (a self-signed "localhost" certificate, or the context given) it
+/// speaks https.
 class HttpServer {
  public:
   explicit HttpServer(event_base* base, bool tls = false);
+  /// An https server with `ssl_ctx` (an SSL_CTX*, owned from now on).
+  HttpServer(event_base* base, void* ssl_ctx);
   ~HttpServer();
   uint16_t port() const { return port_; }
 
  private:
+  void Listen();
   evhttp* http_;
   void* ssl_ctx_ = nullptr;
   uint16_t port_ = 0;
