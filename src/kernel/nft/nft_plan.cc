@@ -9,13 +9,6 @@
 namespace lvsnft::netlink {
 namespace {
 
-std::string Owner(const std::string& service, const std::string& rs = "") {
-  std::string out;
-  if (!service.empty()) out = "service " + service;
-  if (!rs.empty()) out += (out.empty() ? "" : ", ") + ("real server " + rs);
-  return out;
-}
-
 std::string WithOwner(std::string what, const std::string& owner) {
   return owner.empty() ? what : what + " (" + owner + ")";
 }
@@ -29,20 +22,11 @@ Status AddSetOps(const TableId& tid, const std::string& prefix,
     return Status::Error("set " + prefix + s.name +
                          ": slot tables not expanded (ExpandSlotTables)");
   if (s.elements.empty()) return Status();
-  std::vector<size_t> origin;
-  auto elems = BuildElements(s, s.elements, true, &origin);
+  auto elems = BuildRawElements(s, s.elements, true);
   if (!elems.ok()) return elems.status();
-  SetPtr holder = SetHandle(tid, s.name, id);
-  std::vector<std::string> what;
-  for (size_t i = 0; i < elems->size(); ++i) {
-    nftnl_set_elem_add(holder.get(), (*elems)[i].release());
-    const plan::Element* e =
-        origin[i] == kNoOrigin ? nullptr : &s.elements[origin[i]];
-    what.push_back(e ? Owner(e->service, e->real_server) : "");
-  }
-  ops->push_back(AddElements(std::move(holder),
-                             "elements of set " + prefix + s.name,
-                             std::move(what)));
+  ops->push_back(AddRawElements(
+      SetHandle(tid, s.name, id), "elements of set " + prefix + s.name,
+      std::make_shared<const std::vector<RawElement>>(std::move(*elems))));
   return Status();
 }
 
@@ -60,8 +44,8 @@ Status AddRuleOps(const std::string& prefix, const plan::Chain& c,
     }
     std::string what = "rule " + std::to_string(i + 1) + " of " + where;
     if (!r.comment.empty()) what += " \"" + r.comment + "\"";
-    ops->push_back(
-        AddRule(std::move(lowered->rule), WithOwner(what, Owner(r.service))));
+    ops->push_back(AddRule(std::move(lowered->rule),
+                           WithOwner(what, OwnerText(r.service))));
   }
   return Status();
 }
@@ -82,7 +66,7 @@ Result<std::vector<Op>> CreateTableOps(const plan::Table& t,
     if (!chain.ok()) return chain.status();
     ops.push_back(
         AddChain(std::move(*chain),
-                 WithOwner("chain " + prefix + c.name, Owner(c.service))));
+                 WithOwner("chain " + prefix + c.name, OwnerText(c.service))));
   }
   std::map<std::string, SetRef> refs;
   for (const auto& s : t.sets) {
