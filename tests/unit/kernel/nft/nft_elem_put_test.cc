@@ -132,7 +132,10 @@ TEST(NftElemPutTest, UserdataAndFlagsOnAnyElement) {
 }
 
 // Many elements over small messages: the split points match libnftnl's,
-// so the sizes the encoder predicts are exact.
+// so the sizes the encoder predicts are exact. Chain names of 7 bytes
+// (8 with the NUL) need no padding: libmnl leaves attribute padding as
+// the buffer held it, and libnftnl's rolled-back entry leaves other bytes
+// there than the encoder, which checks the size before writing.
 TEST(NftElemPutTest, SplitsLikeLibnftnl) {
   plan::Set s = VerdictMap(Set("big", {DT::kMark, DT::kIpv4Addr}));
   for (uint32_t i = 0; i < 700; ++i) {
@@ -140,13 +143,13 @@ TEST(NftElemPutTest, SplitsLikeLibnftnl) {
     a.bytes[3] = static_cast<uint8_t>(i);
     s.elements.push_back(
         V({Mark(i), plan::AddrValue(a)},
-          i % 2 ? Jump("chain_" + std::to_string(i)) : Accept()));
+          i % 2 ? Jump("ch" + std::to_string(10000 + i)) : Accept()));
   }
   auto raw = netlink::BuildRawElements(s, s.elements, true);
   ASSERT_TRUE(raw.ok());
   for (bool add : {true, false}) {
     auto want = ViaNftnl("big", *raw, add, 1024);
-    EXPECT_GT(want.size(), 16u * 1024) << "several messages";
+    EXPECT_GT(want.size(), 8u * 1024) << "several messages";
     EXPECT_EQ(Direct("big", *raw, add, 1024), want);
   }
 }
