@@ -1,10 +1,12 @@
 #include "kernel/nft/nft_plan.h"
 
 #include <map>
+#include <new>
 
 #include "kernel/nft/nft_debug.h"
 #include "kernel/nft/nft_elements.h"
 #include "kernel/nft/nft_rule.h"
+#include "kernel/nft/nft_tag.h"
 
 namespace lvsnft::netlink {
 namespace {
@@ -91,6 +93,29 @@ Result<std::vector<Op>> CreateTableOps(const plan::Table& t,
   return ops;
 }
 
+namespace {
+
+// Raw element ops carry no libnftnl elements: print libnftnl's form of
+// them on a copy of the set's name attributes.
+std::string DebugRawElements(const Op& op) {
+  const nftnl_set* from = std::get<SetPtr>(op.object).get();
+  SetPtr copy(nftnl_set_alloc());
+  if (!copy) throw std::bad_alloc();
+  for (uint16_t attr : {NFTNL_SET_TABLE, NFTNL_SET_NAME}) {
+    if (nftnl_set_is_set(from, attr))
+      nftnl_set_set_str(copy.get(), attr, nftnl_set_get_str(from, attr));
+  }
+  for (uint16_t attr : {NFTNL_SET_FAMILY, NFTNL_SET_ID}) {
+    if (nftnl_set_is_set(from, attr))
+      nftnl_set_set_u32(copy.get(), attr, nftnl_set_get_u32(from, attr));
+  }
+  for (const RawElement& r : *op.raw)
+    nftnl_set_elem_add(copy.get(), ToNftnl(r, true));
+  return DebugElements(copy.get());
+}
+
+}  // namespace
+
 std::string DebugOps(const std::vector<Op>& ops) {
   std::string out;
   for (const Op& op : ops) {
@@ -102,7 +127,8 @@ std::string DebugOps(const std::vector<Op>& ops) {
         out += DebugSet(std::get<SetPtr>(op.object).get());
         break;
       case OpKind::kAddElements:
-        out += DebugElements(std::get<SetPtr>(op.object).get());
+        out += op.raw ? DebugRawElements(op)
+                      : DebugElements(std::get<SetPtr>(op.object).get());
         break;
       case OpKind::kAddRule:
         out += DebugRule(std::get<RulePtr>(op.object).get());
