@@ -7,6 +7,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -60,6 +61,34 @@ Op AddElements(SetPtr s, std::string what,
 }
 Op AddRule(RulePtr r, std::string what) {
   return Make(OpKind::kAddRule, std::move(r), std::move(what));
+}
+
+std::shared_ptr<const std::vector<RawElement>> Borrow(
+    const std::vector<RawElement>& elems) {
+  // Aliasing an empty owner: shares the pointer, owns nothing.
+  return std::shared_ptr<const std::vector<RawElement>>(
+      std::shared_ptr<const void>(), &elems);
+}
+
+Op AddRawElements(SetPtr s, std::string what,
+                  std::shared_ptr<const std::vector<RawElement>> elems) {
+  Op op = Make(OpKind::kAddElements, std::move(s), std::move(what));
+  op.raw = std::move(elems);
+  return op;
+}
+
+Op DeleteRawElements(SetPtr s, std::string what,
+                     std::shared_ptr<const std::vector<RawElement>> elems) {
+  Op op = Make(OpKind::kDelElements, std::move(s), std::move(what));
+  op.raw = std::move(elems);
+  return op;
+}
+
+std::string OwnerText(const std::string& service, const std::string& rs) {
+  std::string out;
+  if (!service.empty()) out = "service " + service;
+  if (!rs.empty()) out += (out.empty() ? "" : ", ") + ("real server " + rs);
+  return out;
 }
 
 Op DeleteTable(const TableId& t, uint64_t handle) {
@@ -147,6 +176,16 @@ std::string Batch::MessageText(uint32_t seq,
   const std::string* best = nullptr;
   for (const auto& [at, what] : info.elements)
     if (at <= *offset) best = &what;
+  std::string raw_owner;
+  if (info.raw) {
+    auto after = std::upper_bound(info.raw_offsets.begin(),
+                                  info.raw_offsets.end(), *offset);
+    size_t n = static_cast<size_t>(after - info.raw_offsets.begin());
+    const plan::Element* src =
+        n == 0 ? nullptr : (*info.raw)[info.raw_first + n - 1].src;
+    if (src) raw_owner = OwnerText(src->service, src->real_server);
+    best = &raw_owner;
+  }
   // Elements lvsnft did not describe (e.g. nft's leading interval end).
   if (best == nullptr || best->empty()) return info.what;
   return info.what + ": " + *best;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "kernel/delta.h"
 #include "kernel/nft/nft_handle.h"
 #include "kernel/nft/nft_objects.h"
 
@@ -51,7 +52,21 @@ struct Op {
   /// Element operations: optional description of each element attached to
   /// the set object, in order (e.g. "service web, real server 10.0.0.1").
   std::vector<std::string> element_what;
+  /// Element operations from raw elements, encoded straight into the
+  /// pages (no libnftnl element objects); the set object then only names
+  /// the set. Shared with the batch, which names elements from their
+  /// plan source in error messages.
+  std::shared_ptr<const std::vector<RawElement>> raw;
 };
+
+/// "service S, real server R" (either part may be missing): the owner of
+/// an element or rule in error messages.
+std::string OwnerText(const std::string& service, const std::string& rs = "");
+
+/// Raw elements for an Op, not owned: `elems` (and the plan elements they
+/// come from) must outlive the Batch built from the Op.
+std::shared_ptr<const std::vector<RawElement>> Borrow(
+    const std::vector<RawElement>& elems);
 
 /// Adds a table (NEWTABLE, no flags: like `nft add table`).
 Op AddTable(TablePtr t, std::string what);
@@ -65,6 +80,14 @@ Op AddElements(SetPtr s, std::string what,
                std::vector<std::string> element_what = {});
 /// Appends a rule (NEWRULE, NLM_F_CREATE | NLM_F_APPEND).
 Op AddRule(RulePtr r, std::string what);
+/// Adds raw elements to the set `s` names (NEWSETELEM, NLM_F_CREATE),
+/// split over as many messages as needed.
+Op AddRawElements(SetPtr s, std::string what,
+                  std::shared_ptr<const std::vector<RawElement>> elems);
+/// Deletes raw elements (keys, key ends and flags only) from the set `s`
+/// names (DELSETELEM).
+Op DeleteRawElements(SetPtr s, std::string what,
+                     std::shared_ptr<const std::vector<RawElement>> elems);
 /// Deletes a table by name, or by handle when `handle` is not 0.
 Op DeleteTable(const TableId& t, uint64_t handle = 0);
 /// Deletes a chain by name, or by handle when `handle` is not 0.
@@ -96,6 +119,11 @@ struct SeqInfo {
   /// Element messages: offset of each element's attribute in the message
   /// and its description (only when the operation described elements).
   std::vector<std::pair<uint32_t, std::string>> elements;
+  /// Raw element messages: the op's elements, the index of the message's
+  /// first one, and the offset of each one's list entry in the message.
+  std::shared_ptr<const std::vector<RawElement>> raw;
+  size_t raw_first = 0;               ///< Index of the first element sent.
+  std::vector<uint32_t> raw_offsets;  ///< Entry offsets, in order.
 };
 
 /// A built transaction.

@@ -11,6 +11,7 @@
 #include <new>
 
 #include "kernel/nft/nft_batch.h"
+#include "kernel/nft/nft_elem_put.h"
 
 namespace lvsnft::netlink {
 
@@ -187,19 +188,46 @@ class BatchWriter {
     return Status();
   }
 
+  // Fills one message from the raw elements (*op.raw)[*next], encoded in
+  // place; advances *next past those sent.
+  Status RawMessage(const Op& op, nftnl_set* s, size_t* next, SeqInfo* info) {
+    const std::vector<RawElement>& elems = *op.raw;
+    const bool with_data = op.kind == OpKind::kAddElements;
+    nlmsghdr* nlh = ElementHeader(op, s);
+    nlattr* list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+    uint16_t n = 0;
+    info->raw = op.raw;
+    info->raw_first = *next;
+    for (; *next < elems.size(); ++*next) {
+      size_t need = ElementEntrySize(elems[*next], with_data);
+      if (nlh->nlmsg_len + need > opt_.max_message) {
+        if (n == 0)
+          return Status::Error(op.what + ": element too large for a message");
+        break;
+      }
+      info->raw_offsets.push_back(nlh->nlmsg_len);
+      PutElementEntry(nlh, ++n, elems[*next], with_data);
+    }
+    mnl_attr_nest_end(nlh, list);
+    return Status();
+  }
+
   Status Elements(Op& op) {
     nftnl_set* s = std::get<SetPtr>(op.object).get();
-    std::vector<nftnl_set_elem*> elems = ElementsOf(s);
+    std::vector<nftnl_set_elem*> elems;
+    if (!op.raw) elems = ElementsOf(s);
+    const size_t total = op.raw ? op.raw->size() : elems.size();
     size_t next = 0;
-    for (int part = 1; next < elems.size(); ++part) {
+    while (next < total) {
       SeqInfo info{op.what, {}};
       size_t first = next;
-      Status st = ElementMessage(op, s, elems, &next, &info);
+      Status st = op.raw ? RawMessage(op, s, &next, &info)
+                         : ElementMessage(op, s, elems, &next, &info);
       if (!st.ok()) return st;
-      if (first > 0 || next < elems.size())
+      if (first > 0 || next < total)
         info.what += " (elements " + std::to_string(first + 1) + "-" +
-                     std::to_string(next) + " of " +
-                     std::to_string(elems.size()) + ")";
+                     std::to_string(next) + " of " + std::to_string(total) +
+                     ")";
       Commit(std::move(info));
     }
     return Status();

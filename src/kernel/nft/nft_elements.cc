@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <new>
 
+#include "kernel/nft/nft_tag.h"
+
 namespace lvsnft::netlink {
 namespace {
 
@@ -14,16 +16,6 @@ using plan::DataType;
 using plan::Element;
 using plan::Value;
 using Bytes = SmallBytes;
-
-ElemPtr NewElem() {
-  nftnl_set_elem* e = nftnl_set_elem_alloc();
-  if (e == nullptr) throw std::bad_alloc();
-  return ElemPtr(e);
-}
-
-void SetBlob(nftnl_set_elem* e, uint16_t attr, const Bytes& b) {
-  nftnl_set_elem_set(e, attr, b.data(), b.size());
-}
 
 Status CheckValues(const std::vector<Value>& vals,
                    const std::vector<DataType>& types, const char* what) {
@@ -79,15 +71,12 @@ uint32_t VerdictCode(plan::VerdictKind k) {
   return NF_ACCEPT;
 }
 
-void SetMapping(nftnl_set_elem* ne, const Element& e) {
+void SetMapping(RawElement* r, const Element& e) {
   if (e.verdict) {
-    nftnl_set_elem_set_u32(ne, NFTNL_SET_ELEM_VERDICT,
-                           VerdictCode(e.verdict->kind));
-    if (!e.verdict->chain.empty())
-      nftnl_set_elem_set_str(ne, NFTNL_SET_ELEM_CHAIN,
-                             e.verdict->chain.c_str());
+    r->verdict = static_cast<int>(VerdictCode(e.verdict->kind));
+    r->chain = e.verdict->chain;
   } else if (!e.data.empty()) {
-    SetBlob(ne, NFTNL_SET_ELEM_DATA, EncodeValues(e.data, false));
+    r->data = EncodeValues(e.data, false);
   }
 }
 
@@ -106,20 +95,19 @@ bool Successor(const Bytes& hi, Bytes* next) {
   return false;
 }
 
-ElemPtr EndElem(const Bytes& key) {
-  ElemPtr e = NewElem();
-  SetBlob(e.get(), NFTNL_SET_ELEM_KEY, key);
-  nftnl_set_elem_set_u32(e.get(), NFTNL_SET_ELEM_FLAGS,
-                         NFT_SET_ELEM_INTERVAL_END);
+RawElement EndElem(Bytes key) {
+  RawElement e;
+  e.key = std::move(key);
+  e.flags = NFT_SET_ELEM_INTERVAL_END;
   return e;
 }
 
-void MarkOpen(nftnl_set_elem* e) {
+void MarkOpen(RawElement* e) {
   // nft records a range that runs to the largest value in userdata.
   uint8_t udata[6] = {NFTNL_UDATA_SET_ELEM_FLAGS, 4};
   uint32_t flags = NFTNL_SET_ELEM_F_INTERVAL_OPEN;
   std::copy_n(reinterpret_cast<uint8_t*>(&flags), 4, udata + 2);
-  nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA, udata, sizeof(udata));
+  e->udata.assign(udata, udata + sizeof(udata));
 }
 
 Result<std::vector<Range>> SortedRanges(const std::vector<Element>& elems) {
@@ -139,41 +127,33 @@ Result<std::vector<Range>> SortedRanges(const std::vector<Element>& elems) {
   return ranges;
 }
 
-Result<std::vector<ElemPtr>> Segments(const std::vector<Element>& elems,
-                                      bool first_segment,
-                                      std::vector<size_t>* origin) {
+// The elements of an interval set without concatenation, each with the
+// element it comes from (none for nft's leading end).
+Result<std::vector<RawElement>> Segments(const std::vector<Element>& elems,
+                                         bool first_segment) {
   auto ranges = SortedRanges(elems);
   if (!ranges.ok()) return ranges.status();
-  std::vector<ElemPtr> out;
+  std::vector<RawElement> out;
   if (ranges->empty()) return out;
   const Bytes& first = ranges->front().lo;
   if (first_segment && std::any_of(first.begin(), first.end(),
                                    [](uint8_t b) { return b != 0; })) {
     out.push_back(EndElem(Bytes(first.size())));
-    origin->push_back(kNoOrigin);
   }
-  ElemPtr pending;
-  for (const Range& r : *ranges) {
-    size_t from = static_cast<size_t>(r.elem - elems.data());
-    if (pending) {
-      out.push_back(std::move(pending));
-      origin->push_back(origin->back());
-    }
-    ElemPtr start = NewElem();
-    SetBlob(start.get(), NFTNL_SET_ELEM_KEY, r.lo);
-    SetMapping(start.get(), *r.elem);
+  for (Range& r : *ranges) {
+    RawElement start;
+    start.key = std::move(r.lo);
+    SetMapping(&start, *r.elem);
     Bytes next;
-    if (Successor(r.hi, &next))
-      pending = EndElem(next);
-    else
-      MarkOpen(start.get());
+    bool closed = Successor(r.hi, &next);
+    if (!closed) MarkOpen(&start);
+    start.src = r.elem;
     out.push_back(std::move(start));
-    origin->push_back(from);
+    if (!closed) continue;
+    out.push_back(EndElem(std::move(next)));
+    out.back().src = r.elem;
   }
-  if (pending) {
-    out.push_back(std::move(pending));
-    origin->push_back(origin->back());
-  }
+  for (size_t i = 0; i < out.size(); ++i) out[i].src_index = i;
   return out;
 }
 
@@ -192,13 +172,8 @@ Bytes EncodeValues(const std::vector<Value>& values, bool big_endian) {
   return out;
 }
 
-Result<std::vector<ElemPtr>> BuildElements(const plan::Set& s,
-                                           const std::vector<Element>& elems,
-                                           bool first_segment,
-                                           std::vector<size_t>* origin) {
-  std::vector<size_t> ignored;
-  if (origin == nullptr) origin = &ignored;
-  origin->clear();
+Result<std::vector<RawElement>> BuildRawElements(
+    const plan::Set& s, const std::vector<Element>& elems, bool first_segment) {
   for (size_t i = 0; i < elems.size(); ++i) {
     Status st = CheckElement(s, elems[i]);
     if (!st.ok())
@@ -206,23 +181,40 @@ Result<std::vector<ElemPtr>> BuildElements(const plan::Set& s,
                            std::to_string(i + 1) + ": " + st.message());
   }
   if (s.interval && s.key.size() == 1) {
-    auto segs = Segments(elems, first_segment, origin);
+    auto segs = Segments(elems, first_segment);
     if (!segs.ok())
       return Status::Error("set " + s.name + ": " + segs.status().message());
     return segs;
   }
   const bool concat_interval = s.interval;
+  std::vector<RawElement> out(elems.size());
+  for (size_t i = 0; i < elems.size(); ++i) {
+    const Element& e = elems[i];
+    RawElement& r = out[i];
+    r.key = EncodeValues(e.key, concat_interval);
+    if (concat_interval)
+      r.key_end = EncodeValues(e.key_end.empty() ? e.key : e.key_end, true);
+    SetMapping(&r, e);
+    r.src = &e;
+    r.src_index = i;
+  }
+  return out;
+}
+
+Result<std::vector<ElemPtr>> BuildElements(const plan::Set& s,
+                                           const std::vector<Element>& elems,
+                                           bool first_segment,
+                                           std::vector<size_t>* origin) {
+  auto raw = BuildRawElements(s, elems, first_segment);
+  if (!raw.ok()) return raw.status();
   std::vector<ElemPtr> out;
-  for (const Element& e : elems) {
-    ElemPtr ne = NewElem();
-    SetBlob(ne.get(), NFTNL_SET_ELEM_KEY, EncodeValues(e.key, concat_interval));
-    if (concat_interval) {
-      const auto& end = e.key_end.empty() ? e.key : e.key_end;
-      SetBlob(ne.get(), NFTNL_SET_ELEM_KEY_END, EncodeValues(end, true));
-    }
-    SetMapping(ne.get(), e);
-    out.push_back(std::move(ne));
-    origin->push_back(out.size() - 1);
+  if (origin) origin->clear();
+  for (const RawElement& r : *raw) {
+    out.emplace_back(ToNftnl(r, true));
+    if (out.back() == nullptr) throw std::bad_alloc();
+    if (origin)
+      origin->push_back(r.src ? static_cast<size_t>(r.src - elems.data())
+                              : kNoOrigin);
   }
   return out;
 }

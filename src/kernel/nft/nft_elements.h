@@ -17,6 +17,7 @@
 
 #include "base/status.h"
 #include "compiler/plan.h"
+#include "kernel/delta.h"
 #include "kernel/nft/nft_handle.h"
 
 namespace lvsnft::netlink {
@@ -29,6 +30,14 @@ SmallBytes EncodeValues(const std::vector<plan::Value>& values,
 
 /// Marks an element nft adds on its own (the leading interval end).
 inline constexpr size_t kNoOrigin = static_cast<size_t>(-1);
+
+/// The elements of `s` to send for `elems`, in nft's order and encoding,
+/// as raw elements. `first_segment`: as for BuildElements. Each element's
+/// `src` is the plan element it comes from (none for nft's leading end)
+/// and `src_index` its own index in the result.
+Result<std::vector<RawElement>> BuildRawElements(
+    const plan::Set& s, const std::vector<plan::Element>& elems,
+    bool first_segment);
 
 /// The elements of `s` to send for `elems`, in nft's order and encoding.
 /// `first_segment`: the interval set is new or empty (adds nft's leading

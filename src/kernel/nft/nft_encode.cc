@@ -15,13 +15,6 @@ namespace lvsnft::netlink {
 
 namespace {
 
-SmallBytes Attr(nftnl_set_elem* e, uint16_t attr) {
-  if (!nftnl_set_elem_is_set(e, attr)) return {};
-  uint32_t len = 0;
-  auto* p = static_cast<const uint8_t*>(nftnl_set_elem_get(e, attr, &len));
-  return SmallBytes(p, len);
-}
-
 std::vector<uint8_t> WithTag(const void* data, uint32_t len, uint64_t tag) {
   auto* p = static_cast<const uint8_t*>(data);
   std::vector<uint8_t> out(p, p + len);
@@ -39,45 +32,8 @@ Result<std::vector<RawElement>> EncodeElements(const plan::Set& s) {
   if (!s.slot_tables.empty())
     return Status::Error("set " + s.name +
                          ": slot tables not expanded (ExpandSlotTables)");
-  if (!s.interval && !s.verdict_map) {
-    // Plain sets and data maps (the big slot maps): key and data are the
-    // values as the batch sends them; no need for libnftnl objects.
-    std::vector<RawElement> out(s.elements.size());
-    for (size_t i = 0; i < s.elements.size(); ++i) {
-      const auto& e = s.elements[i];
-      out[i].key = EncodeValues(e.key, false);
-      if (!e.data.empty()) out[i].data = EncodeValues(e.data, false);
-      out[i].src = &e;
-      out[i].src_index = i;
-    }
-    return out;
-  }
-  std::vector<size_t> origin;
-  auto built = BuildElements(s, s.elements, true, &origin);
-  if (!built.ok()) return built.status();
-  std::vector<RawElement> out;
-  for (size_t i = 0; i < built->size(); ++i) {
-    nftnl_set_elem* e = (*built)[i].get();
-    RawElement r;
-    r.key = Attr(e, NFTNL_SET_ELEM_KEY);
-    r.key_end = Attr(e, NFTNL_SET_ELEM_KEY_END);
-    r.data = Attr(e, NFTNL_SET_ELEM_DATA);
-    r.udata = Attr(e, NFTNL_SET_ELEM_USERDATA).ToVector();
-    if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS)) {
-      r.flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
-    }
-    if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
-      r.verdict =
-          static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT));
-    }
-    if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN)) {
-      r.chain = nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN);
-    }
-    if (origin[i] != kNoOrigin) r.src = &s.elements[origin[i]];
-    r.src_index = i;
-    out.push_back(std::move(r));
-  }
-  return out;
+  // Encoded once, without libnftnl objects: the batch sends these bytes.
+  return BuildRawElements(s, s.elements, true);
 }
 
 nftnl_set_elem* ToNftnl(const RawElement& r, bool with_data) {

@@ -85,27 +85,13 @@ void OpBuilder::Elements(const Change& c) {
   TableId tid = IdOf(c);
   auto id = new_sets_.find(SetKey(tid, c.set));
   SetPtr holder = SetHandle(tid, c.set, id == new_sets_.end() ? 0 : id->second);
-  bool add = c.kind == ChangeKind::kAddElems;
-  std::vector<std::string> what;
-  what.reserve(c.Elements().size());
-  const plan::Element* last = nullptr;  // elements of one owner come in runs
-  std::string owner;
-  for (const auto& r : c.Elements()) {
-    nftnl_set_elem_add(holder.get(), ToNftnl(r, add));
-    if (r.src != last || what.empty()) {
-      last = r.src;
-      owner.clear();
-      if (r.src && !r.src->service.empty()) owner = "service " + r.src->service;
-      if (r.src && !r.src->real_server.empty()) {
-        owner += ", real server " + r.src->real_server;
-      }
-    }
-    what.push_back(owner);
-  }
+  // The change's elements go into the pages as they are: the delta and
+  // the desired tables outlive the batch.
   std::string desc = "elements of set " + c.set;
   ops_.push_back(
-      add ? AddElements(std::move(holder), desc, std::move(what))
-          : DeleteElements(std::move(holder), desc, std::move(what)));
+      c.kind == ChangeKind::kAddElems
+          ? AddRawElements(std::move(holder), desc, Borrow(c.Elements()))
+          : DeleteRawElements(std::move(holder), desc, Borrow(c.Elements())));
 }
 
 Status OpBuilder::AddRule(const Change& c, const DesiredTable& d) {

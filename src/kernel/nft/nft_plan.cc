@@ -1,20 +1,15 @@
 #include "kernel/nft/nft_plan.h"
 
 #include <map>
+#include <new>
 
 #include "kernel/nft/nft_debug.h"
 #include "kernel/nft/nft_elements.h"
 #include "kernel/nft/nft_rule.h"
+#include "kernel/nft/nft_tag.h"
 
 namespace lvsnft::netlink {
 namespace {
-
-std::string Owner(const std::string& service, const std::string& rs = "") {
-  std::string out;
-  if (!service.empty()) out = "service " + service;
-  if (!rs.empty()) out += (out.empty() ? "" : ", ") + ("real server " + rs);
-  return out;
-}
 
 std::string WithOwner(std::string what, const std::string& owner) {
   return owner.empty() ? what : what + " (" + owner + ")";
@@ -29,20 +24,11 @@ Status AddSetOps(const TableId& tid, const std::string& prefix,
     return Status::Error("set " + prefix + s.name +
                          ": slot tables not expanded (ExpandSlotTables)");
   if (s.elements.empty()) return Status();
-  std::vector<size_t> origin;
-  auto elems = BuildElements(s, s.elements, true, &origin);
+  auto elems = BuildRawElements(s, s.elements, true);
   if (!elems.ok()) return elems.status();
-  SetPtr holder = SetHandle(tid, s.name, id);
-  std::vector<std::string> what;
-  for (size_t i = 0; i < elems->size(); ++i) {
-    nftnl_set_elem_add(holder.get(), (*elems)[i].release());
-    const plan::Element* e =
-        origin[i] == kNoOrigin ? nullptr : &s.elements[origin[i]];
-    what.push_back(e ? Owner(e->service, e->real_server) : "");
-  }
-  ops->push_back(AddElements(std::move(holder),
-                             "elements of set " + prefix + s.name,
-                             std::move(what)));
+  ops->push_back(AddRawElements(
+      SetHandle(tid, s.name, id), "elements of set " + prefix + s.name,
+      std::make_shared<const std::vector<RawElement>>(std::move(*elems))));
   return Status();
 }
 
@@ -60,8 +46,8 @@ Status AddRuleOps(const std::string& prefix, const plan::Chain& c,
     }
     std::string what = "rule " + std::to_string(i + 1) + " of " + where;
     if (!r.comment.empty()) what += " \"" + r.comment + "\"";
-    ops->push_back(
-        AddRule(std::move(lowered->rule), WithOwner(what, Owner(r.service))));
+    ops->push_back(AddRule(std::move(lowered->rule),
+                           WithOwner(what, OwnerText(r.service))));
   }
   return Status();
 }
@@ -82,7 +68,7 @@ Result<std::vector<Op>> CreateTableOps(const plan::Table& t,
     if (!chain.ok()) return chain.status();
     ops.push_back(
         AddChain(std::move(*chain),
-                 WithOwner("chain " + prefix + c.name, Owner(c.service))));
+                 WithOwner("chain " + prefix + c.name, OwnerText(c.service))));
   }
   std::map<std::string, SetRef> refs;
   for (const auto& s : t.sets) {
@@ -107,6 +93,29 @@ Result<std::vector<Op>> CreateTableOps(const plan::Table& t,
   return ops;
 }
 
+namespace {
+
+// Raw element ops carry no libnftnl elements: print libnftnl's form of
+// them on a copy of the set's name attributes.
+std::string DebugRawElements(const Op& op) {
+  const nftnl_set* from = std::get<SetPtr>(op.object).get();
+  SetPtr copy(nftnl_set_alloc());
+  if (!copy) throw std::bad_alloc();
+  for (uint16_t attr : {NFTNL_SET_TABLE, NFTNL_SET_NAME}) {
+    if (nftnl_set_is_set(from, attr))
+      nftnl_set_set_str(copy.get(), attr, nftnl_set_get_str(from, attr));
+  }
+  for (uint16_t attr : {NFTNL_SET_FAMILY, NFTNL_SET_ID}) {
+    if (nftnl_set_is_set(from, attr))
+      nftnl_set_set_u32(copy.get(), attr, nftnl_set_get_u32(from, attr));
+  }
+  for (const RawElement& r : *op.raw)
+    nftnl_set_elem_add(copy.get(), ToNftnl(r, true));
+  return DebugElements(copy.get());
+}
+
+}  // namespace
+
 std::string DebugOps(const std::vector<Op>& ops) {
   std::string out;
   for (const Op& op : ops) {
@@ -118,7 +127,8 @@ std::string DebugOps(const std::vector<Op>& ops) {
         out += DebugSet(std::get<SetPtr>(op.object).get());
         break;
       case OpKind::kAddElements:
-        out += DebugElements(std::get<SetPtr>(op.object).get());
+        out += op.raw ? DebugRawElements(op)
+                      : DebugElements(std::get<SetPtr>(op.object).get());
         break;
       case OpKind::kAddRule:
         out += DebugRule(std::get<RulePtr>(op.object).get());
