@@ -174,7 +174,7 @@ TEST(NftElemPutTest, EntrySizeIsWhatIsWritten) {
 
 TEST(NftElemPutTest, ElementTooLargeForAMessage) {
   RawElement r;
-  r.key.assign(4, 1);
+  r.key = SmallBytes{1, 1, 1, 1};
   r.udata.assign(2000, 0);
   std::vector<netlink::Op> ops;
   ops.push_back(netlink::AddRawElements(
