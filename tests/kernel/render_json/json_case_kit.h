@@ -43,12 +43,18 @@ inline Value Po(uint16_t p) { return PortValue(p); }
 /// A mark value.
 inline Value Mk(uint32_t m) { return MarkValue(m); }
 /// A raw value in the kernel layout of the field it is compared with.
-inline Value Raw(std::vector<uint8_t> b) { return {DataType::kMark, b}; }
+inline Value Raw(std::vector<uint8_t> b) {
+  return {DataType::kMark, SmallBytes(b)};
+}
 
 /// Mask bytes of a mark.
-inline std::vector<uint8_t> MarkMask(uint32_t m) { return Mk(m).bytes; }
+inline std::vector<uint8_t> MarkMask(uint32_t m) {
+  return Mk(m).bytes.ToVector();
+}
 /// Mask bytes of an address.
-inline std::vector<uint8_t> IpMask(const char* s) { return Ad(s).bytes; }
+inline std::vector<uint8_t> IpMask(const char* s) {
+  return Ad(s).bytes.ToVector();
+}
 /// A field, optionally masked.
 inline FieldRef F(Field f, std::vector<uint8_t> mask = {}) {
   return {f, std::move(mask)};
