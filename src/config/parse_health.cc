@@ -120,10 +120,13 @@ void ConfigParser::ParseHttpFields(const Value& v, HealthCheckSpec& h) {
     if (Is(m, Type::kBool)) b = m.boolean;
   });
   using File = std::pair<const char*, std::optional<std::string>*>;
-  for (auto [key, field] :
+  for (const File& f :
        {File{"ca_file", &h.ca_file}, File{"client_cert", &h.client_cert},
         File{"client_key", &h.client_key}}) {
-    IfGiven(v, key, *field, [&](const Value& m, std::string& s) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture
+    // one in a lambda.
+    const char* key = f.first;
+    IfGiven(v, key, *f.second, [&](const Value& m, std::string& s) {
       if (GetString(&m, s) && !s.starts_with('/'))
         Error(m, std::string(key) + " " + json::Quote(s) +
                      " must be an absolute path");
