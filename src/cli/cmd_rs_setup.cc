@@ -92,32 +92,10 @@ const char* ActionName(rs::Action a) {
   return "setup";
 }
 
-const char* OpName(rs::ChangeKind k) {
-  switch (k) {
-    case rs::ChangeKind::kLoadIpip:
-      return "load_ipip";
-    case rs::ChangeKind::kCreateTunl0:
-      return "create_tunl0";
-    case rs::ChangeKind::kDeleteAddress:
-      return "delete_address";
-    case rs::ChangeKind::kSetSysctl:
-      return "set_sysctl";
-    case rs::ChangeKind::kLinkDown:
-      return "link_down";
-    case rs::ChangeKind::kDeleteLink:
-      return "delete_link";
-    case rs::ChangeKind::kLinkUp:
-      return "link_up";
-    case rs::ChangeKind::kAddAddress:
-      return "add_address";
-  }
-  return "?";
-}
-
 // One change as an object; `text` is its line in the text output.
 nlohmann::ordered_json ChangeJson(const rs::Change& c, std::string text) {
   nlohmann::ordered_json j;
-  j["op"] = OpName(c.kind);
+  j["op"] = rs::ChangeOpName(c.kind);
   if (c.kind == rs::ChangeKind::kSetSysctl) {
     j["path"] = c.path;
     j["value"] = c.to;

@@ -1,6 +1,7 @@
 #include "rs/diff.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace lvsnft::rs {
 namespace {
@@ -206,6 +207,16 @@ std::string ChangeText(const Change& c) {
       return "add " + AddrText(c.addr, c.prefix) + " to " + c.device;
   }
   return "?";
+}
+
+std::string_view ChangeOpName(ChangeKind k) {
+  // Indexed by the enumerator; the static_assert keeps the two in step.
+  static constexpr std::string_view kNames[] = {
+      "load_ipip", "create_tunl0", "delete_address", "set_sysctl",
+      "link_down", "delete_link",  "link_up",        "add_address"};
+  static_assert(std::size(kNames) ==
+                static_cast<size_t>(ChangeKind::kAddAddress) + 1);
+  return kNames[static_cast<size_t>(k)];
 }
 
 std::string DriftText(const Change& c) {

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kernel/sysctls.h"
@@ -69,6 +70,10 @@ State AfterApply(const State& s, const std::vector<Change>& changes,
 /// Imperative text: "add 10.0.0.1/32 to lo",
 /// "set net.ipv4.conf.all.arp_ignore = 1 (was 0)".
 std::string ChangeText(const Change& c);
+
+/// Stable machine name of a kind for JSON output: "add_address",
+/// "set_sysctl", ... (snake case of the enumerator).
+std::string_view ChangeOpName(ChangeKind k);
 
 /// Drift text for --check: "10.0.0.1/32 is missing on lo",
 /// "net.ipv4.conf.all.arp_ignore is 0, want 1".

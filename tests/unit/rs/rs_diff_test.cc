@@ -228,5 +228,21 @@ TEST(RsDiffTest, PathsToReadUnionOfDesiredAndOwned) {
   EXPECT_EQ(PathsToRead(DrDesired(), s), want);
 }
 
+TEST(RsDiffTest, OpNamesAreTheEnumeratorsInSnakeCase) {
+  struct Case {
+    ChangeKind kind;
+    const char* name;
+  };
+  const Case cases[] = {{ChangeKind::kLoadIpip, "load_ipip"},
+                        {ChangeKind::kCreateTunl0, "create_tunl0"},
+                        {ChangeKind::kDeleteAddress, "delete_address"},
+                        {ChangeKind::kSetSysctl, "set_sysctl"},
+                        {ChangeKind::kLinkDown, "link_down"},
+                        {ChangeKind::kDeleteLink, "delete_link"},
+                        {ChangeKind::kLinkUp, "link_up"},
+                        {ChangeKind::kAddAddress, "add_address"}};
+  for (const Case& c : cases) EXPECT_EQ(ChangeOpName(c.kind), c.name);
+}
+
 }  // namespace
 }  // namespace lvsnft::rs
