@@ -20,16 +20,13 @@
 # Prints "compat61: N failure(s)"; exits 0 only when every check passed.
 #   tests/vm/vmrun.sh tests/vm/compat61.vm.sh build/lvsnft build/lvsnft_echo \
 #     tests/golden examples
-. /lab/topo.sh
-TOPO_ECHO=/lab/lvsnft_echo
-L=/lab/lvsnft
+. /lab/vm_lib.sh  # topo.sh, check, fig, brief, unloaded, loaded
 G=/lab/golden
 E=/lab/examples
 CLIENT=192.168.10.13
 W=/tmp/lvvm-work
 mkdir -p "$W"
 topo_trap
-. /lab/vm_lib.sh  # check, fig, brief, unloaded, loaded
 
 # --- helpers --------------------------------------------------------------
 

@@ -13,16 +13,9 @@
 #     new connections all reach rs1.
 # Prints "health_tun: N failure(s)"; exits 0 only when every check passed.
 #   tests/vm/vmrun.sh tests/vm/health_tun.vm.sh build/lvsnft build/lvsnft_echo
-. /lab/topo.sh
-TOPO_ECHO=/lab/lvsnft_echo
-L=/lab/lvsnft
+. /lab/vm_lib.sh  # topo.sh, vm_begin, in_ns, client, check, fig, brief
 VIP=202.10.1.101
-P=$(topo_prefix lvht)
-ST=/tmp/lvht-state
-W=/tmp/lvht-work
-mkdir -p "$ST" "$W"
-topo_trap
-. /lab/vm_lib.sh  # check, fig, brief
+vm_begin lvht
 
 cat >"$W/cfg.json" <<JSON
 { "version": 1, "director": { "interface": "eth0", "flow_timeout": 600 },
@@ -35,12 +28,6 @@ cat >"$W/cfg.json" <<JSON
                         { "address": "192.168.1.11" } ] } ] }
 JSON
 
-in_ns() {
-  local h=$1
-  shift
-  ip netns exec "$P-$h" "$@"
-}
-client() { topo_exec "$P" client "$TOPO_ECHO" client "$@"; }
 json() { topo_json "$OUT" "$1"; }
 # in_chain N: rs N's goto is in svc_web.
 in_chain() { in_ns dir nft list chain netdev lvsnft svc_web | grep -q "goto rs_192_168_1_1$1_"; }

@@ -24,19 +24,12 @@
 # Prints "tun_e2e: N failure(s)"; exits 0 only when every check passed.
 #   tests/vm/vmrun.sh tests/vm/tun_e2e.vm.sh build/lvsnft build/lvsnft-test \
 #     build/lvsnft_echo
-. /lab/topo.sh
-TOPO_ECHO=/lab/lvsnft_echo
-L=/lab/lvsnft
+. /lab/vm_lib.sh  # topo.sh, vm_begin, in_ns, client, check, fig, ...
 LT=/lab/lvsnft-test
 FAULT_RUNS=${FAULT_RUNS:-20}
 VIP=202.10.1.101
 CLIENT=202.10.1.10
-P=$(topo_prefix lvvm)
-ST=/tmp/lvvm-state
-W=/tmp/lvvm-work
-mkdir -p "$ST" "$W"
-topo_trap
-. /lab/vm_lib.sh  # check, fig, brief, unloaded, loaded
+vm_begin lvvm
 
 # --- helpers --------------------------------------------------------------
 
@@ -64,11 +57,6 @@ tun_cfg "$W/small.json" up "" 251
 tun_cfg "$W/plus.json" up 192.168.1.12 251
 
 lv() { "$L" "$@" --netns "$P-dir" --state-dir "$ST"; }
-in_ns() {
-  local h=$1
-  shift
-  ip netns exec "$P-$h" "$@"
-}
 # eq GOT WANT: prints both when they differ.
 eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
 gt0() { [ "${1:-0}" -gt 0 ] || { echo "got '$1', want > 0"; return 1; }; }
@@ -86,7 +74,6 @@ rs_chain() { echo "rs_192_168_1_$1_lvt_c0a801$2"; }
 tunl0_rx() { in_ns "$1" cat /sys/class/net/tunl0/statistics/rx_packets; }
 mac() { in_ns "$1" cat "/sys/class/net/$2/address"; }
 lists_ok() { in_ns dir nft list ruleset >/dev/null && in_ns dir nft -j list ruleset >/dev/null; }
-client() { topo_exec "$P" client "$TOPO_ECHO" client "$@"; }
 json() { topo_json "$OUT" "$1"; }
 
 # --- A. set up, apply, traffic --------------------------------------------

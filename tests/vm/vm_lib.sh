@@ -1,6 +1,29 @@
 #!/bin/bash
 # Helpers for the VM scripts (tests/vm/*.vm.sh), copied to /lab/vm_lib.sh
-# by vmrun.sh; sourced after /lab/topo.sh, with W set to a work directory.
+# by vmrun.sh. Sourcing it sources /lab/topo.sh and sets TOPO_ECHO and L
+# (the lvsnft binary); a script then calls vm_begin (or sets W itself).
+. /lab/topo.sh
+TOPO_ECHO=/lab/lvsnft_echo
+L=/lab/lvsnft
+
+# vm_begin NAME: the topology prefix P (unique per pid), the state and work
+# directories ST and W (created), and the trap that removes every namespace
+# the script made.
+vm_begin() {
+  P=$(topo_prefix "$1")
+  ST=/tmp/$1-state
+  W=/tmp/$1-work
+  mkdir -p "$ST" "$W"
+  topo_trap
+}
+# in_ns HOST CMD...: CMD inside host HOST of topology P.
+in_ns() {
+  local h=$1
+  shift
+  ip netns exec "$P-$h" "$@"
+}
+# client ARGS...: lvsnft_echo's client in the client host of topology P.
+client() { topo_exec "$P" client "$TOPO_ECHO" client "$@"; }
 
 # check DESCRIPTION CMD...: topo_check, then the figures CMD noted with fig
 # (printed on success too, so that logs carry the numbers).
