@@ -10,20 +10,18 @@ namespace {
 // The set's declaration and plain elements, without its slot tables (what
 // the element encoder takes).
 plan::Set WithoutSlots(const plan::Set& s) {
-  plan::Set out;
-  out.name = s.name;
-  out.key = s.key;
-  out.data = s.data;
-  out.verdict_map = s.verdict_map;
-  out.interval = s.interval;
-  out.dynamic = s.dynamic;
-  out.timeout = s.timeout;
-  out.counter = s.counter;
-  out.timeout_ms = s.timeout_ms;
-  out.size = s.size;
-  out.comment = s.comment;
-  out.elements = s.elements;
-  return out;
+  return plan::Set{.name = s.name,
+                   .key = s.key,
+                   .data = s.data,
+                   .verdict_map = s.verdict_map,
+                   .interval = s.interval,
+                   .dynamic = s.dynamic,
+                   .timeout = s.timeout,
+                   .counter = s.counter,
+                   .timeout_ms = s.timeout_ms,
+                   .size = s.size,
+                   .comment = s.comment,
+                   .elements = s.elements};
 }
 
 // Map data as the kernel holds it: one value as is, a concatenation with
