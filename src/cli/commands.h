@@ -82,8 +82,8 @@ void SetStage(const char* stage);
 /// The last stage recorded.
 const char* Stage();
 
-/// Lower(cfg) with the slot tables expanded into elements, as the netlink
-/// applier and the diff/status code read them.
+/// Lower(cfg) for apply and diff (slot tables stay compact: the desired
+/// side encodes them directly, see DesiredElements).
 plan::Plan LowerForKernel(const Config& cfg);
 
 }  // namespace lvsnft::cli

@@ -96,9 +96,7 @@ const char* Stage() { return g_stage; }
 
 plan::Plan LowerForKernel(const Config& cfg) {
   SetStage("compiling the config");
-  plan::Plan p = Lower(cfg);
-  plan::ExpandSlotTables(p);
-  return p;
+  return Lower(cfg);
 }
 
 std::optional<Config> LoadConfigFile(const std::string& path,

@@ -342,8 +342,9 @@ void ForEachElement(const Set& s, Fn&& fn) {
     for (size_t i = 0; i < t.owner.size(); ++i) fn(SlotElement(t, i));
   }
 }
-/// Moves every slot table of the plan into ordinary elements (for the
-/// consumers that keep pointers to plan elements: the netlink applier).
+/// Moves every slot table of the plan into ordinary elements (for code
+/// that wants plan elements only, such as tests' oracles; apply, diff and
+/// the daemon read the compact tables).
 void ExpandSlotTables(Plan& p);
 
 /// nft type name ("ipv4_addr", ...).

@@ -47,12 +47,12 @@ std::map<uint32_t, SlotOwner> SlotOwners(
       auto it = d.elements.find(set);
       if (it == d.elements.end()) continue;
       for (const auto& e : it->second) {
-        if (!e.src || e.src->key.size() != 1) continue;
-        const auto& k = e.src->key[0].bytes;  // a host-order mark
-        if (k.size() != 4) continue;
+        // be4/be6 map a host-order mark: the key as the kernel holds it.
+        if (!e.src || e.key.size() != 4) continue;
         uint32_t mark;
-        std::memcpy(&mark, k.data(), 4);
-        out[mark] = {e.src->service, e.src->real_server};
+        std::memcpy(&mark, e.key.data(), 4);
+        out[mark] = {std::string(e.src.service()),
+                     std::string(e.src.real_server())};
       }
     }
   }

@@ -58,10 +58,7 @@ Result<StatusResult> Director::Inspect(
   bool same = !adjust && applied_ && state_ && out.config_warning.empty() &&
               state_->config_text == st->config_text;
   plan::Plan lowered;
-  if (!same) {
-    lowered = Lower(cfg);
-    plan::ExpandSlotTables(lowered);
-  }
+  if (!same) lowered = Lower(cfg);
   const plan::Plan& p = same ? *applied_ : lowered;
   std::vector<DesiredTable> desired;
   for (const auto& t : p.tables) {

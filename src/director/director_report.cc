@@ -34,15 +34,12 @@ using OwnerKey = std::tuple<std::string_view, std::string_view, char>;
 template <typename Add>
 void ElementRuns(const Change& c, Add add) {
   char sign = KindSign(c.kind)[0];
-  const plan::Element* run_src = nullptr;
+  ElementOrigin run_src;
   char run_sign = 0;
   size_t run = 0;
   auto flush = [&] {
     if (run == 0) return;
-    add(OwnerKey{run_src ? std::string_view(run_src->service) : "",
-                 run_src ? std::string_view(run_src->real_server) : "",
-                 run_sign},
-        run);
+    add(OwnerKey{run_src.service(), run_src.real_server(), run_sign}, run);
     run = 0;
   };
   for (const auto& e : c.Elements()) {
@@ -103,8 +100,7 @@ class LineCounter {
       }
     };
     if (c.stale) {
-      for (const auto& e : c.elements)
-        key({e.src ? std::string_view(e.src->service) : "", "", '-'});
+      for (const auto& e : c.elements) key({e.src.service(), "", '-'});
     } else if (c.kind == ChangeKind::kAddElems ||
                c.kind == ChangeKind::kDelElems) {
       ElementRuns(c, [&](const OwnerKey& k, size_t) { key(k); });
@@ -134,7 +130,7 @@ class LineCounter {
 // server: nothing reaches them any more).
 void StaleLines(const Change& c, std::vector<ReportLine>& out) {
   std::map<std::string, size_t> per;
-  for (const auto& e : c.elements) per[e.src ? e.src->service : ""]++;
+  for (const auto& e : c.elements) per[std::string(e.src.service())]++;
   for (const auto& [service, n] : per) {
     out.push_back({service, '-',
                    c.set + ": " + std::to_string(n) + " stale slot" +

@@ -136,7 +136,7 @@ Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
   for (const auto& s : t.sets) {
     d.set_tags[s.name] = SetTag(s);
     if (s.dynamic) continue;
-    auto raw = enc(s);
+    auto raw = DesiredElements(s, enc);
     if (!raw.ok()) return raw.status();
     d.elements[s.name] = std::move(*raw);
   }

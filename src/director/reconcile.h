@@ -19,6 +19,12 @@ namespace lvsnft::netlink {
 using ElementEncoder =
     std::function<Result<std::vector<RawElement>>(const plan::Set&)>;
 
+/// The elements of plan set `s` as the kernel will hold them, in order:
+/// its plain elements through `enc`, then the elements of its slot tables,
+/// encoded from the compact tables (no plan element is made per slot).
+Result<std::vector<RawElement>> DesiredElements(const plan::Set& s,
+                                                const ElementEncoder& enc);
+
 /// Computes tags and raw elements for a plan table. `ifindex` resolves the
 /// devices of fwd statements (a changed ifindex changes the rule's tag).
 Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,

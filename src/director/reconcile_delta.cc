@@ -170,7 +170,7 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
   want.reserve(desired.size());
   // Slot blocks are aligned to 4096 marks and owned by one service: a
   // removed slot element is attributed to the service owning its block.
-  std::unordered_map<uint32_t, const plan::Element*> by_unit;
+  std::unordered_map<uint32_t, ElementOrigin> by_unit;
   for (size_t i = 0; i < desired.size(); ++i) {
     const auto& e = desired[i];
     want.emplace(ElementKey::Of(e), i);
@@ -233,7 +233,7 @@ Change StaleChange(const Vanished& v, std::vector<RawElement> elems) {
 // that service's rules as they are. Blocks no desired service owns belonged
 // to a removed service: collectable once no chain is being deleted.
 void Builder::SettleStale(size_t first) {
-  std::set<std::string> moved;
+  std::set<std::string, std::less<>> moved;
   bool chain_deleted = false;
   for (size_t i = first; i < changes.size(); ++i) {
     const Change& c = changes[i];
@@ -246,7 +246,7 @@ void Builder::SettleStale(size_t first) {
   for (auto& v : vanished) {
     std::vector<RawElement> keep, gone;
     for (auto& e : v.elements) {
-      bool reachable = e.src ? moved.count(e.src->service) > 0 : chain_deleted;
+      bool reachable = e.src ? moved.count(e.src.service()) > 0 : chain_deleted;
       (reachable ? keep : gone).push_back(std::move(e));
     }
     if (!keep.empty()) stale.push_back(StaleChange(v, std::move(keep)));

@@ -66,13 +66,6 @@ std::vector<std::pair<uint32_t, uint32_t>> SlotRanges(
   return out;
 }
 
-// The owned part of a lowering, slot tables expanded (for the encoder).
-plan::Plan Owned(const plan::Plan& p, const std::set<std::string>& services) {
-  plan::Plan out = plan::OwnedPart(p, services);
-  plan::ExpandSlotTables(out);
-  return out;
-}
-
 }  // namespace
 
 Result<SyncOutcome> ServiceSync::Sync(const Config* before, const Config& after,
@@ -128,7 +121,8 @@ Result<std::optional<DirectorReport>> ServiceSync::TryIncrement(
   plan::Plan new_sub = LowerWith(after, *blocks);
   if (!plan::SameSharedPart(old_sub, new_sub, touched))
     return std::optional<DirectorReport>();
-  plan::Plan was = Owned(old_sub, touched), will = Owned(new_sub, touched);
+  plan::Plan was = plan::OwnedPart(old_sub, touched),
+             will = plan::OwnedPart(new_sub, touched);
   lower.Done();
   ServiceIncrement inc{touched, &was, &will, SlotRanges(touched, *blocks),
                        &text};
@@ -147,7 +141,6 @@ Result<SyncOutcome> ServiceSync::Full(const Config& after,
   auto needs = SlotNeeds(after);
   auto blocks = lower::AllocateSlots(needs);
   plan::Plan p = LowerWith(after, blocks);
-  plan::ExpandSlotTables(p);
   ApplyOptions o;
   o.config_text = text;
   auto r = d_->Apply(p, o);

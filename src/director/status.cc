@@ -67,12 +67,13 @@ void AddSetCounters(const DesiredTable& d, const std::string& set,
   auto lit = live.find(set);
   if (it == d.elements.end() || lit == live.end()) return;
   for (const auto& e : it->second) {
-    if (!e.src || !by.count(e.src->service)) continue;
+    auto owner = by.find(std::string(e.src.service()));
+    if (!e.src || owner == by.end()) continue;
     auto le = lit->second.find(KeyHex(e.key));
     if (le == lit->second.end()) continue;
-    ServiceStatus& s = *by[e.src->service];
+    ServiceStatus& s = *owner->second;
     bool stateless = s.mode == "dr" || s.mode == "tun";
-    if (e.src->real_server.empty()) {  // dispatch element
+    if (e.src.real_server().empty()) {  // dispatch element
       s.live = true;
       // NAT sees the first packet of each connection (conntrack does the
       // rest); netdev ingress sees every packet.
@@ -85,7 +86,7 @@ void AddSetCounters(const DesiredTable& d, const std::string& set,
       continue;
     }
     for (auto& rs : s.servers) {
-      if (rs.address != e.src->real_server) continue;
+      if (rs.address != e.src.real_server()) continue;
       rs.slots++;
       if (!stateless) rs.conns += le->second->packets;
     }

@@ -1,6 +1,8 @@
 #include "kernel/delta.h"
 
 #include <cstring>
+#include <mutex>
+#include <unordered_set>
 
 namespace lvsnft::netlink {
 
@@ -15,6 +17,34 @@ std::string ElementId(std::span<const uint8_t> key,
   id.append(key_end.begin(), key_end.end());
   id.append(reinterpret_cast<const char*>(&flags), 4);
   return id;
+}
+
+const std::string* ChainName::Intern(const std::string& s) {
+  if (s.empty()) return nullptr;
+  // Nodes of an unordered_set do not move: their strings are the names.
+  static std::mutex mu;
+  static auto* names = new std::unordered_set<std::string>;
+  std::lock_guard<std::mutex> lock(mu);
+  return &*names->insert(s).first;
+}
+
+const std::string& ChainName::Empty() {
+  static const std::string empty;
+  return empty;
+}
+
+std::string_view ElementOrigin::service() const {
+  if (p_ == nullptr) return {};
+  if (slot_ == kElement) return static_cast<const plan::Element*>(p_)->service;
+  return static_cast<const plan::SlotTable*>(p_)->service;
+}
+
+std::string_view ElementOrigin::real_server() const {
+  if (p_ == nullptr) return {};
+  if (slot_ == kElement)
+    return static_cast<const plan::Element*>(p_)->real_server;
+  const auto* t = static_cast<const plan::SlotTable*>(p_);
+  return t->targets[t->owner[slot_]].real_server;
 }
 
 std::string RawElement::Id() const { return ElementId(key, key_end, flags); }
@@ -41,7 +71,7 @@ LiveElement RawElement::ToLive() && {
   e.data = std::move(data);
   e.flags = flags;
   e.verdict = verdict;
-  e.chain = std::move(chain);
+  e.chain = chain.str();
   return e;
 }
 
@@ -52,7 +82,7 @@ LiveElement RawElement::ToLive() const& {
   e.data = data;
   e.flags = flags;
   e.verdict = verdict;
-  e.chain = chain;
+  e.chain = chain.str();
   return e;
 }
 

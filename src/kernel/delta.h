@@ -12,10 +12,13 @@
 #include <climits>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -27,16 +30,110 @@ namespace lvsnft::netlink {
 /// Userdata TLV type carrying lvsnft's 8-byte tag (nft ignores unknown types).
 inline constexpr uint8_t kTagUdataType = 0xf0;
 
+/// Where a desired element comes from: a plan element, or one slot of a
+/// compact slot table (so the plan's slot tables need no expansion into
+/// plan elements to be described, reconciled and reported).
+class ElementOrigin {
+ public:
+  ElementOrigin() = default;
+  /// A plan element (nullptr: none).
+  ElementOrigin(const plan::Element* e) : p_(e) {}  // NOLINT: implicit
+  /// Slot `slot` of slot table `t`.
+  ElementOrigin(const plan::SlotTable* t, uint32_t slot) : p_(t), slot_(slot) {}
+  /// True when the element has an origin.
+  explicit operator bool() const { return p_ != nullptr; }
+  /// The plan element, or nullptr (a slot, or no origin).
+  const plan::Element* element() const {
+    return slot_ == kElement ? static_cast<const plan::Element*>(p_) : nullptr;
+  }
+  /// Owning service ("" without an origin).
+  std::string_view service() const;
+  /// Owning real server ("" when none).
+  std::string_view real_server() const;
+  bool operator==(const ElementOrigin&) const = default;
+
+ private:
+  static constexpr uint32_t kElement = UINT32_MAX;
+  const void* p_ = nullptr;
+  uint32_t slot_ = kElement;
+};
+
+/// Element userdata: absent for almost every element, so it costs one
+/// pointer and a heap block only where present. Reads like a byte vector.
+class Udata {
+ public:
+  Udata() = default;
+  /// The listed bytes.
+  Udata(std::initializer_list<uint8_t> l) { assign(l.begin(), l.end()); }
+  Udata(const Udata& o) { *this = o; }
+  Udata(Udata&&) noexcept = default;
+  Udata& operator=(const Udata& o) {
+    if (this != &o) v_ = o.v_ ? std::make_unique<Bytes>(*o.v_) : nullptr;
+    return *this;
+  }
+  Udata& operator=(Udata&&) noexcept = default;
+  /// Replaces the contents with [first, last).
+  void assign(const uint8_t* first, const uint8_t* last) {
+    v_ = first == last ? nullptr : std::make_unique<Bytes>(first, last);
+  }
+  /// Replaces the contents with `n` copies of `b`.
+  void assign(size_t n, uint8_t b) {
+    v_ = n == 0 ? nullptr : std::make_unique<Bytes>(n, b);
+  }
+  bool empty() const { return v_ == nullptr; }
+  size_t size() const { return v_ ? v_->size() : 0; }
+  const uint8_t* data() const { return v_ ? v_->data() : nullptr; }
+
+ private:
+  using Bytes = std::vector<uint8_t>;
+  std::unique_ptr<Bytes> v_;
+};
+
+/// The chain a verdict element jumps to, interned: a few thousand distinct
+/// names among hundreds of thousands of elements, most of which have none.
+/// One pointer per element; reads like the std::string it stands for.
+/// Names are kept for the life of the process.
+class ChainName {
+ public:
+  ChainName() = default;
+  /// The interned copy of `s` ("" is no name).
+  ChainName(const std::string& s) : p_(Intern(s)) {}  // NOLINT: implicit
+  ChainName& operator=(const std::string& s) {
+    p_ = Intern(s);
+    return *this;
+  }
+  /// The name ("" when none).
+  const std::string& str() const { return p_ ? *p_ : Empty(); }
+  operator const std::string&() const { return str(); }  // NOLINT
+  bool empty() const { return p_ == nullptr; }
+  size_t size() const { return str().size(); }
+  const char* c_str() const { return str().c_str(); }
+  friend bool operator==(const ChainName& a, const ChainName& b) {
+    return a.p_ == b.p_;
+  }
+  friend bool operator==(const ChainName& a, const std::string& b) {
+    return a.str() == b;
+  }
+  friend bool operator==(const ChainName& a, const char* b) {
+    return a.str() == b;
+  }
+
+ private:
+  static const std::string* Intern(const std::string& s);
+  static const std::string& Empty();
+  const std::string* p_ = nullptr;
+};
+
 /// An element in raw kernel form plus where it came from.
 struct RawElement {
   SmallBytes key, key_end, data;  ///< Held inline (see base/bytes.h).
   uint32_t flags = 0;
   int verdict = INT_MIN;
-  std::string chain;
-  std::vector<uint8_t> udata;  ///< Element userdata to send (not compared).
-  bool replaced = false;       ///< Same key, new data: deleted and re-added.
-  const plan::Element* src = nullptr;  ///< Desired side only.
-  size_t src_index = 0;                ///< Index into the encoded list.
+  ChainName chain;
+  Udata udata;             ///< Element userdata to send (not compared).
+  ElementOrigin src;       ///< Desired side only.
+  uint32_t src_index = 0;  ///< Index into the encoded list.
+  bool replaced = false;   ///< Same key, new data: deleted and re-added.
   /// Identity within a set: key, key_end and flags.
   std::string Id() const;
   /// The element as a dump would return it (no counter, no timeout).

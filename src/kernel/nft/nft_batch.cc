@@ -181,9 +181,11 @@ std::string Batch::MessageText(uint32_t seq,
     auto after = std::upper_bound(info.raw_offsets.begin(),
                                   info.raw_offsets.end(), *offset);
     size_t n = static_cast<size_t>(after - info.raw_offsets.begin());
-    const plan::Element* src =
-        n == 0 ? nullptr : (*info.raw)[info.raw_first + n - 1].src;
-    if (src) raw_owner = OwnerText(src->service, src->real_server);
+    ElementOrigin src =
+        n == 0 ? ElementOrigin() : (*info.raw)[info.raw_first + n - 1].src;
+    if (src)
+      raw_owner =
+          OwnerText(std::string(src.service()), std::string(src.real_server()));
     best = &raw_owner;
   }
   // Elements lvsnft did not describe (e.g. nft's leading interval end).

@@ -213,8 +213,9 @@ Result<std::vector<ElemPtr>> BuildElements(const plan::Set& s,
     out.emplace_back(ToNftnl(r, true));
     if (out.back() == nullptr) throw std::bad_alloc();
     if (origin)
-      origin->push_back(r.src ? static_cast<size_t>(r.src - elems.data())
-                              : kNoOrigin);
+      origin->push_back(
+          r.src ? static_cast<size_t>(r.src.element() - elems.data())
+                : kNoOrigin);
   }
   return out;
 }
