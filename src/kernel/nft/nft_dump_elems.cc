@@ -138,9 +138,9 @@ bool DecodeElements(const nlmsghdr* nlh, LiveSet& set) {
             if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_ELEMENTS) list = a;
           });
   if (!list) return true;  // a set with no elements
-  ForEachNested(list, [&](const nlattr* el) {
-    if (mnl_attr_get_type(el) == NFTA_LIST_ELEM) Element(el, set);
-  });
+  // Each element is a nest of its own: the kernel's dumps type them
+  // NFTA_LIST_ELEM, libnftnl's requests number them; either is read.
+  ForEachNested(list, [&](const nlattr* el) { Element(el, set); });
   return true;
 }
 
