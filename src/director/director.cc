@@ -253,6 +253,7 @@ Result<Director::Started> Director::Start(const plan::Plan& p) {
 }
 
 void Director::KeepSnapshot(Snapshot s, bool write) {
+  DropStats(s.tables);  // counters are state of the moment, not kept
   if (write) env_.store->SaveSnapshot(&s);
   snapshot_ = std::move(s);
   sorted_slots_.clear();

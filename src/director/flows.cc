@@ -61,7 +61,9 @@ std::vector<Flow> DecodeFlows(const Config& cfg,
     for (const auto& set : t.sets) {
       size_t alen = set.name == "flows4" ? 4 : set.name == "flows6" ? 16 : 0;
       if (!alen) continue;
-      for (const auto& e : set.elements) {
+      for (size_t i = 0; i < set.elements.size(); ++i) {
+        const LiveElement& e = set.elements[i];
+        const ElementStats* st = set.Stats(i);
         // saddr, daddr, sport (4 padded), dport (4 padded), tid
         if (e.key.size() != 2 * alen + 12) continue;
         std::string vip(reinterpret_cast<const char*>(e.key.data() + alen),
@@ -75,7 +77,7 @@ std::vector<Flow> DecodeFlows(const Config& cfg,
           if (!HasPort(*o.svc, dport)) continue;
           out.push_back({o.svc, o.rs, AddrAt(e.key, 0, alen),
                          AddrAt(e.key, alen, alen), PortAt(e.key, 2 * alen),
-                         dport, e.expires_ms});
+                         dport, st ? st->expires_ms : 0});
           break;
         }
       }

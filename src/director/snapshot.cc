@@ -29,7 +29,7 @@ class Writer {
     U32(static_cast<uint32_t>(b.size()));
     out_.append(b.begin(), b.end());
   }
-  void Str(const std::string& s) {
+  void Str(std::string_view s) {
     U32(static_cast<uint32_t>(s.size()));
     out_ += s;
   }
@@ -57,10 +57,12 @@ class Reader {
     pos_ += n;
     return b;
   }
-  std::string Str() {
+  std::string Str() { return std::string(View()); }
+  /// A string of the file, not copied (valid while the file is).
+  std::string_view View() {
     uint32_t n = U32();
     if (!Need(n)) return {};
-    std::string s = in_.substr(pos_, n);
+    std::string_view s(in_.data() + pos_, n);
     pos_ += n;
     return s;
   }
@@ -95,7 +97,7 @@ void PutSet(Writer& w, const LiveSet& s) {
     w.Bytes(e.data);
     w.U32(e.flags);
     w.I32(e.verdict);
-    w.Str(e.chain);
+    w.Str(e.chain.view());
   }
 }
 
@@ -107,15 +109,16 @@ LiveSet GetSet(Reader& r) {
   // Each element takes at least 24 bytes of the file: a count beyond that
   // is damage, not a reason to reserve gigabytes.
   if (r.Need(static_cast<size_t>(n) * 24)) s.elements.reserve(n);
+  // Each element is built in place; its chain name is interned straight
+  // from the file's bytes (no string per element).
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
-    LiveElement e;
+    LiveElement& e = s.elements.emplace_back();
     e.key = r.Bytes();
     e.key_end = r.Bytes();
     e.data = r.Bytes();
     e.flags = r.U32();
     e.verdict = r.I32();
-    e.chain = r.Str();
-    s.elements.push_back(std::move(e));
+    e.chain = r.View();
   }
   return s;
 }

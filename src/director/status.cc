@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <span>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "compiler/lower_util.h"
 #include "director/flows.h"
@@ -16,11 +18,18 @@ namespace lvsnft::netlink {
 
 namespace {
 
-std::string KeyHex(std::span<const uint8_t> k) { return ElementId(k, {}, 0); }
+// An element's key alone (the identity status matches counters by).
+ElementKey KeyOnly(const SmallBytes& key) {
+  static const SmallBytes kNone;
+  return {&key, &kNone, 0};
+}
 
-// Counters of live elements, by set name and key.
-using Counters =
-    std::map<std::string, std::map<std::string, const LiveElement*>>;
+// Live elements by set name and key, with the set (for their counters).
+struct SetIndex {
+  const LiveSet* set = nullptr;
+  std::unordered_map<ElementKey, size_t, ElementKeyHash> by_key;
+};
+using Counters = std::map<std::string, SetIndex>;
 
 Counters IndexCounters(const std::vector<LiveTable>& live,
                        plan::TableFamily family) {
@@ -28,7 +37,11 @@ Counters IndexCounters(const std::vector<LiveTable>& live,
   for (const auto& t : live) {
     if (t.family != family) continue;
     for (const auto& s : t.sets) {
-      for (const auto& e : s.elements) out[s.name][KeyHex(e.key)] = &e;
+      SetIndex& x = out[s.name];
+      x.set = &s;
+      x.by_key.clear();
+      for (size_t i = 0; i < s.elements.size(); ++i)
+        x.by_key[KeyOnly(s.elements[i].key)] = i;
     }
   }
   return out;
@@ -69,8 +82,10 @@ void AddSetCounters(const DesiredTable& d, const std::string& set,
   for (const auto& e : it->second) {
     auto owner = by.find(std::string(e.src.service()));
     if (!e.src || owner == by.end()) continue;
-    auto le = lit->second.find(KeyHex(e.key));
-    if (le == lit->second.end()) continue;
+    auto le = lit->second.by_key.find(KeyOnly(e.key));
+    if (le == lit->second.by_key.end()) continue;
+    const ElementStats* st = lit->second.set->Stats(le->second);
+    uint64_t packets = st ? st->packets : 0, bytes = st ? st->bytes : 0;
     ServiceStatus& s = *owner->second;
     bool stateless = s.mode == "dr" || s.mode == "tun";
     if (e.src.real_server().empty()) {  // dispatch element
@@ -78,17 +93,17 @@ void AddSetCounters(const DesiredTable& d, const std::string& set,
       // NAT sees the first packet of each connection (conntrack does the
       // rest); netdev ingress sees every packet.
       if (stateless) {
-        s.packets += le->second->packets;
-        s.bytes += le->second->bytes;
+        s.packets += packets;
+        s.bytes += bytes;
       } else {
-        s.conns += le->second->packets;
+        s.conns += packets;
       }
       continue;
     }
     for (auto& rs : s.servers) {
       if (rs.address != e.src.real_server()) continue;
       rs.slots++;
-      if (!stateless) rs.conns += le->second->packets;
+      if (!stateless) rs.conns += packets;
     }
   }
 }
@@ -217,9 +232,9 @@ size_t StaleSlots(const DesiredTable& d, const Counters& live) {
     auto it = d.elements.find(set);
     auto lit = live.find(set);
     if (it == d.elements.end() || lit == live.end()) continue;
-    std::set<std::string> want;
-    for (const auto& e : it->second) want.insert(KeyHex(e.key));
-    for (const auto& kv : lit->second) n += want.count(kv.first) ? 0 : 1;
+    std::unordered_set<ElementKey, ElementKeyHash> want;
+    for (const auto& e : it->second) want.insert(KeyOnly(e.key));
+    for (const auto& kv : lit->second.by_key) n += want.count(kv.first) ? 0 : 1;
   }
   return n;
 }

@@ -84,7 +84,7 @@ bool UsesTunnels(const LiveTable& t, const LiveChain& svc) {
   for (const auto& s : t.sets) {
     if (s.name != "targets") continue;
     for (const auto& e : s.elements) {
-      if (ids.count(e.key) && e.chain.find("_lvt_") != std::string::npos)
+      if (ids.count(e.key) && e.chain.view().find("_lvt_") != std::string::npos)
         return true;
     }
   }
@@ -126,14 +126,14 @@ struct Found {
 void AddDispatch(const LiveTable& t, const LiveSet& set, size_t alen,
                  std::map<std::string, Found>& out) {
   for (const auto& e : set.elements) {
-    if (e.chain.rfind("svc_", 0) != 0 || e.key.size() < 8 + alen) continue;
-    const LiveChain* chain = FindChain(t, e.chain);
+    const std::string& name = e.chain;
+    if (name.rfind("svc_", 0) != 0 || e.key.size() < 8 + alen) continue;
+    const LiveChain* chain = FindChain(t, name);
     if (!chain) continue;
-    Found& f = out[std::string(plan::FamilyKeyword(t.family)) + "/" + e.chain];
+    Found& f = out[std::string(plan::FamilyKeyword(t.family)) + "/" + name];
     if (f.svc.name.empty()) {
       const std::string& c = chain->comment;
-      f.svc.name =
-          c.rfind("service ", 0) == 0 ? c.substr(8) : e.chain.substr(4);
+      f.svc.name = c.rfind("service ", 0) == 0 ? c.substr(8) : name.substr(4);
       f.svc.mode = ModeOf(t, *chain);
       f.svc.protocol = ProtoText(e.key[0]);
       IpAddr a;

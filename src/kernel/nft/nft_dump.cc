@@ -15,65 +15,22 @@
 #include <map>
 
 #include "kernel/delta.h"
+#include "kernel/nft/nft_dump_elems.h"
 #include "kernel/nft/nft_objects.h"
 
 namespace lvsnft::netlink {
 
 namespace {
 
-SmallBytes Bytes(const void* p, uint32_t len) {
-  return SmallBytes(static_cast<const uint8_t*>(p), len);
-}
-
 std::string Str(const char* s) { return s ? s : ""; }
 
 int CounterCb(nftnl_expr* e, void* data) {
   if (std::strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter") == 0) {
-    auto* out = static_cast<LiveElement*>(data);
+    auto* out = static_cast<ElementStats*>(data);
     out->has_counter = true;
     out->packets += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
     out->bytes += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
   }
-  return 0;
-}
-
-LiveElement ParseElement(nftnl_set_elem* e) {
-  LiveElement out;
-  uint32_t len = 0;
-  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY)) {
-    const void* p = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
-    out.key = Bytes(p, len);
-  }
-  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END)) {
-    const void* p = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END, &len);
-    out.key_end = Bytes(p, len);
-  }
-  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_DATA)) {
-    const void* p = nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &len);
-    out.data = Bytes(p, len);
-  }
-  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
-    out.verdict =
-        static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT));
-  }
-  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN)) {
-    out.chain = Str(nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN));
-  }
-  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS)) {
-    out.flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
-  }
-  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT)) {
-    out.timeout_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
-  }
-  if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION)) {
-    out.expires_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
-  }
-  nftnl_set_elem_expr_foreach(e, CounterCb, &out);
-  return out;
-}
-
-int ElementCb(nftnl_set_elem* e, void* data) {
-  static_cast<LiveSet*>(data)->elements.push_back(ParseElement(e));
   return 0;
 }
 
@@ -144,7 +101,7 @@ LiveRule ParseRule(nftnl_rule* r) {
     out.comment = UdataComment(p, len, NFTNL_UDATA_RULE_COMMENT);
     out.tag = UdataTag(p, len);
   }
-  LiveElement counters;
+  ElementStats counters;
   nftnl_expr_foreach(r, CounterCb, &counters);
   out.packets = counters.packets;
   out.bytes = counters.bytes;
@@ -213,16 +170,16 @@ Status DumpElements(NftSocket& sock, plan::TableFamily family,
         return Request(buf, NFT_MSG_GETSETELEM, family, NLM_F_DUMP, seq, filter,
                        nftnl_set_elems_nlmsg_build_payload);
       },
-      [&](const nlmsghdr* nlh) {
-        nftnl_set* s = nftnl_set_alloc();
-        if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0) {
-          nftnl_set_elem_foreach(s, ElementCb, &set);
-        }
-        nftnl_set_free(s);
-      },
-      [&] { set.elements.clear(); });
+      [&](const nlmsghdr* nlh) { DecodeElements(nlh, set); },
+      [&] {
+        set.elements.clear();
+        set.stats.clear();
+      });
   nftnl_set_free(filter);
   if (st.ok()) CanonicalOrder(set);
+  // The dump may be kept (a daemon's snapshot): no room left from growth.
+  set.elements.shrink_to_fit();
+  set.stats.shrink_to_fit();
   return st;
 }
 
@@ -232,13 +189,33 @@ void CanonicalOrder(LiveSet& set) {
   if (!(set.flags & NFT_SET_INTERVAL) || (set.flags & NFT_SET_CONCAT)) return;
   // Keys are big endian here: byte order is value order. At one key an
   // interval's end comes before the start of the interval it adjoins.
-  auto rank = [](const LiveElement& e) {
-    return std::make_pair(e.key, (e.flags & NFT_SET_ELEM_INTERVAL_END) == 0);
+  auto start = [](const LiveElement& e) {
+    return (e.flags & NFT_SET_ELEM_INTERVAL_END) == 0;
   };
-  std::stable_sort(set.elements.begin(), set.elements.end(),
-                   [&](const LiveElement& a, const LiveElement& b) {
-                     return rank(a) < rank(b);
-                   });
+  auto before = [&](const LiveElement& a, const LiveElement& b) {
+    if (a.key != b.key) return a.key < b.key;
+    return start(a) < start(b);
+  };
+  if (set.stats.empty()) {
+    std::stable_sort(set.elements.begin(), set.elements.end(), before);
+    return;
+  }
+  // The side table follows its elements.
+  std::vector<size_t> order(set.elements.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return before(set.elements[a], set.elements[b]);
+  });
+  std::vector<LiveElement> els;
+  std::vector<ElementStats> stats;
+  els.reserve(order.size());
+  stats.reserve(order.size());
+  for (size_t i : order) {
+    els.push_back(std::move(set.elements[i]));
+    stats.push_back(set.stats[i]);
+  }
+  set.elements = std::move(els);
+  set.stats = std::move(stats);
 }
 
 namespace {

@@ -3,21 +3,22 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 namespace lvsnft::netlink {
 
 namespace {
 
 Status ApplyElems(const Change& c, LiveSet& set) {
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < set.elements.size(); ++i) {
-    const auto& e = set.elements[i];
-    index[RawElement{e.key, e.key_end, e.data, e.flags, e.verdict, e.chain}
-              .Id()] = i;
-  }
+  const auto& changes = c.Elements();
+  // Keys point into the elements: no reallocation while they are in use.
+  set.elements.reserve(set.elements.size() + changes.size());
+  std::unordered_map<ElementKey, size_t, ElementKeyHash> index;
+  for (size_t i = 0; i < set.elements.size(); ++i)
+    index[ElementKey::Of(set.elements[i])] = i;
   std::vector<bool> gone(set.elements.size(), false);
-  for (const auto& r : c.Elements()) {
-    auto it = index.find(r.Id());
+  for (const auto& r : changes) {
+    auto it = index.find(ElementKey::Of(r));
     if (c.kind == ChangeKind::kDelElems) {
       if (it == index.end() || gone[it->second]) {
         return Status::Error(c.what +
@@ -29,10 +30,11 @@ Status ApplyElems(const Change& c, LiveSet& set) {
     if (it != index.end() && !gone[it->second]) {
       return Status::Error(c.what + ": element exists (File exists)");
     }
-    index[r.Id()] = set.elements.size();
     set.elements.push_back(r.ToLive());
+    index[ElementKey::Of(set.elements.back())] = set.elements.size() - 1;
     gone.push_back(false);
   }
+  index.clear();  // before elements move
   size_t w = 0;
   for (size_t i = 0; i < set.elements.size(); ++i) {
     if (gone[i]) continue;
@@ -40,6 +42,7 @@ Status ApplyElems(const Change& c, LiveSet& set) {
     ++w;
   }
   set.elements.resize(w);
+  set.stats.clear();  // a dump of the simulated kernel has none
   return Status();
 }
 

@@ -80,6 +80,20 @@ TEST(CanonicalOrder, AdjacentRangesKeepTheEndBeforeTheNextStart) {
   EXPECT_EQ(Ids(s.dump.elements), Ids(s.snapshot.elements));
 }
 
+// An interval set with counters: each element's counter moves with it.
+TEST(CanonicalOrder, CountersFollowTheirElements) {
+  Sides s = Both(FullNatSet({0x49127000, 0x4d9e5000}));
+  std::vector<std::string> ids = Ids(s.dump.elements);
+  for (size_t i = 0; i < ids.size(); ++i)
+    s.dump.stats.push_back({.packets = i + 1});
+  CanonicalOrder(s.dump);
+  ASSERT_EQ(s.dump.stats.size(), s.dump.elements.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto was = std::find(ids.begin(), ids.end(), Ids(s.dump.elements)[i]);
+    EXPECT_EQ(s.dump.stats[i].packets, uint64_t(was - ids.begin()) + 1);
+  }
+}
+
 TEST(CanonicalOrder, OtherSetsKeepTheKernelOrder) {
   LiveSet hash;
   hash.flags = 0;
