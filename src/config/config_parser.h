@@ -26,7 +26,11 @@ std::string Hint(std::string_view word, std::span<const std::string_view> k);
 class ConfigParser {
  public:
   explicit ConfigParser(Diagnostics& d) : d_(d) {}
-  void ParseRoot(const Value& root, Config& cfg);
+  /// Parses a whole file's tree. With `streamed`, the services[] entries
+  /// were parsed already (json::ItemSink) and found the problems
+  /// `streamed` holds; they are recorded where the entries' would be.
+  void ParseRoot(const Value& root, Config& cfg,
+                 const Diagnostics* streamed = nullptr);
   /// Parses one services[] entry that was read on its own (json::ParseAt):
   /// `at` is its pointer in the whole file ("/services/7"), put in front
   /// of every origin and message.
@@ -35,9 +39,8 @@ class ConfigParser {
  private:
   /// Where value `v` is.
   Origin OriginOf(const Value& v) const {
-    if (base_.empty()) return {v.Path(), v.loc};
     JsonPointer p = base_;
-    p.Append(v.Path());
+    v.AppendPath(p);
     return {std::move(p), v.loc};
   }
   void Error(const Value& v, std::string msg) {

@@ -1,60 +1,13 @@
 #include "config/json.h"
 
 #include <cctype>
-#include <charconv>
-#include <cstdio>
 #include <map>
 
 #include "config/json_builder.h"
+#include "config/json_utf8.h"
 
 namespace lvsnft::json {
 namespace {
-
-/// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid
-/// (overlong forms, surrogates and code points over U+10FFFF included).
-size_t Utf8Length(std::string_view s, size_t i, uint32_t* cp = nullptr) {
-  auto b = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
-  uint8_t c = b(0);
-  size_t n = c < 0x80         ? 1
-             : (c >> 5) == 6  ? 2
-             : (c >> 4) == 14 ? 3
-             : (c >> 3) == 30 ? 4
-                              : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  uint32_t v = n == 1 ? c : c & (0x7f >> n);
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xc0) != 0x80) return 0;
-    v = (v << 6) | (b(k) & 0x3f);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (v < kMin[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
-  if (cp) *cp = v;
-  return n;
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
-
-std::string Hex(uint32_t v, int digits) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "%0*X", digits, v);
-  return buf;
-}
 
 std::string LocText(SourceLoc l) {
   return std::to_string(l.line) + ":" + std::to_string(l.col);
@@ -71,10 +24,11 @@ struct Step {
 class Reader {
  public:
   Reader(std::string_view text, Diagnostics& d, const Limits& limits,
-         SourceLoc start = {1, 1}, int depth = 0)
+         SourceLoc start = {1, 1}, int depth = 0, ItemSink* sink = nullptr)
       : s_(text),
         d_(d),
         limits_(limits),
+        sink_(sink),
         line_(start.line),
         col_(start.col),
         depth_(depth) {}
@@ -86,7 +40,20 @@ class Reader {
   bool ParseMember(size_t start, std::map<std::string_view, SourceLoc>& seen,
                    int depth);
   bool ParseArray(Value& v, int depth);
+  /// Reads one array element into items_, or hands it to the sink.
+  bool ParseItem(size_t index, bool streamed, int depth);
+  /// Moves past the rest of the streamed array's elements when the sink
+  /// reads them itself (ItemSink::Skip); false when it does not.
+  bool JumpOver(size_t index);
+  /// True when the array about to be read goes to the sink.
+  bool Streamed() const {
+    return sink_ && path_.size() == 1 && !path_[0].is_index &&
+           path_[0].key == sink_->key();
+  }
   bool ParseString(std::string_view& out);
+  /// Moves over a run of plain string characters, copying them to
+  /// `decoded` when set.
+  void SkipPlain(std::string* decoded);
   bool ParseEscape(std::string& out);
   bool ParseHex4(uint32_t& v);
   bool ParseNumber(Value& v);
@@ -110,6 +77,7 @@ class Reader {
   std::string_view s_;
   Diagnostics& d_;
   const Limits& limits_;
+  ItemSink* sink_;
   Builder out_;
   std::vector<Step> path_;
   std::vector<Value> items_;     // children of the open arrays
@@ -264,7 +232,7 @@ bool Reader::ParseMember(size_t start,
                                members_.size() - start);
   if (prev.size() < 16) {
     for (const auto& p : prev) {
-      if (p.key == m.key) first = &p.key_loc;
+      if (SameKey(p.key, m.key)) first = &p.key_loc;
     }
   } else {
     if (seen.empty()) {
@@ -295,15 +263,12 @@ bool Reader::ParseArray(Value& v, int depth) {
   Advance();  // '['
   SkipSpace();
   size_t start = items_.size();
-  for (bool first = true;; first = false) {
-    if (Peek() == ']' && first) break;
-    path_.push_back({{}, items_.size() - start, true});
-    if (AtEnd())
-      return Fail(Here(), "unexpected end of input: expected a value");
-    Value item;
-    if (!ParseValue(item, depth)) return false;
-    path_.pop_back();
-    items_.push_back(item);
+  bool streamed = Streamed();
+  for (size_t index = 0;; ++index) {
+    if (Peek() == ']' && index == 0) break;
+    if (!(streamed && JumpOver(index)) && !ParseItem(index, streamed, depth)) {
+      return false;
+    }
     SkipSpace();
     if (Peek() == ']') break;
     if (AtEnd()) {
@@ -322,12 +287,45 @@ bool Reader::ParseArray(Value& v, int depth) {
   return true;
 }
 
+bool Reader::ParseItem(size_t index, bool streamed, int depth) {
+  path_.push_back({{}, index, true});
+  if (AtEnd()) return Fail(Here(), "unexpected end of input: expected a value");
+  Builder::Mark mark = out_.Fill();
+  Value item;
+  if (!ParseValue(item, depth)) return false;
+  path_.pop_back();
+  if (!streamed) {
+    items_.push_back(item);
+    return true;
+  }
+  Builder::AdoptAt(item);
+  sink_->Take(item, index);
+  out_.Rewind(mark);
+  return true;
+}
+
+bool Reader::JumpOver(size_t index) {
+  size_t to = sink_->Skip(index, pos_);
+  if (to <= pos_ || to > s_.size()) return false;
+  std::string_view gap = s_.substr(pos_, to - pos_);
+  size_t bol = gap.rfind('\n');
+  if (bol != gap.npos) {
+    for (char c : gap.substr(0, bol + 1)) line_ += c == '\n';
+    col_ = 1;
+    gap.remove_prefix(bol + 1);
+  }
+  for (char c : gap) col_ += (static_cast<uint8_t>(c) & 0xc0) != 0x80;
+  pos_ = to;
+  return true;
+}
+
 bool Reader::ParseString(std::string_view& out) {
   SourceLoc open = Here();
   Advance();  // '"'
   size_t start = pos_;
   std::string* decoded = nullptr;  // set at the first escape
   for (;;) {
+    SkipPlain(decoded);
     if (AtEnd()) {
       return Fail(open, "unterminated string (missing closing '\"')");
     }
@@ -356,6 +354,19 @@ bool Reader::ParseString(std::string_view& out) {
     if (decoded) decoded->append(s_.substr(pos_, n));
     for (size_t k = 0; k < n; ++k) Advance();
   }
+}
+
+void Reader::SkipPlain(std::string* decoded) {
+  // Printable ASCII other than quote and backslash needs no check and moves one
+  // column per byte; most of a config's text is that.
+  size_t from = pos_;
+  while (pos_ < s_.size()) {
+    auto c = static_cast<uint8_t>(s_[pos_]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+    ++pos_;
+  }
+  col_ += static_cast<int>(pos_ - from);
+  if (decoded) decoded->append(s_.substr(from, pos_ - from));
 }
 
 bool Reader::ParseHex4(uint32_t& v) {
@@ -476,8 +487,8 @@ bool Reader::ParseWord(Value& v) {
 }  // namespace
 
 std::optional<Document> Parse(std::string_view text, Diagnostics& diags,
-                              const Limits& limits) {
-  return Reader(text, diags, limits).Run();
+                              const Limits& limits, ItemSink* sink) {
+  return Reader(text, diags, limits, {1, 1}, 0, sink).Run();
 }
 
 std::optional<Document> ParseAt(std::string_view text, SourceLoc start,

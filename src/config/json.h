@@ -63,6 +63,8 @@ struct Value {
   const Value* Find(std::string_view key) const;
   /// Where this value is, in compact form.
   JsonPointer Path() const;
+  /// Appends the tokens of Path() to `out`.
+  void AppendPath(JsonPointer& out) const;
   /// RFC 6901 pointer text ("" = root).
   std::string Pointer() const { return Path().str(); }
 };
@@ -88,13 +90,37 @@ class Document {
   std::deque<std::string> decoded_;  ///< Strings that had escapes.
 };
 
+/// Takes the elements of one array of the top-level object while they are
+/// read, so that a caller can turn each into its own model at once and the
+/// tree never holds them all (a config's services are most of its values).
+class ItemSink {
+ public:
+  virtual ~ItemSink() = default;
+  /// The top-level member whose array value is streamed ("services").
+  virtual std::string_view key() const = 0;
+  /// Element `index` of that array, complete and checked. `item` and
+  /// everything under it is gone after the call; its Path() is relative
+  /// to the element (the element itself has no parent).
+  virtual void Take(const Value& item, size_t index) = 0;
+  /// Asked before element `index`, which starts at byte `at`: the offset
+  /// just past the array's last element when the caller reads the
+  /// elements from `index` on itself (the reader goes on from there), or
+  /// 0 to read element `index` as usual. The skipped bytes must hold no
+  /// carriage return (lines are counted by '\n' there).
+  virtual size_t Skip(size_t /*index*/, size_t /*at*/) { return 0; }
+};
+
 /// Parses `text` as one JSON document. Syntax errors (the first one; JSON
 /// cannot be resynchronised reliably), duplicate keys (all of them), nesting
 /// deeper than limits.depth and inputs over limits.input_bytes or
 /// limits.values values are reported to `diags`; returns nullopt when any
-/// was found. The Document views `text`.
+/// was found. The Document views `text`. With a `sink`, the elements of the
+/// top-level object's member sink->key() (when it is an array) go to the
+/// sink instead of the Document, which holds that array empty; the sink may
+/// have been given elements even when nullopt is returned.
 std::optional<Document> Parse(std::string_view text, Diagnostics& diags,
-                              const Limits& limits = kDefaultLimits);
+                              const Limits& limits = kDefaultLimits,
+                              ItemSink* sink = nullptr);
 
 /// Parse of `text`, a value nested `depth` levels deep in a larger file
 /// where it starts at `start`: every location (and so every diagnostic)
@@ -102,6 +128,12 @@ std::optional<Document> Parse(std::string_view text, Diagnostics& diags,
 /// from the larger file's top.
 std::optional<Document> ParseAt(std::string_view text, SourceLoc start,
                                 int depth, Diagnostics& diags);
+
+/// True when two keys are the same text. Length and first byte are
+/// compared first: they tell most config keys apart without a memcmp call.
+inline bool SameKey(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+}
 
 /// Appends `key` to `pointer`, escaping '~' and '/' as RFC 6901 requires.
 std::string JoinPointer(const std::string& pointer, std::string_view key);

@@ -7,6 +7,9 @@ namespace {
 
 /// Children per shared block; larger containers get a block of their own.
 constexpr size_t kBlock = 4096;
+/// The first shared blocks are smaller, doubling up to kBlock: a small
+/// document (one services[] entry read on its own) stays small.
+constexpr size_t kFirstBlock = 64;
 
 /// The children of `v` now live at their final address: point their own
 /// children back at it.
@@ -29,9 +32,11 @@ T* Builder::Allocate(std::vector<std::unique_ptr<T[]>>& blocks, T*& next,
     return blocks.back().get();
   }
   if (n > left) {
-    blocks.push_back(std::make_unique<T[]>(kBlock));
+    size_t size = std::max(
+        n, std::min(kBlock, kFirstBlock << std::min<size_t>(blocks.size(), 6)));
+    blocks.push_back(std::make_unique<T[]>(size));
     next = blocks.back().get();
-    left = kBlock;
+    left = size;
   }
   T* out = next;
   next += n;
@@ -66,6 +71,28 @@ void Builder::CommitMembers(std::vector<Member>& stack, size_t start,
 std::string& Builder::Decoded(std::string_view prefix) {
   return doc_.decoded_.emplace_back(prefix);
 }
+
+Builder::Mark Builder::Fill() const {
+  return {doc_.item_blocks_.size(),
+          doc_.member_blocks_.size(),
+          doc_.decoded_.size(),
+          item_next_,
+          member_next_,
+          items_left_,
+          members_left_};
+}
+
+void Builder::Rewind(const Mark& m) {
+  doc_.item_blocks_.resize(m.item_blocks);
+  doc_.member_blocks_.resize(m.member_blocks);
+  doc_.decoded_.resize(m.decoded);
+  item_next_ = m.item_next;
+  member_next_ = m.member_next;
+  items_left_ = m.items_left;
+  members_left_ = m.members_left;
+}
+
+void Builder::AdoptAt(Value& v) { Adopt(v); }
 
 Document Builder::Finish(const Value& root) {
   *doc_.root_ = root;

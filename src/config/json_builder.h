@@ -26,6 +26,20 @@ class Builder {
   /// Sets the root value and hands out the finished document.
   Document Finish(const Value& root);
 
+  /// How far the storage was filled at one moment.
+  struct Mark {
+    size_t item_blocks = 0, member_blocks = 0, decoded = 0;
+    Value* item_next = nullptr;
+    Member* member_next = nullptr;
+    size_t items_left = 0, members_left = 0;
+  };
+  /// The storage's fill now, for Rewind.
+  Mark Fill() const;
+  /// Frees or reuses everything stored since `m` was taken.
+  void Rewind(const Mark& m);
+  /// Points the children of `v`, which stays where it is, back at it.
+  static void AdoptAt(Value& v);
+
  private:
   template <typename T>
   void Commit(std::vector<T>& stack, size_t start, Value& owner,

@@ -28,24 +28,29 @@ std::span<const Member> Value::members() const {
 
 const Value* Value::Find(std::string_view key) const {
   for (const auto& m : members()) {
-    if (m.key == key) return &m.value;
+    if (SameKey(m.key, key)) return &m.value;
   }
   return nullptr;
 }
 
 JsonPointer Value::Path() const {
-  if (!parent) return {};
-  JsonPointer out = parent->Path();
+  JsonPointer out;
+  AppendPath(out);
+  return out;
+}
+
+void Value::AppendPath(JsonPointer& out) const {
+  if (!parent) return;
+  parent->AppendPath(out);
   if (parent->type == Type::kArray) {
     out.AppendIndex(static_cast<size_t>(this - parent->items().data()));
-    return out;
+    return;
   }
   // This value is the `value` of a Member in the parent's block.
   auto base = reinterpret_cast<const char*>(parent->members().data()) +
               offsetof(Member, value);
   size_t i = (reinterpret_cast<const char*>(this) - base) / sizeof(Member);
   out.AppendKey(parent->members()[i].key);
-  return out;
 }
 
 std::string JoinPointer(const std::string& pointer, std::string_view key) {

@@ -8,6 +8,8 @@
 #include "config/config_names.h"
 #include "config/config_parser.h"
 #include "config/json.h"
+#include "config/parse_split.h"
+#include "config/service_stream.h"
 #include "config/suggest.h"
 #include "config/warn.h"
 
@@ -52,8 +54,9 @@ bool ConfigParser::Object(const Value& v, std::string_view kind) {
     if (t.kind == kind) keys = t.keys;
   }
   for (const auto& m : v.members()) {
-    if (std::find(keys.begin(), keys.end(), m.key) != keys.end()) continue;
-    d_.Error(m.key_loc, m.value.Pointer(),
+    auto same = [&m](std::string_view k) { return json::SameKey(k, m.key); };
+    if (std::any_of(keys.begin(), keys.end(), same)) continue;
+    d_.Error(m.key_loc, OriginOf(m.value).pointer.str(),
              "unknown key " + json::Quote(m.key) + " " + Hint(m.key, keys));
   }
   // Every object may carry a "comment" (a string, otherwise ignored).
@@ -73,12 +76,13 @@ bool ConfigParser::Int(const Value& v, int64_t lo, int64_t hi, int64_t& out) {
     Error(v, "expected an integer, got " + json::ValueText(v));
     return false;
   }
-  if (!v.integer() || *v.integer() < lo || *v.integer() > hi) {
+  auto n = v.integer();
+  if (!n || *n < lo || *n > hi) {
     Error(v, std::string(v.text.substr(0, 40)) + " is out of range " +
                  std::to_string(lo) + ".." + std::to_string(hi));
     return false;
   }
-  out = *v.integer();
+  out = *n;
   return true;
 }
 
@@ -118,7 +122,8 @@ bool ConfigParser::Address(const Value* v, IpAddr& out) {
   return false;
 }
 
-void ConfigParser::ParseRoot(const Value& root, Config& cfg) {
+void ConfigParser::ParseRoot(const Value& root, Config& cfg,
+                             const Diagnostics* streamed) {
   if (!Object(root, "config")) return;
   std::string schema;  // "$schema" is for editors; only its type matters.
   GetString(root.Find("$schema"), schema);
@@ -134,6 +139,14 @@ void ConfigParser::ParseRoot(const Value& root, Config& cfg) {
   if (const Value* v = root.Find("director")) ParseDirector(*v, cfg.director);
   const Value* list = Require(root, "services");
   if (!list || !Is(*list, Type::kArray)) return;
+  if (streamed) {
+    // The entries were parsed as the reader met them (ServiceStream): their
+    // problems take the place the loop below would have given them.
+    for (const Diagnostic& e : streamed->items()) {
+      d_.Error(e.loc, e.pointer, e.message);
+    }
+    return;
+  }
   cfg.services.reserve(list->items().size());
   for (const Value& item : list->items()) {
     ParseService(item, cfg.services.emplace_back());
@@ -343,9 +356,13 @@ namespace {
 
 /// Parses `text` into `cfg`; false when it is not JSON at all.
 bool ParseInto(std::string_view text, Diagnostics& diags, Config& cfg) {
-  auto doc = json::Parse(text, diags);
+  if (parse_detail::ParseSplit(text, diags.file(), cfg)) return true;
+  cfg = Config{};
+  parse_detail::ServiceStream stream(cfg, diags.file());
+  auto doc = json::Parse(text, diags, json::kDefaultLimits, &stream);
   if (!doc) return false;
-  parse_detail::ConfigParser(diags).ParseRoot(doc->root(), cfg);
+  parse_detail::ConfigParser(diags).ParseRoot(doc->root(), cfg,
+                                              &stream.diags());
   return true;
 }
 

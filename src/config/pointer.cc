@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config_names.h"
@@ -33,7 +34,32 @@ const std::vector<std::string_view>& KnownKeys() {
   return keys;
 }
 
+/// KnownKeys() position of each key.
+const std::unordered_map<std::string_view, size_t>& KeyCodes() {
+  static const auto codes = [] {
+    std::unordered_map<std::string_view, size_t> out;
+    for (size_t i = 0; i < KnownKeys().size(); ++i) out[KnownKeys()[i]] = i;
+    return out;
+  }();
+  return codes;
+}
+
 }  // namespace
+
+void PointerCode::Append(std::string_view s) {
+  size_t n = view().size() + s.size();
+  if (n < sizeof buf_) {
+    std::memcpy(buf_ + tag_, s.data(), s.size());
+    tag_ = static_cast<uint8_t>(n);
+  } else if (OnHeap()) {
+    Heap()->append(s);
+  } else {
+    auto* heap = new std::string(view());
+    heap->append(s);
+    std::memcpy(buf_, &heap, sizeof heap);
+    tag_ = kHeap;
+  }
+}
 
 void AppendEscapedToken(std::string& out, std::string_view key) {
   for (char c : key) {
@@ -69,15 +95,15 @@ JsonPointer::JsonPointer(const char* text) {
 }
 
 void JsonPointer::AppendKey(std::string_view key) {
-  const auto& keys = KnownKeys();
-  auto it = std::find(keys.begin(), keys.end(), key);
-  if (it != keys.end() && it - keys.begin() < kRawKey) {
-    code_ += static_cast<char>(it - keys.begin());
+  auto it = KeyCodes().find(key);
+  if (it != KeyCodes().end() && it->second < kRawKey) {
+    char head = static_cast<char>(it->second);
+    code_.Append({&head, 1});
     return;
   }
-  code_ += static_cast<char>(kRawKey);
-  AppendEscapedToken(code_, key);
-  code_ += '/';
+  std::string raw(1, static_cast<char>(kRawKey));
+  AppendEscapedToken(raw, key);
+  code_.Append(raw + '/');
 }
 
 void JsonPointer::AppendIndex(size_t index) {
@@ -87,35 +113,40 @@ void JsonPointer::AppendIndex(size_t index) {
     bytes[n++] = static_cast<char>(index & 0xff);
     index >>= 8;
   } while (index != 0);
-  code_ += static_cast<char>(kIndex | n);
-  code_.append(bytes.data(), n);
+  char head = static_cast<char>(kIndex | n);
+  code_.Append({&head, 1});
+  code_.Append({bytes.data(), n});
 }
 
 bool JsonPointer::ReplacePrefix(const JsonPointer& from,
                                 const JsonPointer& to) {
   // Tokens are self-delimiting (an index token's head holds its length), so
   // a byte prefix of whole tokens is a token prefix.
-  if (!std::string_view(code_).starts_with(from.code_)) return false;
-  code_.replace(0, from.code_.size(), to.code_);
+  std::string_view code = code_.view();
+  if (!code.starts_with(from.code_.view())) return false;
+  std::string moved(to.code_.view());
+  moved += code.substr(from.code_.view().size());
+  code_.Assign(moved);
   return true;
 }
 
 std::string JsonPointer::str() const {
   std::string out;
-  out.reserve(code_.size() * 8);
-  for (size_t i = 0; i < code_.size();) {
-    auto head = static_cast<unsigned char>(code_[i++]);
+  std::string_view code = code_.view();
+  out.reserve(code.size() * 8);
+  for (size_t i = 0; i < code.size();) {
+    auto head = static_cast<unsigned char>(code[i++]);
     out += '/';
     if (head < kRawKey) {
       out += KnownKeys()[head];
     } else if (head == kRawKey) {
-      size_t end = std::min(code_.find('/', i), code_.size());
-      out.append(code_, i, end - i);
+      size_t end = std::min(code.find('/', i), code.size());
+      out.append(code.substr(i, end - i));
       i = end + 1;
     } else {
       size_t n = head & ~kIndex, index = 0;
       for (size_t k = n; k-- > 0;) {
-        index = (index << 8) | static_cast<unsigned char>(code_[i + k]);
+        index = (index << 8) | static_cast<unsigned char>(code[i + k]);
       }
       out += std::to_string(index);
       i += n;

@@ -8,10 +8,67 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace lvsnft {
+
+/// The bytes of an encoded pointer in 16 bytes: up to 15 inline, longer
+/// ones (rare: raw keys) in a heap string. A parsed config holds several
+/// origins per real server, so their size is much of the model's.
+class PointerCode {
+ public:
+  PointerCode() = default;
+  PointerCode(const PointerCode& o) { Assign(o.view()); }
+  PointerCode(PointerCode&& o) noexcept { Take(o); }
+  PointerCode& operator=(const PointerCode& o) {
+    if (this != &o) Assign(o.view());
+    return *this;
+  }
+  PointerCode& operator=(PointerCode&& o) noexcept {
+    if (this != &o) {
+      Free();
+      Take(o);
+    }
+    return *this;
+  }
+  ~PointerCode() { Free(); }
+
+  /// The bytes.
+  std::string_view view() const {
+    return OnHeap() ? std::string_view(*Heap()) : std::string_view(buf_, tag_);
+  }
+  /// Replaces the bytes by `s` (which must not view this object).
+  void Assign(std::string_view s) {
+    Free();
+    Append(s);
+  }
+  /// Appends `s`.
+  void Append(std::string_view s);
+
+ private:
+  static constexpr uint8_t kHeap = 0xff;
+  bool OnHeap() const { return tag_ == kHeap; }
+  std::string* Heap() const {
+    std::string* p;
+    std::memcpy(&p, buf_, sizeof p);
+    return p;
+  }
+  void Free() {
+    if (OnHeap()) delete Heap();
+    tag_ = 0;
+  }
+  void Take(PointerCode& o) {
+    std::memcpy(buf_, o.buf_, sizeof buf_);
+    tag_ = o.tag_;
+    o.tag_ = 0;
+  }
+
+  alignas(8) char buf_[15];
+  uint8_t tag_ = 0;  ///< Inline length, or kHeap.
+};
 
 /// An RFC 6901 JSON pointer held in encoded form.
 class JsonPointer {
@@ -26,7 +83,7 @@ class JsonPointer {
   /// Appends the array index token `index`.
   void AppendIndex(size_t index);
   /// Appends every token of `tail`.
-  void Append(const JsonPointer& tail) { code_ += tail.code_; }
+  void Append(const JsonPointer& tail) { code_.Append(tail.code_.view()); }
   /// When this pointer starts with the tokens of `from`, replaces them by
   /// those of `to` and returns true (a service's values moved in the file:
   /// "/services/3/vip" -> "/services/7/vip").
@@ -37,7 +94,7 @@ class JsonPointer {
   /// Same as str(): lets a pointer go where a message wants a string.
   operator std::string() const { return str(); }  // NOLINT
   /// True for the root pointer.
-  bool empty() const { return code_.empty(); }
+  bool empty() const { return code_.view().empty(); }
   /// True when the text form starts with `prefix`.
   bool starts_with(std::string_view prefix) const;
   /// True when the text form ends with `suffix`.
@@ -47,7 +104,7 @@ class JsonPointer {
   bool operator==(const JsonPointer& o) const { return str() == o.str(); }
 
  private:
-  std::string code_;
+  PointerCode code_;
 };
 
 /// Appends `key` to `out` escaped as an RFC 6901 token ('~' -> "~0",
