@@ -97,6 +97,18 @@ struct CoreFixture : ::testing::Test {
     EXPECT_EQ(Reply(core, R"({"command":"reload"})")["ok"], true);
     return file;
   }
+
+  // Adds service web2 (web on port 81) to the file and reloads; returns
+  // the file's JSON.
+  nlohmann::json AddWeb2(DaemonCore& core) {
+    auto file = nlohmann::json::parse(std::ifstream(cfg_path));
+    file["services"].push_back(file["services"][0]);
+    file["services"][1]["name"] = "web2";
+    file["services"][1]["ports"] = {81};
+    std::ofstream(cfg_path) << file.dump(2);
+    EXPECT_EQ(Reply(core, R"({"command":"reload"})")["ok"], true);
+    return file;
+  }
 };
 
 TEST_F(CoreFixture, SetChangesTheLoweredInputAndPersists) {
@@ -245,12 +257,7 @@ std::vector<std::string> Origins(Config cfg) {
 // the one before, and the result is still the full read's.
 TEST_F(CoreFixture, ReloadNamesOnlyTheReparsedServicesThatDiffer) {
   auto core = Start();
-  auto file = nlohmann::json::parse(std::ifstream(cfg_path));
-  file["services"].push_back(file["services"][0]);
-  file["services"][1]["name"] = "web2";
-  file["services"][1]["ports"] = {81};
-  std::ofstream(cfg_path) << file.dump(2);
-  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  auto file = AddWeb2(*core);
   for (int w : {4, 6}) {
     file["services"][1]["real_servers"][0]["weight"] = w;
     std::string text = file.dump(2);
@@ -278,12 +285,7 @@ TEST_F(CoreFixture, ReloadOfOneChangedServiceIsTheFullRead) {
   EXPECT_EQ(Reply(*core, R"({"command":"set","service":"web",)"
                          R"("server":"192.168.1.10:80","weight":5})")["ok"],
             true);
-  auto file = nlohmann::json::parse(std::ifstream(cfg_path));
-  file["services"].push_back(file["services"][0]);
-  file["services"][1]["name"] = "web2";
-  file["services"][1]["ports"] = {81};
-  std::ofstream(cfg_path) << file.dump(2);
-  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  auto file = AddWeb2(*core);
   file["services"][1]["real_servers"][2]["weight"] = 9;
   std::string text = file.dump(2);
   std::ofstream(cfg_path) << text;
