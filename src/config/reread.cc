@@ -165,7 +165,7 @@ class Assembler {
             const ServiceSpans& now, Diagnostics& found)
       : was_(was), old_(old_cfg), now_(now), found_(found) {}
   /// Service `j` of the new text into `out`; false on an error.
-  bool Take(size_t j, Service& out, size_t& parsed);
+  bool Take(size_t j, Service& out, Reread& r);
 
  private:
   std::optional<size_t> Match(size_t j);
@@ -188,16 +188,18 @@ std::optional<size_t> Assembler::Match(size_t j) {
   return it->second;
 }
 
-bool Assembler::Take(size_t j, Service& out, size_t& parsed) {
+bool Assembler::Take(size_t j, Service& out, Reread& r) {
   auto k = Match(j);
   if (k && was_.starts[*k].col == now_.starts[j].col) {
     out = old_.services[*k];
+    r.in_place = r.in_place && *k == j;
     int lines = now_.starts[j].line - was_.starts[*k].line;
     if (*k != j || lines != 0)
       MoveOrigins(out, EntryPointer(*k), EntryPointer(j), lines);
     return true;
   }
-  ++parsed;
+  ++r.parsed;
+  r.parsed_at.push_back(j);
   size_t before = found_.items().size();
   // The entry lies at depth 2 of the file (root object, services array).
   auto doc = json::ParseAt(now_.items[j], now_.starts[j], 2, found_);
@@ -215,12 +217,17 @@ std::optional<ServiceSpans> ScanServices(std::string_view text) {
 
 std::optional<Reread> RereadConfig(std::string_view old_text,
                                    const Config& old_cfg, std::string_view text,
-                                   Diagnostics& diags) {
+                                   Diagnostics& diags,
+                                   const ServiceSpans* old_spans) {
   // Values take a byte each at least: under this size the full read's
   // value limit cannot be what rejects the text.
   if (text.size() > json::kMaxValues) return std::nullopt;
   PhaseTimer scan("reread scan");
-  auto was = ScanServices(old_text);
+  std::optional<ServiceSpans> scanned;
+  if (!old_spans) scanned = ScanServices(old_text);
+  const ServiceSpans* was = old_spans ? old_spans
+                            : scanned ? &*scanned
+                                      : nullptr;
   auto now = ScanServices(text);
   if (!was || !now || was->items.size() != old_cfg.services.size())
     return std::nullopt;
@@ -230,13 +237,14 @@ std::optional<Reread> RereadConfig(std::string_view old_text,
   scan.Done();
   PhaseTimer assemble("reread build");
   Reread out;
+  out.in_place = now->items.size() == was->items.size();
   out.config.version = old_cfg.version;
   out.config.director = old_cfg.director;
   out.config.services.resize(now->items.size());
   Diagnostics found(diags.file());
   Assembler a(*was, old_cfg, *now, found);
   for (size_t j = 0; j < now->items.size(); ++j)
-    if (!a.Take(j, out.config.services[j], out.parsed)) return std::nullopt;
+    if (!a.Take(j, out.config.services[j], out)) return std::nullopt;
   assemble.Done();
   PhaseTimer check("reread check");
   CheckConfig(out.config, found);
@@ -244,6 +252,7 @@ std::optional<Reread> RereadConfig(std::string_view old_text,
   WarnConfig(out.config, found);
   for (const auto& w : found.warnings())
     diags.Warning(w.loc, w.pointer, w.message);
+  out.spans = std::move(*now);
   return out;
 }
 

@@ -33,6 +33,15 @@ std::optional<ServiceSpans> ScanServices(std::string_view text);
 struct Reread {
   Config config;      ///< Equal to what LoadConfig makes of the text.
   size_t parsed = 0;  ///< Entries parsed; the others were reused.
+  /// The indexes of the parsed entries, ascending.
+  std::vector<size_t> parsed_at;
+  /// True when every reused entry kept its index (and the count is the
+  /// old one): then only the entries in `parsed_at` can differ from the
+  /// old config's services at the same index.
+  bool in_place = true;
+  /// Where the new text's entries lie (for the next reread of a text
+  /// that changes this one; views into the new text).
+  ServiceSpans spans;
 };
 
 /// `text`'s config, built from `old_cfg` (LoadConfig's result for
@@ -42,9 +51,12 @@ struct Reread {
 /// CheckConfig and WarnConfig run. Nullopt (and `diags` untouched) when
 /// that does not apply or any error was found: then LoadConfig must read
 /// the text, which also locates the errors. On success the warnings are
-/// added to `diags`.
+/// added to `diags`. `old_spans`, when given, must be ScanServices of
+/// `old_text` (a Reread's `spans` kept from the read that produced it):
+/// then the old text is not scanned again.
 std::optional<Reread> RereadConfig(std::string_view old_text,
                                    const Config& old_cfg, std::string_view text,
-                                   Diagnostics& diags);
+                                   Diagnostics& diags,
+                                   const ServiceSpans* old_spans = nullptr);
 
 }  // namespace lvsnft

@@ -95,17 +95,36 @@ void LogChanges(const SyncResult& r, SyncReason why, double seconds) {
 
 }  // namespace
 
+std::optional<std::set<std::string>> DaemonCore::RereadTouched(
+    const Reread& r) const {
+  if (!r.in_place || r.config.services.size() != eff_.services.size())
+    return std::nullopt;
+  std::set<std::string> touched;
+  for (size_t j : r.parsed_at) {
+    Service was = eff_.services[j], now = r.config.services[j];
+    if (was.name != now.name) return std::nullopt;
+    if (!SameService(was, now)) touched.insert(now.name);
+  }
+  return touched;
+}
+
 std::optional<Config> DaemonCore::ParseFile(std::string_view text,
-                                            Diagnostics& diags, bool reread) {
-  if (reread && !text_.empty()) {
+                                            Diagnostics& diags, bool reread,
+                                            FileRead& out) {
+  if (reread && text_ && !text_->empty()) {
     // Most reloads change a few services: reuse the running parse of the
     // others. Anything else (and every error) takes the full read.
     std::optional<Reread> r;
-    WithFileView([&] { r = RereadConfig(text_, eff_, text, diags); });
+    WithFileView([&] {
+      r = RereadConfig(*text_, eff_, text, diags, spans_ ? &*spans_ : nullptr);
+      // Only the re-parsed entries can differ: no compare of the others.
+      if (r) out.touched = RereadTouched(*r);
+    });
     if (r) {
       Log(kDebug, "reload: " + std::to_string(r->parsed) + " of " +
                       std::to_string(r->config.services.size()) +
                       " services parsed, the others reused");
+      out.spans = std::move(r->spans);
       return std::move(r->config);
     }
   }
@@ -116,16 +135,18 @@ std::optional<Config> DaemonCore::ParseFile(std::string_view text,
   return c;
 }
 
-Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
+Status DaemonCore::ReadConfig(Config& cfg, FileRead& out,
                               std::vector<std::string>* errors, bool reread) {
   PhaseTimer read("read file");
   auto file = ReadWholeFile(o_.config_path);
   if (!file.ok()) return file.status();
   if (!*file) return Status::Error(o_.config_path + ": no such file");
   read.Done();
+  // Shared from here on: the spans a reread keeps point into it.
+  out.text = std::make_shared<const std::string>(std::move(**file));
   PhaseTimer parse("parse+check");
   Diagnostics diags(o_.config_path);
-  auto c = ParseFile(**file, diags, reread);
+  auto c = ParseFile(*out.text, diags, reread, out);
   parse.Done();
   if (c) {  // Like apply: a config the host cannot run is invalid too.
     PhaseTimer host_check("host check");
@@ -141,14 +162,16 @@ Status DaemonCore::ReadConfig(Config& cfg, std::string& text,
                          std::to_string(diags.items().size()) + " error(s))");
   }
   cfg = std::move(*c);
-  text = std::move(**file);
   return Status();
 }
 
 Status DaemonCore::Load(std::vector<std::string>* errors) {
   Config cfg;
-  Status s = ReadConfig(cfg, text_, errors);
+  FileRead file;
+  Status s = ReadConfig(cfg, file, errors);
   if (!s.ok()) return s;
+  text_ = std::move(file.text);
+  spans_.reset();
   SetFile(std::move(cfg));
   auto ov = Overrides::Load(o_.overrides_path);
   if (!ov.ok()) {
@@ -287,20 +310,25 @@ Status DaemonCore::ReloadServices(Config cfg,
 bool DaemonCore::Reload(std::vector<std::string>* errors) {
   o_.notify("RELOADING=1");
   Config cfg;
-  std::string text;
+  FileRead file;
   std::vector<std::string> errs;
-  Status s = ReadConfig(cfg, text, &errs, true);
+  Status s = ReadConfig(cfg, file, &errs, true);
   bool ok = s.ok();
   if (ok) {
     // Only the services the file changed are synced when the file keeps
-    // its services and their order (the rest of eff_ stays right).
+    // its services and their order (the rest of eff_ stays right). A
+    // reread names them; otherwise the configs are compared.
     PhaseTimer compare("compare file");
     std::optional<std::set<std::string>> touched;
-    WithFileView([&] {
-      if (!dirty_ && SameOrder(eff_, cfg)) touched = TouchedServices(eff_, cfg);
-    });
+    if (!dirty_) touched = std::move(file.touched);
+    if (!dirty_ && !touched) {
+      WithFileView([&] {
+        if (SameOrder(eff_, cfg)) touched = TouchedServices(eff_, cfg);
+      });
+    }
     compare.Done();
-    text_ = std::move(text);
+    text_ = std::move(file.text);
+    spans_ = std::move(file.spans);
     ++stats_.generation;
     if (touched && !touched->empty()) {
       ok = ReloadServices(std::move(cfg), *touched).ok();
@@ -317,6 +345,11 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   if (errors) *errors = std::move(errs);
   o_.notify("READY=1");
   return ok;
+}
+
+void DaemonCore::Persist() {
+  Status s = o_.port->Persist();
+  if (!s.ok()) Log(kErr, "state not saved: " + s.message());
 }
 
 void DaemonCore::AttachHealth(HealthInput* h) {

@@ -13,6 +13,7 @@
 #include "base/status.h"
 #include "config/config.h"
 #include "config/diag.h"
+#include "config/reread.h"
 #include "daemon/director_port.h"
 #include "daemon/health_input.h"
 #include "daemon/metrics.h"
@@ -59,6 +60,9 @@ class DaemonCore {
   void Check(SyncReason why);
   /// Handles one control request; returns the JSON reply line.
   std::string Handle(const std::string& request);
+  /// Writes what the last syncs left for after the reply (the director's
+  /// state file after a reload); the loop calls it once a reply is out.
+  void Persist();
 
   /// Feeds health results into the input (file -> health -> overrides)
   /// and subscribes the loaded config's checks; null detaches.
@@ -78,13 +82,24 @@ class DaemonCore {
   std::string StatusReply() const;
   std::string ReloadReply();
   std::string OverrideReply(const Request& r);
-  /// Reads and checks the config file; `reread` lets it reuse the
-  /// running parse (RereadConfig) of the services text_ also has.
-  Status ReadConfig(Config& cfg, std::string& text,
+  /// What ReadConfig read besides the config.
+  struct FileRead {
+    netlink::SharedText text;
+    std::optional<ServiceSpans> spans;  ///< Of `text`, when a reread ran.
+    /// The services that can differ from eff_'s file view, when a reread
+    /// knows (nullopt: compare them all).
+    std::optional<std::set<std::string>> touched;
+  };
+  /// Reads and checks the config file; `reread` lets it reuse the running
+  /// parse (RereadConfig) of the services text_ also has.
+  Status ReadConfig(Config& cfg, FileRead& out,
                     std::vector<std::string>* errors, bool reread = false);
   /// LoadConfig of `text`, or RereadConfig over text_ when `reread`.
   std::optional<Config> ParseFile(std::string_view text, Diagnostics& diags,
-                                  bool reread);
+                                  bool reread, FileRead& out);
+  /// The services a reread re-parsed that differ from eff_'s file view;
+  /// nullopt when one was renamed or the entries moved.
+  std::optional<std::set<std::string>> RereadTouched(const Reread& r) const;
   /// Stats, drift counter and log lines of a finished sync.
   Status Finish(SyncReason why, const Result<SyncResult>& r, double secs);
   /// Syncs everything to `file` (the file's config) + health + overrides.
@@ -112,7 +127,12 @@ class DaemonCore {
   std::unordered_map<size_t, Service> file_only_;
   /// Service name -> its index in eff_ (the file's order).
   std::unordered_map<std::string, size_t> index_;
-  std::string text_;
+  /// The config file's text (immutable once read: shared with the
+  /// director, which tells a new text by its pointer).
+  netlink::SharedText text_;
+  /// Where text_'s service entries lie, from the reread that read it
+  /// (nullopt: not known, a reread scans text_ again).
+  std::optional<ServiceSpans> spans_;
   Overrides overrides_;
   HealthInput* health_ = nullptr;
   DaemonStats stats_;

@@ -35,6 +35,7 @@ struct Loop {
   event_base* base = nullptr;
   event* debounce = nullptr;
   event* health_sync = nullptr;  ///< Zero timeout: one sync per loop turn.
+  event* persist = nullptr;      ///< Zero timeout: after the reply is out.
   std::set<std::string> health_touched;  ///< Services whose health moved.
   bool force = false;  ///< A pending event that the genid cannot show.
   std::vector<event*> events;
@@ -51,11 +52,26 @@ struct Loop {
   }
 };
 
+void OnPersist(evutil_socket_t, short, void* arg) {
+  static_cast<Loop*>(arg)->core->Persist();
+}
+
+// The state files a sync left for later are written on a later loop turn:
+// libevent runs the reply's write (its socket polled writable in this
+// turn's dispatch) before the timers that turn expires, so the write and
+// fsync of megabytes never delay a reply.
+void SchedulePersist(Loop& l) {
+  if (evtimer_pending(l.persist, nullptr)) return;
+  timeval zero{0, 0};
+  evtimer_add(l.persist, &zero);
+}
+
 void OnSignal(evutil_socket_t sig, short, void* arg) {
   auto* l = static_cast<Loop*>(arg);
   if (sig == SIGHUP) {
     Log(kNotice, "SIGHUP: reloading the config");
     l->core->Reload(nullptr);
+    SchedulePersist(*l);
     return;
   }
   Log(kNotice, std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT") +
@@ -112,6 +128,8 @@ void AddTimers(Loop& l) {
   event_del(l.debounce);  // Armed by OnWatch only.
   l.health_sync = l.Add(-1, 0, OnHealthSync, &l, nullptr);
   event_del(l.health_sync);  // Armed by ScheduleHealthSync only.
+  l.persist = l.Add(-1, 0, OnPersist, &l, nullptr);
+  event_del(l.persist);  // Armed by SchedulePersist only.
   timeval period = ToTimeval(l.o->periodic);
   l.Add(-1, EV_PERSIST, OnPeriodic, &l, &period);
   if (uint64_t usec = WatchdogUsec()) {
@@ -188,7 +206,11 @@ int RunDaemon(DaemonCore& core, const LoopOptions& o) {
   if (Status s = core.Sync(SyncReason::kStart); !s.ok()) return 1;
   auto ctl = ControlServer::Open(
       l.base, o.control_socket,
-      [&core](const std::string& req) { return core.Handle(req); },
+      [&core, &l](const std::string& req) {
+        std::string reply = core.Handle(req);
+        SchedulePersist(l);
+        return reply;
+      },
       o.control_group);
   if (!ctl.ok()) {
     Log(kErr, ctl.status().message());
@@ -202,6 +224,7 @@ int RunDaemon(DaemonCore& core, const LoopOptions& o) {
   Log(kNotice, "ready: kernel in sync, control socket " + o.control_socket);
   Notify("READY=1");
   event_base_dispatch(l.base);
+  core.Persist();  // What the last turn left, before the process ends.
   return 0;
 }
 

@@ -11,18 +11,22 @@ class ResidentPort : public DirectorPort {
  public:
   ResidentPort(netlink::Director* director, netlink::NftKernel* nft,
                netlink::HostNet* net)
-      : sync_(director), nft_(nft), net_(net) {}
+      : sync_(director), director_(director), nft_(nft), net_(net) {
+    director->DeferStateSaves(true);
+  }
 
   Result<SyncResult> Apply(const Config* before, const Config& after,
-                           const std::string& config_text) override {
+                           const netlink::SharedText& config_text) override {
     return Report(sync_.Sync(before, after, config_text));
   }
 
-  Result<SyncResult> ApplyServices(const std::vector<Service>& before,
-                                   const Config& after,
-                                   const std::string& config_text) override {
+  Result<SyncResult> ApplyServices(
+      const std::vector<Service>& before, const Config& after,
+      const netlink::SharedText& config_text) override {
     return Report(sync_.SyncServices(before, after, config_text));
   }
+
+  Status Persist() override { return director_->FlushState(); }
 
   Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) override {
     return netlink::CheckLocalAddresses(cfg, *net_, diags);
@@ -49,6 +53,7 @@ class ResidentPort : public DirectorPort {
   }
 
   netlink::ServiceSync sync_;
+  netlink::Director* director_;
   netlink::NftKernel* nft_;
   netlink::HostNet* net_;
 };

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "config/diag.h"
 #include "director/director.h"
+#include "director/service_sync.h"
 
 namespace lvsnft::daemon {
 
@@ -39,19 +40,24 @@ class DirectorPort {
   /// Brings the kernel to `after`; `before` is the config the last
   /// successful Apply brought it to (null: unknown), so that a change
   /// confined to a few services commits only theirs. `config_text` is
-  /// remembered for status.
+  /// remembered for status (shared and immutable: the same pointer as
+  /// the last sync's is the same text).
   virtual Result<SyncResult> Apply(const Config* before, const Config& after,
-                                   const std::string& config_text) = 0;
+                                   const netlink::SharedText& config_text) = 0;
   /// Apply when the caller knows what changed: `before` holds the services
   /// that may differ, as the last successful Apply had them; every other
   /// service of `after` and the director settings are as it had them. The
   /// cost is the change's, not the config's. This default syncs everything.
-  virtual Result<SyncResult> ApplyServices(const std::vector<Service>& before,
-                                           const Config& after,
-                                           const std::string& config_text) {
+  virtual Result<SyncResult> ApplyServices(
+      const std::vector<Service>& before, const Config& after,
+      const netlink::SharedText& config_text) {
     (void)before;
     return Apply(nullptr, after, config_text);
   }
+  /// Writes what the syncs left for later (the director's state file when
+  /// a reload changed the config text), off the reply path: the loop calls
+  /// it once the reply is sent.
+  virtual Status Persist() { return Status(); }
   /// Host checks of a valid config (FULLNAT local addresses present):
   /// false with located errors in `diags` when the config cannot be run.
   virtual Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) = 0;
@@ -65,6 +71,7 @@ class DirectorPort {
 /// same time), driven by a netlink::ServiceSync (incremental where it
 /// can). `director`, `nft` and `net` must outlive the port. (The metrics'
 /// status is read elsewhere, with handles of its own: cmd_daemon.cc.)
+/// The director's state saves are deferred to Persist.
 std::unique_ptr<DirectorPort> MakeDirectorPort(netlink::Director* director,
                                                netlink::NftKernel* nft,
                                                netlink::HostNet* net);

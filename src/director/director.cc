@@ -309,6 +309,8 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p,
 void Director::Remember(const DirectorState& st, const plan::Plan* p) {
   state_ = st;
   state_->recorded = !st.empty();
+  noted_text_.reset();
+  unsaved_ = false;
   state_genid_ = st.genid;
   state_instance_ = snapshot_ ? snapshot_->instance : "";
   if (p) {

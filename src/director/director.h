@@ -114,8 +114,10 @@ struct ServiceIncrement {
   /// Mark ranges [first, end) of the services' slot blocks: slot elements
   /// there belong to them (stale ones too).
   std::vector<std::pair<uint32_t, uint32_t>> slot_ranges;
-  /// Remembered for status / diff (not copied: the caller keeps it).
-  const std::string* config_text = nullptr;
+  /// Remembered for status / diff. Shared and immutable: the same
+  /// pointer as the last increment's means the same text, so the
+  /// director does not compare megabytes of it on every change.
+  std::shared_ptr<const std::string> config_text;
 };
 
 /// Gives the snapshot valid at (genid, instance), if there is one.
@@ -169,6 +171,19 @@ class Director {
   /// asks for it; Inspect then lowers the remembered config itself).
   void ForgetPlan() { applied_.reset(); }
 
+  /// With `on`, an increment that changes the remembered config text (a
+  /// reload) keeps the new text in memory and leaves writing the state
+  /// file to FlushState, so that the write and its fsync are not on the
+  /// reply path of a resident process (the daemon). Only the text waits:
+  /// an increment changes no host object, and a restart before the flush
+  /// re-reads the config file and syncs from the kernel.
+  void DeferStateSaves(bool on) { defer_saves_ = on; }
+  /// Writes the state an increment changed while saves were deferred (no
+  /// write when nothing waits).
+  Status FlushState();
+  /// True when a deferred state save waits for FlushState.
+  bool state_unsaved() const { return state_ && unsaved_; }
+
  private:
   /// Where the kernel's ruleset is: generation id and ruleset instance.
   struct Snap {
@@ -191,7 +206,8 @@ class Director {
   void Remember(const DirectorState& st, const plan::Plan* p);
   /// Keeps the in-memory state true after an increment.
   Result<std::optional<DirectorReport>> NoteIncrement(
-      const std::string& config_text, const DirectorReport& r);
+      const std::shared_ptr<const std::string>& config_text,
+      const DirectorReport& r);
 
   DirectorEnv env_;
   /// The state as last loaded or saved, and the kernel generation it was
@@ -199,6 +215,11 @@ class Director {
   std::optional<DirectorState> state_;
   uint32_t state_genid_ = 0;
   std::string state_instance_;
+  /// The text the last increment noted (state_->config_text equals it
+  /// until state_ is replaced: Remember resets it).
+  std::shared_ptr<const std::string> noted_text_;
+  bool defer_saves_ = false;
+  bool unsaved_ = false;  ///< state_ differs from the file (deferred save).
   /// The kernel's lvsnft tables at snapshot_->genid, used instead of the
   /// snapshot file (and of a dump) while the generation is unchanged.
   std::optional<Snapshot> snapshot_;

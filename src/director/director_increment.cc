@@ -247,22 +247,38 @@ Result<std::optional<DirectorReport>> Director::ApplyIncrement(
   patch.Done();
   r.genid = snapshot_->genid = NextGen(snapshot_->genid);
   applied_.reset();  // the kernel no longer holds the last full plan
-  // Not `text ? *text : ""`: that is a std::string temporary, a copy of
-  // the whole file (megabytes at 10k services) on every change.
-  static const std::string kNoText;
-  return NoteIncrement(inc.config_text ? *inc.config_text : kNoText, r);
+  return NoteIncrement(inc.config_text, r);
 }
 
 Result<std::optional<DirectorReport>> Director::NoteIncrement(
-    const std::string& config_text, const DirectorReport& r) {
+    const std::shared_ptr<const std::string>& config_text,
+    const DirectorReport& r) {
   if (!state_) return MaybeReport(r);
   state_->genid = state_genid_ = r.genid;
-  if (state_->config_text == config_text) return MaybeReport(r);
+  // The same text as the last increment's (every `ctl set`): nothing to
+  // compare. Only a reload brings a new one.
+  if (config_text && config_text == noted_text_) return MaybeReport(r);
+  noted_text_ = config_text;
+  static const std::string kNoText;
+  const std::string& text = config_text ? *config_text : kNoText;
+  if (state_->config_text == text) return MaybeReport(r);
   // A reload changed the file: status and diff label with the new one.
-  state_->config_text = config_text;
-  Status s = env_.store->Save(*state_);
+  state_->config_text = text;
+  unsaved_ = true;
+  if (defer_saves_) return MaybeReport(r);
+  Status s = FlushState();
   if (!s.ok()) return s;
   return MaybeReport(r);
+}
+
+Status Director::FlushState() {
+  if (!state_ || !unsaved_) return Status();
+  // Under the lock, as every write of the state files: never interleaved
+  // with another lvsnft process's.
+  auto lock = HostLock::Take(env_.lock_path);
+  if (!lock.ok()) return lock.status();
+  unsaved_ = false;
+  return env_.store->Save(*state_);
 }
 
 }  // namespace lvsnft::netlink

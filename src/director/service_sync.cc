@@ -69,7 +69,7 @@ std::vector<std::pair<uint32_t, uint32_t>> SlotRanges(
 }  // namespace
 
 Result<SyncOutcome> ServiceSync::Sync(const Config* before, const Config& after,
-                                      const std::string& config_text) {
+                                      const SharedText& config_text) {
   if (!before || !known_) return Full(after, config_text);
   PhaseTimer compare("compare");
   auto touched = TouchedServices(*before, after);
@@ -84,14 +84,14 @@ Result<SyncOutcome> ServiceSync::Sync(const Config* before, const Config& after,
 
 Result<SyncOutcome> ServiceSync::SyncServices(
     const std::vector<Service>& before, const Config& after,
-    const std::string& config_text) {
+    const SharedText& config_text) {
   if (!known_ || before.empty()) return Full(after, config_text);
   return Changed(before, after, config_text);
 }
 
 Result<SyncOutcome> ServiceSync::Changed(const std::vector<Service>& before,
                                          const Config& after,
-                                         const std::string& text) {
+                                         const SharedText& text) {
   std::set<std::string> touched;
   for (const auto& s : before) touched.insert(s.name);
   std::vector<Service> now;
@@ -112,7 +112,7 @@ Result<SyncOutcome> ServiceSync::Changed(const std::vector<Service>& before,
 // `before` and `after` hold only the touched services.
 Result<std::optional<DirectorReport>> ServiceSync::TryIncrement(
     const Config& before, const Config& after,
-    const std::set<std::string>& touched, const std::string& text) {
+    const std::set<std::string>& touched, const SharedText& text) {
   PhaseTimer lower("lower");
   Needs needs;
   auto blocks = KeptBlocks(blocks_, after, needs);
@@ -125,7 +125,7 @@ Result<std::optional<DirectorReport>> ServiceSync::TryIncrement(
              will = plan::OwnedPart(new_sub, touched);
   lower.Done();
   ServiceIncrement inc{touched, &was, &will, SlotRanges(touched, *blocks),
-                       &text};
+                       text};
   auto r = d_->ApplyIncrement(inc);
   if (!r.ok()) return r.status();
   if (*r) {
@@ -136,13 +136,13 @@ Result<std::optional<DirectorReport>> ServiceSync::TryIncrement(
 }
 
 Result<SyncOutcome> ServiceSync::Full(const Config& after,
-                                      const std::string& text) {
+                                      const SharedText& text) {
   known_ = false;
   auto needs = SlotNeeds(after);
   auto blocks = lower::AllocateSlots(needs);
   plan::Plan p = LowerWith(after, blocks);
   ApplyOptions o;
-  o.config_text = text;
+  if (text) o.config_text = *text;
   auto r = d_->Apply(p, o);
   d_->ForgetPlan();  // increments do not keep it true; it is big
   if (!r.ok()) return r.status();

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -19,6 +20,9 @@
 #include "director/director.h"
 
 namespace lvsnft::netlink {
+
+/// A config text, shared and never changed once made.
+using SharedText = std::shared_ptr<const std::string>;
 
 /// What one sync did and which path it took.
 struct SyncOutcome {
@@ -34,9 +38,10 @@ class ServiceSync {
 
   /// Brings the director to `after`. `before` must be the config the last
   /// successful Sync brought it to (null: unknown); `config_text` is
-  /// remembered for status and diff.
+  /// remembered for status and diff (shared: an increment with the same
+  /// pointer as the last one's does not compare the text).
   Result<SyncOutcome> Sync(const Config* before, const Config& after,
-                           const std::string& config_text);
+                           const SharedText& config_text);
 
   /// Like Sync, when the caller knows what changed: `before` holds the
   /// services that may differ as the last successful sync had them, and
@@ -45,15 +50,15 @@ class ServiceSync {
   /// change moves a slot block or the shared plumbing (then: full).
   Result<SyncOutcome> SyncServices(const std::vector<Service>& before,
                                    const Config& after,
-                                   const std::string& config_text);
+                                   const SharedText& config_text);
 
  private:
   Result<std::optional<DirectorReport>> TryIncrement(
       const Config& before, const Config& after,
-      const std::set<std::string>& touched, const std::string& config_text);
+      const std::set<std::string>& touched, const SharedText& config_text);
   Result<SyncOutcome> Changed(const std::vector<Service>& before,
-                              const Config& after, const std::string& text);
-  Result<SyncOutcome> Full(const Config& after, const std::string& text);
+                              const Config& after, const SharedText& text);
+  Result<SyncOutcome> Full(const Config& after, const SharedText& text);
 
   Director* d_;
   bool known_ = false;  ///< needs_ and blocks_ describe the last config.

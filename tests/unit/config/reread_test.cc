@@ -226,6 +226,61 @@ TEST(RereadTest, InvalidEditsAreLeftToTheFullRead) {
   }
 }
 
+// The daemon keeps the spans of the text it runs: a re-read given them
+// (instead of scanning the old text again) reads exactly as one that
+// scans, names the entries it parsed, says whether the others kept their
+// index, and hands back the new text's spans for the next re-read.
+TEST(RereadTest, KeptSpansReadAsAScanAndNameTheParsedEntries) {
+  const std::string web2 = Replace(kWeb, "\"weight\": 2", "\"weight\": 3");
+  const std::string mail2 = Replace(kMail, "10.1.2.2", "10.1.2.3");
+  const std::string imap =
+      Replace(Replace(kMail, "mail", "imap"), "[25]", "[143]");
+  struct Step {
+    const char* what;
+    std::string text;
+    std::vector<size_t> parsed_at;
+    bool in_place;
+  };
+  // Each step re-reads the previous step's text with its kept spans.
+  const Step steps[] = {
+      {"first and last changed", File({web2, kDns, kNet, mail2}), {0, 3}, true},
+      {"unchanged", File({web2, kDns, kNet, mail2}), {}, true},
+      {"back", File({kWeb, kDns, kNet, kMail}), {0, 3}, true},
+      {"one added", File({kWeb, kDns, imap, kNet, kMail}), {2}, false},
+      {"one removed", File({kWeb, kDns, kNet, kMail}), {}, false},
+  };
+  Diagnostics d0("c.json");
+  auto cfg = LoadConfig(kOld, d0);
+  ASSERT_TRUE(cfg);
+  const std::string* text = &kOld;
+  auto spans = ScanServices(*text);
+  ASSERT_TRUE(spans);
+  for (const Step& st : steps) {
+    SCOPED_TRACE(st.what);
+    Diagnostics kept("c.json"), scanned("c.json"), full("c.json");
+    auto got = RereadConfig(*text, *cfg, st.text, kept, &*spans);
+    auto want = RereadConfig(*text, *cfg, st.text, scanned);
+    auto loaded = LoadConfig(st.text, full);
+    ASSERT_TRUE(got && want && loaded);
+    EXPECT_EQ(Dump(got->config), Dump(*loaded));
+    EXPECT_EQ(Dump(got->config), Dump(want->config));
+    EXPECT_EQ(kept.FormatWarnings(), full.FormatWarnings());
+    EXPECT_EQ(got->parsed_at, st.parsed_at);
+    EXPECT_EQ(got->in_place, st.in_place);
+    auto rescan = ScanServices(st.text);
+    ASSERT_TRUE(rescan);
+    EXPECT_EQ(got->spans.items, rescan->items);
+    ASSERT_EQ(got->spans.starts.size(), rescan->starts.size());
+    for (size_t i = 0; i < rescan->starts.size(); ++i) {
+      EXPECT_EQ(got->spans.starts[i].line, rescan->starts[i].line);
+      EXPECT_EQ(got->spans.starts[i].col, rescan->starts[i].col);
+    }
+    text = &st.text;  // The kept spans point into it.
+    spans = std::move(got->spans);
+    cfg = std::move(got->config);
+  }
+}
+
 TEST(RereadTest, ScanFindsEachEntryAndWhereItStarts) {
   auto spans = ScanServices(kOld);
   ASSERT_TRUE(spans);

@@ -19,7 +19,7 @@ namespace {
 class FakePort : public DirectorPort {
  public:
   Result<SyncResult> Apply(const Config* before, const Config& after,
-                           const std::string&) override {
+                           const netlink::SharedText&) override {
     named.clear();
     had_before = before != nullptr;
     before_weight = before ? before->services[0].real_servers[0].weight : 0;
@@ -27,7 +27,7 @@ class FakePort : public DirectorPort {
   }
   Result<SyncResult> ApplyServices(const std::vector<Service>& before,
                                    const Config& after,
-                                   const std::string&) override {
+                                   const netlink::SharedText&) override {
     named.clear();
     for (const auto& s : before) named.push_back(s.name);
     had_before = true;
@@ -93,6 +93,18 @@ struct CoreFixture : ::testing::Test {
               true);
     auto file = nlohmann::json::parse(std::ifstream(cfg_path));
     file["services"][0]["real_servers"][rs]["weight"] = weight;
+    std::ofstream(cfg_path) << file.dump(2);
+    EXPECT_EQ(Reply(core, R"({"command":"reload"})")["ok"], true);
+    return file;
+  }
+
+  // Adds service web2 (web on port 81) to the file and reloads; returns
+  // the file's JSON.
+  nlohmann::json AddWeb2(DaemonCore& core) {
+    auto file = nlohmann::json::parse(std::ifstream(cfg_path));
+    file["services"].push_back(file["services"][0]);
+    file["services"][1]["name"] = "web2";
+    file["services"][1]["ports"] = {81};
     std::ofstream(cfg_path) << file.dump(2);
     EXPECT_EQ(Reply(core, R"({"command":"reload"})")["ok"], true);
     return file;
@@ -239,6 +251,32 @@ std::vector<std::string> Origins(Config cfg) {
   return out;
 }
 
+// The re-read names the services it re-parsed; only those that differ
+// from the running file form are synced: an entry re-parsed for a
+// whitespace edit is not named. Each reload reuses the spans kept from
+// the one before, and the result is still the full read's.
+TEST_F(CoreFixture, ReloadNamesOnlyTheReparsedServicesThatDiffer) {
+  auto core = Start();
+  auto file = AddWeb2(*core);
+  for (int w : {4, 6}) {
+    file["services"][1]["real_servers"][0]["weight"] = w;
+    std::string text = file.dump(2);
+    // web's entry changes by a space only (the first "protocol" is web's).
+    size_t at = text.find("\"protocol\": ");
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + 12, w == 4 ? " " : "");
+    std::ofstream(cfg_path) << text;
+    ASSERT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+    EXPECT_EQ(port.named, std::vector<std::string>{"web2"});
+    EXPECT_EQ(lowered.services[1].real_servers[0].weight,
+              static_cast<uint32_t>(w));
+    Diagnostics full(cfg_path);
+    auto want = LoadConfig(text, full);
+    ASSERT_TRUE(want);
+    EXPECT_EQ(Origins(core->effective()), Origins(*want));
+  }
+}
+
 // A reload that changed one service reuses the running parse of the
 // others (under an override, too): the result is the full read's, and an
 // invalid edit gets the full read's located errors and changes nothing.
@@ -247,12 +285,7 @@ TEST_F(CoreFixture, ReloadOfOneChangedServiceIsTheFullRead) {
   EXPECT_EQ(Reply(*core, R"({"command":"set","service":"web",)"
                          R"("server":"192.168.1.10:80","weight":5})")["ok"],
             true);
-  auto file = nlohmann::json::parse(std::ifstream(cfg_path));
-  file["services"].push_back(file["services"][0]);
-  file["services"][1]["name"] = "web2";
-  file["services"][1]["ports"] = {81};
-  std::ofstream(cfg_path) << file.dump(2);
-  EXPECT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  auto file = AddWeb2(*core);
   file["services"][1]["real_servers"][2]["weight"] = 9;
   std::string text = file.dump(2);
   std::ofstream(cfg_path) << text;

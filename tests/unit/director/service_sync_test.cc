@@ -21,6 +21,10 @@ namespace {
 
 using testing::LoadExample;
 
+SharedText Text(const char* s) {
+  return std::make_shared<const std::string>(s);
+}
+
 // One director over simulated kernels.
 struct Rig {
   FakeNft nft;
@@ -131,11 +135,11 @@ TEST(ServiceSyncTest, IncrementalEqualsFull) {
     Config a = LoadExample(k.example), b = a;
     k.change(b);
     Rig fast, full;
-    ASSERT_TRUE(fast.sync.Sync(nullptr, a, "a").ok());
-    ASSERT_TRUE(full.sync.Sync(nullptr, a, "a").ok());
-    auto f = fast.sync.Sync(&a, b, "b");
+    ASSERT_TRUE(fast.sync.Sync(nullptr, a, Text("a")).ok());
+    ASSERT_TRUE(full.sync.Sync(nullptr, a, Text("a")).ok());
+    auto f = fast.sync.Sync(&a, b, Text("b"));
     ASSERT_TRUE(f.ok()) << f.status().message();
-    auto g = full.sync.Sync(nullptr, b, "b");
+    auto g = full.sync.Sync(nullptr, b, Text("b"));
     ASSERT_TRUE(g.ok()) << g.status().message();
     EXPECT_EQ(f->incremental, k.incremental);
     EXPECT_FALSE(g->incremental);
@@ -166,12 +170,12 @@ TEST(ServiceSyncTest, ManyServicesInOneSyncKeepTheSnapshotExact) {
   for (auto& s : b.services) s.real_servers[1].state = RsState::kDown;
   for (auto& s : c.services) s.real_servers[0].state = RsState::kDown;
   Rig r;
-  ASSERT_TRUE(r.sync.Sync(nullptr, a, "a").ok());
-  auto f = r.sync.Sync(&a, b, "b");
+  ASSERT_TRUE(r.sync.Sync(nullptr, a, Text("a")).ok());
+  auto f = r.sync.Sync(&a, b, Text("b"));
   ASSERT_TRUE(f.ok()) << f.status().message();
   EXPECT_TRUE(f->incremental);
   r.ExpectInSync(b, "b");
-  auto g = r.sync.Sync(&b, c, "c");
+  auto g = r.sync.Sync(&b, c, Text("c"));
   ASSERT_TRUE(g.ok()) << g.status().message();
   EXPECT_TRUE(g->incremental);
   r.ExpectInSync(c, "c");
@@ -192,16 +196,70 @@ TEST(ServiceSyncTest, NamedServicesEqualComparedAndFull) {
       if (touched->count(s.name)) was.push_back(s);
     }
     Rig named, compared;
-    ASSERT_TRUE(named.sync.Sync(nullptr, a, "a").ok());
-    ASSERT_TRUE(compared.sync.Sync(nullptr, a, "a").ok());
-    auto n = named.sync.SyncServices(was, b, "b");
+    ASSERT_TRUE(named.sync.Sync(nullptr, a, Text("a")).ok());
+    ASSERT_TRUE(compared.sync.Sync(nullptr, a, Text("a")).ok());
+    auto n = named.sync.SyncServices(was, b, Text("b"));
     ASSERT_TRUE(n.ok()) << n.status().message();
-    auto c = compared.sync.Sync(&a, b, "b");
+    auto c = compared.sync.Sync(&a, b, Text("b"));
     ASSERT_TRUE(c.ok()) << c.status().message();
     EXPECT_EQ(n->incremental, k.incremental);
     EXPECT_EQ(Lines(n->report), Lines(c->report));
     EXPECT_EQ(n->report.stale_slots, c->report.stale_slots);
     named.ExpectInSync(b, k.name);
+  }
+}
+
+// Counts the state saves (each one a write and fsync of the config text
+// on a real host).
+struct CountingStore : MemStateStore {
+  int saves = 0;
+  Status Save(const DirectorState& s) override {
+    ++saves;
+    return MemStateStore::Save(s);
+  }
+};
+
+// The daemon defers the state save an increment makes when the config text
+// changed (a reload) until after its reply: the store holds the old text
+// until FlushState, then the new one. An increment with the same text
+// pointer (every `ctl set`) writes nothing, and without deferral the save
+// happens at once, as before.
+TEST(ServiceSyncTest, DeferredStateSaveWaitsForFlush) {
+  for (bool defer : {true, false}) {
+    SCOPED_TRACE(defer ? "deferred" : "at once");
+    Config a = LoadExample("nat.json"), b = a, c = a;
+    b.services[0].real_servers[0].weight = 7;
+    c.services[0].real_servers[0].weight = 8;
+    FakeNft nft;
+    FakeHost host;
+    host.AddLink("eth0");
+    CountingStore store;
+    Director dir{
+        DirectorEnv{&nft, &host, &host, &store, testing::SimpleEncode}};
+    dir.DeferStateSaves(defer);
+    ServiceSync sync{&dir};
+    SharedText ta = Text("a"), tb = Text("b");
+    ASSERT_TRUE(sync.Sync(nullptr, a, ta).ok());  // full: saved at once
+    int saves = store.saves;
+    EXPECT_EQ(store.Load()->config_text, "a");
+    auto r = sync.Sync(&a, b, tb);  // a reload's increment
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_TRUE(r->incremental);
+    EXPECT_EQ(store.Load()->config_text, defer ? "a" : "b");
+    EXPECT_EQ(dir.state_unsaved(), defer);
+    EXPECT_EQ(store.saves, saves + (defer ? 0 : 1));
+    ASSERT_TRUE(dir.FlushState().ok());
+    EXPECT_EQ(store.Load()->config_text, "b");
+    EXPECT_FALSE(dir.state_unsaved());
+    saves = store.saves;
+    ASSERT_TRUE(dir.FlushState().ok());  // nothing waits: no write
+    r = sync.Sync(&b, c, tb);            // a `ctl set`: same text
+    ASSERT_TRUE(r.ok() && r->incremental);
+    EXPECT_FALSE(dir.state_unsaved());
+    EXPECT_EQ(store.saves, saves);
+    auto st = dir.State();
+    ASSERT_TRUE(st.ok());
+    EXPECT_EQ(st->config_text, "b");
   }
 }
 
@@ -212,7 +270,7 @@ TEST(ServiceSyncTest, NamedServicesEqualComparedAndFull) {
 TEST(ServiceSyncTest, SizeClassChangeTakesTheFullPath) {
   Config prev = LoadExample("dr.json");
   Rig rig;
-  ASSERT_TRUE(rig.sync.Sync(nullptr, prev, "").ok());
+  ASSERT_TRUE(rig.sync.Sync(nullptr, prev, Text("")).ok());
   const struct {
     uint32_t table, weight;
     bool incremental;
@@ -224,7 +282,7 @@ TEST(ServiceSyncTest, SizeClassChangeTakesTheFullPath) {
     Config next = prev;
     next.services[0].mh_table_size = st.table;
     next.services[0].real_servers[0].weight = st.weight;
-    auto r = rig.sync.SyncServices({prev.services[0]}, next, "");
+    auto r = rig.sync.SyncServices({prev.services[0]}, next, Text(""));
     ASSERT_TRUE(r.ok()) << what << ": " << r.status().message();
     EXPECT_EQ(r->incremental, st.incremental) << what;
     rig.ExpectInSync(next, what);
@@ -238,12 +296,12 @@ TEST(ServiceSyncTest, StaleSlotsAreReusedAndCollected) {
   Config a = LoadExample("nat.json");
   a.services[0].real_servers[0].weight = 5;
   Rig rig;
-  ASSERT_TRUE(rig.sync.Sync(nullptr, a, "").ok());
+  ASSERT_TRUE(rig.sync.Sync(nullptr, a, Text("")).ok());
   Config prev = a;
   for (uint32_t w : {1u, 3u, 7u, 2u}) {
     Config next = prev;
     next.services[0].real_servers[0].weight = w;
-    auto r = rig.sync.Sync(&prev, next, "");
+    auto r = rig.sync.Sync(&prev, next, Text(""));
     ASSERT_TRUE(r.ok()) << w << ": " << r.status().message();
     EXPECT_TRUE(r->incremental) << w;
     rig.ExpectInSync(next, "weight " + std::to_string(w));
@@ -257,13 +315,13 @@ TEST(ServiceSyncTest, ConcurrentWriterTakesTheFullPath) {
   Config a = LoadExample("nat.json"), b = a;
   b.services[0].real_servers[1].weight = 3;
   Rig rig;
-  ASSERT_TRUE(rig.sync.Sync(nullptr, a, "").ok());
+  ASSERT_TRUE(rig.sync.Sync(nullptr, a, Text("")).ok());
   for (auto& c : rig.nft.tables()[0].chains) {
     if (c.name == "svc_web") c.rules.clear();  // a hand edit
   }
   rig.nft.ForeignWrite();
   int commits = rig.nft.commits();
-  auto r = rig.sync.Sync(&a, b, "");
+  auto r = rig.sync.Sync(&a, b, Text(""));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->incremental);
   EXPECT_EQ(rig.nft.commits(), commits + 1);  // the refused one is not
@@ -274,10 +332,10 @@ TEST(ServiceSyncTest, ConcurrentWriterTakesTheFullPath) {
 TEST(ServiceSyncTest, UnchangedConfigTakesTheFullPath) {
   Config a = LoadExample("nat.json");
   Rig rig;
-  ASSERT_TRUE(rig.sync.Sync(nullptr, a, "").ok());
+  ASSERT_TRUE(rig.sync.Sync(nullptr, a, Text("")).ok());
   rig.nft.tables()[0].chains.clear();
   rig.nft.ForeignWrite();
-  auto r = rig.sync.Sync(&a, a, "");
+  auto r = rig.sync.Sync(&a, a, Text(""));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->incremental);
   EXPECT_GT(r->report.nft_changes, 0u);
