@@ -67,6 +67,15 @@ struct OverlapTest : ::testing::Test {
     plan::ExpandSlotTables(plan_);
     return s.dir->Apply(plan_, o);
   }
+  // The snapshot the overlapping side keeps in memory stands for the
+  // kernel: the diff needs no dump and finds it in sync.
+  void ExpectSnapshotInSync() {
+    int dumps = overlap.nft.dumps();
+    auto d = overlap.dir->Diff(plan_);
+    ASSERT_TRUE(d.ok());
+    EXPECT_TRUE(d->in_sync());
+    EXPECT_EQ(overlap.nft.dumps(), dumps);
+  }
   // The snapshot the store holds, encoded (empty when there is none).
   static std::string Saved(Side& s) {
     auto snap = s.store.LoadSnapshot();
@@ -104,12 +113,7 @@ TEST_F(OverlapTest, PreparedReportAndSnapshotEqualTheSequentialOnes) {
     }
   }
   EXPECT_EQ(overlap.sending.runs, 3);  // the in-sync applies send nothing
-  // The snapshot kept in memory stands for the kernel: no dump, in sync.
-  int dumps = overlap.nft.dumps();
-  auto d = overlap.dir->Diff(plan_);
-  ASSERT_TRUE(d.ok());
-  EXPECT_TRUE(d->in_sync());
-  EXPECT_EQ(overlap.nft.dumps(), dumps);
+  ExpectSnapshotInSync();
 }
 
 // A refused transaction ran the work too: nothing of it may be kept (the
@@ -150,11 +154,7 @@ TEST_F(OverlapTest, RestartedAttemptPreparesAgain) {
   auto b = Apply(plain, cfg);
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(Lines(*r), Lines(*b));
-  int dumps = overlap.nft.dumps();
-  auto d = overlap.dir->Diff(plan_);
-  ASSERT_TRUE(d.ok());
-  EXPECT_TRUE(d->in_sync());
-  EXPECT_EQ(overlap.nft.dumps(), dumps);
+  ExpectSnapshotInSync();
 }
 
 TEST(SideWorkTest, RunsOnAnotherThreadAndHasFinishedWhenDestroyed) {
