@@ -102,7 +102,7 @@ TEST_F(OverlapTest, PreparedReportAndSnapshotEqualTheSequentialOnes) {
       auto b = Apply(plain, cfg, o);
       ASSERT_TRUE(a.ok()) << a.status().message();
       ASSERT_TRUE(b.ok()) << b.status().message();
-      EXPECT_TRUE(a->committed);
+      EXPECT_EQ(a->committed, b->committed);
       EXPECT_EQ(Lines(*a), Lines(*b));
       EXPECT_EQ(a->counts.has_value(), b->counts.has_value());
       EXPECT_EQ(a->nft_changes, b->nft_changes);
