@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <optional>
-#include <span>
 
-#include "base/side_work.h"
 #include "compiler/lower_internal.h"
 
 namespace lvsnft {
@@ -34,24 +32,6 @@ std::vector<plan::Set> SetCollector::Take() {
   for (auto& [name, set] : sets_) out.push_back(std::move(set));
   sets_.clear();
   return out;
-}
-
-void SetCollector::Merge(SetCollector&& later) {
-  for (auto& [name, set] : later.sets_) {
-    auto it = sets_.find(name);
-    if (it == sets_.end()) {
-      sets_.emplace(name, std::move(set));
-      continue;
-    }
-    auto& to = it->second;
-    to.elements.insert(to.elements.end(),
-                       std::make_move_iterator(set.elements.begin()),
-                       std::make_move_iterator(set.elements.end()));
-    to.slot_tables.insert(to.slot_tables.end(),
-                          std::make_move_iterator(set.slot_tables.begin()),
-                          std::make_move_iterator(set.slot_tables.end()));
-  }
-  later.sets_.clear();
 }
 
 plan::Key HashKey(const Service& s) {
@@ -247,19 +227,18 @@ plan::Plan LowerServices(
   return LowerWith(sub, blocks);
 }
 
-namespace {
-
-// From this many services on, lowering uses a second thread (below it the
-// thread would cost more than it saves).
-constexpr size_t kParallelServices = 2000;
-
-// Lowers the NAT/FULLNAT services among `services` into `nat`.
-void AddNatServices(std::span<const Service> services,
-                    const std::map<std::string, lower::SlotBlock>& blocks,
-                    lower::NatTableBuilder& nat) {
+plan::Plan LowerWith(const Config& cfg,
+                     const std::map<std::string, lower::SlotBlock>& blocks) {
   using namespace lower;
-  for (const auto& s : services) {
-    if (IsStatelessMode(s.mode)) continue;
+  plan::Plan p;
+  NatTableBuilder nat;
+  bool any_nat = false, any_netdev = false;
+  for (const auto& s : cfg.services) {
+    if (IsStatelessMode(s.mode)) {
+      any_netdev = true;
+      continue;
+    }
+    any_nat = true;
     auto it = blocks.find(s.name);
     const SlotBlock* block = it == blocks.end() ? nullptr : &it->second;
     nat.Dispatch(s);
@@ -267,60 +246,10 @@ void AddNatServices(std::span<const Service> services,
     AddNatServiceChain(s, block, nat);
     if (s.mode == Mode::kFullNat && block) nat.FullNat(s, *block);
   }
-}
-
-// The two tables of a config, lowered on two threads for large configs:
-// the netdev table beside the NAT table when there are both, else the
-// second half of the NAT services beside the first, merged after. Either
-// way the tables are exactly the sequential ones.
-struct Tables {
-  std::optional<plan::Table> nat, netdev;
-};
-
-Tables LowerTables(const Config& cfg,
-                   const std::map<std::string, lower::SlotBlock>& blocks,
-                   LowerThreads threads) {
-  auto stateless = [](const Service& s) { return IsStatelessMode(s.mode); };
-  bool any_netdev =
-      std::any_of(cfg.services.begin(), cfg.services.end(), stateless);
-  bool any_nat =
-      !std::all_of(cfg.services.begin(), cfg.services.end(), stateless);
-  bool parallel = threads == LowerThreads::kAuto &&
-                  cfg.services.size() >= kParallelServices && any_nat;
-  std::span<const Service> all = cfg.services;
-  size_t split = parallel && !any_netdev ? all.size() / 2 : all.size();
-  Tables out;
-  lower::NatTableBuilder nat, later;
-  {
-    auto side_work = [&] {
-      if (any_netdev) out.netdev = lower::LowerNetdevTable(cfg, blocks);
-      AddNatServices(all.subspan(split), blocks, later);
-    };
-    std::optional<SideWork> side;
-    if (parallel) side.emplace(side_work);
-    AddNatServices(all.first(split), blocks, nat);
-    if (side) {
-      side->Join();
-    } else {
-      side_work();
-    }
-  }  // joined
-  nat.Merge(std::move(later));
-  if (any_nat) out.nat = nat.Finish(cfg.director);
-  return out;
-}
-
-}  // namespace
-
-plan::Plan LowerWith(const Config& cfg,
-                     const std::map<std::string, lower::SlotBlock>& blocks,
-                     LowerThreads threads) {
-  plan::Plan p;
-  Tables t = LowerTables(cfg, blocks, threads);
-  if (t.nat) p.tables.push_back(std::move(*t.nat));
-  if (t.netdev) p.tables.push_back(std::move(*t.netdev));
-  for (auto& table : p.tables) lower::AddFamilyDependencies(table);
-  p.host = lower::LowerHost(cfg);
+  if (any_nat) p.tables.push_back(nat.Finish(cfg.director));
+  if (any_netdev) p.tables.push_back(LowerNetdevTable(cfg, blocks));
+  for (auto& t : p.tables) AddFamilyDependencies(t);
+  p.host = LowerHost(cfg);
   return p;
 }
 

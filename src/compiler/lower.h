@@ -19,17 +19,10 @@ plan::Plan Lower(const Config& cfg);
 /// Slots each service of `cfg` needs (the input of lower::AllocateSlots).
 std::map<std::string, uint32_t> SlotNeeds(const Config& cfg);
 
-/// How many threads lowering may use.
-enum class LowerThreads {
-  kAuto,  ///< Two from 2000 services on (the plan is the same).
-  kOne,   ///< The calling thread only.
-};
-
 /// Lower() with the slot blocks given (Lower(cfg) is
 /// LowerWith(cfg, AllocateSlots(SlotNeeds(cfg)))).
 plan::Plan LowerWith(const Config& cfg,
-                     const std::map<std::string, lower::SlotBlock>& blocks,
-                     LowerThreads threads = LowerThreads::kAuto);
+                     const std::map<std::string, lower::SlotBlock>& blocks);
 
 /// Lowers only the services of `cfg` named in `names`, with the blocks of
 /// the whole config: every object a chosen service owns (its chains, its

@@ -26,10 +26,6 @@ class SetCollector {
   bool Has(const std::string& name) const { return sets_.count(name) > 0; }
   /// All declared sets in output order.
   std::vector<plan::Set> Take();
-  /// Adds the sets of `later` (filled from services that follow this
-  /// collector's): a set declared by both keeps this one's declaration and
-  /// gets `later`'s elements and slot tables after its own.
-  void Merge(SetCollector&& later);
 
  private:
   std::vector<std::string> order_;
@@ -59,9 +55,6 @@ struct NatTableBuilder {
   std::map<std::pair<IpFamily, bool>, std::set<Proto>> dnat_chains;
   /// Adds base chains and sets; returns the finished table.
   plan::Table Finish(const Director& d);
-  /// Adds what `later` accumulated from the services that follow this
-  /// builder's, as if they had been lowered into this builder.
-  void Merge(NatTableBuilder&& later);
 };
 
 /// Appends the chain of one NAT/FULLNAT service (block may be null when the

@@ -161,17 +161,6 @@ std::vector<plan::Chain> DnatChains(
 
 }  // namespace
 
-void NatTableBuilder::Merge(NatTableBuilder&& later) {
-  for (int i = 0; i < 2; ++i) families[i] = families[i] || later.families[i];
-  sets.Merge(std::move(later.sets));
-  for (auto& [key, protos] : later.dnat_chains) {
-    dnat_chains[key].insert(protos.begin(), protos.end());
-  }
-  table.chains.insert(table.chains.end(),
-                      std::make_move_iterator(later.table.chains.begin()),
-                      std::make_move_iterator(later.table.chains.end()));
-}
-
 plan::Table NatTableBuilder::Finish(const Director& d) {
   auto pre = BaseChain("prerouting", plan::Hook::kPrerouting, -100);
   auto out = BaseChain("output", plan::Hook::kOutput, -100);
