@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,6 +32,13 @@ struct CommitInput {
   std::map<std::string, uint32_t> ifindex;  ///< fwd devices.
   uint32_t genid = 0;  ///< Expected ruleset generation (NFNL_BATCH_GENID).
   bool commit = true;  ///< false: the kernel validates, applies nothing.
+  /// Work the caller wants done while the kernel processes the batch (the
+  /// kernel works inside one sendmsg): an implementation may run it on a
+  /// second thread once it has stopped reading `delta` and `desired`, and
+  /// joins it before Commit returns; one that does not simply never calls
+  /// it. It runs whatever the outcome: the caller keeps its results only
+  /// when the batch was committed.
+  std::function<void()> while_sending;
 };
 
 /// lvsnft's view of nf_tables.

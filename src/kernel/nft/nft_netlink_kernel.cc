@@ -9,7 +9,9 @@
 
 #include <cerrno>
 #include <map>
+#include <optional>
 
+#include "base/side_work.h"
 #include "base/timing.h"
 #include "kernel/nft/nft_batch.h"
 #include "kernel/nft/nft_dump.h"
@@ -219,8 +221,12 @@ Result<CommitResult> NetlinkNft::Commit(const CommitInput& in) {
   for (const auto& v : iov) bytes += v.iov_len;
   size_t messages = batch->last_seq() - batch->begin_seq() + 1;
   PhaseTimer send("send batch");
+  std::optional<SideWork> side;
+  if (in.while_sending) side.emplace(in.while_sending);
   auto reply = sock_->SendBatch(iov, bytes, messages);
   send.Done();
+  // Before the batch's error texts read desired elements.
+  if (side) side->Join();
   if (!reply.ok()) return reply.status();
   CommitResult r;
   r.messages = messages;
