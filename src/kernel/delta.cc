@@ -19,20 +19,6 @@ std::string ElementId(std::span<const uint8_t> key,
   return id;
 }
 
-const std::string* ChainName::Intern(const std::string& s) {
-  if (s.empty()) return nullptr;
-  // Nodes of an unordered_set do not move: their strings are the names.
-  static std::mutex mu;
-  static auto* names = new std::unordered_set<std::string>;
-  std::lock_guard<std::mutex> lock(mu);
-  return &*names->insert(s).first;
-}
-
-const std::string& ChainName::Empty() {
-  static const std::string empty;
-  return empty;
-}
-
 std::string_view ElementOrigin::service() const {
   if (p_ == nullptr) return {};
   if (slot_ == kElement) return static_cast<const plan::Element*>(p_)->service;

@@ -89,41 +89,6 @@ class Udata {
   std::unique_ptr<Bytes> v_;
 };
 
-/// The chain a verdict element jumps to, interned: a few thousand distinct
-/// names among hundreds of thousands of elements, most of which have none.
-/// One pointer per element; reads like the std::string it stands for.
-/// Names are kept for the life of the process.
-class ChainName {
- public:
-  ChainName() = default;
-  /// The interned copy of `s` ("" is no name).
-  ChainName(const std::string& s) : p_(Intern(s)) {}  // NOLINT: implicit
-  ChainName& operator=(const std::string& s) {
-    p_ = Intern(s);
-    return *this;
-  }
-  /// The name ("" when none).
-  const std::string& str() const { return p_ ? *p_ : Empty(); }
-  operator const std::string&() const { return str(); }  // NOLINT
-  bool empty() const { return p_ == nullptr; }
-  size_t size() const { return str().size(); }
-  const char* c_str() const { return str().c_str(); }
-  friend bool operator==(const ChainName& a, const ChainName& b) {
-    return a.p_ == b.p_;
-  }
-  friend bool operator==(const ChainName& a, const std::string& b) {
-    return a.str() == b;
-  }
-  friend bool operator==(const ChainName& a, const char* b) {
-    return a.str() == b;
-  }
-
- private:
-  static const std::string* Intern(const std::string& s);
-  static const std::string& Empty();
-  const std::string* p_ = nullptr;
-};
-
 /// An element in raw kernel form plus where it came from.
 struct RawElement {
   SmallBytes key, key_end, data;  ///< Held inline (see base/bytes.h).

@@ -49,6 +49,9 @@ class ChainName {
   /// Reads like the std::string it replaces.
   operator const std::string&() const { return str(); }  // NOLINT
   bool empty() const { return id_ == 0; }
+  /// The name's length and its NUL-terminated bytes (for encoders).
+  size_t size() const { return str().size(); }
+  const char* c_str() const { return str().c_str(); }
   friend bool operator==(const ChainName& a, const ChainName& b) {
     return a.id_ == b.id_;  // interned: one number per name
   }
