@@ -77,8 +77,11 @@ NFT
 kill -STOP "$http2_pid"
 t0=${EPOCHREALTIME/./}
 # While the probes of rs2 time out, the loop must answer at once: every
-# `ctl status` (a fresh process each time) under 500 ms, where a loop
-# blocked by a probe would stall for up to the 1.9 s timeout.
+# `ctl status` (a fresh process each time) under 1000 ms, where a loop
+# blocked by a probe would stall for up to the 1.9 s timeout (the probes
+# of both services run back to back, so some of the ~35 calls would land
+# early in one). The bound leaves room for process start on a loaded
+# host: 383 ms was seen here with a load average of 10.
 worst=0 calls=0
 while [ $(((${EPOCHREALTIME/./} - t0) / 1000)) -lt 4000 ]; do
   c0=${EPOCHREALTIME/./}
@@ -89,8 +92,8 @@ while [ $(((${EPOCHREALTIME/./} - t0) / 1000)) -lt 4000 ]; do
   sleep 0.1
 done
 echo "ctl status during the timeouts: $calls calls, slowest ${worst} ms"
-topo_check "ctl status answered every time within 500 ms (slowest ${worst} ms)" \
-  test "$worst" -lt 500
+topo_check "ctl status answered every time within 1000 ms (slowest ${worst} ms)" \
+  test "$worst" -lt 1000
 topo_wait_for 8 topo_not in_ruleset
 down_ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
 topo_check "hung rs2 out of both services within 5.9 s + 1 s slack (${down_ms} ms)" \
@@ -99,8 +102,17 @@ topo_check "log: web DOWN after 2 failures: connect timeout" \
   grep -q '^<5>web 192.168.1.11:80 DOWN after 2 failures: connect timeout$' "$dlog"
 topo_check "log: api DOWN after 2 failures: http timeout" \
   grep -q '^<5>api 192.168.1.11:8080 DOWN after 2 failures: http timeout$' "$dlog"
-shows_timeout() { ctl status | grep -q '^  web 192.168.1.11:80 down since .*, last connect timeout (19[0-9][0-9] ms)'; }
-topo_check "ctl status shows the timeout and its latency (19xx ms)" shows_timeout
+# The latency is the probe's own clock up to its timer: never below the
+# 1.9 s timeout, later by however long a loaded host delays the timer
+# (CI saw 20xx ms with other tiers running beside it).
+shows_timeout() {
+  local line ms
+  line=$(ctl status | grep '^  web 192.168.1.11:80 down since ') || return 1
+  echo "$line"
+  ms=$(sed -n 's/.*, last connect timeout (\([0-9]*\) ms).*/\1/p' <<<"$line")
+  [ -n "$ms" ] && [ "$ms" -ge 1900 ] && [ "$ms" -lt 2900 ]
+}
+topo_check "ctl status shows the timeout and its latency (1900..2899 ms)" shows_timeout
 out=$(topo_exec "$P" client "$TOPO_ECHO" client --tcp $vip:80 --count 20 \
   --timeout-ms 2000)
 topo_check "20 new connections to web all answered by rs1" \
