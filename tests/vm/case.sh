@@ -17,6 +17,13 @@ vm_case() {
   done
   out=$("$SRC/tests/vm/vmrun.sh" "$SRC/tests/vm/$script" "$@")
   rc=$?
+  # The failed checks first (each with the output it printed), so that a
+  # log cut after its first lines still names them; then everything.
+  if [ "$rc" -ne "$want" ] && grep -q '^FAIL ' <<<"$out"; then
+    echo "failed checks (the whole output follows):"
+    awk '/^FAIL /{p = 1; print; next} /^(ok  |FAIL)/{p = 0} p' <<<"$out" | head -n 60
+    echo "--"
+  fi
   echo "$out"
   if [ "$rc" -ne "$want" ]; then
     echo "FAIL: vmrun.sh exit status $rc, want $want"

@@ -74,7 +74,10 @@ applied() {  # applied CFG: apply, listings, diff in sync
 # SPLIT is "n1 n2 n3" requests per real server, or "any" (each > 0).
 traffic() {
   local n i=1 want split=$6
-  OUT=$(topo_exec "$P" client "$TOPO_ECHO" client "--$1" "$2" --count "$3" --parallel 3)
+  # 5 s per connect / reply (the client's default is 2 s): the guest is
+  # one emulated vCPU, which a loaded host can stall for seconds.
+  OUT=$(topo_exec "$P" client "$TOPO_ECHO" client "--$1" "$2" --count "$3" --parallel 3 \
+    --timeout-ms 5000)
   echo "$OUT"
   fig "$(brief)"
   eq "$(json ok)" "$3" && eq "$(json "seen.$4")" "$3" || return 1

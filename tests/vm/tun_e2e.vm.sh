@@ -135,7 +135,7 @@ fwd_rules() {
 }
 
 traffic() {  # traffic PROTO PORT COUNT: all ok, every RS, VIP answered
-  OUT=$(client --"$1" "$VIP:$2" --count "$3" --parallel 4) || { echo "$OUT"; return 1; }
+  OUT=$(client --"$1" "$VIP:$2" --count "$3" --parallel 4 --timeout-ms 5000) || { echo "$OUT"; return 1; }
   echo "$OUT"
   fig "$(brief)"
   eq "$(json ok)" "$3" && eq "$(json "local.$VIP:$2")" "$3" &&
@@ -209,11 +209,11 @@ drain() {
     lv diff -c "$W/drain.json" && lv status | grep -E '192\.168\.1\.10 .* drain'
 }
 new_after_drain() {
-  OUT=$(client --tcp "$VIP:80" --count 30 --parallel 4)
+  OUT=$(client --tcp "$VIP:80" --count 30 --parallel 4 --timeout-ms 5000)
   echo "$OUT"
   fig "$(brief)"
   eq "$(json ok)" 30 && eq "$(json rs.rs2)" 30 || return 1
-  OUT=$(client --udp "$VIP:53" --count 20 --parallel 4)
+  OUT=$(client --udp "$VIP:53" --count 20 --parallel 4 --timeout-ms 5000)
   echo "$OUT"
   fig "$(brief)"
   eq "$(json ok)" 20 && eq "$(json rs.rs2)" 20
