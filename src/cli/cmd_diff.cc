@@ -2,6 +2,8 @@
 // (OLD NEW, no root: the same pipeline against an in-memory kernel).
 // Exit 0 in sync, 2 changes pending, 1 error, 64 usage error. Stale slots (left
 // by an apply for the next one to collect) are printed but are not pending.
+#include <malloc.h>
+
 #include <cstdio>
 
 #include "cli/cli_options.h"
@@ -84,39 +86,64 @@ int RunOffline(DiffArgs& a) {
   return Print(*r, DiffConfigs(*before, *after), nullptr, a);
 }
 
-int RunLive(DiffArgs& a) {
+// What the live diff keeps of the config file once it is lowered. The
+// file's text, its model and the text last applied are gone before the
+// kernel side is read: they are not needed there, and the peak is there.
+struct Wanted {
+  plan::Plan plan;
+  std::vector<ConfigChange> changes;  ///< Since the config last applied.
+  std::optional<daemon::OverrideReport> overrides;  ///< Live form only.
+};
+
+// The config last applied, compared by service; byte-identical text
+// (the usual in-sync case) has no changes and is not parsed again.
+std::vector<ConfigChange> ChangesSinceApplied(netlink::Director& d,
+                                              const std::string& text,
+                                              const Config& cfg) {
+  auto st = d.State();
+  if (!st.ok() || st->config_text.empty() || st->config_text == text) return {};
+  Diagnostics diags("(applied config)");
+  auto old = LoadConfig(st->config_text, diags);
+  if (!old) return {};
+  return DiffConfigs(*old, cfg);
+}
+
+// Reads, checks and lowers -c FILE and opens the kernel (in that order,
+// so a bad file is reported first); 0 on success, else the exit code.
+int LoadWanted(DiffArgs& a, std::unique_ptr<KernelEnv>& k, Wanted& w) {
   std::string text;
   if (!ReadInput(a.config, text)) return 1;
   auto cfg = LoadConfigText(a.config, text, {a.strict, &a.warnings});
   if (!cfg) return 1;
-  auto k = OpenKernelEnv(a.kernel);
-  if (!k.ok()) return Fail("diff", k.status().message());
+  auto env = OpenKernelEnv(a.kernel);
+  if (!env.ok()) return Fail("diff", env.status().message());
+  k = std::move(*env);
   // What the daemon runs: the file plus its overrides. Config changes
   // stay those of the file (the applied config text is the file's).
   // A copy of the config only when there are overrides to apply to it.
-  std::optional<daemon::OverrideReport> ov;
   std::optional<Config> eff;
   if (!a.no_overrides) {
     daemon::Overrides o = LoadPersistedOverrides(a.kernel);
     if (!o.items().empty()) eff = *cfg;
-    ov = ApplyOverrides(o, eff ? *eff : *cfg);  // none: *cfg is unchanged
+    w.overrides = ApplyOverrides(o, eff ? *eff : *cfg);  // none: unchanged
   }
-  plan::Plan p = LowerForKernel(eff ? *eff : *cfg);
-  std::vector<ConfigChange> cc;
-  auto st = (*k)->director->State();
-  // The config last applied, compared by service; byte-identical text
-  // (the usual in-sync case) has no changes and is not parsed again.
-  if (st.ok() && !st->config_text.empty() && st->config_text != text) {
-    Diagnostics d("(applied config)");
-    if (auto old = LoadConfig(st->config_text, d)) cc = DiffConfigs(*old, *cfg);
-  }
-  auto r = (*k)->director->Diff(p, a.full_dump);
+  w.plan = LowerForKernel(eff ? *eff : *cfg);
+  w.changes = ChangesSinceApplied(*k->director, text, *cfg);
+  return 0;
+}
+
+int RunLive(DiffArgs& a) {
+  std::unique_ptr<KernelEnv> k;
+  Wanted w;
+  if (int rc = LoadWanted(a, k, w)) return rc;
+  // The pages the file's text and model held go back before the kernel
+  // side is read: its big arrays would not fit in their small holes.
+  malloc_trim(0);
+  auto r = k->director->Diff(w.plan, a.full_dump);
   if (!r.ok()) return Fail("diff", r.status().message());
-  FreeAtExit(cfg);
-  FreeAtExit(eff);
-  FreeAtExit(p);
-  FreeAtExit(*k);
-  return Print(*r, cc, ov ? &*ov : nullptr, a);
+  FreeAtExit(w.plan);
+  FreeAtExit(k);
+  return Print(*r, w.changes, w.overrides ? &*w.overrides : nullptr, a);
 }
 
 int RunDiff(DiffArgs& a) {
