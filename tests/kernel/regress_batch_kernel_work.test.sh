@@ -15,18 +15,11 @@ build=$1 src=$2
 lvsnft=$build/lvsnft
 . "$src/tests/lib/topo.sh"
 command -v strace >/dev/null || { echo "SKIP: strace missing"; exit 77; }
-P=$(topo_prefix lvbk)
-A=$P-a
-state=$(mktemp -d)
-work=$(mktemp -d)
-mon=""
-cleanup() {
-  [ -n "$mon" ] && kill "$mon" 2>/dev/null
-  ip netns del "$A" 2>/dev/null
-  rm -rf "$state" "$work"
-  topo_cleanup_all 0
-}
-trap cleanup EXIT
+A=$(topo_prefix lvbk)-a
+work=$(mktemp -d) # configs, traces; state/: lvsnft's state directory
+state=$work/state
+mon="" # pid of nft monitor while it runs
+trap '[ -n "$mon" ] && kill $mon; ip netns del "$A" 2>/dev/null; rm -rf "$work"' EXIT
 
 lv() { "$lvsnft" "$@" --state-dir "$state"; }
 fresh() { rm -rf "$state" && mkdir -p "$state" && topo_director_ns "$A"; }
