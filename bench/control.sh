@@ -150,7 +150,7 @@ sample() {
 }
 
 # sample_apply C REP NS ST: the fresh apply with LVSNFT_TIMING=1; its "send
-# batch" phases (sending the batch and reading the kernel's acks: the
+# batch" phases (sending the batch and reading the kernel's replies: the
 # kernel's work on the transaction) are apply.kern, the rest apply.uspace.
 sample_apply() {
   local c=$1 rep=$2 ns=$3 st=$4 from kern

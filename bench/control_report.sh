@@ -53,7 +53,7 @@ echo
 echo "### The kernel's share of a fresh apply"
 echo
 echo "kernel (s): the \"send batch\" phase of \`LVSNFT_TIMING=1 lvsnft apply\` (sending the"
-echo "transaction and reading the kernel's acks: the kernel works on the batch"
+echo "transaction and reading the kernel's replies: the kernel works on the batch"
 echo "inside that send). lvsnft user-space (s) = apply − kernel, per repetition."
 echo "Floor model: chains × the kernel's µs per chain + elements × its µs per"
 echo "element, from the synthetic rulesets of the next table. The sys times"

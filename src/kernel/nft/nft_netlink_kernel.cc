@@ -7,7 +7,9 @@
 #include <libnftnl/set.h>
 #include <linux/netfilter.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -38,7 +40,9 @@ class OpBuilder {
       : desired_(desired), ifindex_(ifindex) {}
 
   Status Add(const Change& c);
-  std::vector<Op> Take() { return std::move(ops_); }
+  /// The operations in batch order: the elements of sets this batch
+  /// creates follow the last rule (see late_).
+  std::vector<Op> Take();
 
  private:
   Status AddSetDecl(const Change& c, const DesiredTable& d);
@@ -49,6 +53,11 @@ class OpBuilder {
   const std::vector<DesiredTable>& desired_;
   const std::map<std::string, uint32_t>& ifindex_;
   std::vector<Op> ops_;
+  // Elements of sets created by this batch. A rule that binds a map makes
+  // the kernel walk every element already in it (nf_tables_bind_set, once
+  // per binding chain); sent after the rules, as `nft -f` of the compiled
+  // ruleset sends them, the maps are still empty when bound.
+  std::vector<Op> late_;
   SetIds ids_;
   std::map<std::string, uint32_t> new_sets_;  // "family name/set" -> id
   std::map<std::string, SetRef> refs_;
@@ -90,10 +99,26 @@ void OpBuilder::Elements(const Change& c) {
   // The change's elements go into the pages as they are: the delta and
   // the desired tables outlive the batch.
   std::string desc = "elements of set " + c.set;
-  ops_.push_back(
-      c.kind == ChangeKind::kAddElems
-          ? AddRawElements(std::move(holder), desc, Borrow(c.Elements()))
-          : DeleteRawElements(std::move(holder), desc, Borrow(c.Elements())));
+  if (c.kind == ChangeKind::kDelElems) {
+    ops_.push_back(
+        DeleteRawElements(std::move(holder), desc, Borrow(c.Elements())));
+    return;
+  }
+  auto& to = id == new_sets_.end() ? ops_ : late_;
+  to.push_back(AddRawElements(std::move(holder), desc, Borrow(c.Elements())));
+}
+
+std::vector<Op> OpBuilder::Take() {
+  // After the last rule added; the deletions of chains and sets that
+  // follow it name other objects than these new sets.
+  auto last_rule = std::find_if(ops_.rbegin(), ops_.rend(), [](const Op& op) {
+    return op.kind == OpKind::kAddRule;
+  });
+  auto at = last_rule == ops_.rend() ? ops_.end() : last_rule.base();
+  ops_.insert(at, std::make_move_iterator(late_.begin()),
+              std::make_move_iterator(late_.end()));
+  late_.clear();
+  return std::move(ops_);
 }
 
 Status OpBuilder::AddRule(const Change& c, const DesiredTable& d) {
@@ -209,7 +234,9 @@ Result<CommitResult> NetlinkNft::Commit(const CommitInput& in) {
   BatchOptions opt;
   opt.first_seq = sock_->PeekSeq();
   opt.genid = in.genid;
-  opt.ack = true;
+  // No NLM_F_ACK, as nft sends its batches: the kernel reports every
+  // failing message without it, and for a committed batch it would build
+  // and queue one ACK per message (one recvfrom each).
   opt.commit = in.commit;
   PhaseTimer build("build batch");
   auto batch = Batch::Build(std::move(ops), opt);

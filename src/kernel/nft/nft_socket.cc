@@ -149,11 +149,12 @@ Status NftSocket::Dump(
   return Status::Error("ruleset kept changing during the dump (10 attempts)");
 }
 
-Status NftSocket::SizeBuffers(size_t send_bytes, size_t expected_acks) {
+Status NftSocket::SizeBuffers(size_t send_bytes, size_t messages) {
   // The kernel doubles the value; a netlink message must fit in sk_sndbuf.
   int snd = static_cast<int>(std::max<size_t>(send_bytes + 65536, 1 << 20));
-  // An ACK skb costs about 1 KiB of receive buffer in truesize.
-  int rcv = static_cast<int>(std::max<size_t>(expected_acks * 1024, 4 << 20));
+  // A reply (ACK or error) skb costs about 1 KiB of receive buffer in
+  // truesize; only messages with NLM_F_ACK or an error get one.
+  int rcv = static_cast<int>(std::max<size_t>(messages * 1024, 4 << 20));
   int fd = mnl_socket_get_fd(nl_);
   if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd)) < 0 &&
       setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd)) < 0) {
@@ -169,8 +170,8 @@ Status NftSocket::SizeBuffers(size_t send_bytes, size_t expected_acks) {
 }
 
 Result<BatchReply> NftSocket::SendBatch(const std::vector<iovec>& pages,
-                                        size_t bytes, size_t expected_acks) {
-  Status sized = SizeBuffers(bytes, expected_acks);
+                                        size_t bytes, size_t messages) {
+  Status sized = SizeBuffers(bytes, messages);
   if (!sized.ok()) return sized;
   sockaddr_nl snl{};
   snl.nl_family = AF_NETLINK;

@@ -56,9 +56,10 @@ class NftSocket {
               const std::function<void()>& on_restart);
 
   /// Sends all pages of a batch in one sendmsg (one transaction) and drains
-  /// every reply. `bytes` is the total length; socket buffers are sized to it.
+  /// every reply. `bytes` is the total length and `messages` the number of
+  /// messages (each may get a reply); socket buffers are sized to them.
   Result<BatchReply> SendBatch(const std::vector<iovec>& pages, size_t bytes,
-                               size_t expected_acks);
+                               size_t messages);
 
   /// Allocates a sequence number.
   uint32_t NextSeq() { return seq_++; }
@@ -70,7 +71,7 @@ class NftSocket {
  private:
   NftSocket(mnl_socket* nl, uint32_t portid, uint32_t seq)
       : nl_(nl), portid_(portid), seq_(seq) {}
-  Status SizeBuffers(size_t send_bytes, size_t expected_acks);
+  Status SizeBuffers(size_t send_bytes, size_t messages);
 
   mnl_socket* nl_;
   uint32_t portid_;

@@ -52,7 +52,7 @@ TEST_F(NftKernelApply, StaleGenerationIsRefusedAndChangesNothing) {
   ASSERT_TRUE(genid.has_value());
   BatchOptions opt;
   opt.genid = *genid + 1000;
-  opt.ack = true;
+  opt.ack = false;  // as apply sends: the refusal comes without NLM_F_ACK
   auto batch = Batch::Build(PlanOps(), opt);
   ASSERT_TRUE(batch.ok()) << batch.status().message();
   auto replies = sock_.Send(*batch);
@@ -76,7 +76,7 @@ TEST_F(NftKernelApply, ErrorNamesTheOffendingElement) {
   auto ops = netlink::CreateTableOps(t, nullptr, ids);
   ASSERT_TRUE(ops.ok()) << ops.status().message();
   BatchOptions opt;
-  opt.ack = true;
+  opt.ack = false;  // as apply sends: errors come without NLM_F_ACK
   auto batch = Batch::Build(std::move(*ops), opt);
   ASSERT_TRUE(batch.ok());
   auto replies = sock_.Send(*batch);
