@@ -56,6 +56,7 @@ if [ "${BN_SMOKE:-0}" = 1 ]; then
   REPS=${BN_REPS:-1}
   BUDGET=${BN_BUDGET:-5}
   GOALS=${BN_GOAL_CONFIGS:-"nat:20:3 mixed:20:3"}
+  export BN_SETTLE=${BN_SETTLE:-0}  # tiny rulesets: nothing to wait for
 else
   CONFIGS=${BN_CONFIGS:-"nat:1000:10 mixed:1000:10 nat:10000:10 mixed:10000:10 nat:50000:10"}
   REPS=${BN_REPS:-3}
@@ -169,6 +170,7 @@ one_rep() {
   s=$(echo "$c" | cut -d: -f2)
   rm -rf "$st" && mkdir -p "$st"
   a=$(bn_ns_new a) && b=$(bn_ns_new b) && v=$(bn_ns_new v) || return 1
+  bn_settle  # the last repetition's namespaces are still being freed
   sample "$c" overhead "$i" "$a" true
   sample_apply "$c" "$i" "$a" "$st"
   local applied=$BN_RC
@@ -177,9 +179,11 @@ one_rep() {
     p=$(bn_ns_new p) || return 1
     sample "$c" psc "$i" "$p" nft -f "$f.psc"
     bn_ns_del "$p"
+    bn_settle
   fi
   sample "$c" nftfiv "$i" "$v" nft -f "$f.iv.nft"
   bn_ns_del "$v"
+  bn_settle
   sample "$c" diff "$i" "$a" "$LV" diff -c "$f.json" --state-dir "$st"
   if [ "$i" = 1 ] || [ "$s" -lt 10000 ]; then
     sample "$c" difffull "$i" "$a" "$LV" diff --full-dump -c "$f.json" --state-dir "$st"

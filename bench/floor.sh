@@ -48,6 +48,7 @@ for i in $(seq "$BN_FLOOR_REPS"); do
     [ $kind = elems ] && n=$E
     for size in $((n / 2)) "$n"; do
       ns=$(bn_ns_new floor) || exit 1
+      bn_settle  # the last size's ruleset may still be being freed
       bn_run "$ns" nft -f "$BN_W/floor.$kind.$size.nft"
       for k in "" .sys .rc; do
         v=$BN_WALL

@@ -26,12 +26,32 @@ bn_ns_new() {
   echo "$ns"
 }
 
-# bn_ns_del NS: empties the ruleset first (so the kernel frees it now, not
-# in the background during the next measurement), then deletes NS.
+# bn_ns_del NS: empties the ruleset first, then deletes NS. The kernel
+# still frees the objects in the background (RCU callbacks, kworkers,
+# softirqs) after both return; bn_settle waits for that.
 bn_ns_del() {
   [ -e "/run/netns/$1" ] || return 0
   timeout 600 ip netns exec "$1" nft flush ruleset 2>/dev/null
   ip netns del "$1" 2>/dev/null
+}
+
+# bn_settle: waits (at most BN_SETTLE s, 8 by default; 0: not at all) until
+# the kernel is idle: under 5 ticks
+# (50 ms) of system, irq and softirq time on all CPUs in half a second.
+# Freeing a deleted ruleset of 210k elements runs for about a second after
+# `ip netns del` returns, and this kernel (tick accounting, no
+# IRQ_TIME_ACCOUNTING) charges its softirq part as sys time to whatever
+# runs then: a measurement started at once carries up to 0.2 s of another
+# one's teardown.
+bn_settle() {
+  local i a b
+  a=$(awk '/^cpu / {print $4 + $7 + $8}' /proc/stat)
+  for ((i = 0; i < 2 * ${BN_SETTLE:-8}; i++)); do
+    sleep 0.5
+    b=$(awk '/^cpu / {print $4 + $7 + $8}' /proc/stat)
+    [ $((b - a)) -lt 5 ] && return 0
+    a=$b
+  done
 }
 
 # bn_cleanup: deletes every namespace with this run's prefix.
