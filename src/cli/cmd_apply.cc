@@ -2,8 +2,6 @@
 // objects (VIPs, forwarding sysctls, ipip devices), rolled back on failure.
 // "N attempts" appears only when concurrent writers forced retries; slots
 // the transaction left unreachable are named as stale (see Delta::stale).
-#include <malloc.h>
-
 #include <cstdio>
 
 #include "base/timing.h"
@@ -65,7 +63,6 @@ int RunApply(const ApplyArgs& a) {
   // rather than stay resident through the transaction (17 MB at NAT
   // 10k x 10), its memory reused by the desired elements and batch pages.
   cfg.reset();
-  malloc_trim(0);  // its pages too: few later blocks would reuse them
   netlink::ApplyOptions o;
   o.config_text = std::move(text);  // the state keeps it; no copy
   o.dry_run = a.dry_run;
