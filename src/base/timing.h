@@ -38,18 +38,21 @@ class PhaseTimer {
 };
 
 /// With LVSNFT_TIMING set, prints the process's resident memory after
-/// `phase` ("memory: after load 120 MiB"), read from /proc/self/status.
+/// `phase` and its peak so far ("memory: after load 120 MiB (peak 150
+/// MiB)"), read from /proc/self/status.
 inline void ReportMemory(const char* phase) {
   if (!PhaseTimer::Enabled()) return;
   std::FILE* f = std::fopen("/proc/self/status", "r");
   if (!f) return;
   char line[256];
-  long kb = -1;
+  long kb = -1, peak_kb = -1;
   while (std::fgets(line, sizeof line, f)) {
+    std::sscanf(line, "VmHWM: %ld kB", &peak_kb);
     if (std::sscanf(line, "VmRSS: %ld kB", &kb) == 1) break;
   }
   std::fclose(f);
-  std::fprintf(stderr, "memory: %-16s %6ld MiB\n", phase, kb / 1024);
+  std::fprintf(stderr, "memory: %-16s %6ld MiB (peak %ld MiB)\n", phase,
+               kb / 1024, peak_kb / 1024);
 }
 
 }  // namespace lvsnft

@@ -39,6 +39,7 @@ int RunApply(const ApplyArgs& a) {
   auto cfg = LoadConfigText(a.config, text, {a.strict, &warnings});
   if (!cfg) return 1;  // Invalid input never reaches the kernel.
   load.Done();
+  ReportMemory("after load");
   SetStage("applying the ruleset");
   auto k = OpenKernelEnv(a.kernel);
   if (!k.ok()) return Fail("apply", k.status().message());
@@ -50,6 +51,7 @@ int RunApply(const ApplyArgs& a) {
   PhaseTimer lower("lower");
   plan::Plan p = LowerForKernel(*cfg);
   lower.Done();
+  ReportMemory("after lower");
   Diagnostics host_diags(a.config == "-" ? "<stdin>" : a.config);
   auto host_ok = netlink::CheckLocalAddresses(*cfg, *(*k)->net, host_diags);
   if (!host_ok.ok()) return Fail("apply", host_ok.status().message());
@@ -57,14 +59,17 @@ int RunApply(const ApplyArgs& a) {
     std::fputs(host_diags.FormatAll().c_str(), stderr);
     return 1;
   }
+  // The plan holds everything the apply needs: the config model goes now
+  // rather than stay resident through the transaction (17 MB at NAT
+  // 10k x 10), its memory reused by the desired elements and batch pages.
+  cfg.reset();
   netlink::ApplyOptions o;
-  o.config_text = text;
+  o.config_text = std::move(text);  // the state keeps it; no copy
   o.dry_run = a.dry_run;
   o.keep_plan = false;  // the command exits after this apply
   if (a.output != "json" && !a.verbose) o.max_lines = kDetailLines;
-  auto r = (*k)->director->Apply(p, o);
+  auto r = (*k)->director->Apply(p, std::move(o));
   if (!r.ok()) return Fail("apply", r.status().message());
-  FreeAtExit(cfg);
   FreeAtExit(p);
   FreeAtExit(*k);
   if (a.output == "json") {

@@ -48,6 +48,9 @@ bool ReadInput(const std::string& path, std::string& out) {
     return ReadFailed(path, err);
   }
   out.clear();
+  // Sized once: grown by doubling, a 6.8 MB config took 8.4 MB and as
+  // many copies as doublings.
+  if (S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size));
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof(buf));

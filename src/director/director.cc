@@ -66,6 +66,7 @@ Result<std::unique_ptr<Computed>> Compute(
     c->desired.push_back(std::move(*d));
   }
   describe.Done();
+  ReportMemory("after describe");
   PhaseTimer reconcile("reconcile");
   auto delta = Reconcile(c->desired, c->live);
   if (!delta.ok()) return delta.status();
@@ -87,8 +88,14 @@ Snapshot AfterCommit(Computed& c, bool committed, uint32_t genid) {
   s.genid = genid;
   s.instance = c.instance;
   if (committed) {
-    // The desired tables are spent: their elements move to the snapshot.
+    // The changes are spent (reported, and their elements are the desired
+    // tables'): released before the snapshot's elements are made, so the
+    // two do not add up at the peak (7.6 MB at NAT 10k x 10).
+    std::vector<Change>().swap(c.delta.changes);
+    // The desired tables are spent too: their elements move to the
+    // snapshot, each set's released as soon as it moved (LiveFromDesired).
     for (auto& d : c.desired) s.tables.push_back(LiveFromDesired(std::move(d)));
+    c.desired.clear();
     KeepStale(c.delta, s.tables);
   } else {
     s.tables = std::move(c.live);
@@ -169,6 +176,7 @@ Result<std::unique_ptr<Computed>> Transact(
     PhaseTimer commit("commit");
     auto res = env.nft->Commit(in);
     commit.Done();
+    ReportMemory("after commit");
     if (!res.ok()) return res.status();
     r.attempts = attempt;
     r.messages = res->messages;
@@ -297,8 +305,7 @@ void Director::KeepSnapshot(Snapshot s, bool write) {
   sorted_slots_.clear();
 }
 
-Result<DirectorReport> Director::Apply(const plan::Plan& p,
-                                       const ApplyOptions& o) {
+Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
   auto lock = HostLock::Take(env_.lock_path);
   if (!lock.ok()) return lock.status();
   auto start = Start(p);
@@ -330,7 +337,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p,
   if (o.dry_run) return r;
   PhaseTimer save("finish");
   Status s = FinishHost(*hd, *st, *env_.net, *env_.sys);
-  st->config_text = o.config_text;
+  st->config_text = std::move(o.config_text);
   st->genid = r.committed ? NextGen((*c)->genid) : (*c)->genid;
   r.genid = st->genid;
   ifindex_ = hd->ifindex;
@@ -339,20 +346,21 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p,
   KeepSnapshot(AfterCommit(**c, r.committed, st->genid), write);
   Status saved = SaveState(*st);
   save.Done();
+  ReportMemory("after finish");
   if (!s.ok())
     return Status::Error("ruleset applied, but host setup failed: " +
                          s.message());
   if (!saved.ok()) return saved;
-  Remember(*st, o.keep_plan ? &p : nullptr);
+  Remember(std::move(*st), o.keep_plan ? &p : nullptr);
   return r;
 }
 
-void Director::Remember(const DirectorState& st, const plan::Plan* p) {
-  state_ = st;
-  state_->recorded = !st.empty();
+void Director::Remember(DirectorState st, const plan::Plan* p) {
+  state_genid_ = st.genid;
+  state_ = std::move(st);
+  state_->recorded = !state_->empty();
   noted_text_.reset();
   unsaved_ = false;
-  state_genid_ = st.genid;
   state_instance_ = snapshot_ ? snapshot_->instance : "";
   if (p) {
     applied_ = *p;

@@ -129,8 +129,10 @@ class Director {
  public:
   explicit Director(DirectorEnv env) : env_(std::move(env)) {}
 
-  /// Brings the director to `p`.
-  Result<DirectorReport> Apply(const plan::Plan& p, const ApplyOptions& o);
+  /// Brings the director to `p`. `o` is taken by value so that a caller
+  /// done with it can move it in: its config text (as large as the config
+  /// file) then moves into the saved state instead of being copied.
+  Result<DirectorReport> Apply(const plan::Plan& p, ApplyOptions o);
 
   /// Commits only what `inc` changes, computed against the in-memory
   /// snapshot (no dump, no host objects: the shared part is unchanged), in
@@ -203,7 +205,7 @@ class Director {
   };
   Result<Started> Start(const plan::Plan& p);
   /// Keeps the state (and `p`, when given) true for the next call.
-  void Remember(const DirectorState& st, const plan::Plan* p);
+  void Remember(DirectorState st, const plan::Plan* p);
   /// Keeps the in-memory state true after an increment.
   Result<std::optional<DirectorReport>> NoteIncrement(
       const std::shared_ptr<const std::string>& config_text,

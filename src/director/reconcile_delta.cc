@@ -1,6 +1,7 @@
 // Reconcile(): the Delta, the ordered list of changes from live to desired
 // (and the stale slots it leaves or collects).
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <map>
 #include <set>
@@ -315,12 +316,22 @@ bool Structural(const DesiredTable& d, const LiveTable& l) {
   return l.tag != d.tag;
 }
 
-// Batch order: by kind, stable within a kind.
+// Batch order: by kind, stable within a kind. A counting sort over the
+// few kinds: each Change (a large object) moves once, where a stable
+// merge sort moved it log n times (4% of a mixed 10k x 10 apply's time).
 void SortChanges(std::vector<Change>& changes) {
-  std::stable_sort(changes.begin(), changes.end(),
-                   [](const Change& x, const Change& y) {
-                     return static_cast<int>(x.kind) < static_cast<int>(y.kind);
-                   });
+  auto kind = [](const Change& c) { return static_cast<size_t>(c.kind); };
+  auto before = [&](const Change& x, const Change& y) {
+    return kind(x) < kind(y);
+  };
+  if (std::is_sorted(changes.begin(), changes.end(), before)) return;
+  constexpr size_t kKinds = static_cast<size_t>(ChangeKind::kDelSet) + 1;
+  std::array<size_t, kKinds + 1> next{};  // first slot of each kind
+  for (const auto& c : changes) ++next[kind(c) + 1];
+  for (size_t k = 1; k <= kKinds; ++k) next[k] += next[k - 1];
+  std::vector<Change> sorted(changes.size());
+  for (auto& c : changes) sorted[next[kind(c)]++] = std::move(c);
+  changes = std::move(sorted);
 }
 
 }  // namespace

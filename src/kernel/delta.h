@@ -161,7 +161,7 @@ enum class ChangeKind {
   kAddElems,
   kAddRule,
   kDelChain,
-  kDelSet,
+  kDelSet,  ///< Keep last: SortChanges counts the kinds up to it.
 };
 
 /// One change. Pointers refer into the desired plan or the live tables.

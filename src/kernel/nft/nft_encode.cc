@@ -29,9 +29,12 @@ std::vector<uint8_t> WithTag(const void* data, uint32_t len, uint64_t tag) {
 
 Result<std::vector<RawElement>> EncodeElements(const plan::Set& s) {
   // Raw elements point at plan elements: compact slot tables cannot be.
+  // DesiredElements hands this encoder the set without them and encodes
+  // the slots from the tables itself.
   if (!s.slot_tables.empty())
     return Status::Error("set " + s.name +
-                         ": slot tables not expanded (ExpandSlotTables)");
+                         ": compact slot tables reach the plain element "
+                         "encoder (DesiredElements encodes them)");
   // Encoded once, without libnftnl objects: the batch sends these bytes.
   return BuildRawElements(s, s.elements, true);
 }

@@ -21,8 +21,10 @@ Status AddSetOps(const TableId& tid, const std::string& prefix,
   if (!decl.ok()) return decl.status();
   ops->push_back(AddSet(std::move(*decl), "set " + prefix + s.name));
   if (!s.slot_tables.empty())
-    return Status::Error("set " + prefix + s.name +
-                         ": slot tables not expanded (ExpandSlotTables)");
+    return Status::Error(
+        "set " + prefix + s.name +
+        ": compact slot tables; CreateTableOps sends plain elements only "
+        "(expand them with plan::ExpandSlotTables first)");
   if (s.elements.empty()) return Status();
   auto elems = BuildRawElements(s, s.elements, true);
   if (!elems.ok()) return elems.status();

@@ -6,7 +6,9 @@
 #include <span>
 
 #include "kernel/nft/nft_debug.h"
+#include "kernel/nft/nft_netlink_kernel.h"
 #include "kernel/nft/nft_objects.h"
+#include "kernel/nft/nft_plan.h"
 #include "nft_plan_builders.h"
 
 namespace lvsnft::testing {
@@ -180,6 +182,29 @@ TEST(NftElementsTest, OriginMapsBuiltElementsToPlanElements) {
   ASSERT_TRUE(elems.ok());
   std::vector<size_t> expected{netlink::kNoOrigin, 1, 1, 0, 0};
   EXPECT_EQ(origin, expected);
+}
+
+// A set with compact slot tables reaching an encoder of plain elements
+// is refused with what is true: apply encodes slots from the tables
+// (DesiredElements); CreateTableOps wants them expanded first.
+TEST(NftElementsTest, PlainEncodersRefuseSlotTablesSayingWhy) {
+  plan::Table t;
+  t.name = "lvsnft";
+  plan::Set& m = t.sets.emplace_back(Set("backend", {DT::kMark}));
+  m.data = {DT::kIpv4Addr};
+  m.slot_tables.push_back({"web", 0x100, {0}, {{{Addr("10.0.0.1")}, "rs"}}});
+  auto enc = netlink::EncodeElements(m);
+  ASSERT_FALSE(enc.ok());
+  EXPECT_EQ(enc.status().message(),
+            "set backend: compact slot tables reach the plain element "
+            "encoder (DesiredElements encodes them)");
+  netlink::SetIds ids;
+  auto ops = netlink::CreateTableOps(t, nullptr, ids);
+  ASSERT_FALSE(ops.ok());
+  EXPECT_EQ(ops.status().message(),
+            "set inet lvsnft backend: compact slot tables; CreateTableOps "
+            "sends plain elements only (expand them with "
+            "plan::ExpandSlotTables first)");
 }
 
 }  // namespace
