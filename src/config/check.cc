@@ -117,6 +117,8 @@ class Checker {
             cfg.services.begin(), cfg.services.end(),
             [](const Service& s) { return s.mode == Mode::kFullNat; })) {}
   void Run();
+  /// The checks that can fail when only the services at `at` changed.
+  void RunAt(const std::vector<size_t>& at);
 
  private:
   void Error(const Origin& o, std::string msg) {
@@ -149,25 +151,60 @@ class Checker {
     size_t h = AddrHash()(a) % (vip_bits_.size() * 64);
     return vip_bits_[h / 64] >> (h % 64) & 1;
   }
+  void IndexVips();
+  /// The first service whose VIP is `a`, or null.
+  const Service* VipOwner(const IpAddr& a) const;
 
   // First service of each VIP; hashed: looked up for every real server.
   std::unordered_map<IpAddr, const Service*, AddrHash> vips_;
   std::vector<uint64_t> vip_bits_ = std::vector<uint64_t>(4096);
+  /// RunAt's VIP owners of the changed real servers (one pass, no vips_).
+  std::vector<std::pair<IpAddr, const Service*>> few_vips_;
+  bool use_few_ = false;
   /// Whether some service is FULLNAT (uses the local addresses); computed
   /// once, not per address (that made checking quadratic in services).
   const bool fullnat_;
 };
 
-void Checker::Run() {
+void Checker::IndexVips() {
   for (const auto& s : cfg_.services) {
     vips_.emplace(s.vip, &s);
     size_t h = AddrHash()(s.vip) % (vip_bits_.size() * 64);
     vip_bits_[h / 64] |= uint64_t{1} << (h % 64);
   }
+}
+
+const Service* Checker::VipOwner(const IpAddr& a) const {
+  if (use_few_) {
+    for (const auto& [addr, owner] : few_vips_)
+      if (addr == a) return owner;
+    return nullptr;
+  }
+  auto it = MaybeVip(a) ? vips_.find(a) : vips_.end();
+  return it == vips_.end() ? nullptr : it->second;
+}
+
+void Checker::Run() {
+  IndexVips();
   CheckDirector();
   CheckNames();
   for (const auto& s : cfg_.services) CheckService(s);
   CheckOverlaps();
+}
+
+void Checker::RunAt(const std::vector<size_t>& at) {
+  for (size_t i : at)
+    for (const auto& rs : cfg_.services[i].real_servers)
+      few_vips_.emplace_back(rs.address, nullptr);
+  use_few_ = few_vips_.size() <= 64;
+  if (!use_few_) IndexVips();
+  for (const auto& s : cfg_.services)  // the first owner, as vips_ keeps
+    for (auto& [addr, owner] : few_vips_)
+      if (use_few_ && !owner && addr == s.vip) owner = &s;
+  // Names, VIPs, protocols and ports are the checked config's: no new
+  // duplicate or overlap, and no other service's real server met a VIP.
+  CheckDirector();
+  for (size_t i : at) CheckService(cfg_.services[i]);
 }
 
 /// Why the config needs director.interface, or "" when it does not.
@@ -317,12 +354,10 @@ void Checker::CheckRealServer(const Service& s, const RealServer& rs) {
                                  FamilyName(a.family) + " but the VIP " +
                                  s.vip.ToString() + " is " +
                                  FamilyName(s.vip.family));
-  } else if (auto it = MaybeVip(a) ? vips_.find(a) : vips_.end();
-             it != vips_.end()) {
+  } else if (const Service* owner = VipOwner(a)) {
     Error(rs.address_origin, "real server address " + a.ToString() +
-                                 " is the VIP of service " +
-                                 Q(it->second->name) + " (" +
-                                 it->second->vip_origin.pointer + ")");
+                                 " is the VIP of service " + Q(owner->name) +
+                                 " (" + owner->vip_origin.pointer + ")");
   }
   bool one_port = s.ports.size() == 1 && s.ports[0].single();
   if (IsStatelessMode(s.mode) && rs.port &&
@@ -422,6 +457,11 @@ void Checker::ReportOverlap(const PortUse& a, const PortUse& b) {
 
 void CheckConfig(const Config& cfg, Diagnostics& diags) {
   Checker(cfg, diags).Run();
+}
+
+void CheckConfigAt(const Config& cfg, const std::vector<size_t>& at,
+                   Diagnostics& diags) {
+  Checker(cfg, diags).RunAt(at);
 }
 
 bool IsSafeName(std::string_view name) {

@@ -1,6 +1,8 @@
 // Semantic checks on a parsed config (cross-field and cross-service rules).
 #pragma once
 
+#include <vector>
+
 #include "config/config.h"
 #include "config/diag.h"
 
@@ -11,6 +13,24 @@ namespace lvsnft {
 /// schedulers in DR/TUN, RS equal to a VIP, family mismatches, unsafe
 /// names, long interface names, weights, non-prime Maglev sizes, ...
 void CheckConfig(const Config& cfg, Diagnostics& diags);
+
+/// CheckConfig of a config that differs from one CheckConfig found no
+/// error in only in the services at `at`, each of which kept the keys
+/// other services' checks read (KeepsCrossServiceKeys), where no service's
+/// check reads a file (ChecksReadFiles): reports errors exactly when
+/// CheckConfig would (the director's and those of the services at `at`:
+/// nothing the others' checks read changed). O(change + services).
+void CheckConfigAt(const Config& cfg, const std::vector<size_t>& at,
+                   Diagnostics& diags);
+
+/// True when `now`, replacing `was` in a config, changes nothing another
+/// service's check reads: the name, VIP, protocol, ports and whether it
+/// is FULLNAT (which makes every address a candidate local address).
+bool KeepsCrossServiceKeys(const Service& was, const Service& now);
+
+/// True when the checks of `s` read files (the TLS files of a health
+/// check), which may have changed without the config.
+bool ChecksReadFiles(const Service& s);
 
 /// CheckConfig for a config the parser reported errors for (those from
 /// diags.items()[from] on): checks what parsed and adds the problems that

@@ -43,4 +43,17 @@ void MoveOrigins(Service& s, const JsonPointer& from, const JsonPointer& to,
   });
 }
 
+void MoveLines(Service& s, int lines) {
+  VisitOrigins(s, [&](Origin& o) {
+    if (o.loc.line > 0) o.loc.line += lines;
+  });
+}
+
+void MoveLines(Director& d, int lines) {
+  for (Origin* o : {&d.origin, &d.interface_origin, &d.flow_table_size_origin})
+    if (o->loc.line > 0) o->loc.line += lines;
+  for (Origin& o : d.local_address_origins)
+    if (o.loc.line > 0) o.loc.line += lines;
+}
+
 }  // namespace lvsnft

@@ -20,4 +20,10 @@ void VisitOrigins(Service& s, const std::function<void(Origin&)>& f);
 void MoveOrigins(Service& s, const JsonPointer& from, const JsonPointer& to,
                  int lines);
 
+/// Moves every origin of `s` by `lines` (its entry kept its index).
+void MoveLines(Service& s, int lines);
+
+/// Moves the director's origins by `lines`.
+void MoveLines(Director& d, int lines);
+
 }  // namespace lvsnft

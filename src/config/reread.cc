@@ -1,7 +1,8 @@
 #include "config/reread.h"
 
-#include <array>
-#include <cstring>
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <unordered_map>
 
 #include "base/timing.h"
@@ -14,148 +15,64 @@
 namespace lvsnft {
 namespace {
 
-/// Finds the services array by the structure of the text alone: strings
-/// and brackets are skipped, nothing is decoded or checked. What it gets
-/// wrong on invalid JSON is caught later: changed entries are parsed for
-/// real, and the rest must equal a text that was valid.
-class Scanner {
- public:
-  explicit Scanner(std::string_view s) : s_(s) {}
-  std::optional<ServiceSpans> Run();
-
- private:
-  bool At(char c) const { return pos_ < s_.size() && s_[pos_] == c; }
-  void Space() {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n'))
-      ++pos_;
-  }
-  bool String();
-  bool Skip();
-  bool Services(ServiceSpans& out);
-  void Locate(ServiceSpans& out) const;
-
-  std::string_view s_;
-  size_t pos_ = 0;
-};
-
-bool Scanner::String() {
-  for (++pos_;;) {  // from quote to quote: the escapes decide which ends it
-    const char* q = static_cast<const char*>(
-        std::memchr(s_.data() + pos_, '"', s_.size() - pos_));
-    if (!q) return false;
-    size_t end = static_cast<size_t>(q - s_.data()), slashes = 0;
-    while (end - slashes > pos_ && s_[end - slashes - 1] == '\\') ++slashes;
-    pos_ = end + 1;
-    if (slashes % 2 == 0) return true;
-  }
-}
-
-bool Scanner::Skip() {
-  if (At('"')) return String();
-  if (!At('{') && !At('[')) {  // a number or a literal
-    size_t start = pos_;
-    while (pos_ < s_.size() && !std::strchr(",]} \t\n", s_[pos_])) ++pos_;
-    return pos_ > start;
-  }
-  // Only quotes and brackets matter inside a container.
-  static const auto kStop = [] {
-    std::array<bool, 256> t{};
-    for (unsigned char c : std::string_view("\"{}[]")) t[c] = true;
-    return t;
-  }();
-  int depth = 0;
-  while (pos_ < s_.size()) {
-    char c = s_[pos_];
-    if (!kStop[static_cast<uint8_t>(c)]) {
-      ++pos_;
-      continue;
-    }
-    if (c == '"') {
-      if (!String()) return false;
-      continue;
-    }
-    ++pos_;
-    if (c == '{' || c == '[') ++depth;
-    if ((c == '}' || c == ']') && --depth == 0) return true;
-  }
-  return false;
-}
-
-bool Scanner::Services(ServiceSpans& out) {
-  out.begin = pos_++;
-  Space();
-  while (!At(']')) {
-    size_t start = pos_;
-    if (!Skip()) return false;
-    out.items.push_back(s_.substr(start, pos_ - start));
-    Space();
-    if (At(',')) {
-      ++pos_;
-      Space();
-      if (At(']')) return false;  // trailing comma
-    } else if (!At(']')) {
-      return false;
-    }
-  }
-  out.end = ++pos_;
-  return true;
-}
-
-void Scanner::Locate(ServiceSpans& out) const {
-  size_t from = 0;
-  int line = 1;
-  for (std::string_view item : out.items) {
-    size_t at = static_cast<size_t>(item.data() - s_.data());
-    for (const char* p = s_.data() + from;
-         (p = static_cast<const char*>(
-              std::memchr(p, '\n', static_cast<size_t>(item.data() - p))));
-         ++p)
-      ++line;
-    size_t nl = s_.rfind('\n', at);
-    size_t bol = nl == s_.npos ? 0 : nl + 1;
-    int col = 1;
-    for (size_t i = bol; i < at; ++i)  // characters, as json.cc counts
-      col += (static_cast<uint8_t>(s_[i]) & 0xc0) != 0x80;
-    out.starts.push_back({line, col});
-    from = at;
-  }
-}
-
-std::optional<ServiceSpans> Scanner::Run() {
-  if (s_.find('\r') != s_.npos) return std::nullopt;
-  if (s_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
-  Space();
-  if (!At('{')) return std::nullopt;
-  ++pos_;
-  for (;;) {
-    Space();
-    size_t key = pos_;
-    if (!At('"') || !String()) return std::nullopt;
-    std::string_view name = s_.substr(key + 1, pos_ - key - 2);
-    if (name.find('\\') != name.npos) return std::nullopt;
-    Space();
-    if (!At(':')) return std::nullopt;
-    ++pos_;
-    Space();
-    if (name == "services") {
-      ServiceSpans out;
-      if (!At('[') || !Services(out)) return std::nullopt;
-      Locate(out);
-      return out;
-    }
-    if (!Skip()) return std::nullopt;
-    Space();
-    if (!At(',')) return std::nullopt;  // '}': no services
-    ++pos_;
-  }
-}
-
 JsonPointer EntryPointer(size_t i) {
   JsonPointer p;
   p.AppendKey("services");
   p.AppendIndex(i);
   return p;
+}
+
+/// The spans of an old and a new text whose parts outside the services
+/// arrays are byte-equal.
+class SpanPair {
+ public:
+  /// False when a text has no services array the scan finds, the old one
+  /// does not hold `count` entries, or the texts differ outside it.
+  bool Scan(std::string_view old_text, std::string_view text,
+            const ServiceSpans* old_spans, size_t count);
+  const ServiceSpans& was() const { return old_ ? *old_ : *scanned_; }
+  ServiceSpans now;
+  /// The entries of `now` that can differ from `was` at their index
+  /// (RescanServices' part scanned again; all after a full scan).
+  std::pair<size_t, size_t> changed{0, SIZE_MAX};
+
+ private:
+  std::optional<ServiceSpans> scanned_;
+  const ServiceSpans* old_ = nullptr;
+};
+
+bool SpanPair::Scan(std::string_view old_text, std::string_view text,
+                    const ServiceSpans* old_spans, size_t count) {
+  old_ = old_spans;
+  if (!old_) scanned_ = ScanServices(old_text);
+  if (!old_ && !scanned_) return false;
+  // Most of the text is the old one: only the changed part is scanned.
+  auto found = RescanServices(old_text, was(), text, &changed);
+  if (!found) {
+    changed = {0, SIZE_MAX};
+    found = ScanServices(text);
+  }
+  if (!found || was().items.size() != count) return false;
+  now = std::move(*found);
+  const ServiceSpans& w = was();
+  return old_text.substr(0, w.begin) == text.substr(0, now.begin) &&
+         old_text.substr(w.end) == text.substr(now.end);
+}
+
+/// The lines the director moved by (written after the services array,
+/// whose end moved); nullopt when its columns would change too.
+std::optional<int> DirectorMoves(std::string_view old_text,
+                                 const ServiceSpans& was, std::string_view text,
+                                 const ServiceSpans& now, const Director& d) {
+  // Members after the array have quotes; only then is the end located.
+  if (old_text.find('"', was.end) == old_text.npos) return 0;
+  SourceLoc a = LocateOffset(old_text, was.end - 1),
+            b = LocateOffset(text, now.end - 1);
+  const SourceLoc& at = d.origin.loc;
+  bool after = at.line > a.line || (at.line == a.line && at.col > a.col);
+  if (!after || (a.line == b.line && a.col == b.col)) return 0;
+  if (a.col != b.col) return std::nullopt;
+  return b.line - a.line;
 }
 
 /// Builds the new services from the old ones and the changed entries.
@@ -198,6 +115,8 @@ bool Assembler::Take(size_t j, Service& out, Reread& r) {
       MoveOrigins(out, EntryPointer(*k), EntryPointer(j), lines);
     return true;
   }
+  // ParseAt would take a byte order mark there as the start of a text.
+  if (now_.items[j].starts_with("\xEF\xBB\xBF")) return false;
   ++r.parsed;
   r.parsed_at.push_back(j);
   size_t before = found_.items().size();
@@ -209,10 +128,67 @@ bool Assembler::Take(size_t j, Service& out, Reread& r) {
   return found_.items().size() == before;
 }
 
+/// Parses the entries of `now` that differ from `was` at the same index
+/// (or moved within their line) into `p`, and notes the lines the others
+/// moved. False at the first problem, or when a parsed entry names another
+/// service than `cfg` holds at its index.
+bool ParseChanged(const SpanPair& pair, const Config& cfg, Diagnostics& found,
+                  RereadPatch& p) {
+  const ServiceSpans &was = pair.was(), &now = pair.now;
+  auto [first, last] = pair.changed;
+  parse_detail::ConfigParser parser(found);
+  for (size_t j = 0; j < now.items.size(); ++j) {
+    int lines = now.starts[j].line - was.starts[j].line;
+    bool equal = j < first || j >= last || was.items[j] == now.items[j];
+    if (was.starts[j].col == now.starts[j].col && equal) {
+      if (lines != 0) p.moves.emplace_back(j, lines);
+      continue;
+    }
+    if (now.items[j].starts_with("\xEF\xBB\xBF")) return false;
+    auto doc = json::ParseAt(now.items[j], now.starts[j], 2, found);
+    if (!doc) return false;
+    Service s;
+    parser.ParseServiceAt(doc->root(), EntryPointer(j), s);
+    if (found.HasErrors() || s.name != cfg.services[j].name) return false;
+    p.at.push_back(j);
+    p.services.push_back(std::move(s));
+  }
+  return true;
+}
+
+/// Counts the services of the config `p` makes of `cfg` whose checks read
+/// files (from `known`, `cfg`'s count, when given) into p.reading_files;
+/// true when CheckConfigAt may check that config.
+bool CheckAtApplies(const Config& cfg, RereadPatch& p,
+                    std::optional<size_t> known) {
+  size_t was = known ? *known
+                     : std::count_if(cfg.services.begin(), cfg.services.end(),
+                                     ChecksReadFiles);
+  bool keys = p.at.size() <= 64;  // past that the full check costs as much
+  for (size_t k = 0; k < p.at.size(); ++k) {
+    was -= ChecksReadFiles(cfg.services[p.at[k]]);
+    was += ChecksReadFiles(p.services[k]);
+    keys = keys && KeepsCrossServiceKeys(cfg.services[p.at[k]], p.services[k]);
+  }
+  p.reading_files = was;
+  return keys && was == 0;
+}
+
 }  // namespace
 
-std::optional<ServiceSpans> ScanServices(std::string_view text) {
-  return Scanner(text).Run();
+void RereadPatch::Swap(Config& cfg) {
+  for (size_t k = 0; k < at.size(); ++k)
+    std::swap(cfg.services[at[k]], services[k]);
+  int sign = applied ? -1 : 1;
+  for (auto [i, lines] : moves) MoveLines(cfg.services[i], sign * lines);
+  MoveLines(cfg.director, sign * director_lines);
+  applied = !applied;
+}
+
+int RereadPatch::LinesMoved(size_t i) const {
+  auto it = std::lower_bound(moves.begin(), moves.end(),
+                             std::pair<size_t, int>(i, INT_MIN));
+  return it != moves.end() && it->first == i ? it->second : 0;
 }
 
 std::optional<Reread> RereadConfig(std::string_view old_text,
@@ -223,23 +199,21 @@ std::optional<Reread> RereadConfig(std::string_view old_text,
   // value limit cannot be what rejects the text.
   if (text.size() > json::kMaxValues) return std::nullopt;
   PhaseTimer scan("reread scan");
-  std::optional<ServiceSpans> scanned;
-  if (!old_spans) scanned = ScanServices(old_text);
-  const ServiceSpans* was = old_spans ? old_spans
-                            : scanned ? &*scanned
-                                      : nullptr;
-  auto now = ScanServices(text);
-  if (!was || !now || was->items.size() != old_cfg.services.size())
+  SpanPair pair;
+  if (!pair.Scan(old_text, text, old_spans, old_cfg.services.size()))
     return std::nullopt;
-  if (old_text.substr(0, was->begin) != text.substr(0, now->begin) ||
-      old_text.substr(was->end) != text.substr(now->end))
-    return std::nullopt;
+  const ServiceSpans* was = &pair.was();
+  ServiceSpans* now = &pair.now;
+  auto director_lines =
+      DirectorMoves(old_text, *was, text, *now, old_cfg.director);
+  if (!director_lines) return std::nullopt;
   scan.Done();
   PhaseTimer assemble("reread build");
   Reread out;
   out.in_place = now->items.size() == was->items.size();
   out.config.version = old_cfg.version;
   out.config.director = old_cfg.director;
+  MoveLines(out.config.director, *director_lines);
   out.config.services.resize(now->items.size());
   Diagnostics found(diags.file());
   Assembler a(*was, old_cfg, *now, found);
@@ -254,6 +228,47 @@ std::optional<Reread> RereadConfig(std::string_view old_text,
     diags.Warning(w.loc, w.pointer, w.message);
   out.spans = std::move(*now);
   return out;
+}
+
+std::optional<RereadPatch> RereadInPlace(std::string_view old_text, Config& cfg,
+                                         std::string_view text,
+                                         Diagnostics& diags,
+                                         const ServiceSpans* old_spans,
+                                         std::optional<size_t> reading_files) {
+  if (text.size() > json::kMaxValues) return std::nullopt;  // as above
+  PhaseTimer scan("reread scan");
+  SpanPair pair;
+  if (!pair.Scan(old_text, text, old_spans, cfg.services.size()) ||
+      pair.now.items.size() != cfg.services.size())
+    return std::nullopt;
+  RereadPatch p;
+  auto director_lines =
+      DirectorMoves(old_text, pair.was(), text, pair.now, cfg.director);
+  if (!director_lines) return std::nullopt;
+  p.director_lines = *director_lines;
+  scan.Done();
+  PhaseTimer parse("reread parse");
+  Diagnostics found(diags.file());
+  if (!ParseChanged(pair, cfg, found, p)) return std::nullopt;
+  parse.Done();
+  PhaseTimer check("reread check");
+  bool at_only = CheckAtApplies(cfg, p, reading_files);
+  p.applied = false;
+  p.Swap(cfg);
+  if (at_only) {
+    CheckConfigAt(cfg, p.at, found);
+  } else {
+    CheckConfig(cfg, found);
+  }
+  if (found.HasErrors()) {
+    p.Swap(cfg);
+    return std::nullopt;
+  }
+  WarnConfigAt(cfg, p.at, found);
+  for (const auto& w : found.warnings())
+    diags.Warning(w.loc, w.pointer, w.message);
+  p.spans = std::move(pair.now);
+  return p;
 }
 
 }  // namespace lvsnft

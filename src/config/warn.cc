@@ -94,14 +94,21 @@ void WarnPersistence(const Service& s, Diagnostics& d) {
            SchedulerName(s.scheduler) + " scheduler, " + why);
 }
 
+void WarnService(const Service& s, Diagnostics& diags) {
+  WarnNoServer(s, diags);
+  WarnSubnetVip(s, diags);
+  WarnPersistence(s, diags);
+}
+
 }  // namespace
 
 void WarnConfig(const Config& cfg, Diagnostics& diags) {
-  for (const auto& s : cfg.services) {
-    WarnNoServer(s, diags);
-    WarnSubnetVip(s, diags);
-    WarnPersistence(s, diags);
-  }
+  for (const auto& s : cfg.services) WarnService(s, diags);
+}
+
+void WarnConfigAt(const Config& cfg, const std::vector<size_t>& at,
+                  Diagnostics& diags) {
+  for (size_t i : at) WarnService(cfg.services[i], diags);
 }
 
 }  // namespace lvsnft

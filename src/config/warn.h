@@ -1,6 +1,8 @@
 // Warnings: configs that are valid but probably not what was meant.
 #pragma once
 
+#include <vector>
+
 #include "config/config.h"
 #include "config/diag.h"
 
@@ -13,5 +15,10 @@ namespace lvsnft {
 /// where the hash scheduler already gives affinity (dh; sh or mh without
 /// mh_port, unless persistence groups clients by a netmask).
 void WarnConfig(const Config& cfg, Diagnostics& diags);
+
+/// WarnConfig's warnings of the services at `at` alone (ascending), in
+/// its order: each warning is about one service.
+void WarnConfigAt(const Config& cfg, const std::vector<size_t>& at,
+                  Diagnostics& diags);
 
 }  // namespace lvsnft

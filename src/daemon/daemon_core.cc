@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "base/timing.h"
 #include "compiler/config_diff.h"
 #include "config/diag.h"
+#include "config/origins.h"
 #include "config/parse.h"
 #include "config/reread.h"
 #include "daemon/log.h"
@@ -61,6 +63,13 @@ bool SameService(Service& a, Service& b) {
   a = std::move(x.services[0]);
   b = std::move(y.services[0]);
   return touched && touched->empty();
+}
+
+// True when a server of `s` has a health check (its own or the service's).
+bool NamesCheck(const Service& s) {
+  return s.health_check ||
+         std::any_of(s.real_servers.begin(), s.real_servers.end(),
+                     [](const RealServer& rs) { return !!rs.health_check; });
 }
 
 void LogUnmatched(const std::vector<std::string>& unmatched) {
@@ -135,6 +144,38 @@ std::optional<Config> DaemonCore::ParseFile(std::string_view text,
   return c;
 }
 
+bool DaemonCore::PatchFile(std::string_view text, Diagnostics& diags,
+                           FileRead& out) {
+  if (dirty_ || !text_ || text_->empty()) return false;
+  // The common reload: the same services, a few of them changed. The
+  // running file form becomes the new one in place (no copy of the rest).
+  WithFileView([&] {
+    out.patch = RereadInPlace(*text_, eff_, text, diags,
+                              spans_ ? &*spans_ : nullptr, reading_files_);
+  });
+  if (out.patch)
+    Log(kDebug, "reload: " + std::to_string(out.patch->at.size()) + " of " +
+                    std::to_string(eff_.services.size()) +
+                    " services parsed, the others kept");
+  return out.patch.has_value();
+}
+
+Result<bool> DaemonCore::CheckHost(std::optional<Config>& c, FileRead& out,
+                                   Diagnostics& diags) {
+  PhaseTimer host_check("host check");
+  Result<bool> host = false;
+  if (!out.patch) {
+    host = o_.port->CheckHost(*c, diags);
+    return host;
+  }
+  WithFileView([&] {
+    host = o_.port->CheckHost(eff_, diags);
+    if (!host.ok() || !*host) out.patch->Swap(eff_);  // Undone.
+  });
+  if (!host.ok() || !*host) out.patch.reset();
+  return host;
+}
+
 Status DaemonCore::ReadConfig(Config& cfg, FileRead& out,
                               std::vector<std::string>* errors, bool reread) {
   PhaseTimer read("read file");
@@ -146,22 +187,24 @@ Status DaemonCore::ReadConfig(Config& cfg, FileRead& out,
   out.text = std::make_shared<const std::string>(std::move(**file));
   PhaseTimer parse("parse+check");
   Diagnostics diags(o_.config_path);
-  auto c = ParseFile(*out.text, diags, reread, out);
+  std::optional<Config> c;
+  if (!reread || !PatchFile(*out.text, diags, out))
+    c = ParseFile(*out.text, diags, reread, out);
   parse.Done();
-  if (c) {  // Like apply: a config the host cannot run is invalid too.
-    PhaseTimer host_check("host check");
-    auto host = o_.port->CheckHost(*c, diags);
+  if (c ||
+      out.patch) {  // Like apply: a config the host cannot run is invalid too.
+    auto host = CheckHost(c, out, diags);
     if (!host.ok()) return host.status();
     if (!*host) c.reset();
   }
-  if (!c) {
+  if (!c && !out.patch) {
     std::istringstream lines(diags.FormatAll());
     for (std::string l; std::getline(lines, l);)
       if (errors) errors->push_back(l);
     return Status::Error(o_.config_path + ": invalid config (" +
                          std::to_string(diags.items().size()) + " error(s))");
   }
-  cfg = std::move(*c);
+  if (c) cfg = std::move(*c);
   return Status();
 }
 
@@ -172,6 +215,7 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
   if (!s.ok()) return s;
   text_ = std::move(file.text);
   spans_.reset();
+  reading_files_.reset();
   SetFile(std::move(cfg));
   auto ov = Overrides::Load(o_.overrides_path);
   if (!ov.ok()) {
@@ -205,11 +249,18 @@ void DaemonCore::Derive(Config& cfg, size_t i,
   }
 }
 
-Status DaemonCore::Sync(SyncReason why) {
+Config DaemonCore::FileView() {
   Config file;
   WithFileView([&] { file = eff_; });
-  return SyncFrom(why, std::move(file));
+  return file;
 }
+
+void DaemonCore::Rederive(size_t i) {
+  eff_.services[i] = file_only_.at(i);
+  Derive(eff_, i, file_only_, nullptr);
+}
+
+Status DaemonCore::Sync(SyncReason why) { return SyncFrom(why, FileView()); }
 
 Status DaemonCore::SyncFrom(SyncReason why, Config next) {
   PhaseTimer input("effective");
@@ -298,12 +349,50 @@ void DaemonCore::Index(const Config& cfg) {
 Status DaemonCore::ReloadServices(Config cfg,
                                   const std::set<std::string>& touched) {
   // Same services in the same order: the new file's form of each touched
-  // service is set aside; SyncServices derives its effective form.
-  for (const auto& name : touched) {
-    size_t i = index_.at(name);
-    file_only_[i] = std::move(cfg.services[i]);
+  // service is set aside; SyncServices derives its effective form. The
+  // others (and the director) differ at most in their origins: adopted.
+  eff_.director = std::move(cfg.director);
+  for (size_t i = 0; i < cfg.services.size(); ++i) {
+    Service& now = cfg.services[i];
+    bool changed = touched.count(now.name) > 0;
+    if (!changed && !file_only_.count(i)) {
+      eff_.services[i] = std::move(now);
+      continue;
+    }
+    file_only_[i] = std::move(now);
+    if (!changed) Rederive(i);
   }
   if (health_) WithFileView([&] { health_->Update(eff_); });
+  return SyncServices(SyncReason::kReload, touched);
+}
+
+Status DaemonCore::ReloadPatched(RereadPatch& p) {
+  // The effective forms kept aside from moved file forms move with them.
+  for (auto& [i, file] : file_only_)
+    if (int lines = p.LinesMoved(i)) MoveLines(eff_.services[i], lines);
+  // Each new file form goes to file_only_ (its old effective form back to
+  // eff_, for SyncServices to derive from and compare with).
+  std::set<std::string> touched;
+  // The checks are subscribed again unless none was or is named (then
+  // that would visit every server for nothing).
+  bool checks = health_ && health_->NamesChecks();
+  for (size_t k = 0; k < p.at.size(); ++k) {
+    size_t i = p.at[k];
+    auto file = file_only_.find(i);
+    Service& now = file == file_only_.end() ? eff_.services[i] : file->second;
+    checks = checks || NamesCheck(now);
+    bool same = SameService(p.services[k], now);
+    if (file == file_only_.end()) {
+      file_only_[i] = std::exchange(eff_.services[i], std::move(p.services[k]));
+    }
+    if (!same) {
+      touched.insert(eff_.services[i].name);
+    } else {  // Only its origins moved: nothing to sync.
+      Rederive(i);
+    }
+  }
+  if (health_ && checks) WithFileView([&] { health_->Update(eff_); });
+  if (touched.empty()) return SyncFrom(SyncReason::kReload, FileView());
   return SyncServices(SyncReason::kReload, touched);
 }
 
@@ -314,7 +403,13 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
   std::vector<std::string> errs;
   Status s = ReadConfig(cfg, file, &errs, true);
   bool ok = s.ok();
-  if (ok) {
+  if (ok && file.patch) {
+    text_ = std::move(file.text);
+    spans_ = std::move(file.patch->spans);
+    reading_files_ = file.patch->reading_files;
+    ++stats_.generation;
+    ok = ReloadPatched(*file.patch).ok();
+  } else if (ok) {
     // Only the services the file changed are synced when the file keeps
     // its services and their order (the rest of eff_ stays right). A
     // reread names them; otherwise the configs are compared.
@@ -329,6 +424,7 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
     compare.Done();
     text_ = std::move(file.text);
     spans_ = std::move(file.spans);
+    reading_files_.reset();
     ++stats_.generation;
     if (touched && !touched->empty()) {
       ok = ReloadServices(std::move(cfg), *touched).ok();

@@ -89,6 +89,9 @@ class DaemonCore {
     /// The services that can differ from eff_'s file view, when a reread
     /// knows (nullopt: compare them all).
     std::optional<std::set<std::string>> touched;
+    /// Set when the file's config was patched into eff_'s file view in
+    /// place (RereadInPlace); then the config itself is not returned.
+    std::optional<RereadPatch> patch;
   };
   /// Reads and checks the config file; `reread` lets it reuse the running
   /// parse (RereadConfig) of the services text_ also has.
@@ -97,6 +100,13 @@ class DaemonCore {
   /// LoadConfig of `text`, or RereadConfig over text_ when `reread`.
   std::optional<Config> ParseFile(std::string_view text, Diagnostics& diags,
                                   bool reread, FileRead& out);
+  /// RereadInPlace of `text` over text_ into eff_'s file view (sets
+  /// out.patch); false when it does not apply.
+  bool PatchFile(std::string_view text, Diagnostics& diags, FileRead& out);
+  /// The host check of the config read (`c`, or eff_ when patched); a
+  /// rejected patch is undone.
+  Result<bool> CheckHost(std::optional<Config>& c, FileRead& out,
+                         Diagnostics& diags);
   /// The services a reread re-parsed that differ from eff_'s file view;
   /// nullopt when one was renamed or the entries moved.
   std::optional<std::set<std::string>> RereadTouched(const Reread& r) const;
@@ -113,11 +123,19 @@ class DaemonCore {
   void Derive(Config& cfg, size_t i,
               std::unordered_map<size_t, Service>& file_only,
               std::vector<std::string>* unmatched) const;
+  /// Derives service `i`'s effective form again from its file form in
+  /// file_only_ (for new origins; the content is the running one's).
+  void Rederive(size_t i);
+  /// A copy of the file's config.
+  Config FileView();
   /// Runs `f` on eff_ showing the file's config (file_only_ swapped in).
   void WithFileView(const std::function<void()>& f);
   /// Reload's short path: the file keeps its services and their order,
   /// and only `touched` differ.
   Status ReloadServices(Config cfg, const std::set<std::string>& touched);
+  /// Reload's short path after a patch in place: syncs the services whose
+  /// file form changed.
+  Status ReloadPatched(RereadPatch& p);
 
   CoreOptions o_;
   /// The config is held once: eff_ is what runs (file + health +
@@ -133,6 +151,9 @@ class DaemonCore {
   /// Where text_'s service entries lie, from the reread that read it
   /// (nullopt: not known, a reread scans text_ again).
   std::optional<ServiceSpans> spans_;
+  /// How many services of the file's config have checks that read files,
+  /// from the reload that patched it (nullopt: counted by the next one).
+  std::optional<size_t> reading_files_;
   Overrides overrides_;
   HealthInput* health_ = nullptr;
   DaemonStats stats_;

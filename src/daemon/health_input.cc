@@ -87,10 +87,12 @@ HealthInput::HealthInput(event_base* base, OnChange on_change,
 void HealthInput::Update(const Config& cfg) {
   engine_->ReloadTls();  // CA and client files are read again.
   std::vector<CheckedServer> next;
+  names_checks_ = false;
   for (const auto& svc : cfg.services) {
     for (const auto& rs : svc.real_servers) {
       auto hc = EffectiveHealthCheck(svc, rs);
       if (!hc) continue;
+      names_checks_ = true;
       CheckedServer c{svc.name, ServerRef(rs.address, rs.port), rs.address,
                       rs.port, ToCheckSpec(*hc)};
       Status s = engine_->Add(c.spec);

@@ -63,6 +63,9 @@ class HealthInput {
   void ApplyToService(Service& svc);
   /// The checked servers, in config order.
   const std::vector<CheckedServer>& servers() const { return servers_; }
+  /// True when the config of the last Update named a health check (one
+  /// that could not be started counts too).
+  bool NamesChecks() const { return names_checks_; }
   /// The engine's status of a server's probe.
   std::optional<health::TargetStatus> StatusOf(const CheckedServer& s) const;
   /// Durations measured by a server's probe (null before the first).
@@ -84,6 +87,7 @@ class HealthInput {
 
   OnChange on_change_;
   std::vector<CheckedServer> servers_;
+  bool names_checks_ = false;
   /// Indexes into servers_, so that applying the results and routing a
   /// transition cost O(log n) each, not a scan of every checked server
   /// (quadratic with 10k checked servers: 0.4-0.8 s per health sync).

@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <sstream>
 #include <string>
 
+#include "config/check.h"
 #include "config/origins.h"
 #include "config/parse.h"
 
@@ -305,6 +307,176 @@ TEST(RereadTest, ScanFindsEachEntryAndWhereItStarts) {
   ASSERT_EQ(one->items.size(), 2u);
   EXPECT_EQ(one->items[0], "{\"x\": [1, {}]}");
   EXPECT_EQ(one->items[1], "2");
+}
+
+// The in-place re-read turns the running config into the new text's
+// (every field and origin, the director's too, and the warnings) when
+// every entry keeps its index and name, and Swap undoes it; anything else,
+// and every invalid edit, it declines with the config untouched. Whether
+// it accepts is whether the full read does.
+TEST(RereadTest, InPlaceIsTheFullReadOrDeclinesUntouched) {
+  const std::string web2 = Replace(kWeb, "\"weight\": 2", "\"weight\": 3");
+  const std::string taller = Replace(kDns, "\"rr\",", "\"rr\",\n\n");
+  const std::string mail2 = Replace(kMail, "10.1.2.2", "10.1.2.3");
+  const std::string tail_director = R"({
+  "version": 1,
+  "services": [
+)";
+  const Edit edits[] = {
+      {"unchanged", kOld, 0},
+      {"one service changed", File({web2, kDns, kNet, kMail}), 1},
+      {"one service grew two lines", File({kWeb, taller, kNet, kMail}), 1},
+      {"three changed", File({web2, taller, kNet, mail2}), 3},
+      {"the one with a warning changed",
+       File({kWeb, kDns, Replace(kNet, "[443]", "[443, 444]"), kMail}), 1},
+      {"re-indented", File({kWeb, kDns, kNet, Replace(kMail, "    {", "{")}),
+       1},
+      {"one added", File({kWeb, kDns, kNet, kMail, taller}), -1},
+      {"renamed", File({kWeb, kDns, kNet, Replace(kMail, "mail", "imap")}), -1},
+      {"bad weight",
+       File({Replace(kWeb, "\"weight\": 2", "\"weight\": -2"), kDns, kNet,
+             kMail}),
+       -1},
+      {"a real server on an unchanged service's VIP",
+       File({kWeb, kDns, kNet, Replace(kMail, "10.1.2.2", "10.0.0.2")}), -1},
+      {"the VIP and port of an unchanged service",
+       File({kWeb, kDns, kNet,
+             Replace(Replace(kMail, "10.0.0.3", "10.0.0.1"), "[25]", "[80]")}),
+       -1},
+      {"a VIP an unchanged service's real server has",
+       File({kWeb, kDns, kNet, Replace(kMail, "10.0.0.3", "10.1.0.1")}), -1},
+      {"a duplicate real server",
+       File({kWeb, kDns, kNet, Replace(kMail, "10.1.2.2", "10.1.2.1")}), -1},
+  };
+  for (const Edit& e : edits) {
+    SCOPED_TRACE(e.what);
+    Diagnostics d0("c.json"), full("c.json"), re("c.json");
+    auto cfg = LoadConfig(kOld, d0);
+    ASSERT_TRUE(cfg);
+    const std::string before = Dump(*cfg);
+    auto want = LoadConfig(e.text, full);
+    auto got = RereadInPlace(kOld, *cfg, e.text, re);
+    ASSERT_EQ(got.has_value(), e.parsed >= 0);
+    // Those two are valid but not in place; every other edit is declined
+    // exactly when the full read rejects it.
+    bool moves =
+        e.what == std::string("one added") || e.what == std::string("renamed");
+    if (!moves) {
+      EXPECT_EQ(got.has_value(), want.has_value()) << full.FormatAll();
+    }
+    if (!got) {
+      EXPECT_EQ(Dump(*cfg), before);
+      EXPECT_TRUE(re.warnings().empty() && !re.HasErrors());
+      continue;
+    }
+    EXPECT_EQ(got->at.size(), static_cast<size_t>(e.parsed));
+    EXPECT_EQ(Dump(*cfg), Dump(*want));
+    // The warnings of the changed services ("net" keeps its own).
+    Diagnostics changed("c.json");
+    for (const auto& w : full.warnings())
+      for (size_t i : got->at)
+        if (w.pointer.starts_with("/services/" + std::to_string(i) + "/") ||
+            w.pointer == "/services/" + std::to_string(i))
+          changed.Warning(w.loc, w.pointer, w.message);
+    EXPECT_EQ(re.FormatWarnings(), changed.FormatWarnings());
+    EXPECT_EQ(got->reading_files, 0u);
+    got->Swap(*cfg);
+    EXPECT_EQ(Dump(*cfg), before);
+  }
+  // The director written after the services moves with their end.
+  const std::string head = "{\n  \"version\": 1,\n  \"services\": [\n";
+  const std::string after =
+      "\n  ],\n  \"director\": {\"interface\": \"eth0\"}\n}\n";
+  auto with = [&](std::initializer_list<std::string> s) {
+    std::string t = File(s, head);
+    return t.substr(0, t.size() - std::string(kTail).size()) + after;
+  };
+  Diagnostics d0("c.json"), full("c.json"), re("c.json");
+  auto cfg = LoadConfig(with({kWeb, kDns, kNet, kMail}), d0);
+  ASSERT_TRUE(cfg) << d0.FormatAll();
+  std::string text = with({kWeb, taller, kNet, kMail});
+  auto got = RereadInPlace(with({kWeb, kDns, kNet, kMail}), *cfg, text, re);
+  auto want = LoadConfig(text, full);
+  ASSERT_TRUE(got && want);
+  EXPECT_EQ(Dump(*cfg), Dump(*want));
+  Diagnostics copied("c.json");
+  auto old_cfg = LoadConfig(with({kWeb, kDns, kNet, kMail}), copied);
+  auto reread =
+      RereadConfig(with({kWeb, kDns, kNet, kMail}), *old_cfg, text, copied);
+  ASSERT_TRUE(reread);
+  EXPECT_EQ(Dump(reread->config), Dump(*want));
+}
+
+// The check of the changed services alone (CheckConfigAt) reports exactly
+// what the whole config's check reports, in its order, for edits that
+// keep each service's name, VIP, protocol, ports and FULLNAT-ness.
+TEST(RereadTest, CheckAtReportsWhatTheFullCheckReports) {
+  Diagnostics d0("c.json");
+  const auto valid = LoadConfig(kOld, d0);
+  ASSERT_TRUE(valid);
+  struct Change {
+    const char* what;
+    std::vector<size_t> at;
+    std::function<void(Config&)> edit;
+  };
+  auto addr = [](const char* a) { return *IpAddr::Parse(a); };
+  const Change changes[] = {
+      {"weight 3",
+       {0},
+       [](Config& c) { c.services[0].real_servers[0].weight = 3; }},
+      {"weight out of range",
+       {3},
+       [](Config& c) { c.services[3].real_servers[0].weight = 70000; }},
+      {"a real server on another service's VIP",
+       {3},
+       [&](Config& c) {
+         c.services[3].real_servers[1].address = addr("10.0.0.2");
+       }},
+      {"a real server on its own VIP",
+       {3},
+       [&](Config& c) {
+         c.services[3].real_servers[1].address = addr("10.0.0.3");
+       }},
+      {"a duplicate real server",
+       {3},
+       [&](Config& c) {
+         c.services[3].real_servers[1].address = addr("10.1.2.1");
+       }},
+      {"a loopback real server",
+       {1},
+       [&](Config& c) {
+         c.services[1].real_servers[0].address = addr("127.0.0.1");
+       }},
+      {"an IPv6 real server",
+       {2},
+       [&](Config& c) {
+         c.services[2].real_servers[0].address = addr("fd00::1");
+       }},
+      {"dr with wrr and a mapped port",
+       {0},
+       [](Config& c) { c.services[0].mode = Mode::kDr; }},
+      {"quorum out of reach",
+       {1},
+       [](Config& c) { c.services[1].health.quorum = 9; }},
+      {"two services",
+       {0, 3},
+       [&](Config& c) {
+         c.services[0].real_servers[0].weight = 70000;
+         c.services[3].real_servers[0].address = addr("10.0.0.1");
+       }},
+  };
+  for (const Change& ch : changes) {
+    SCOPED_TRACE(ch.what);
+    Config cfg = *valid;
+    ch.edit(cfg);
+    for (size_t i : ch.at)
+      ASSERT_TRUE(KeepsCrossServiceKeys(valid->services[i], cfg.services[i]));
+    Diagnostics full("c.json"), at("c.json");
+    CheckConfig(cfg, full);
+    CheckConfigAt(cfg, ch.at, at);
+    EXPECT_EQ(at.FormatAll(), full.FormatAll());
+    EXPECT_EQ(full.HasErrors(), ch.what != std::string("weight 3"));
+  }
 }
 
 }  // namespace

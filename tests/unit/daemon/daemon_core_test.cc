@@ -44,13 +44,16 @@ class FakePort : public DirectorPort {
     r.genid = genid;
     return r;
   }
-  Result<bool> CheckHost(const Config&, Diagnostics& d) override {
+  Result<bool> CheckHost(const Config& cfg, Diagnostics& d) override {
     if (host_error) d.Error({2, 3}, "/director", "host check failed");
-    return !host_error;
+    if (host_error_at_director)
+      d.Error(cfg.director.origin.loc, "/director", "host check failed");
+    return !host_error && !host_error_at_director;
   }
   Result<uint32_t> GenId() override { return genid; }
   bool host_error = false;
-  bool fail = false;               // The next syncs fail.
+  bool host_error_at_director = false;  // Located at cfg's director.
+  bool fail = false;                    // The next syncs fail.
   bool had_before = false;         // The last sync named the config before it.
   uint32_t before_weight = 0;      // Its first server's weight.
   std::vector<std::string> named;  // The services it named as changed.
@@ -239,9 +242,14 @@ TEST_F(CoreFixture, SyncsNameTheLastSyncedConfigUnlessASyncFailed) {
   EXPECT_FALSE(port.had_before);  // Unknown after the failure: full sync.
 }
 
-// Every origin of the services of `cfg`, as text.
+// Every origin of `cfg` (director and services), as text.
 std::vector<std::string> Origins(Config cfg) {
   std::vector<std::string> out;
+  const Director& d = cfg.director;
+  for (const Origin* o :
+       {&d.origin, &d.interface_origin, &d.flow_table_size_origin})
+    out.push_back(o->pointer.str() + "@" + std::to_string(o->loc.line) + ":" +
+                  std::to_string(o->loc.col));
   for (auto& s : cfg.services) {
     VisitOrigins(s, [&](Origin& o) {
       out.push_back(o.pointer.str() + "@" + std::to_string(o.loc.line) + ":" +
@@ -315,6 +323,73 @@ TEST_F(CoreFixture, ReloadOfOneChangedServiceIsTheFullRead) {
       << errors;
   EXPECT_EQ(port.applies, before);
   EXPECT_EQ(core->effective().services[1].ports[0].first, 81);
+}
+
+// Where `cfg`'s director starts, as the daemon's errors name it.
+std::string DirectorAt(const std::string& path, const Config& cfg) {
+  const SourceLoc& d = cfg.director.origin.loc;
+  return path + ":" + std::to_string(d.line) + ":" + std::to_string(d.col);
+}
+
+// A reload whose changed entry gained or lost lines moves every origin
+// after it: the services after it (one of them under an override) and the
+// director, written after the services. The running config's origins stay
+// the full read's over later reloads, and a host check error names the
+// director's line in the file.
+TEST_F(CoreFixture, ReloadThatMovesLinesMovesTheLaterOrigins) {
+  auto core = Start();
+  auto file = AddWeb2(*core);
+  // The director after the services (nlohmann orders keys: moved by hand).
+  auto director = file["director"];
+  file.erase("director");
+  std::string base = file.dump(2);
+  base.insert(base.rfind('}'), ",\n  \"director\": " + director.dump() + "\n");
+  std::ofstream(cfg_path) << base;
+  ASSERT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+  const char* set = R"({"command":"set","service":"web2",)"
+                    R"("server":"192.168.1.10:80","weight":5})";
+  ASSERT_EQ(Reply(*core, set)["ok"], true);
+  // web's scheduler changes and its entry gains lines (or loses them): the
+  // entries after it move; in the last step a line above the services
+  // moves them all (the full read, then a compare of the configs).
+  struct Step {
+    const char* scheduler;
+    int lines;
+    const char* above;
+  };
+  const Step steps[] = {
+      {"rr", 2, ""}, {"sh", 0, ""}, {"wrr", 1, ""}, {"rr", 0, "\n"}};
+  std::string text;
+  for (const Step& st : steps) {
+    SCOPED_TRACE(st.scheduler);
+    text = st.above + base;
+    size_t at = text.find("\"wrr\"");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(
+        at, 5,
+        "\"" + std::string(st.scheduler) + "\"" + std::string(st.lines, '\n'));
+    std::ofstream(cfg_path) << text;
+    ASSERT_EQ(Reply(*core, R"({"command":"reload"})")["ok"], true);
+    EXPECT_EQ(port.named, std::vector<std::string>{"web"});
+    Diagnostics full(cfg_path);
+    auto want = LoadConfig(text, full);
+    ASSERT_TRUE(want) << full.FormatAll();
+    EXPECT_EQ(Origins(core->effective()), Origins(*want));
+    // web2's file form (kept aside under the override) moved too.
+    ASSERT_EQ(Reply(*core, R"({"command":"clear","all":true})")["ok"], true);
+    EXPECT_EQ(Origins(core->effective()), Origins(*want));
+    ASSERT_EQ(Reply(*core, set)["ok"], true);
+  }
+  port.host_error_at_director = true;
+  auto r = Reply(*core, R"({"command":"reload"})");
+  EXPECT_EQ(r["ok"], false);
+  Diagnostics full(cfg_path);
+  auto now = LoadConfig(text, full);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(r["errors"],
+            nlohmann::json::array({DirectorAt(cfg_path, *now) +
+                                   ": error: /director: host check failed"}))
+      << r.dump();
 }
 
 }  // namespace
