@@ -60,6 +60,12 @@ void Checker::Arm(Steady::duration delay) {
 void Checker::OnTimer(evutil_socket_t, short, void* arg) {
   auto* self = static_cast<Checker*>(arg);
   if (!self->probe_) return self->StartAttempt();
+  // The loop's timers run on its own clock, cached when an iteration began
+  // (and coarse): after many attempts started in one iteration, a timer
+  // fires milliseconds before the probe has had its whole timeout. Wait
+  // out the rest.
+  Steady::duration left = self->started_ + self->key_.timeout - Steady::now();
+  if (left > Steady::duration::zero()) return self->Arm(left);
   ProbeResult r = self->probe_->OnTimeout();
   self->probe_.reset();
   self->Finished(std::move(r));

@@ -263,5 +263,36 @@ TEST(EngineTest, ThousandChecksAgainstABlackHoleLeakNoFds) {
   EXPECT_EQ(testing::OpenFds(), baseline);
 }
 
+// A timed-out probe reports at least its timeout. The timer is armed from
+// the loop's cached time, taken before the iteration's callbacks ran; when
+// many attempts start in one iteration (here 500, each opening a socket),
+// the later ones used to time out up to the iteration's length early
+// (CI showed "connect timeout (1899 ms)" for a 1.9 s timeout).
+TEST(EngineTest, TimedOutProbesReportAtLeastTheirTimeout) {
+  Loop loop;
+  auto hole = testing::Listener(/*fill=*/true);
+  EngineOptions o = NoSpread();
+  Millis shortest{1000000};
+  int timeouts = 0;
+  o.on_result = [&](const Key&, const ProbeResult& r) {
+    if (r.reason != "connect timeout") return;
+    timeouts++;
+    shortest = std::min(shortest, r.latency);
+  };
+  Engine engine(loop.base, nullptr, o);
+  std::vector<CheckSpec> specs;
+  for (int i = 1; i <= 500; i++) {
+    CheckSpec s = LocalSpec(CheckType::kTcp, hole->port());
+    s.fall = i;  // A distinct definition each: 500 probes.
+    s.timeout = Millis(100);
+    s.interval = Millis(60000);
+    ASSERT_TRUE(engine.Add(s).ok());
+    specs.push_back(s);
+  }
+  ASSERT_TRUE(loop.RunUntil([&] { return timeouts == 500; }, Millis(3000)));
+  EXPECT_GE(shortest.count(), 100);
+  for (const CheckSpec& s : specs) engine.Remove(s);
+}
+
 }  // namespace
 }  // namespace lvsnft::health
