@@ -230,6 +230,22 @@ TEST(EngineTest, HungExecIsKilledWithItsGroupAndReaped) {
   EXPECT_EQ(LiveInGroup(group), 0);
 }
 
+/// Adds N tcp checks of the black hole on PORT (timeout 100 ms, interval
+/// 60 s), each a distinct definition (fall 1..N): N probes, all due now.
+std::vector<CheckSpec> AddBlackHoleChecks(Engine& engine, uint16_t port,
+                                          int n) {
+  std::vector<CheckSpec> specs;
+  for (int i = 1; i <= n; i++) {
+    CheckSpec s = LocalSpec(CheckType::kTcp, port);
+    s.fall = i;
+    s.timeout = Millis(100);
+    s.interval = Millis(60000);
+    EXPECT_TRUE(engine.Add(s).ok());
+    specs.push_back(s);
+  }
+  return specs;
+}
+
 TEST(EngineTest, ThousandChecksAgainstABlackHoleLeakNoFds) {
   Loop loop;
   auto hole = testing::Listener(/*fill=*/true);
@@ -237,15 +253,8 @@ TEST(EngineTest, ThousandChecksAgainstABlackHoleLeakNoFds) {
   int peak = 0;
   {
     Engine engine(loop.base, nullptr, NoSpread());
-    std::vector<CheckSpec> specs;
-    for (int i = 1; i <= 1000; i++) {
-      CheckSpec s = LocalSpec(CheckType::kTcp, hole->port());
-      s.fall = i;  // A distinct definition each: 1000 probes.
-      s.timeout = Millis(100);
-      s.interval = Millis(60000);
-      ASSERT_TRUE(engine.Add(s).ok());
-      specs.push_back(s);
-    }
+    std::vector<CheckSpec> specs =
+        AddBlackHoleChecks(engine, hole->port(), 1000);
     loop.RunFor(Millis(20));
     peak = testing::OpenFds();
     ASSERT_TRUE(loop.RunUntil(
@@ -280,15 +289,7 @@ TEST(EngineTest, TimedOutProbesReportAtLeastTheirTimeout) {
     shortest = std::min(shortest, r.latency);
   };
   Engine engine(loop.base, nullptr, o);
-  std::vector<CheckSpec> specs;
-  for (int i = 1; i <= 500; i++) {
-    CheckSpec s = LocalSpec(CheckType::kTcp, hole->port());
-    s.fall = i;  // A distinct definition each: 500 probes.
-    s.timeout = Millis(100);
-    s.interval = Millis(60000);
-    ASSERT_TRUE(engine.Add(s).ok());
-    specs.push_back(s);
-  }
+  std::vector<CheckSpec> specs = AddBlackHoleChecks(engine, hole->port(), 500);
   ASSERT_TRUE(loop.RunUntil([&] { return timeouts == 500; }, Millis(3000)));
   EXPECT_GE(shortest.count(), 100);
   for (const CheckSpec& s : specs) engine.Remove(s);
