@@ -120,24 +120,27 @@ Result<std::optional<std::string>> ReadWholeFile(const std::string& path) {
     return Status::Error("cannot read " + path + ": " + Errno());
   }
   std::string out;
+  int err = ReadAllFrom(fd, out);
+  close(fd);
+  if (err != 0)
+    return Status::Error("cannot read " + path + ": " + std::strerror(err));
+  return std::optional<std::string>(std::move(out));
+}
+
+int ReadAllFrom(int fd, std::string& out) {
+  out.clear();
   // Sized once (a 7 MB config grew by doubling: copies and page faults).
   struct stat st;
-  if (fstat(fd, &st) == 0 && st.st_size > 0)
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
     out.reserve(static_cast<size_t>(st.st_size));
   char buf[65536];
   for (;;) {
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Status s = Status::Error("cannot read " + path + ": " + Errno());
-      close(fd);
-      return s;
-    }
-    if (n == 0) break;
+    if (n < 0) return errno;
+    if (n == 0) return 0;
     out.append(buf, static_cast<size_t>(n));
   }
-  close(fd);
-  return std::optional<std::string>(std::move(out));
 }
 
 namespace {

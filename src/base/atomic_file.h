@@ -28,6 +28,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes);
 /// Reads the whole of `path`; nullopt when it does not exist.
 Result<std::optional<std::string>> ReadWholeFile(const std::string& path);
 
+/// Reads `fd` to its end into `out` (replaced; reserved once from fstat
+/// for a regular file). Returns 0, or the errno of the failed read.
+int ReadAllFrom(int fd, std::string& out);
+
 /// CRC-32C (Castagnoli, reflected, as in iSCSI/ext4) of `data`.
 uint32_t Crc32c(std::string_view data);
 

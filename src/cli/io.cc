@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/atomic_file.h"
 #include "cli/commands.h"
 #include "compiler/lower.h"
 #include "config/parse.h"
@@ -47,24 +48,9 @@ bool ReadInput(const std::string& path, std::string& out) {
     ::close(fd);
     return ReadFailed(path, err);
   }
-  out.clear();
-  // Sized once: grown by doubling, a 6.8 MB config took 8.4 MB and as
-  // many copies as doublings.
-  if (S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size));
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n == 0) break;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return ReadFailed(path, err);
-    }
-    out.append(buf, static_cast<size_t>(n));
-  }
+  int err = ReadAllFrom(fd, out);
   ::close(fd);
-  return true;
+  return err == 0 || ReadFailed(path, err);
 }
 
 bool WriteOutputWith(const std::string& path,

@@ -197,10 +197,13 @@ void Checker::RunAt(const std::vector<size_t>& at) {
     for (const auto& rs : cfg_.services[i].real_servers)
       few_vips_.emplace_back(rs.address, nullptr);
   use_few_ = few_vips_.size() <= 64;
-  if (!use_few_) IndexVips();
-  for (const auto& s : cfg_.services)  // the first owner, as vips_ keeps
-    for (auto& [addr, owner] : few_vips_)
-      if (use_few_ && !owner && addr == s.vip) owner = &s;
+  if (!use_few_) {
+    IndexVips();
+  } else {
+    for (const auto& s : cfg_.services)  // the first owner, as vips_ keeps
+      for (auto& [addr, owner] : few_vips_)
+        if (!owner && addr == s.vip) owner = &s;
+  }
   // Names, VIPs, protocols and ports are the checked config's: no new
   // duplicate or overlap, and no other service's real server met a VIP.
   CheckDirector();

@@ -150,7 +150,9 @@ struct DesiredTable {
 const DesiredTable* FindDesired(const std::vector<DesiredTable>& desired,
                                 const plan::Table* t);
 
-/// Kinds of changes, in the order they go into the batch.
+/// Kinds of changes, in the order they go into the batch, except that the
+/// elements of sets the batch creates follow its last rule (see
+/// NetlinkNft's OpBuilder: a map bound while empty is not walked).
 enum class ChangeKind {
   kDelTable,  ///< Structural change or table no longer wanted.
   kAddTable,
