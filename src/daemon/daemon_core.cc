@@ -10,6 +10,7 @@
 #include "base/atomic_file.h"
 #include "base/timing.h"
 #include "compiler/config_diff.h"
+#include "config/check.h"
 #include "config/diag.h"
 #include "config/origins.h"
 #include "config/parse.h"
@@ -225,6 +226,7 @@ Status DaemonCore::Load(std::vector<std::string>* errors) {
     overrides_ = std::move(*ov);
   }
   ++stats_.generation;
+  Warm();
   ReportMemory("after load");
   return Status();
 }
@@ -446,6 +448,19 @@ bool DaemonCore::Reload(std::vector<std::string>* errors) {
 void DaemonCore::Persist() {
   Status s = o_.port->Persist();
   if (!s.ok()) Log(kErr, "state not saved: " + s.message());
+  Warm();
+}
+
+void DaemonCore::Warm() {
+  // Without these the next reload finds them itself, on its reply path:
+  // 55 ms for the scan and 13 ms for the count at NAT 10k x 10.
+  if (text_ && !spans_) spans_ = ScanServices(*text_);
+  if (!reading_files_) {
+    WithFileView([&] {
+      reading_files_ = std::count_if(eff_.services.begin(), eff_.services.end(),
+                                     ChecksReadFiles);
+    });
+  }
 }
 
 void DaemonCore::AttachHealth(HealthInput* h) {

@@ -116,6 +116,9 @@ class DaemonCore {
   Status SyncFrom(SyncReason why, Config file);
   /// Adopts `cfg` as both file and effective config (before its sync).
   void SetFile(Config cfg);
+  /// Finds what the next reread of the file needs and no one knows yet
+  /// (spans_, reading_files_): at start and after replies, not during one.
+  void Warm();
   /// Rebuilds index_ for the services of `cfg`.
   void Index(const Config& cfg);
   /// Applies health and overrides to service `i` of `cfg` (the file's

@@ -144,6 +144,10 @@ Result<SyncOutcome> ServiceSync::Full(const Config& after,
   ApplyOptions o;
   if (text) o.config_text = *text;
   auto r = d_->Apply(p, o);
+  if (r.ok()) {
+    PhaseTimer prepare("prepare increments");
+    d_->PrepareIncrements(p);
+  }
   d_->ForgetPlan();  // increments do not keep it true; it is big
   if (!r.ok()) return r.status();
   needs_ = std::move(needs);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 #include "compiler/config_diff.h"
@@ -179,6 +180,60 @@ TEST(ServiceSyncTest, ManyServicesInOneSyncKeepTheSnapshotExact) {
   ASSERT_TRUE(g.ok()) << g.status().message();
   EXPECT_TRUE(g->incremental);
   r.ExpectInSync(c, "c");
+}
+
+// Marks of a snapshot set's elements, in the set's order.
+std::vector<uint32_t> Marks(const LiveSet& s) {
+  std::vector<uint32_t> out;
+  for (const auto& e : s.elements) {
+    uint32_t m = 0;
+    if (e.key.size() == 4) std::memcpy(&m, e.key.data(), 4);
+    out.push_back(m);
+  }
+  return out;
+}
+
+// After a full sync the snapshot's slot maps are already in mark order,
+// the order increments search by: the first increment (a daemon's first
+// reload or `ctl set`) once sorted 200k elements on its reply path, 65 ms
+// at NAT 10k x 10. The slot blocks go out in name order (m0, m1, m10, m11,
+// m2, ...), the plan's elements in config order, so the sort is needed.
+TEST(ServiceSyncTest, FullSyncLeavesSlotMapsInMarkOrder) {
+  Config a = LoadExample("nat.json");
+  Service proto = a.services[0];
+  a.services.clear();
+  for (int i = 0; i < 12; ++i) {
+    Service s = proto;
+    s.name = "m" + std::to_string(i);
+    s.vip = *IpAddr::Parse("192.168.1." + std::to_string(101 + i));
+    a.services.push_back(s);
+  }
+  Rig r;
+  ASSERT_TRUE(r.sync.Sync(nullptr, a, Text("a")).ok());
+  ASSERT_TRUE(r.dir.snapshot().has_value());
+  plan::Plan p = Lower(a);
+  int maps = 0;
+  for (const auto& t : p.tables) {
+    const LiveTable* lt = FindTable(r.dir.snapshot()->tables, t.family, t.name);
+    ASSERT_NE(lt, nullptr);
+    for (const auto& s : t.sets) {
+      if (s.slot_tables.empty()) continue;
+      const LiveSet* ls = FindSet(*lt, s.name);
+      ASSERT_NE(ls, nullptr) << s.name;
+      auto marks = Marks(*ls);
+      EXPECT_EQ(marks.size(), plan::ElementCount(s)) << s.name;
+      EXPECT_TRUE(std::is_sorted(marks.begin(), marks.end())) << s.name;
+      ++maps;
+    }
+  }
+  EXPECT_GT(maps, 0);
+  // And the increments that follow still leave the kernel exact.
+  Config b = a;
+  for (auto& s : b.services) s.real_servers[1].state = RsState::kDown;
+  auto f = r.sync.Sync(&a, b, Text("b"));
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  EXPECT_TRUE(f->incremental);
+  r.ExpectInSync(b, "b");
 }
 
 // The caller names the changed services (the daemon's `ctl set` and
