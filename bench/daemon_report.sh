@@ -25,10 +25,11 @@ done
 echo
 echo "The client's floor, same repetitions: \`lvsnft --version\` (process start alone) and \`lvsnft ctl status\` (start, connect, a request that needs no sync, reply)."
 echo
-echo "| config | \`lvsnft --version\` (ms) | \`lvsnft ctl status\` (ms) | ctl set (ms) | n |"
-echo "|---|---|---|---|---|"
+echo "| config | \`lvsnft --version\` (ms) | \`lvsnft ctl status\` (ms) | ctl set (ms) | the first ctl set after the start (ms) | the first reload, after the ctl sets (ms) | n |"
+echo "|---|---|---|---|---|---|---|"
 for c in $BN_CONFIG_LIST; do
-  echo "| $(bn_cfg_name "$c") | $(bn_cell ms "$c" exec) | $(bn_cell ms "$c" ctlstatus) | $(bn_cell ms "$c" ctlset) | $(bn_cell n "$c" exec) |"
+  echo "| $(bn_cfg_name "$c") | $(bn_cell ms "$c" exec) | $(bn_cell ms "$c" ctlstatus) | $(bn_cell ms "$c" ctlset) |" \
+    "$(bn_cell ms "$c" ctlset1) | $(bn_cell ms "$c" reload1) | $(bn_cell n "$c" exec) |"
 done
 echo
 echo "### Reload of a file in which one service changed; the daemon's memory"
