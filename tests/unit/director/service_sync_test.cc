@@ -152,12 +152,9 @@ TEST(ServiceSyncTest, IncrementalEqualsFull) {
   }
 }
 
-// Many services changed in one sync (health checks take out servers of
-// many services at once): the touched services' slot blocks are swapped
-// in name order, which is not mark order. The snapshot must stay exact
-// (it once kept moved-from elements with empty keys, which the next sync
-// sent as deletes: libnftnl exits on an element without a key).
-TEST(ServiceSyncTest, ManyServicesInOneSyncKeepTheSnapshotExact) {
+// nat.json's service twelve times, m0 to m11: their slot blocks go out in
+// name order (m0, m1, m10, m11, m2, ...), not the config's.
+Config TwelveServices() {
   Config a = LoadExample("nat.json");
   Service proto = a.services[0];
   a.services.clear();
@@ -167,6 +164,16 @@ TEST(ServiceSyncTest, ManyServicesInOneSyncKeepTheSnapshotExact) {
     s.vip = *IpAddr::Parse("192.168.1." + std::to_string(101 + i));
     a.services.push_back(s);
   }
+  return a;
+}
+
+// Many services changed in one sync (health checks take out servers of
+// many services at once): the touched services' slot blocks are swapped
+// in name order, which is not mark order. The snapshot must stay exact
+// (it once kept moved-from elements with empty keys, which the next sync
+// sent as deletes: libnftnl exits on an element without a key).
+TEST(ServiceSyncTest, ManyServicesInOneSyncKeepTheSnapshotExact) {
+  Config a = TwelveServices();
   Config b = a, c = a;
   for (auto& s : b.services) s.real_servers[1].state = RsState::kDown;
   for (auto& s : c.services) s.real_servers[0].state = RsState::kDown;
@@ -196,18 +203,10 @@ std::vector<uint32_t> Marks(const LiveSet& s) {
 // After a full sync the snapshot's slot maps are already in mark order,
 // the order increments search by: the first increment (a daemon's first
 // reload or `ctl set`) once sorted 200k elements on its reply path, 65 ms
-// at NAT 10k x 10. The slot blocks go out in name order (m0, m1, m10, m11,
-// m2, ...), the plan's elements in config order, so the sort is needed.
+// at NAT 10k x 10. TwelveServices' plan elements are not in mark order,
+// so the sort is needed.
 TEST(ServiceSyncTest, FullSyncLeavesSlotMapsInMarkOrder) {
-  Config a = LoadExample("nat.json");
-  Service proto = a.services[0];
-  a.services.clear();
-  for (int i = 0; i < 12; ++i) {
-    Service s = proto;
-    s.name = "m" + std::to_string(i);
-    s.vip = *IpAddr::Parse("192.168.1." + std::to_string(101 + i));
-    a.services.push_back(s);
-  }
+  Config a = TwelveServices();
   Rig r;
   ASSERT_TRUE(r.sync.Sync(nullptr, a, Text("a")).ok());
   ASSERT_TRUE(r.dir.snapshot().has_value());
