@@ -101,6 +101,22 @@ std::vector<uint32_t> SlotOwners(const Service& s) {
   return {};
 }
 
+std::shared_ptr<const plan::SlotServers> SlotServersOf(
+    const Service& s, const std::vector<const RealServer*>& active) {
+  auto servers = std::make_shared<plan::SlotServers>();
+  servers->owner = SlotOwners(s);
+  servers->owner.shrink_to_fit();
+  // "255.255.255.255:65535" is 21 bytes; the excess is given back below.
+  servers->labels.reserve(active.size() * 21);
+  servers->label_end.reserve(active.size());
+  for (const RealServer* rs : active) {
+    AppendRsLabel(servers->labels, *rs);
+    servers->label_end.push_back(static_cast<uint32_t>(servers->labels.size()));
+  }
+  servers->labels.shrink_to_fit();
+  return servers;
+}
+
 uint32_t SlotCount(const Service& s) {
   switch (s.scheduler) {
     case Scheduler::kSh:
@@ -118,11 +134,14 @@ uint32_t SlotCount(const Service& s) {
   }
 }
 
-std::string RsLabel(const RealServer& rs) {
+void AppendRsLabel(std::string& out, const RealServer& rs) {
   if (rs.address.family == IpFamily::kV6) {
-    std::string a = rs.address.ToString();
-    if (!rs.port) return a;
-    return "[" + a + "]:" + std::to_string(*rs.port);
+    if (!rs.port) return void(out += rs.address.ToString());
+    out += '[';
+    out += rs.address.ToString();
+    out += "]:";
+    out += std::to_string(*rs.port);
+    return;
   }
   char buf[24];
   char* p = PutV4(buf, rs.address);
@@ -130,7 +149,13 @@ std::string RsLabel(const RealServer& rs) {
     *p++ = ':';
     p = std::to_chars(p, buf + sizeof buf, *rs.port).ptr;
   }
-  return std::string(buf, p);
+  out.append(buf, p);
+}
+
+std::string RsLabel(const RealServer& rs) {
+  std::string out;
+  AppendRsLabel(out, rs);
+  return out;
 }
 
 uint32_t ServiceSeed(const Service& s) { return Hash32(s.name, 0x73656564); }
