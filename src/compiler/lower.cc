@@ -22,6 +22,7 @@ plan::Set* SetCollector::Find(const std::string& name) {
 
 std::vector<plan::Set> SetCollector::Take() {
   std::vector<plan::Set> out;
+  out.reserve(sets_.size());
   for (const auto& name : order_) {
     auto it = sets_.find(name);
     if (it == sets_.end()) continue;
@@ -31,6 +32,11 @@ std::vector<plan::Set> SetCollector::Take() {
   // A set missing from the order list still belongs to the table.
   for (auto& [name, set] : sets_) out.push_back(std::move(set));
   sets_.clear();
+  // The element lists grew by doubling; the plan keeps them for its life.
+  for (plan::Set& s : out) {
+    s.elements.shrink_to_fit();
+    s.slot_tables.shrink_to_fit();
+  }
   return out;
 }
 
@@ -72,12 +78,11 @@ void AddDispatch(SetCollector& sets, const Service& s) {
   for (auto& e : DispatchElements(s)) {
     // Single ports go to a hash map; ranges need an interval (pipapo) map,
     // whose inserts cost O(size) each: keep it small.
-    bool range = !(e.key_end == e.key);
+    bool range = !e.key_end.empty();
     std::string name =
         std::string("svc") + FamilySuffix(f) + (range ? "r" : "");
     plan::Set* set = sets.Find(name);
     if (!set) set = &sets.Get(name, DispatchProto(f, range));
-    if (!range) e.key_end.clear();
     set->elements.push_back(std::move(e));
   }
 }
@@ -107,7 +112,9 @@ std::vector<plan::Element> DispatchElements(const Service& s) {
     plan::Element e;
     plan::Value proto = plan::ProtoValue(ProtoNumber(s.protocol));
     e.key = {proto, plan::AddrValue(s.vip), plan::PortValue(p.first)};
-    e.key_end = {proto, plan::AddrValue(s.vip), plan::PortValue(p.last)};
+    // Single ports: no end (no heap block for one either).
+    if (!p.single())
+      e.key_end = {proto, plan::AddrValue(s.vip), plan::PortValue(p.last)};
     e.verdict = plan::Verdict{plan::VerdictKind::kGoto, ServiceChain(s)};
     e.service = s.name;
     out.push_back(std::move(e));
