@@ -239,6 +239,8 @@ plan::Plan LowerWith(const Config& cfg,
   using namespace lower;
   plan::Plan p;
   NatTableBuilder nat;
+  // One chain a service: no regrowth (Finish moves them into place).
+  nat.table.chains.reserve(cfg.services.size());
   bool any_nat = false, any_netdev = false;
   for (const auto& s : cfg.services) {
     if (IsStatelessMode(s.mode)) {

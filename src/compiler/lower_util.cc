@@ -39,10 +39,20 @@ std::map<std::string, SlotBlock> AllocateSlots(
   return out;
 }
 
+namespace {
+
+// Takes new connections: up, with weight.
+bool IsActive(const RealServer& rs) {
+  return rs.state == RsState::kUp && rs.weight > 0;
+}
+
+}  // namespace
+
 std::vector<const RealServer*> ActiveServers(const Service& s) {
   std::vector<const RealServer*> out;
+  out.reserve(s.real_servers.size());
   for (const auto& rs : s.real_servers) {
-    if (rs.state == RsState::kUp && rs.weight > 0) out.push_back(&rs);
+    if (IsActive(rs)) out.push_back(&rs);
   }
   return out;
 }
@@ -64,7 +74,7 @@ std::vector<SchedBackend> Backends(const Service& s) {
   bool maglev = s.scheduler == Scheduler::kSh ||
                 s.scheduler == Scheduler::kDh || s.scheduler == Scheduler::kMh;
   for (const auto& rs : s.real_servers) {
-    if (!(rs.state == RsState::kUp && rs.weight > 0)) continue;
+    if (!IsActive(rs)) continue;
     b.push_back({maglev ? RsLabel(rs) : std::string(), rs.weight});
   }
   return b;
@@ -118,17 +128,16 @@ std::shared_ptr<const plan::SlotServers> SlotServersOf(
 }
 
 uint32_t SlotCount(const Service& s) {
+  const auto active = static_cast<uint32_t>(
+      std::count_if(s.real_servers.begin(), s.real_servers.end(), IsActive));
   switch (s.scheduler) {
     case Scheduler::kSh:
     case Scheduler::kDh:
-    case Scheduler::kMh: {
+    case Scheduler::kMh:
       // A Maglev table always has mh_table_size entries: no need to fill it.
-      bool any = std::any_of(s.real_servers.begin(), s.real_servers.end(),
-                             [](const auto& rs) {
-                               return rs.state == RsState::kUp && rs.weight > 0;
-                             });
-      return any ? s.mh_table_size : 0;
-    }
+      return active ? s.mh_table_size : 0;
+    case Scheduler::kRr:  // one slot per active server
+      return active;
     default:
       return static_cast<uint32_t>(SlotOwners(s).size());
   }
