@@ -203,7 +203,13 @@ void AddFamilyDependencies(plan::Table& t) {
       if (!r.stmts.empty() && IsFamilyMatch(r.stmts.front())) continue;
       for (const auto& s : r.stmts) {
         if (auto f = StmtFamily(s)) {
-          r.stmts.insert(r.stmts.begin(), FamilyMatch(t.family, *f));
+          // A fresh vector of the exact size: insert() would double the
+          // capacity of every such rule for the plan's lifetime.
+          std::vector<plan::Stmt> with;
+          with.reserve(r.stmts.size() + 1);
+          with.push_back(FamilyMatch(t.family, *f));
+          for (auto& x : r.stmts) with.push_back(std::move(x));
+          r.stmts = std::move(with);
           break;
         }
       }

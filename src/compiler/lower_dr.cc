@@ -158,6 +158,9 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
   auto active = ActiveServers(s);
   const bool predict = cfg.director.flow_table_size > 0 && !s.persistence &&
                        b && !active.empty();
+  c.rules.reserve(
+      2 + (s.persistence ? active.size() : 0) +
+      (cfg.director.flow_table_size > 0 ? s.real_servers.size() : 0));
   if (predict) {
     // Most packets belong to a flow pinned to the server the Maglev table
     // picks today: check that one first, in O(1), in a shared chain (few
