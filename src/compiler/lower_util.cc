@@ -138,9 +138,11 @@ uint32_t SlotCount(const Service& s) {
       return active ? s.mh_table_size : 0;
     case Scheduler::kRr:  // one slot per active server
       return active;
-    default:
-      return static_cast<uint32_t>(SlotOwners(s).size());
+    case Scheduler::kWrr:
+    case Scheduler::kRandom:
+      return WeightedSequenceLength(Backends(s));
   }
+  return 0;
 }
 
 void AppendRsLabel(std::string& out, const RealServer& rs) {
