@@ -37,12 +37,21 @@ std::vector<uint64_t> ReducedWeights(const std::vector<SchedBackend>& b,
 
 }  // namespace
 
+uint32_t WeightedSequenceLength(const std::vector<SchedBackend>& b,
+                                uint32_t max_len) {
+  if (b.empty()) return 0;
+  std::vector<uint64_t> w = ReducedWeights(b, max_len);
+  return static_cast<uint32_t>(
+      std::accumulate(w.begin(), w.end(), uint64_t{0}));
+}
+
 std::vector<uint32_t> WeightedSequence(const std::vector<SchedBackend>& b,
                                        uint32_t max_len) {
   std::vector<uint32_t> seq;
   if (b.empty()) return seq;
   std::vector<uint64_t> w = ReducedWeights(b, max_len);
   int64_t total = std::accumulate(w.begin(), w.end(), int64_t{0});
+  seq.reserve(static_cast<size_t>(total));
   std::vector<int64_t> current(b.size(), 0);
   // Smooth weighted round robin: every step each backend gains its weight,
   // the richest is picked and pays the total. Spreads picks evenly.

@@ -21,6 +21,9 @@ uint32_t WeightGcd(const std::vector<SchedBackend>& b);
 /// entry is an index into `b`. Empty when `b` is empty.
 std::vector<uint32_t> WeightedSequence(const std::vector<SchedBackend>& b,
                                        uint32_t max_len = 4096);
+/// WeightedSequence(b, max_len).size(), without building the sequence.
+uint32_t WeightedSequenceLength(const std::vector<SchedBackend>& b,
+                                uint32_t max_len = 4096);
 
 /// The weighted Maglev lookup table of size `m` (a prime > 0): entry i is the
 /// index of the backend owning slot i. Deterministic in the backend keys, so

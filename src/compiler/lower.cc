@@ -22,6 +22,7 @@ plan::Set* SetCollector::Find(const std::string& name) {
 
 std::vector<plan::Set> SetCollector::Take() {
   std::vector<plan::Set> out;
+  out.reserve(sets_.size());
   for (const auto& name : order_) {
     auto it = sets_.find(name);
     if (it == sets_.end()) continue;
@@ -31,6 +32,11 @@ std::vector<plan::Set> SetCollector::Take() {
   // A set missing from the order list still belongs to the table.
   for (auto& [name, set] : sets_) out.push_back(std::move(set));
   sets_.clear();
+  // The element lists grew by doubling; the plan keeps them for its life.
+  for (plan::Set& s : out) {
+    s.elements.shrink_to_fit();
+    s.slot_tables.shrink_to_fit();
+  }
   return out;
 }
 
@@ -72,12 +78,11 @@ void AddDispatch(SetCollector& sets, const Service& s) {
   for (auto& e : DispatchElements(s)) {
     // Single ports go to a hash map; ranges need an interval (pipapo) map,
     // whose inserts cost O(size) each: keep it small.
-    bool range = !(e.key_end == e.key);
+    bool range = !e.key_end.empty();
     std::string name =
         std::string("svc") + FamilySuffix(f) + (range ? "r" : "");
     plan::Set* set = sets.Find(name);
     if (!set) set = &sets.Get(name, DispatchProto(f, range));
-    if (!range) e.key_end.clear();
     set->elements.push_back(std::move(e));
   }
 }
@@ -107,7 +112,9 @@ std::vector<plan::Element> DispatchElements(const Service& s) {
     plan::Element e;
     plan::Value proto = plan::ProtoValue(ProtoNumber(s.protocol));
     e.key = {proto, plan::AddrValue(s.vip), plan::PortValue(p.first)};
-    e.key_end = {proto, plan::AddrValue(s.vip), plan::PortValue(p.last)};
+    // Single ports: no end (no heap block for one either).
+    if (!p.single())
+      e.key_end = {proto, plan::AddrValue(s.vip), plan::PortValue(p.last)};
     e.verdict = plan::Verdict{plan::VerdictKind::kGoto, ServiceChain(s)};
     e.service = s.name;
     out.push_back(std::move(e));
@@ -196,7 +203,13 @@ void AddFamilyDependencies(plan::Table& t) {
       if (!r.stmts.empty() && IsFamilyMatch(r.stmts.front())) continue;
       for (const auto& s : r.stmts) {
         if (auto f = StmtFamily(s)) {
-          r.stmts.insert(r.stmts.begin(), FamilyMatch(t.family, *f));
+          // A fresh vector of the exact size: insert() would double the
+          // capacity of every such rule for the plan's lifetime.
+          std::vector<plan::Stmt> with;
+          with.reserve(r.stmts.size() + 1);
+          with.push_back(FamilyMatch(t.family, *f));
+          for (auto& x : r.stmts) with.push_back(std::move(x));
+          r.stmts = std::move(with);
           break;
         }
       }
@@ -232,6 +245,8 @@ plan::Plan LowerWith(const Config& cfg,
   using namespace lower;
   plan::Plan p;
   NatTableBuilder nat;
+  // One chain a service: no regrowth (Finish moves them into place).
+  nat.table.chains.reserve(cfg.services.size());
   bool any_nat = false, any_netdev = false;
   for (const auto& s : cfg.services) {
     if (IsStatelessMode(s.mode)) {

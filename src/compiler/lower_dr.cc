@@ -132,10 +132,11 @@ void Builder::Target(const Service& s, const RealServer& rs) {
 
 void Builder::Slots(const Service& s, const SlotBlock& b,
                     const std::vector<uint32_t>& tids) {
-  plan::SlotTable slots{s.name, b.base, SlotOwners(s), {}};
   auto active = ActiveServers(s);
+  plan::SlotTable slots{
+      s.name, b.base, SlotServersOf(s, active), plan::DataType::kMark, {}};
   for (size_t r = 0; r < active.size(); ++r)
-    slots.targets.push_back({{plan::MarkValue(tids[r])}, RsLabel(*active[r])});
+    slots.AddData(plan::MarkValue(tids[r]));
   sets.Get("slots", SlotsProto()).slot_tables.push_back(std::move(slots));
 }
 
@@ -157,6 +158,9 @@ void Builder::ServiceChain(const Service& s, const SlotBlock* b) {
   auto active = ActiveServers(s);
   const bool predict = cfg.director.flow_table_size > 0 && !s.persistence &&
                        b && !active.empty();
+  c.rules.reserve(
+      2 + (s.persistence ? active.size() : 0) +
+      (cfg.director.flow_table_size > 0 ? s.real_servers.size() : 0));
   if (predict) {
     // Most packets belong to a flow pinned to the server the Maglev table
     // picks today: check that one first, in O(1), in a shared chain (few
@@ -251,7 +255,9 @@ plan::Table Builder::Finish() {
       in.rules.push_back(std::move(r));
     }
   }
-  std::vector<plan::Chain> chains = {std::move(in)};
+  std::vector<plan::Chain> chains;
+  chains.reserve(4 + table.chains.size() + target_chains.size());
+  chains.push_back(std::move(in));
   // No service with a server taking new flows: no slots, nothing to pick
   // (the service chains drop new flows themselves).
   if (sets.Has("slots")) chains.push_back(PickChain());

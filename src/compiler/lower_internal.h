@@ -81,7 +81,8 @@ plan::Stmt FamilyMatch(plan::TableFamily t, IpFamily f);
 /// own bytecode and lvsnft's netlink bytecode are the same).
 void AddFamilyDependencies(plan::Table& t);
 
-/// Dispatch map elements for one service: proto . vip . port range.
+/// Dispatch map elements for one service: proto . vip . port range
+/// (key_end only for a range of more than one port).
 std::vector<plan::Element> DispatchElements(const Service& s);
 
 /// Adds a service's dispatch elements: single ports to svc4/svc6 (hash),

@@ -62,31 +62,34 @@ plan::Stmt PickSlot(const Service& s, const SlotBlock& b) {
 }
 
 // The service's slot maps: slot -> address, port (port mapping) and
-// canonical slot (persistence); one compact table each, same owners.
+// canonical slot (persistence); one compact table each, sharing the owners
+// and labels in `servers`.
 void AddSlotMaps(const Service& s, const std::vector<const RealServer*>& active,
-                 const std::vector<uint32_t>& canonical, plan::SlotTable slots,
+                 const std::vector<uint32_t>& canonical, uint32_t base,
+                 std::shared_ptr<const plan::SlotServers> servers,
                  NatTableBuilder& t) {
-  const bool port_mapping = UsesPortMapping(s);
-  // The port and canonical-slot maps share the owners; copied only if used.
-  plan::SlotTable ports, canon;
-  if (port_mapping) ports = slots;
-  if (s.persistence) canon = slots;
-  slots.targets.reserve(active.size());
-  ports.targets.reserve(port_mapping ? active.size() : 0);
-  canon.targets.reserve(s.persistence ? active.size() : 0);
-  for (size_t r = 0; r < active.size(); ++r) {
-    std::string label = RsLabel(*active[r]);
-    if (port_mapping)
-      ports.targets.push_back(
-          {{plan::PortValue(TargetPort(s, *active[r]))}, label});
-    if (s.persistence)
-      canon.targets.push_back({{plan::MarkValue(canonical[r])}, label});
-    slots.targets.push_back(
-        {{plan::AddrValue(active[r]->address)}, std::move(label)});
+  auto table = [&](plan::DataType type) {
+    plan::SlotTable st{s.name, base, servers, type, {}};
+    st.data.reserve(active.size() * plan::DataTypeLen(type));
+    return st;
+  };
+  plan::SlotTable addrs =
+      table(s.vip.family == IpFamily::kV4 ? plan::DataType::kIpv4Addr
+                                          : plan::DataType::kIpv6Addr);
+  for (const RealServer* rs : active)
+    addrs.AddData(plan::AddrValue(rs->address));
+  t.SlotMap(BackendSet(s), std::move(addrs));
+  if (UsesPortMapping(s)) {
+    plan::SlotTable ports = table(plan::DataType::kInetService);
+    for (const RealServer* rs : active)
+      ports.AddData(plan::PortValue(TargetPort(s, *rs)));
+    t.SlotMap("bep", std::move(ports));
   }
-  t.SlotMap(BackendSet(s), std::move(slots));
-  if (port_mapping) t.SlotMap("bep", std::move(ports));
-  if (s.persistence) t.SlotMap("canon", std::move(canon));
+  if (s.persistence) {
+    plan::SlotTable canon = table(plan::DataType::kMark);
+    for (uint32_t mark : canonical) canon.AddData(plan::MarkValue(mark));
+    t.SlotMap("canon", std::move(canon));
+  }
 }
 
 }  // namespace
@@ -108,12 +111,12 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
     t.table.chains.push_back(std::move(c));
     return;
   }
-  plan::SlotTable slots{s.name, block->base, SlotOwners(s), {}};
+  auto servers = SlotServersOf(s, active);
   // Canonical slot of each active server: its first slot in the block.
   std::vector<uint32_t> canonical(active.size(), 0);
-  for (uint32_t i = slots.owner.size(); i-- > 0;)
-    canonical[slots.owner[i]] = block->base + i;
-  AddSlotMaps(s, active, canonical, std::move(slots), t);
+  for (uint32_t i = servers->owner.size(); i-- > 0;)
+    canonical[servers->owner[i]] = block->base + i;
+  AddSlotMaps(s, active, canonical, block->base, std::move(servers), t);
   if (s.persistence) {
     for (size_t r = 0; r < active.size(); ++r) {
       c.rules.push_back(

@@ -175,9 +175,11 @@ plan::Table NatTableBuilder::Finish(const Director& d) {
     if (sets.Has(fn)) post.rules.push_back(FullNatRule(f, d, fn));
   }
   table.sets = sets.Take();
-  std::vector<plan::Chain> chains = {std::move(pre), std::move(out),
-                                     std::move(post)};
-  for (auto& c : DnatChains(dnat_chains)) chains.push_back(std::move(c));
+  std::vector<plan::Chain> dnat = DnatChains(dnat_chains);
+  std::vector<plan::Chain> chains;
+  chains.reserve(3 + dnat.size() + table.chains.size());
+  for (auto* c : {&pre, &out, &post}) chains.push_back(std::move(*c));
+  for (auto& c : dnat) chains.push_back(std::move(c));
   for (auto& c : table.chains) chains.push_back(std::move(c));
   table.chains = std::move(chains);
   return std::move(table);

@@ -39,10 +39,20 @@ std::map<std::string, SlotBlock> AllocateSlots(
   return out;
 }
 
+namespace {
+
+// Takes new connections: up, with weight.
+bool IsActive(const RealServer& rs) {
+  return rs.state == RsState::kUp && rs.weight > 0;
+}
+
+}  // namespace
+
 std::vector<const RealServer*> ActiveServers(const Service& s) {
   std::vector<const RealServer*> out;
+  out.reserve(s.real_servers.size());
   for (const auto& rs : s.real_servers) {
-    if (rs.state == RsState::kUp && rs.weight > 0) out.push_back(&rs);
+    if (IsActive(rs)) out.push_back(&rs);
   }
   return out;
 }
@@ -64,7 +74,7 @@ std::vector<SchedBackend> Backends(const Service& s) {
   bool maglev = s.scheduler == Scheduler::kSh ||
                 s.scheduler == Scheduler::kDh || s.scheduler == Scheduler::kMh;
   for (const auto& rs : s.real_servers) {
-    if (!(rs.state == RsState::kUp && rs.weight > 0)) continue;
+    if (!IsActive(rs)) continue;
     b.push_back({maglev ? RsLabel(rs) : std::string(), rs.weight});
   }
   return b;
@@ -101,28 +111,48 @@ std::vector<uint32_t> SlotOwners(const Service& s) {
   return {};
 }
 
+std::shared_ptr<const plan::SlotServers> SlotServersOf(
+    const Service& s, const std::vector<const RealServer*>& active) {
+  auto servers = std::make_shared<plan::SlotServers>();
+  servers->owner = SlotOwners(s);
+  servers->owner.shrink_to_fit();
+  // "255.255.255.255:65535" is 21 bytes; the excess is given back below.
+  servers->labels.reserve(active.size() * 21);
+  servers->label_end.reserve(active.size());
+  for (const RealServer* rs : active) {
+    AppendRsLabel(servers->labels, *rs);
+    servers->label_end.push_back(static_cast<uint32_t>(servers->labels.size()));
+  }
+  servers->labels.shrink_to_fit();
+  return servers;
+}
+
 uint32_t SlotCount(const Service& s) {
+  const auto active = static_cast<uint32_t>(
+      std::count_if(s.real_servers.begin(), s.real_servers.end(), IsActive));
   switch (s.scheduler) {
     case Scheduler::kSh:
     case Scheduler::kDh:
-    case Scheduler::kMh: {
+    case Scheduler::kMh:
       // A Maglev table always has mh_table_size entries: no need to fill it.
-      bool any = std::any_of(s.real_servers.begin(), s.real_servers.end(),
-                             [](const auto& rs) {
-                               return rs.state == RsState::kUp && rs.weight > 0;
-                             });
-      return any ? s.mh_table_size : 0;
-    }
-    default:
-      return static_cast<uint32_t>(SlotOwners(s).size());
+      return active ? s.mh_table_size : 0;
+    case Scheduler::kRr:  // one slot per active server
+      return active;
+    case Scheduler::kWrr:
+    case Scheduler::kRandom:
+      return WeightedSequenceLength(Backends(s));
   }
+  return 0;
 }
 
-std::string RsLabel(const RealServer& rs) {
+void AppendRsLabel(std::string& out, const RealServer& rs) {
   if (rs.address.family == IpFamily::kV6) {
-    std::string a = rs.address.ToString();
-    if (!rs.port) return a;
-    return "[" + a + "]:" + std::to_string(*rs.port);
+    if (!rs.port) return void(out += rs.address.ToString());
+    out += '[';
+    out += rs.address.ToString();
+    out += "]:";
+    out += std::to_string(*rs.port);
+    return;
   }
   char buf[24];
   char* p = PutV4(buf, rs.address);
@@ -130,7 +160,13 @@ std::string RsLabel(const RealServer& rs) {
     *p++ = ':';
     p = std::to_chars(p, buf + sizeof buf, *rs.port).ptr;
   }
-  return std::string(buf, p);
+  out.append(buf, p);
+}
+
+std::string RsLabel(const RealServer& rs) {
+  std::string out;
+  AppendRsLabel(out, rs);
+  return out;
 }
 
 uint32_t ServiceSeed(const Service& s) { return Hash32(s.name, 0x73656564); }

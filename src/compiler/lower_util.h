@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,12 +44,18 @@ std::vector<const RealServer*> LiveServers(const Service& s);
 /// that owns it, according to the scheduler (rr, wrr/random sequence, or
 /// the Maglev table for sh/dh/mh). Empty when no server is active.
 std::vector<uint32_t> SlotOwners(const Service& s);
+/// The owners of the service's slots (SlotOwners) and the labels of its
+/// active servers, `active` = ActiveServers(s); shared by its slot maps.
+std::shared_ptr<const plan::SlotServers> SlotServersOf(
+    const Service& s, const std::vector<const RealServer*>& active);
 /// SlotOwners(s).size(), without building a Maglev table.
 uint32_t SlotCount(const Service& s);
 
 /// Identity of a real server inside a service: "192.168.1.10:8080",
 /// "[2001:db8::10]:80", or the address alone when no port is given.
 std::string RsLabel(const RealServer& rs);
+/// Appends RsLabel(rs) to `out` (no temporary string).
+void AppendRsLabel(std::string& out, const RealServer& rs);
 
 /// The jhash seed of a service (from its name: equal on every director).
 uint32_t ServiceSeed(const Service& s);

@@ -26,19 +26,46 @@ Value MarkValue(uint32_t mark) {
   return v;
 }
 
+void SlotServers::Add(std::string_view label) {
+  labels += label;
+  label_end.push_back(static_cast<uint32_t>(labels.size()));
+}
+
+std::string_view SlotServers::Label(size_t r) const {
+  size_t begin = r == 0 ? 0 : label_end[r - 1];
+  return std::string_view(labels).substr(begin, label_end[r] - begin);
+}
+
+void SlotTable::AddData(const Value& v) {
+  data.insert(data.end(), v.bytes.begin(), v.bytes.end());
+}
+
+size_t SlotTable::DataCount() const { return data.size() / DataTypeLen(type); }
+
+Value SlotTable::Data(size_t r) const {
+  const size_t len = DataTypeLen(type);
+  return {type, SmallBytes(data.data() + r * len, len)};
+}
+
+bool SlotTable::operator==(const SlotTable& o) const {
+  auto same_servers =
+      servers == o.servers || (servers && o.servers && *servers == *o.servers);
+  return service == o.service && base == o.base && same_servers &&
+         type == o.type && data == o.data;
+}
+
 Element SlotElement(const SlotTable& t, size_t i) {
-  const SlotTarget& target = t.targets[t.owner[i]];
   Element e;
   e.key = {MarkValue(t.base + static_cast<uint32_t>(i))};
-  e.data = target.data;
+  e.data = {t.Data(t.servers->owner[i])};
   e.service = t.service;
-  e.real_server = target.real_server;
+  e.real_server = t.RealServer(i);
   return e;
 }
 
 size_t ElementCount(const Set& s) {
   size_t n = s.elements.size();
-  for (const SlotTable& t : s.slot_tables) n += t.owner.size();
+  for (const SlotTable& t : s.slot_tables) n += t.size();
   return n;
 }
 
@@ -47,7 +74,7 @@ void ExpandSlotTables(Plan& p) {
     for (Set& s : t.sets) {
       s.elements.reserve(ElementCount(s));
       for (const SlotTable& st : s.slot_tables) {
-        for (size_t i = 0; i < st.owner.size(); ++i)
+        for (size_t i = 0; i < st.size(); ++i)
           s.elements.push_back(SlotElement(st, i));
       }
       s.slot_tables.clear();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -239,23 +240,50 @@ struct Element {
   bool operator==(const Element&) const = default;
 };
 
-/// What the slots of a SlotTable owned by one server map to.
-struct SlotTarget {
-  std::vector<Value> data;  ///< Map data of every slot of this server.
-  std::string real_server;  ///< Owning real server (diff grouping).
-  bool operator==(const SlotTarget&) const = default;
+/// The real servers one service's slots are spread over: which server owns
+/// each slot, and the servers' labels. Every slot map of the service (be4,
+/// bep, canon) points at the same one instead of holding a copy.
+struct SlotServers {
+  std::vector<uint32_t> owner;      ///< Per slot: index of its server.
+  std::string labels;               ///< The servers' labels, back to back.
+  std::vector<uint32_t> label_end;  ///< Per server: end of its label.
+
+  /// Appends a server labelled `label` (its index is size() before).
+  void Add(std::string_view label);
+  /// Number of servers.
+  size_t size() const { return label_end.size(); }
+  /// Label of server `r` (diff grouping: "10.0.0.1:8080").
+  std::string_view Label(size_t r) const;
+  bool operator==(const SlotServers&) const = default;
 };
 
-/// The slot elements of one service in compact form: slot i has the key
-/// MarkValue(base + i) and the data of targets[owner[i]]. A Maglev table
-/// (thousands of slots) costs 4 bytes a slot here; the elements are made
-/// one at a time by whoever renders or encodes them (SlotElement).
+/// The slot elements of one service's slots in one map, in compact form:
+/// slot i has the key MarkValue(base + i) and the data of its server,
+/// servers->owner[i]. A Maglev table (thousands of slots) costs 4 bytes a
+/// slot here, shared by the service's maps; every server's data is one
+/// scalar of `type`, stored back to back. The elements are made one at a
+/// time by whoever renders or encodes them (SlotElement).
 struct SlotTable {
-  std::string service;          ///< Owning service.
-  uint32_t base = 0;            ///< Mark of slot 0.
-  std::vector<uint32_t> owner;  ///< Per slot: index into targets.
-  std::vector<SlotTarget> targets;
-  bool operator==(const SlotTable&) const = default;
+  std::string service;  ///< Owning service.
+  uint32_t base = 0;    ///< Mark of slot 0.
+  std::shared_ptr<const SlotServers> servers;
+  DataType type = DataType::kMark;  ///< Type of every server's data.
+  std::vector<uint8_t> data;        ///< DataTypeLen(type) bytes a server.
+
+  /// Appends the data of the next server (v.type must be `type`).
+  void AddData(const Value& v);
+  /// Number of slots (elements).
+  size_t size() const { return servers ? servers->owner.size() : 0; }
+  /// Number of servers whose data is stored.
+  size_t DataCount() const;
+  /// The data of server `r` as a value.
+  Value Data(size_t r) const;
+  /// The label of the server owning slot `i`.
+  std::string_view RealServer(size_t i) const {
+    return servers->Label(servers->owner[i]);
+  }
+  /// Same slots, servers and data (the servers compared by content).
+  bool operator==(const SlotTable& o) const;
 };
 
 /// A named set or map.
@@ -339,7 +367,7 @@ template <typename Fn>
 void ForEachElement(const Set& s, Fn&& fn) {
   for (const Element& e : s.elements) fn(e);
   for (const SlotTable& t : s.slot_tables) {
-    for (size_t i = 0; i < t.owner.size(); ++i) fn(SlotElement(t, i));
+    for (size_t i = 0; i < t.size(); ++i) fn(SlotElement(t, i));
   }
 }
 /// Moves every slot table of the plan into ordinary elements (for code

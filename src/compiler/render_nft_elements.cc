@@ -49,12 +49,14 @@ void AppendValues(std::string& out, const std::vector<plan::Value>& vs) {
   }
 }
 
-// What follows the key of every slot owned by `t` (" : DATA" in a map).
-std::string TargetSuffix(const plan::Set& set, const plan::SlotTarget& t) {
+// What follows the key of every slot owned by server `r` of `t`
+// (" : DATA" in a map).
+std::string TargetSuffix(const plan::Set& set, const plan::SlotTable& t,
+                         size_t r) {
   std::string out;
   if (set.data.empty()) return out;
   out += " : ";
-  AppendValues(out, t.data);
+  AppendValue(out, t.Data(r));
   return out;
 }
 
@@ -136,13 +138,13 @@ void StreamElements(const plan::Set& s, std::ostream& o) {
   }
   for (const plan::SlotTable& t : s.slot_tables) {
     std::vector<std::string> suffix;
-    suffix.reserve(t.targets.size());
-    for (const auto& target : t.targets)
-      suffix.push_back(TargetSuffix(s, target));
-    for (size_t k = 0; k < t.owner.size(); ++k) {
+    suffix.reserve(t.DataCount());
+    for (size_t r = 0; r < t.DataCount(); ++r)
+      suffix.push_back(TargetSuffix(s, t, r));
+    for (size_t k = 0; k < t.size(); ++k) {
       buf += '\t';
       AppendMark(buf, t.base + static_cast<uint32_t>(k));
-      buf += suffix[t.owner[k]];
+      buf += suffix[t.servers->owner[k]];
       next();
     }
   }

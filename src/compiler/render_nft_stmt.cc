@@ -1,5 +1,5 @@
 // nft text for values, fields and statements of the plan vocabulary.
-#include <cstdio>
+#include <charconv>
 #include <span>
 
 #include "compiler/render_nft_internal.h"
@@ -11,11 +11,8 @@ using plan::Field;
 
 namespace {
 
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "0x%08x", v);
-  return buf;
-}
+// "0x%08x" without printf (a mark value prints so).
+std::string Hex32(uint32_t v) { return ValueText(plan::MarkValue(v)); }
 
 IpAddr AddrOf(std::span<const uint8_t> bytes) {
   IpAddr a;
@@ -33,10 +30,11 @@ std::string Source(const plan::MarkSource& src) {
            std::to_string(n->mod) + " offset " + std::to_string(n->offset);
   }
   if (auto* j = std::get_if<plan::Jhash>(&src)) {
-    char seed[16];
-    std::snprintf(seed, sizeof(seed), "0x%x", j->seed);
+    char seed[16] = {'0', 'x'};
+    char* end = std::to_chars(seed + 2, seed + sizeof seed, j->seed, 16).ptr;
     return "jhash " + KeyText(j->key) + " mod " + std::to_string(j->mod) +
-           " seed " + seed + " offset " + std::to_string(j->offset);
+           " seed " + std::string(seed, end) + " offset " +
+           std::to_string(j->offset);
   }
   const auto& m = std::get<plan::MapOf>(src);
   return FieldText(plan::FieldRef{m.field, {}}) + " map @" + m.set;

@@ -24,41 +24,36 @@ plan::Set WithoutSlots(const plan::Set& s) {
                    .elements = s.elements};
 }
 
-// Map data as the kernel holds it: one value as is, a concatenation with
-// each component zero-padded to 4 bytes (host-order marks stay so).
-Result<SmallBytes> SlotData(const plan::Set& s, const plan::SlotTarget& t) {
-  if (t.data.size() != s.data.size())
-    return Status::Error("set " + s.name + ": slot data of " + t.real_server +
-                         " has the wrong number of values");
-  SmallBytes out;
-  for (size_t i = 0; i < t.data.size(); ++i) {
-    const plan::Value& v = t.data[i];
-    if (v.type != s.data[i] || v.bytes.size() != plan::DataTypeLen(v.type))
-      return Status::Error("set " + s.name + ": slot data of " + t.real_server +
-                           " has the wrong type");
-    out.Append(v.bytes.data(), v.bytes.size());
-    if (t.data.size() > 1) out.Resize((out.size() + 3) / 4 * 4);
-  }
-  return out;
+// The servers' map data as the kernel holds it: one scalar each, unpadded.
+Result<std::vector<SmallBytes>> SlotData(const plan::Set& s,
+                                         const plan::SlotTable& t) {
+  const size_t len = plan::DataTypeLen(t.type);
+  if (s.data.size() != 1 || t.type != s.data[0])
+    return Status::Error("set " + s.name + ": slot data of " + t.service +
+                         " has the wrong type");
+  if (!t.servers || t.data.size() != t.servers->size() * len)
+    return Status::Error("set " + s.name + ": slot data of " + t.service +
+                         " does not match its servers");
+  std::vector<SmallBytes> data;
+  data.reserve(t.servers->size());
+  for (size_t r = 0; r < t.servers->size(); ++r)
+    data.emplace_back(t.data.data() + r * len, len);
+  return data;
 }
 
 // Appends the elements of slot table `t` to `out`.
 Status AppendSlots(const plan::Set& s, const plan::SlotTable& t,
                    std::vector<RawElement>& out) {
-  std::vector<SmallBytes> data;
-  data.reserve(t.targets.size());
-  for (const auto& target : t.targets) {
-    auto d = SlotData(s, target);
-    if (!d.ok()) return d.status();
-    data.push_back(std::move(*d));
-  }
-  for (size_t i = 0; i < t.owner.size(); ++i) {
-    if (t.owner[i] >= data.size())
+  auto data = SlotData(s, t);
+  if (!data.ok()) return data.status();
+  const std::vector<uint32_t>& owner = t.servers->owner;
+  for (size_t i = 0; i < owner.size(); ++i) {
+    if (owner[i] >= data->size())
       return Status::Error("set " + s.name + ": slot without a target");
     RawElement& r = out.emplace_back();
     uint32_t mark = t.base + static_cast<uint32_t>(i);  // host order
     r.key.Assign(reinterpret_cast<const uint8_t*>(&mark), sizeof mark);
-    r.data = data[t.owner[i]];
+    r.data = (*data)[owner[i]];
     r.src = ElementOrigin(&t, static_cast<uint32_t>(i));
     r.src_index = static_cast<uint32_t>(out.size() - 1);
   }

@@ -29,8 +29,7 @@ std::string_view ElementOrigin::real_server() const {
   if (p_ == nullptr) return {};
   if (slot_ == kElement)
     return static_cast<const plan::Element*>(p_)->real_server;
-  const auto* t = static_cast<const plan::SlotTable*>(p_);
-  return t->targets[t->owner[slot_]].real_server;
+  return static_cast<const plan::SlotTable*>(p_)->RealServer(slot_);
 }
 
 std::string RawElement::Id() const { return ElementId(key, key_end, flags); }

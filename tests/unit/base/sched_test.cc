@@ -112,6 +112,7 @@ TEST(WeightedSequenceTest, Table) {
       b.push_back({std::to_string(i), c.weights[i]});
     }
     EXPECT_EQ(WeightedSequence(b), c.expected) << c.desc;
+    EXPECT_EQ(WeightedSequenceLength(b), c.expected.size()) << c.desc;
   }
 }
 
@@ -122,6 +123,7 @@ TEST(WeightedSequenceTest, CappedSequenceKeepsProportions) {
   EXPECT_LE(seq.size(), 4097u);
   EXPECT_GE(counts[2], 1);  // Every backend keeps at least one slot.
   EXPECT_NEAR(static_cast<double>(counts[0]) / counts[1], 2.0, 0.01);
+  EXPECT_EQ(WeightedSequenceLength(b, 4096), seq.size());
 }
 
 }  // namespace

@@ -30,7 +30,10 @@ TEST(LowerSlotsTest, SlotCountIsTheOwnerTableLength) {
       {Rs("10.0.0.1", 1, RsState::kUp), Rs("10.0.0.2", 3, RsState::kUp)},
       {Rs("10.0.0.1", 0, RsState::kUp), Rs("10.0.0.2", 2, RsState::kDrain)},
       {Rs("10.0.0.1", 5, RsState::kDown), Rs("10.0.0.2", 7, RsState::kUp),
-       Rs("10.0.0.3", 2, RsState::kUp)}};
+       Rs("10.0.0.3", 2, RsState::kUp)},
+      // Weights summing past the sequence cap (scaled down).
+      {Rs("10.0.0.1", 60000, RsState::kUp), Rs("10.0.0.2", 30001, RsState::kUp),
+       Rs("10.0.0.3", 1, RsState::kUp)}};
   for (Scheduler sched : kAll) {
     for (const auto& servers : kServers) {
       Service s;

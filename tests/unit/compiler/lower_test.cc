@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "compiler/lower_util.h"
 #include "compiler/render.h"
 #include "config/parse.h"
 #include "plan_refs.h"
@@ -96,11 +97,35 @@ TEST(LowerTest, HashSlotTablesAreCompact) {
   EXPECT_TRUE(be4->elements.empty());
   ASSERT_EQ(be4->slot_tables.size(), 1u);
   const plan::SlotTable& t = be4->slot_tables[0];
-  ASSERT_EQ(t.owner.size(), c.services[0].mh_table_size);
-  EXPECT_EQ(t.targets.size(), c.services[0].real_servers.size());
-  size_t bytes = t.owner.capacity() * sizeof(t.owner[0]);
-  EXPECT_LE(bytes / t.owner.size(), 4u);
-  EXPECT_EQ(plan::ElementCount(*be4), t.owner.size());
+  const std::vector<uint32_t>& owner = t.servers->owner;
+  ASSERT_EQ(owner.size(), c.services[0].mh_table_size);
+  EXPECT_EQ(t.servers->size(), c.services[0].real_servers.size());
+  EXPECT_EQ(t.DataCount(), c.services[0].real_servers.size());
+  size_t bytes = owner.capacity() * sizeof(owner[0]);
+  EXPECT_LE(bytes / owner.size(), 4u);
+  EXPECT_EQ(plan::ElementCount(*be4), owner.size());
+}
+
+// The address, port and canonical-slot maps of one service hold one set of
+// owners and labels between them, not a copy each.
+TEST(LowerTest, SlotMapsOfAServiceShareTheirServers) {
+  Config c = LoadExample("nat.json");
+  Service& s = c.services[0];
+  s.persistence = Persistence{};
+  s.real_servers[0].port = static_cast<uint16_t>(s.ports[0].first + 1);
+  plan::Plan p = Lower(c);
+  std::vector<const plan::SlotTable*> maps;
+  for (const auto& set : p.tables[0].sets) {
+    for (const auto& t : set.slot_tables) {
+      if (t.service == s.name) maps.push_back(&t);
+    }
+  }
+  ASSERT_EQ(maps.size(), 3u);  // be4, bep, canon
+  for (const plan::SlotTable* t : maps) {
+    EXPECT_EQ(t->servers.get(), maps[0]->servers.get());
+    EXPECT_EQ(t->DataCount(), t->servers->size());
+  }
+  EXPECT_EQ(maps[0]->servers->Label(0), lower::RsLabel(s.real_servers[0]));
 }
 
 // Expanding the slot tables into elements changes no rendered byte.

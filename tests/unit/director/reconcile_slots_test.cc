@@ -67,9 +67,13 @@ plan::Set SlotSet() {
   s.name = "be4";
   s.key = {plan::DataType::kMark};
   s.data = {plan::DataType::kIpv4Addr};
-  plan::SlotTable t{"web", 4096, {0, 1, 0}, {}};
-  t.targets.push_back({{plan::AddrValue(*IpAddr::Parse("10.0.0.1"))}, "a"});
-  t.targets.push_back({{plan::AddrValue(*IpAddr::Parse("10.0.0.2"))}, "b"});
+  auto servers = std::make_shared<plan::SlotServers>();
+  servers->owner = {0, 1, 0};
+  servers->Add("a");
+  servers->Add("b");
+  plan::SlotTable t{"web", 4096, servers, plan::DataType::kIpv4Addr, {}};
+  t.AddData(plan::AddrValue(*IpAddr::Parse("10.0.0.1")));
+  t.AddData(plan::AddrValue(*IpAddr::Parse("10.0.0.2")));
   s.slot_tables.push_back(t);
   return s;
 }
@@ -91,11 +95,20 @@ TEST(ReconcileSlotsTest, SlotsCarryTheirOwnersData) {
 
 TEST(ReconcileSlotsTest, SlotDataOfTheWrongTypeIsAnError) {
   plan::Set s = SlotSet();
-  s.slot_tables[0].targets[1].data = {plan::PortValue(80)};
+  s.slot_tables[0].type = plan::DataType::kMark;
   auto got = DesiredElements(s, EncodeElements);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.status().message(),
-            "set be4: slot data of b has the wrong type");
+            "set be4: slot data of web has the wrong type");
+}
+
+TEST(ReconcileSlotsTest, SlotDataForTooFewServersIsAnError) {
+  plan::Set s = SlotSet();
+  s.slot_tables[0].data.resize(4);
+  auto got = DesiredElements(s, EncodeElements);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().message(),
+            "set be4: slot data of web does not match its servers");
 }
 
 TEST(ReconcileSlotsTest, SlotTablesInAnIntervalSetAreAnError) {

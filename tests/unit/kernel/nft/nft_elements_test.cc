@@ -192,7 +192,11 @@ TEST(NftElementsTest, PlainEncodersRefuseSlotTablesSayingWhy) {
   t.name = "lvsnft";
   plan::Set& m = t.sets.emplace_back(Set("backend", {DT::kMark}));
   m.data = {DT::kIpv4Addr};
-  m.slot_tables.push_back({"web", 0x100, {0}, {{{Addr("10.0.0.1")}, "rs"}}});
+  auto servers = std::make_shared<plan::SlotServers>();
+  servers->owner = {0};
+  servers->Add("rs");
+  m.slot_tables.push_back({"web", 0x100, servers, DT::kIpv4Addr, {}});
+  m.slot_tables.back().AddData(Addr("10.0.0.1"));
   auto enc = netlink::EncodeElements(m);
   ASSERT_FALSE(enc.ok());
   EXPECT_EQ(enc.status().message(),
