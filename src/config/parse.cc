@@ -51,7 +51,7 @@ bool ConfigParser::Object(const Value& v, std::string_view kind) {
   if (!Is(v, Type::kObject)) return false;
   std::span<const std::string_view> keys;
   for (const auto& t : names::kKeyTables) {
-    if (t.kind == kind) keys = t.keys;
+    if (json::SameKey(t.kind, kind)) keys = t.keys;
   }
   for (const auto& m : v.members()) {
     auto same = [&m](std::string_view k) { return json::SameKey(k, m.key); };
