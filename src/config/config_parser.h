@@ -43,6 +43,14 @@ class ConfigParser {
     v.AppendPath(p);
     return {std::move(p), v.loc};
   }
+  /// Where `v`, a child of the value whose origin is `parent`, is: the
+  /// parent's pointer and one token more, with no walk from the root
+  /// (every real server's fields take their origins so).
+  static Origin OriginIn(const Origin& parent, const Value& v) {
+    Origin o{parent.pointer, v.loc};
+    v.AppendStep(o.pointer);
+    return o;
+  }
   void Error(const Value& v, std::string msg) {
     d_.Error(v.loc, OriginOf(v).pointer.str(), std::move(msg));
   }
@@ -72,9 +80,11 @@ class ConfigParser {
   bool RangeText(const Value& v, std::string_view what, std::string_view one,
                  uint32_t lo, uint32_t hi, uint32_t (&nums)[2]);
   void ParsePersistence(const Value& v, const IpAddr* vip, Persistence& p);
-  /// Reads "address" (required) and "port" of a real or sorry server.
-  void ParseTarget(const Value& v, IpAddr& address, Origin& address_origin,
-                   std::optional<uint16_t>& port, Origin& port_origin);
+  /// Reads "address" (required) and "port" of a real or sorry server `v`,
+  /// whose own origin is `at`.
+  void ParseTarget(const Value& v, const Origin& at, IpAddr& address,
+                   Origin& address_origin, std::optional<uint16_t>& port,
+                   Origin& port_origin);
   void ParseRealServer(const Value& v, RealServer& rs);
   // parse_health.cc
   void ParseHealthPolicy(const Value& v, Service& s);

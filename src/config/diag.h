@@ -33,6 +33,12 @@ class Diagnostics {
   void Warning(SourceLoc loc, std::string pointer, std::string message) {
     warnings_.push_back({loc, std::move(pointer), std::move(message)});
   }
+  /// Appends the errors and warnings of `other` after this one's.
+  void Append(const Diagnostics& other) {
+    items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+    warnings_.insert(warnings_.end(), other.warnings_.begin(),
+                     other.warnings_.end());
+  }
   /// Turns every warning into an error (--strict).
   void PromoteWarnings() {
     items_.insert(items_.end(), warnings_.begin(), warnings_.end());

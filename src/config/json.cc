@@ -67,6 +67,11 @@ class Reader {
   char Peek() const { return AtEnd() ? '\0' : s_[pos_]; }
   bool IsDigit() const { return !AtEnd() && Peek() >= '0' && Peek() <= '9'; }
   void Advance();
+  /// Advance over a character known to be printable ASCII.
+  void StepAscii() {
+    ++pos_;
+    ++col_;
+  }
   void SkipSpace();
   SourceLoc Here() const { return {line_, col_}; }
   bool Fail(SourceLoc at, std::string msg) {
@@ -105,16 +110,21 @@ void Reader::Advance() {
   if (c == '\n' || c == '\r') {
     ++line_;
     col_ = 1;
-  } else if ((static_cast<uint8_t>(c) & 0xc0) != 0x80) {
-    ++col_;  // columns count characters, not UTF-8 continuation bytes
+  } else if (StartsCharacter(c)) {
+    ++col_;
   }
 }
 
 void Reader::SkipSpace() {
   while (!AtEnd()) {
     char c = Peek();
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
-    Advance();
+    if (c == ' ' || c == '\t') {
+      StepAscii();  // most space: no line to count
+    } else if (c == '\n' || c == '\r') {
+      Advance();
+    } else {
+      return;
+    }
   }
 }
 
@@ -310,11 +320,11 @@ bool Reader::JumpOver(size_t index) {
   std::string_view gap = s_.substr(pos_, to - pos_);
   size_t bol = gap.rfind('\n');
   if (bol != gap.npos) {
-    for (char c : gap.substr(0, bol + 1)) line_ += c == '\n';
+    line_ += CountLines(gap.substr(0, bol + 1));
     col_ = 1;
     gap.remove_prefix(bol + 1);
   }
-  for (char c : gap) col_ += (static_cast<uint8_t>(c) & 0xc0) != 0x80;
+  col_ += CountCharacters(gap);
   pos_ = to;
   return true;
 }
@@ -428,7 +438,7 @@ bool Reader::ParseNumber(Value& v) {
   v.type = Type::kNumber;
   size_t start = pos_;
   auto digits = [&] {
-    while (IsDigit()) Advance();
+    while (IsDigit()) StepAscii();
   };
   if (Peek() == '-') Advance();
   if (!IsDigit()) return Unexpected("a digit after '-'");

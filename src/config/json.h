@@ -65,6 +65,9 @@ struct Value {
   JsonPointer Path() const;
   /// Appends the tokens of Path() to `out`.
   void AppendPath(JsonPointer& out) const;
+  /// Appends the last token of Path() alone (nothing at the root): the
+  /// path of a child whose parent's path is known.
+  void AppendStep(JsonPointer& out) const;
   /// RFC 6901 pointer text ("" = root).
   std::string Pointer() const { return Path().str(); }
 };

@@ -2,6 +2,7 @@
 #include "config/json_utf8.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace lvsnft::json {
 
@@ -43,6 +44,28 @@ void AppendUtf8(std::string& out, uint32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
     out += static_cast<char>(0x80 | (cp & 0x3f));
   }
+}
+
+int CountCharacters(std::string_view s) {
+  int n = 0;
+  for (char c : s) n += StartsCharacter(c);
+  return n;
+}
+
+int CountLines(std::string_view s) {
+  int n = 0;
+  const char* end = s.data() + s.size();
+  for (const char* p = s.data();
+       (p = static_cast<const char*>(std::memchr(p, '\n', end - p))); ++p)
+    ++n;
+  return n;
+}
+
+int ColumnAt(std::string_view s, size_t at) {
+  size_t nl = s.rfind('\n', at);
+  size_t bol = nl == s.npos ? 0 : nl + 1;
+  if (bol > at) return 1;  // s[at] is the '\n' itself
+  return 1 + CountCharacters(s.substr(bol, at - bol));
 }
 
 std::string Hex(uint32_t v, int digits) {

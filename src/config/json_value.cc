@@ -42,6 +42,11 @@ JsonPointer Value::Path() const {
 void Value::AppendPath(JsonPointer& out) const {
   if (!parent) return;
   parent->AppendPath(out);
+  AppendStep(out);
+}
+
+void Value::AppendStep(JsonPointer& out) const {
+  if (!parent) return;
   if (parent->type == Type::kArray) {
     out.AppendIndex(static_cast<size_t>(this - parent->items().data()));
     return;

@@ -51,7 +51,7 @@ bool ConfigParser::Object(const Value& v, std::string_view kind) {
   if (!Is(v, Type::kObject)) return false;
   std::span<const std::string_view> keys;
   for (const auto& t : names::kKeyTables) {
-    if (t.kind == kind) keys = t.keys;
+    if (json::SameKey(t.kind, kind)) keys = t.keys;
   }
   for (const auto& m : v.members()) {
     auto same = [&m](std::string_view k) { return json::SameKey(k, m.key); };
@@ -323,17 +323,17 @@ void ConfigParser::ParsePersistence(const Value& v, const IpAddr* vip,
   }
 }
 
-void ConfigParser::ParseTarget(const Value& v, IpAddr& address,
-                               Origin& address_origin,
+void ConfigParser::ParseTarget(const Value& v, const Origin& at,
+                               IpAddr& address, Origin& address_origin,
                                std::optional<uint16_t>& port,
                                Origin& port_origin) {
-  address_origin = port_origin = OriginOf(v);
+  address_origin = port_origin = at;
   if (const Value* a = Require(v, "address")) {
-    address_origin = OriginOf(*a);
+    address_origin = OriginIn(at, *a);
     Address(a, address);
   }
   if (const Value* p = v.Find("port")) {
-    port_origin = OriginOf(*p);
+    port_origin = OriginIn(at, *p);
     int64_t n = 0;
     if (Int(*p, 1, 65535, n)) port = static_cast<uint16_t>(n);
   }
@@ -342,7 +342,8 @@ void ConfigParser::ParseTarget(const Value& v, IpAddr& address,
 void ConfigParser::ParseRealServer(const Value& v, RealServer& rs) {
   if (!Object(v, "real_server")) return;
   rs.origin = OriginOf(v);
-  ParseTarget(v, rs.address, rs.address_origin, rs.port, rs.port_origin);
+  ParseTarget(v, rs.origin, rs.address, rs.address_origin, rs.port,
+              rs.port_origin);
   GetInt(v, "weight", 0, 65535, rs.weight);
   GetEnum(v, "state", names::kRsStates, rs.state);
   if (const Value* h = v.Find("health_check")) {

@@ -88,7 +88,8 @@ void ConfigParser::ParseHealthPolicy(const Value& v, Service& s) {
 void ConfigParser::ParseSorryServer(const Value& v, SorryServer& out) {
   out.origin = out.address_origin = out.port_origin = OriginOf(v);
   if (!Object(v, "sorry_server")) return;
-  ParseTarget(v, out.address, out.address_origin, out.port, out.port_origin);
+  ParseTarget(v, out.origin, out.address, out.address_origin, out.port,
+              out.port_origin);
 }
 
 void ConfigParser::ParseHealthCheck(const Value& v, HealthCheckSpec& h) {

@@ -7,7 +7,8 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "config/config_names.h"
@@ -34,13 +35,33 @@ const std::vector<std::string_view>& KnownKeys() {
   return keys;
 }
 
-/// KnownKeys() position of each key.
-const std::unordered_map<std::string_view, size_t>& KeyCodes() {
-  static const auto codes = [] {
-    std::unordered_map<std::string_view, size_t> out;
-    for (size_t i = 0; i < KnownKeys().size(); ++i) out[KnownKeys()[i]] = i;
-    return out;
-  }();
+/// KnownKeys() position of each key, found by length and then by bytes:
+/// every origin of a parsed config looks its keys up here, and a hash of
+/// each key costs more than comparing it with the few keys of its length.
+class KeyCodeTable {
+ public:
+  KeyCodeTable() {
+    for (size_t i = 0; i < KnownKeys().size(); ++i) {
+      std::string_view k = KnownKeys()[i];
+      if (k.size() < by_size_.size()) by_size_[k.size()].push_back({k, i});
+    }
+  }
+  /// The key's position, or nullopt when it is not a known key.
+  std::optional<size_t> Find(std::string_view key) const {
+    if (key.size() >= by_size_.size()) return std::nullopt;
+    for (const auto& [k, i] : by_size_[key.size()]) {
+      if (k[0] == key[0] && k == key) return i;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  // Config keys are short; a longer key is never a known one.
+  std::array<std::vector<std::pair<std::string_view, size_t>>, 32> by_size_;
+};
+
+const KeyCodeTable& KeyCodes() {
+  static const KeyCodeTable codes;
   return codes;
 }
 
@@ -95,9 +116,9 @@ JsonPointer::JsonPointer(const char* text) {
 }
 
 void JsonPointer::AppendKey(std::string_view key) {
-  auto it = KeyCodes().find(key);
-  if (it != KeyCodes().end() && it->second < kRawKey) {
-    char head = static_cast<char>(it->second);
+  auto code = KeyCodes().Find(key);
+  if (code && *code < kRawKey) {
+    char head = static_cast<char>(*code);
     code_.Append({&head, 1});
     return;
   }

@@ -6,18 +6,14 @@
 #include <array>
 #include <cstring>
 
+#include "config/json_utf8.h"
 #include "config/reread.h"
 
 namespace lvsnft {
 namespace {
 
-int ColumnAt(std::string_view s, size_t at) {
-  size_t nl = s.rfind('\n', at);
-  int col = 1;
-  for (size_t i = nl == s.npos ? 0 : nl + 1; i < at; ++i)  // as json.cc
-    col += (static_cast<uint8_t>(s[i]) & 0xc0) != 0x80;
-  return col;
-}
+using json::ColumnAt;
+using json::CountLines;
 
 /// Finds the services array by the structure of the text alone: strings
 /// and brackets are skipped, nothing is decoded or checked. What it gets
@@ -121,11 +117,7 @@ void Scanner::Locate(const std::vector<std::string_view>& items, size_t from,
                      int line, std::vector<SourceLoc>& starts) const {
   for (std::string_view item : items) {
     size_t at = static_cast<size_t>(item.data() - s_.data());
-    for (const char* p = s_.data() + from;
-         (p = static_cast<const char*>(
-              std::memchr(p, '\n', static_cast<size_t>(item.data() - p))));
-         ++p)
-      ++line;
+    line += CountLines(s_.substr(from, at - from));
     starts.push_back({line, ColumnAt(s_, at)});
     from = at;
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,35 @@ TEST(CheckTest, DuplicateServerInALargeService) {
                                ": error: /services/0/real_servers/40/address: "
                                "duplicate real server 10.0.1.5:80 (first at "
                                "/services/0/real_servers/4)\n");
+}
+
+TEST(CheckTest, LargeConfigReportsInServiceOrder) {
+  // 3000 services: their checks run on two threads; the second half's
+  // problems must follow the first half's, and a real server in the second
+  // half must still meet the VIP of a service in the first.
+  std::vector<std::string> svcs;
+  const std::vector<int> bad = {5, 1499, 1500, 2999};
+  for (int i = 0; i < 3000; ++i) {
+    bool is_bad = std::find(bad.begin(), bad.end(), i) != bad.end();
+    std::string rs = is_bad ? "10.0.0.1" : "172.16.0.1";
+    svcs.push_back("{\"name\": \"s" + std::to_string(i) + "\", \"vip\": \"10." +
+                   std::to_string(i / 256) + "." + std::to_string(i % 256) +
+                   ".1\", \"ports\": [80], \"real_servers\": "
+                   "[{\"address\": \"" +
+                   rs + "\"}]}");
+  }
+  Diagnostics d("c.json");
+  EXPECT_FALSE(LoadConfig(Cfg(kDir, svcs), d));
+  ASSERT_EQ(d.items().size(), bad.size());
+  for (size_t k = 0; k < bad.size(); ++k) {
+    const Diagnostic& e = d.items()[k];
+    EXPECT_EQ(e.loc.line, bad[k] + 2);
+    EXPECT_EQ(e.pointer, "/services/" + std::to_string(bad[k]) +
+                             "/real_servers/0/address");
+    EXPECT_EQ(e.message,
+              "real server address 10.0.0.1 is the VIP of service \"s0\" "
+              "(/services/0/vip)");
+  }
 }
 
 TEST(CheckTest, Overlaps) {
