@@ -36,10 +36,13 @@ enum class LiveSource {
   kSnapshotOnly,  ///< The snapshot when valid; no handles (diff).
 };
 
+// With `per_set` (a report only: nothing is committed), each set's desired
+// elements are encoded while it is compared and dropped after (see
+// Reconcile): `desired` then holds tags only.
 Result<std::unique_ptr<Computed>> Compute(
     const plan::Plan& p, DirectorEnv& env,
     const std::map<std::string, uint32_t>& ifindex, LiveSource src,
-    const SnapshotSource& snapshots) {
+    const SnapshotSource& snapshots, bool per_set = false) {
   auto c = std::make_unique<Computed>();
   PhaseTimer dump("dump");
   auto gen = env.nft->GenId();
@@ -61,21 +64,22 @@ Result<std::unique_ptr<Computed>> Compute(
   dump.Done();
   PhaseTimer describe("describe");
   for (const auto& t : p.tables) {
-    auto d = ToDesired(t, env.encode, ifindex);
+    auto d = ToDesired(t, env.encode, ifindex, !per_set);
     if (!d.ok()) return d.status();
     c->desired.push_back(std::move(*d));
   }
   describe.Done();
   ReportMemory("after describe");
   PhaseTimer reconcile("reconcile");
-  auto delta = Reconcile(c->desired, c->live);
+  auto delta = Reconcile(c->desired, c->live, per_set ? &env.encode : nullptr);
   if (!delta.ok()) return delta.status();
   c->delta = std::move(*delta);
   reconcile.Done();
   if (c->from_snapshot && src == LiveSource::kSnapshot) {
     auto ok = ResolveHandles(c->delta, c->live, *env.nft);
     if (!ok.ok()) return ok.status();
-    if (!*ok) return Compute(p, env, ifindex, LiveSource::kDump, snapshots);
+    if (!*ok)
+      return Compute(p, env, ifindex, LiveSource::kDump, snapshots, per_set);
   }
   return c;
 }
@@ -379,7 +383,7 @@ Result<DirectorReport> Director::Diff(const plan::Plan& p, bool full_dump) {
   HostDiff* hd = &start->host;
   auto c = Compute(p, env_, hd->ifindex,
                    full_dump ? LiveSource::kDump : LiveSource::kSnapshotOnly,
-                   Snapshots());
+                   Snapshots(), /*per_set=*/true);
   if (!c.ok()) return c.status();
   ReportDelta(**c, hd->Changes(), 0, r);
   if ((*c)->from_snapshot) {  // give it back for the next call
