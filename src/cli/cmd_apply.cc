@@ -66,7 +66,8 @@ int RunApply(const ApplyArgs& a) {
   netlink::ApplyOptions o;
   o.config_text = std::move(text);  // the state keeps it; no copy
   o.dry_run = a.dry_run;
-  o.keep_plan = false;  // the command exits after this apply
+  o.keep_plan = false;    // the command exits after this apply
+  o.stage_config = true;  // not held through the transaction either
   if (a.output != "json" && !a.verbose) o.max_lines = kDetailLines;
   auto r = (*k)->director->Apply(p, std::move(o));
   if (!r.ok()) return Fail("apply", r.status().message());

@@ -317,12 +317,24 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
   DirectorReport r;
   DirectorState* st = &start->state;
   HostDiff* hd = &start->host;
+  const bool staged = o.stage_config && !o.dry_run;
+  if (staged) {
+    Status s = env_.store->StageConfig(&o.config_text);
+    if (!s.ok()) return s;
+    std::string().swap(o.config_text);
+  }
+  // Undoes what was done when the apply fails.
+  auto undo = [&] {
+    if (o.dry_run) return;
+    RemoveCreatedTunnels(*hd, *st, *env_.net);
+    SaveState(*st);
+    if (staged) env_.store->StageConfig(nullptr);
+  };
   if (!o.dry_run) {
     Status s = CreateTunnels(*hd, *st, *env_.net);
     if (s.ok()) s = SaveState(*st);
     if (!s.ok()) {
-      RemoveCreatedTunnels(*hd, *st, *env_.net);
-      SaveState(*st);
+      undo();
       return s;
     }
   }
@@ -330,10 +342,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
   auto c = Transact(p, o, env_, hd->ifindex, Snapshots(),
                     o.dry_run ? Prepare() : PrepareReport(host, o), r);
   if (!c.ok()) {
-    if (!o.dry_run) {
-      RemoveCreatedTunnels(*hd, *st, *env_.net);
-      SaveState(*st);
-    }
+    undo();
     return c.status();
   }
   // Transact returns a prepared Computed only when it was committed.
@@ -342,6 +351,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
   PhaseTimer save("finish");
   Status s = FinishHost(*hd, *st, *env_.net, *env_.sys);
   st->config_text = std::move(o.config_text);
+  st->config_staged = staged;
   st->genid = r.committed ? NextGen((*c)->genid) : (*c)->genid;
   r.genid = st->genid;
   ifindex_ = hd->ifindex;
@@ -356,6 +366,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
                          s.message());
   if (!saved.ok()) return saved;
   Remember(std::move(*st), o.keep_plan ? &p : nullptr);
+  if (staged) state_.reset();  // its config text is in the store only
   return r;
 }
 
