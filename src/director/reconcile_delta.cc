@@ -177,7 +177,8 @@ struct Builder {
     std::vector<RawElement> refs;
     for (const auto& e : s.elements) {
       if (e.chain.empty()) continue;
-      refs.push_back({e.key, e.key_end, e.data, e.flags, e.verdict, e.chain});
+      refs.push_back(
+          {e.key, e.key_end, e.data, false, e.flags, e.verdict, e.chain});
     }
     if (refs.empty()) return;
     Change& op = Add(ChangeKind::kDelElems, nullptr, &l);
@@ -261,7 +262,8 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
       matched[at] = true;
       if (SameValue(desired[at], le)) continue;
     }
-    RawElement r{le.key, le.key_end, le.data, le.flags, le.verdict, le.chain};
+    RawElement r{le.key,   le.key_end, le.data, false,
+                 le.flags, le.verdict, le.chain};
     if (found >= 0) {
       r.src = desired[at].src;
       r.replaced = true;
