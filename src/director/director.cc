@@ -211,6 +211,14 @@ void NoteUnknownSysctls(Sysctls& sys, DirectorReport& r) {
   }
 }
 
+// Sets the config text aside in the store (see ApplyOptions::stage_config)
+// and frees it.
+Status SetAside(StateStore& store, std::string& text) {
+  Status s = store.StageConfig(&text);
+  if (s.ok()) std::string().swap(text);
+  return s;
+}
+
 }  // namespace
 
 // With a snapshot, rule handles are unknown: dump just the chains whose
@@ -319,9 +327,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
   HostDiff* hd = &start->host;
   const bool staged = o.stage_config && !o.dry_run;
   if (staged) {
-    Status s = env_.store->StageConfig(&o.config_text);
-    if (!s.ok()) return s;
-    std::string().swap(o.config_text);
+    if (Status s = SetAside(*env_.store, o.config_text); !s.ok()) return s;
   }
   // Undoes what was done when the apply fails.
   auto undo = [&] {

@@ -62,6 +62,17 @@ class ElementIndex {
   std::vector<uint32_t> slots_;
 };
 
+// Slot blocks are aligned to 4096 marks and owned by one service: a
+// removed slot element is attributed to the service owning its block.
+std::unordered_map<uint32_t, ElementOrigin> UnitOwners(
+    const std::vector<RawElement>& desired) {
+  std::unordered_map<uint32_t, ElementOrigin> by_unit;
+  for (const auto& e : desired) {
+    if (e.key.size() == 4 && e.src) by_unit[SlotUnit(e.key)] = e.src;
+  }
+  return by_unit;
+}
+
 // Slot elements of one set that no desired rule reaches.
 struct Vanished {
   const LiveTable* live = nullptr;
@@ -243,12 +254,7 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
   if (!all) return;  // not encodable: `failed` says why
   const std::vector<RawElement>& desired = *all;
   const ElementIndex want(desired);
-  // Slot blocks are aligned to 4096 marks and owned by one service: a
-  // removed slot element is attributed to the service owning its block.
-  std::unordered_map<uint32_t, ElementOrigin> by_unit;
-  for (const auto& e : desired) {
-    if (e.key.size() == 4 && e.src) by_unit[SlotUnit(e.key)] = e.src;
-  }
+  std::unordered_map<uint32_t, ElementOrigin> by_unit = UnitOwners(desired);
   std::vector<bool> matched(desired.size(), false);
   std::vector<RawElement> del, add, gone;
   // Slot maps: mark -> data, looked up with a slot a rule computed.
