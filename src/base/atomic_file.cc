@@ -113,6 +113,13 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
   return SyncDir(dir);
 }
 
+Status RenameFile(const std::string& from, const std::string& to) {
+  if (rename(from.c_str(), to.c_str()) != 0)
+    return Status::Error("cannot rename " + from + " to " + to + ": " +
+                         Errno());
+  return SyncDir(DirOf(to));
+}
+
 Result<std::optional<std::string>> ReadWholeFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

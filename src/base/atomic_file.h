@@ -25,6 +25,11 @@ namespace lvsnft {
 /// On failure `path` is unchanged and the temporary file is removed.
 Status WriteFileAtomic(const std::string& path, std::string_view bytes);
 
+/// Moves `from` over `to` (in the same directory) atomically and durably:
+/// renames it and fsyncs the directory. The error reads "cannot rename
+/// FROM to TO: REASON".
+Status RenameFile(const std::string& from, const std::string& to);
+
 /// Reads the whole of `path`; nullopt when it does not exist.
 Result<std::optional<std::string>> ReadWholeFile(const std::string& path);
 
@@ -80,6 +85,9 @@ class SealedFile {
   Status Remove(std::string_view what = "") const {
     return RemoveFile(path_, what);
   }
+  /// Moves the file `from` (written with this kind and version) over it
+  /// (see RenameFile).
+  Status Take(const std::string& from) const { return RenameFile(from, path_); }
   /// The file path.
   const std::string& path() const { return path_; }
 

@@ -127,8 +127,12 @@ int LoadWanted(DiffArgs& a, std::unique_ptr<KernelEnv>& k, Wanted& w) {
     if (!o.items().empty()) eff = *cfg;
     w.overrides = ApplyOverrides(o, eff ? *eff : *cfg);  // none: unchanged
   }
-  w.plan = LowerForKernel(eff ? *eff : *cfg);
+  // Compared before lowering, and the text dropped: the file's text and
+  // the text last applied (6.8 MB each at NAT 10k x 10) are not resident
+  // beside the plan.
   w.changes = ChangesSinceApplied(*k->director, text, *cfg);
+  std::string().swap(text);
+  w.plan = LowerForKernel(eff ? *eff : *cfg);
   return 0;
 }
 

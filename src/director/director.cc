@@ -36,10 +36,13 @@ enum class LiveSource {
   kSnapshotOnly,  ///< The snapshot when valid; no handles (diff).
 };
 
+// With `per_set` (a report only: nothing is committed), each set's desired
+// elements are encoded while it is compared and dropped after (see
+// Reconcile): `desired` then holds tags only.
 Result<std::unique_ptr<Computed>> Compute(
     const plan::Plan& p, DirectorEnv& env,
     const std::map<std::string, uint32_t>& ifindex, LiveSource src,
-    const SnapshotSource& snapshots) {
+    const SnapshotSource& snapshots, bool per_set = false) {
   auto c = std::make_unique<Computed>();
   PhaseTimer dump("dump");
   auto gen = env.nft->GenId();
@@ -61,21 +64,22 @@ Result<std::unique_ptr<Computed>> Compute(
   dump.Done();
   PhaseTimer describe("describe");
   for (const auto& t : p.tables) {
-    auto d = ToDesired(t, env.encode, ifindex);
+    auto d = ToDesired(t, env.encode, ifindex, !per_set);
     if (!d.ok()) return d.status();
     c->desired.push_back(std::move(*d));
   }
   describe.Done();
   ReportMemory("after describe");
   PhaseTimer reconcile("reconcile");
-  auto delta = Reconcile(c->desired, c->live);
+  auto delta = Reconcile(c->desired, c->live, per_set ? &env.encode : nullptr);
   if (!delta.ok()) return delta.status();
   c->delta = std::move(*delta);
   reconcile.Done();
   if (c->from_snapshot && src == LiveSource::kSnapshot) {
     auto ok = ResolveHandles(c->delta, c->live, *env.nft);
     if (!ok.ok()) return ok.status();
-    if (!*ok) return Compute(p, env, ifindex, LiveSource::kDump, snapshots);
+    if (!*ok)
+      return Compute(p, env, ifindex, LiveSource::kDump, snapshots, per_set);
   }
   return c;
 }
@@ -207,6 +211,14 @@ void NoteUnknownSysctls(Sysctls& sys, DirectorReport& r) {
   }
 }
 
+// Sets the config text aside in the store (see ApplyOptions::stage_config)
+// and frees it.
+Status SetAside(StateStore& store, std::string& text) {
+  Status s = store.StageConfig(&text);
+  if (s.ok()) std::string().swap(text);
+  return s;
+}
+
 }  // namespace
 
 // With a snapshot, rule handles are unknown: dump just the chains whose
@@ -313,12 +325,22 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
   DirectorReport r;
   DirectorState* st = &start->state;
   HostDiff* hd = &start->host;
+  const bool staged = o.stage_config && !o.dry_run;
+  if (staged) {
+    if (Status s = SetAside(*env_.store, o.config_text); !s.ok()) return s;
+  }
+  // Undoes what was done when the apply fails.
+  auto undo = [&] {
+    if (o.dry_run) return;
+    RemoveCreatedTunnels(*hd, *st, *env_.net);
+    SaveState(*st);
+    if (staged) env_.store->StageConfig(nullptr);
+  };
   if (!o.dry_run) {
     Status s = CreateTunnels(*hd, *st, *env_.net);
     if (s.ok()) s = SaveState(*st);
     if (!s.ok()) {
-      RemoveCreatedTunnels(*hd, *st, *env_.net);
-      SaveState(*st);
+      undo();
       return s;
     }
   }
@@ -326,10 +348,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
   auto c = Transact(p, o, env_, hd->ifindex, Snapshots(),
                     o.dry_run ? Prepare() : PrepareReport(host, o), r);
   if (!c.ok()) {
-    if (!o.dry_run) {
-      RemoveCreatedTunnels(*hd, *st, *env_.net);
-      SaveState(*st);
-    }
+    undo();
     return c.status();
   }
   // Transact returns a prepared Computed only when it was committed.
@@ -338,6 +357,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
   PhaseTimer save("finish");
   Status s = FinishHost(*hd, *st, *env_.net, *env_.sys);
   st->config_text = std::move(o.config_text);
+  st->config_staged = staged;
   st->genid = r.committed ? NextGen((*c)->genid) : (*c)->genid;
   r.genid = st->genid;
   ifindex_ = hd->ifindex;
@@ -352,6 +372,7 @@ Result<DirectorReport> Director::Apply(const plan::Plan& p, ApplyOptions o) {
                          s.message());
   if (!saved.ok()) return saved;
   Remember(std::move(*st), o.keep_plan ? &p : nullptr);
+  if (staged) state_.reset();  // its config text is in the store only
   return r;
 }
 
@@ -379,7 +400,7 @@ Result<DirectorReport> Director::Diff(const plan::Plan& p, bool full_dump) {
   HostDiff* hd = &start->host;
   auto c = Compute(p, env_, hd->ifindex,
                    full_dump ? LiveSource::kDump : LiveSource::kSnapshotOnly,
-                   Snapshots());
+                   Snapshots(), /*per_set=*/true);
   if (!c.ok()) return c.status();
   ReportDelta(**c, hd->Changes(), 0, r);
   if ((*c)->from_snapshot) {  // give it back for the next call

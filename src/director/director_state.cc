@@ -63,8 +63,13 @@ SealedFile StateFile(const std::string& p) {
 }
 // The applied config is kept as its own file: large, and read only by
 // status and diff.
-SealedFile ConfigFile(const std::string& p) {
-  return SealedFile(SiblingPath(p, ".config"), "director-config", 1);
+SealedFile ConfigFile(const std::string& p, const char* ext = ".config") {
+  return SealedFile(SiblingPath(p, ext), "director-config", 1);
+}
+// The config of an apply under way (see StageConfig): a config file until
+// the apply's Save moves it into place.
+SealedFile StagedConfigFile(const std::string& p) {
+  return ConfigFile(p, ".config.staged");
 }
 
 }  // namespace
@@ -107,8 +112,9 @@ Result<DirectorState> FileStateStore::Load() {
 
 Status FileStateStore::Save(const DirectorState& s) {
   SealedFile config = ConfigFile(path_);
-  Status st =
-      s.config_text.empty() ? config.Remove() : config.Write(s.config_text);
+  Status st = s.config_staged ? config.Take(StagedConfigFile(path_).path())
+              : s.config_text.empty() ? config.Remove()
+                                      : config.Write(s.config_text);
   if (!st.ok()) return st;
   if (s.empty()) return StateFile(path_).Remove();
   // Everything but the config text (in its own file above): copying the
@@ -119,6 +125,11 @@ Status FileStateStore::Save(const DirectorState& s) {
   small.tunnels = s.tunnels;
   small.sysctl_before = s.sysctl_before;
   return StateFile(path_).Write(StateToJson(small));
+}
+
+Status FileStateStore::StageConfig(const std::string* text) {
+  SealedFile staged = StagedConfigFile(path_);
+  return text ? staged.Write(*text) : staged.Remove();
 }
 
 std::optional<Snapshot> FileStateStore::LoadSnapshot() {

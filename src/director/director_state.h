@@ -33,10 +33,13 @@ struct DirectorState {
   /// itself): without one, what the host looked like before lvsnft is
   /// unknown.
   bool recorded = false;
+  /// Save takes the config set aside by StateStore::StageConfig as the
+  /// applied config (`config_text` is then not used). Not saved itself.
+  bool config_staged = false;
   /// True when nothing is remembered.
   bool empty() const {
-    return config_text.empty() && addresses.empty() && tunnels.empty() &&
-           sysctl_before.empty();
+    return !config_staged && config_text.empty() && addresses.empty() &&
+           tunnels.empty() && sysctl_before.empty();
   }
 };
 
@@ -48,6 +51,11 @@ class StateStore {
   virtual Result<DirectorState> Load() = 0;
   /// Saves atomically (write + rename). An empty state removes the file.
   virtual Status Save(const DirectorState& s) = 0;
+  /// Sets `text` aside as the config of an apply under way, so that it
+  /// need not stay in memory through the transaction; a Save with
+  /// DirectorState::config_staged then makes it the applied config. Null
+  /// drops what was set aside (the apply failed).
+  virtual Status StageConfig(const std::string* text) = 0;
   /// The kernel snapshot of the last commit, if any.
   virtual std::optional<Snapshot> LoadSnapshot() = 0;
   /// Replaces (or, with null, removes) the snapshot.
@@ -73,6 +81,8 @@ class FileStateStore : public StateStore {
       : path_(std::move(path)), warn_(std::move(warn)) {}
   Result<DirectorState> Load() override;
   Status Save(const DirectorState& s) override;
+  /// Writes the text beside the config (.config.staged), sealed as one.
+  Status StageConfig(const std::string* text) override;
   std::optional<Snapshot> LoadSnapshot() override;
   Status SaveSnapshot(const Snapshot* s) override;
   /// The file path.
@@ -96,7 +106,17 @@ class MemStateStore : public StateStore {
   Status Save(const DirectorState& s) override {
     DirectorState kept = s;
     kept.recorded = !s.empty();
+    if (s.config_staged) {
+      kept.config_text = std::move(staged_);
+      staged_.clear();
+    }
+    kept.config_staged = false;
     state_.Put(std::move(kept));
+    return Status();
+  }
+  /// See StateStore.
+  Status StageConfig(const std::string* text) override {
+    staged_ = text ? *text : "";
     return Status();
   }
   /// See StateStore.
@@ -110,6 +130,7 @@ class MemStateStore : public StateStore {
  private:
   MemoryStore<DirectorState> state_;
   MemoryStore<Snapshot> snapshot_;
+  std::string staged_;  ///< StageConfig's text.
 };
 
 /// Serialises the state as JSON text / parses it back (the payload of the

@@ -131,7 +131,8 @@ LiveTable LiveFromDesired(const DesiredTable& d) { return MakeLive(d); }
 LiveTable LiveFromDesired(DesiredTable&& d) { return MakeLive(std::move(d)); }
 
 Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
-                               const std::map<std::string, uint32_t>& ifindex) {
+                               const std::map<std::string, uint32_t>& ifindex,
+                               bool with_elements) {
   DesiredTable d;
   d.table = &t;
   d.tag =
@@ -140,7 +141,7 @@ Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
              1);
   for (const auto& s : t.sets) {
     d.set_tags[s.name] = SetTag(s);
-    if (s.dynamic) continue;
+    if (s.dynamic || !with_elements) continue;
     auto raw = DesiredElements(s, enc);
     if (!raw.ok()) return raw.status();
     d.elements[s.name] = std::move(*raw);

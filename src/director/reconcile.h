@@ -27,8 +27,11 @@ Result<std::vector<RawElement>> DesiredElements(const plan::Set& s,
 
 /// Computes tags and raw elements for a plan table. `ifindex` resolves the
 /// devices of fwd statements (a changed ifindex changes the rule's tag).
+/// Without `with_elements`, only the tags: the elements are left to
+/// Reconcile's per-set mode.
 Result<DesiredTable> ToDesired(const plan::Table& t, const ElementEncoder& enc,
-                               const std::map<std::string, uint32_t>& ifindex);
+                               const std::map<std::string, uint32_t>& ifindex,
+                               bool with_elements = true);
 
 /// The live form of a desired table (as the kernel holds it right after
 /// a transaction that made it so); rule handles are unknown (0).
@@ -42,8 +45,14 @@ void CollectStale(Delta& d);
 
 /// Compares desired tables with the live lvsnft tables (same family+name).
 /// A live table without lvsnft's owner tag is an error: it is not ours.
+/// With `per_set`, the desired tables hold no elements (ToDesired without
+/// them): each set's are encoded by it when that set is compared and
+/// dropped after, so they are never all alive at once; the changes then
+/// own their elements (no Change::whole_set) and need no desired elements
+/// to outlive them. `per_set` must outlive the call only.
 Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
-                        const std::vector<LiveTable>& live);
+                        const std::vector<LiveTable>& live,
+                        const ElementEncoder* per_set = nullptr);
 
 /// Longest common subsequence of two tag lists (tag 0 never matches):
 /// the (index in a, index in b) pairs that are kept.

@@ -2,6 +2,7 @@
 // (and the stale slots it leaves or collects).
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <set>
@@ -20,6 +21,58 @@ uint32_t SlotUnit(std::span<const uint8_t> key) {
   return m / 4096;
 }
 
+// The desired elements of one set by identity: open addressing over a
+// power-of-two table of (index + 1), at most half full. Four bytes per
+// slot where a node-based map took a 64-byte heap block per element (7 MB
+// for a 100k-slot map) and a malloc each.
+class ElementIndex {
+ public:
+  explicit ElementIndex(const std::vector<RawElement>& elems) : elems_(elems) {
+    size_t cap = 16;
+    while (cap < 2 * elems.size()) cap <<= 1;
+    slots_.assign(cap, 0);
+    for (size_t i = 0; i < elems.size(); ++i) Insert(i);
+  }
+  /// The index of the (first) element with identity `k`, or -1.
+  ptrdiff_t Find(const ElementKey& k) const {
+    for (size_t at = Home(k);; at = (at + 1) & (slots_.size() - 1)) {
+      uint32_t s = slots_[at];
+      if (s == 0) return -1;
+      if (ElementKey::Of(elems_[s - 1]) == k) return ptrdiff_t{s} - 1;
+    }
+  }
+
+ private:
+  size_t Home(const ElementKey& k) const {
+    return ElementKeyHash()(k) & (slots_.size() - 1);
+  }
+  // Like a map's emplace: a duplicate identity keeps the first element.
+  void Insert(size_t i) {
+    const ElementKey k = ElementKey::Of(elems_[i]);
+    for (size_t at = Home(k);; at = (at + 1) & (slots_.size() - 1)) {
+      uint32_t& s = slots_[at];
+      if (s != 0 && ElementKey::Of(elems_[s - 1]) == k) return;
+      if (s == 0) {
+        s = static_cast<uint32_t>(i + 1);
+        return;
+      }
+    }
+  }
+  const std::vector<RawElement>& elems_;
+  std::vector<uint32_t> slots_;
+};
+
+// Slot blocks are aligned to 4096 marks and owned by one service: a
+// removed slot element is attributed to the service owning its block.
+std::unordered_map<uint32_t, ElementOrigin> UnitOwners(
+    const std::vector<RawElement>& desired) {
+  std::unordered_map<uint32_t, ElementOrigin> by_unit;
+  for (const auto& e : desired) {
+    if (e.key.size() == 4 && e.src) by_unit[SlotUnit(e.key)] = e.src;
+  }
+  return by_unit;
+}
+
 // Slot elements of one set that no desired rule reaches.
 struct Vanished {
   const LiveTable* live = nullptr;
@@ -31,6 +84,27 @@ struct Builder {
   std::vector<Change> changes;
   std::vector<Change> stale, collect;
   std::vector<Vanished> vanished;  ///< Of the table being updated.
+  /// Set: the desired tables hold no elements; each set's are encoded by
+  /// it when that set is reconciled, and dropped after (see Reconcile).
+  const ElementEncoder* encode = nullptr;
+  Status failed;  ///< The first set whose elements could not be encoded.
+
+  // The desired elements of `s`: the table's, or (per-set mode) encoded
+  // into `own`. nullptr when there are none, or they could not be encoded.
+  const std::vector<RawElement>* Desired(const DesiredTable& d,
+                                         const plan::Set& s,
+                                         std::vector<RawElement>& own) {
+    auto it = d.elements.find(s.name);
+    if (it != d.elements.end()) return &it->second;
+    if (!encode || s.dynamic || !failed.ok()) return nullptr;
+    auto raw = DesiredElements(s, *encode);
+    if (!raw.ok()) {
+      failed = raw.status();
+      return nullptr;
+    }
+    own = std::move(*raw);
+    return &own;
+  }
 
   Change& Add(ChangeKind k, const DesiredTable* d, const LiveTable* l) {
     Change op;
@@ -57,14 +131,17 @@ struct Builder {
     }
   }
 
-  // Every element of a desired set, by reference (see Change::whole_set).
-  void AddWholeSet(const DesiredTable& d, const std::string& set) {
-    auto it = d.elements.find(set);
-    if (it == d.elements.end() || it->second.empty()) return;
+  // Every element of a desired set, by reference (see Change::whole_set),
+  // or in per-set mode its own.
+  void AddWholeSet(const DesiredTable& d, const plan::Set& s) {
+    std::vector<RawElement> own;
+    const std::vector<RawElement>* all = Desired(d, s, own);
+    if (!all || all->empty()) return;
+    if (all == &own) return AddElems(d, s.name, std::move(own));
     Change& op = Add(ChangeKind::kAddElems, &d, nullptr);
-    op.set = set;
-    op.what = std::to_string(it->second.size()) + " element(s) of " + set;
-    op.whole_set = &it->second;
+    op.set = s.name;
+    op.what = std::to_string(all->size()) + " element(s) of " + s.name;
+    op.whole_set = all;
   }
 
   void AddElems(const DesiredTable& d, const std::string& set,
@@ -77,12 +154,17 @@ struct Builder {
   }
 
   void FullCreate(const DesiredTable& d) {
+    // Sized once: the changes stay resident through the transaction, and a
+    // doubled vector's unused half would too (2 MB at NAT 10k x 10).
+    size_t n = changes.size() + 1 + 2 * d.table->sets.size();
+    for (const auto& c : d.table->chains) n += 1 + c.rules.size();
+    changes.reserve(n);
     Add(ChangeKind::kAddTable, &d, nullptr).what = "table " + d.table->name;
     for (const auto& s : d.table->sets) {
       Change& op = Add(ChangeKind::kAddSet, &d, nullptr);
       op.set = s.name;
       op.what = "set " + s.name;
-      AddWholeSet(d, s.name);
+      AddWholeSet(d, s);
     }
     for (const auto& c : d.table->chains) {
       Change& op = Add(ChangeKind::kAddChain, &d, nullptr);
@@ -106,7 +188,8 @@ struct Builder {
     std::vector<RawElement> refs;
     for (const auto& e : s.elements) {
       if (e.chain.empty()) continue;
-      refs.push_back({e.key, e.key_end, e.data, e.flags, e.verdict, e.chain});
+      refs.push_back(
+          {e.key, e.key_end, e.data, false, e.flags, e.verdict, e.chain});
     }
     if (refs.empty()) return;
     Change& op = Add(ChangeKind::kDelElems, nullptr, &l);
@@ -166,17 +249,12 @@ void Builder::DiffRules(const DesiredTable& d, const plan::Chain& c,
 
 void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
                            const LiveSet& live, const LiveTable& lt) {
-  const auto& desired = d.elements.at(s.name);
-  std::unordered_map<ElementKey, size_t, ElementKeyHash> want;
-  want.reserve(desired.size());
-  // Slot blocks are aligned to 4096 marks and owned by one service: a
-  // removed slot element is attributed to the service owning its block.
-  std::unordered_map<uint32_t, ElementOrigin> by_unit;
-  for (size_t i = 0; i < desired.size(); ++i) {
-    const auto& e = desired[i];
-    want.emplace(ElementKey::Of(e), i);
-    if (e.key.size() == 4 && e.src) by_unit[SlotUnit(e.key)] = e.src;
-  }
+  std::vector<RawElement> own;
+  const std::vector<RawElement>* all = Desired(d, s, own);
+  if (!all) return;  // not encodable: `failed` says why
+  const std::vector<RawElement>& desired = *all;
+  const ElementIndex want(desired);
+  std::unordered_map<uint32_t, ElementOrigin> by_unit = UnitOwners(desired);
   std::vector<bool> matched(desired.size(), false);
   std::vector<RawElement> del, add, gone;
   // Slot maps: mark -> data, looked up with a slot a rule computed.
@@ -184,24 +262,29 @@ void Builder::DiffElements(const DesiredTable& d, const plan::Set& s,
                         s.key[0] == plan::DataType::kMark && !s.verdict_map &&
                         !s.interval && !s.data.empty();
   for (const auto& le : live.elements) {
-    auto it = want.find(ElementKey::Of(le));
-    if (it != want.end()) {
-      matched[it->second] = true;
-      if (SameValue(desired[it->second], le)) continue;
+    const ptrdiff_t found = want.Find(ElementKey::Of(le));
+    const size_t at = static_cast<size_t>(found);
+    if (found >= 0) {
+      matched[at] = true;
+      if (SameValue(desired[at], le)) continue;
     }
-    RawElement r{le.key, le.key_end, le.data, le.flags, le.verdict, le.chain};
-    if (it != want.end()) {
-      r.src = desired[it->second].src;
+    RawElement r{le.key,   le.key_end, le.data, false,
+                 le.flags, le.verdict, le.chain};
+    if (found >= 0) {
+      r.src = desired[at].src;
       r.replaced = true;
-      add.push_back(desired[it->second]);
+      add.push_back(desired[at]);
       add.back().replaced = true;
     } else if (r.key.size() == 4 && by_unit.count(SlotUnit(r.key))) {
       r.src = by_unit[SlotUnit(r.key)];
     }
-    (it == want.end() && slot_map ? gone : del).push_back(std::move(r));
+    (found < 0 && slot_map ? gone : del).push_back(std::move(r));
   }
+  // Elements encoded for this set alone are dropped on return: the new
+  // ones move into the change (the index views them no more).
   for (size_t i = 0; i < desired.size(); ++i) {
-    if (!matched[i]) add.push_back(desired[i]);
+    if (matched[i]) continue;
+    add.push_back(all == &own ? std::move(own[i]) : desired[i]);
   }
   std::sort(add.begin(), add.end(),
             [](const RawElement& a, const RawElement& b) {
@@ -268,7 +351,7 @@ void Builder::Update(const DesiredTable& d, const LiveTable& l) {
       Change& op = Add(ChangeKind::kAddSet, &d, nullptr);
       op.set = s.name;
       op.what = "set " + s.name;
-      AddWholeSet(d, s.name);
+      AddWholeSet(d, s);
     } else if (!s.dynamic) {
       DiffElements(d, s, *it->second, l);
     }
@@ -341,8 +424,10 @@ bool Owned(const LiveTable& t) {
 }
 
 Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
-                        const std::vector<LiveTable>& live) {
+                        const std::vector<LiveTable>& live,
+                        const ElementEncoder* per_set) {
   Builder b;
+  b.encode = per_set;
   for (const auto& d : desired) {
     const LiveTable* lt = FindTable(live, d.table->family, d.table->name);
     if (!lt) {
@@ -378,6 +463,7 @@ Result<Delta> Reconcile(const std::vector<DesiredTable>& desired,
     op.what = "table " + l.name + " (no longer needed)";
     b.changes.push_back(op);
   }
+  if (!b.failed.ok()) return b.failed;
   SortChanges(b.changes);
   return Delta{std::move(b.changes), std::move(b.stale), std::move(b.collect)};
 }

@@ -32,7 +32,9 @@ inline constexpr uint8_t kTagUdataType = 0xf0;
 
 /// Where a desired element comes from: a plan element, or one slot of a
 /// compact slot table (so the plan's slot tables need no expansion into
-/// plan elements to be described, reconciled and reported).
+/// plan elements to be described, reconciled and reported). Packed to 4-byte
+/// alignment: 12 bytes, not 16, in each of a director's desired elements.
+#pragma pack(push, 4)
 class ElementOrigin {
  public:
   ElementOrigin() = default;
@@ -57,6 +59,8 @@ class ElementOrigin {
   const void* p_ = nullptr;
   uint32_t slot_ = kElement;
 };
+#pragma pack(pop)
+static_assert(sizeof(ElementOrigin) == 12, "ElementOrigin: packed");
 
 /// Element userdata: absent for almost every element, so it costs one
 /// pointer and a heap block only where present. Reads like a byte vector.
@@ -89,16 +93,17 @@ class Udata {
   std::unique_ptr<Bytes> v_;
 };
 
-/// An element in raw kernel form plus where it came from.
+/// An element in raw kernel form plus where it came from. 88 bytes: the
+/// flag fills the byte after the 51 of key, key end and data.
 struct RawElement {
   SmallBytes key, key_end, data;  ///< Held inline (see base/bytes.h).
+  bool replaced = false;          ///< Same key, new data: deleted and re-added.
   uint32_t flags = 0;
   int verdict = INT_MIN;
   ChainName chain;
   Udata udata;             ///< Element userdata to send (not compared).
   ElementOrigin src;       ///< Desired side only.
   uint32_t src_index = 0;  ///< Index into the encoded list.
-  bool replaced = false;   ///< Same key, new data: deleted and re-added.
   /// Identity within a set: key, key_end and flags.
   std::string Id() const;
   /// The element as a dump would return it (no counter, no timeout).

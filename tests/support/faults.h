@@ -66,6 +66,9 @@ class FailFirstSaveStore : public netlink::StateStore {
   explicit FailFirstSaveStore(netlink::StateStore* inner) : inner_(inner) {}
   Result<netlink::DirectorState> Load() override { return inner_->Load(); }
   Status Save(const netlink::DirectorState& s) override;
+  Status StageConfig(const std::string* text) override {
+    return inner_->StageConfig(text);
+  }
   std::optional<netlink::Snapshot> LoadSnapshot() override {
     return inner_->LoadSnapshot();
   }

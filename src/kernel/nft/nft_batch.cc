@@ -167,22 +167,23 @@ std::vector<uint8_t> Batch::Bytes() const {
 
 std::string Batch::MessageText(uint32_t seq,
                                std::optional<uint32_t> offset) const {
-  auto it = seqs_.find(seq);
-  if (it == seqs_.end())
+  const SeqInfo* seq_info = Seq(seq);
+  if (!seq_info)
     return "message with unknown sequence number " + std::to_string(seq);
-  const SeqInfo& info = it->second;
-  if (!offset) return info.what;
+  const SeqInfo& info = *seq_info;
+  if (!offset || !info.elems) return info.what;
+  const SeqElements& el = *info.elems;
   // The last element whose attribute starts at or before the offset.
   const std::string* best = nullptr;
-  for (const auto& [at, what] : info.elements)
+  for (const auto& [at, what] : el.elements)
     if (at <= *offset) best = &what;
   std::string raw_owner;
-  if (info.raw) {
-    auto after = std::upper_bound(info.raw_offsets.begin(),
-                                  info.raw_offsets.end(), *offset);
-    size_t n = static_cast<size_t>(after - info.raw_offsets.begin());
+  if (el.raw) {
+    auto after =
+        std::upper_bound(el.raw_offsets.begin(), el.raw_offsets.end(), *offset);
+    size_t n = static_cast<size_t>(after - el.raw_offsets.begin());
     ElementOrigin src =
-        n == 0 ? ElementOrigin() : (*info.raw)[info.raw_first + n - 1].src;
+        n == 0 ? ElementOrigin() : (*el.raw)[el.raw_first + n - 1].src;
     if (src)
       raw_owner =
           OwnerText(std::string(src.service()), std::string(src.real_server()));

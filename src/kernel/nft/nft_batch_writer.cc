@@ -29,7 +29,7 @@ class BatchWriter {
     nlmsghdr* nlh = nftnl_batch_begin(scratch_.data(), seq_);
     if (opt_.genid) mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(*opt_.genid));
     b_->begin_seq_ = seq_;
-    Commit({"batch begin (ruleset generation check)", {}});
+    Commit({"batch begin (ruleset generation check)", nullptr});
     for (Op& op : ops) {
       bool elems =
           op.kind == OpKind::kAddElements || op.kind == OpKind::kDelElements;
@@ -42,7 +42,7 @@ class BatchWriter {
     }
     if (opt_.commit) {
       nftnl_batch_end(scratch_.data(), seq_);
-      Commit({"batch end (commit)", {}});
+      Commit({"batch end (commit)", nullptr});
     }
     return Status();
   }
@@ -139,7 +139,7 @@ class BatchWriter {
       return Status::Error(op.what + ": message of " +
                            std::to_string(nlh->nlmsg_len) +
                            " bytes exceeds the limit");
-    Commit({op.what, {}});
+    Commit({op.what, nullptr});
     return Status();
   }
 
@@ -170,7 +170,7 @@ class BatchWriter {
   // Fills one message from elems[*next]; advances *next past those sent.
   Status ElementMessage(Op& op, nftnl_set* s,
                         const std::vector<nftnl_set_elem*>& elems, size_t* next,
-                        SeqInfo* info) {
+                        SeqElements* info) {
     nlmsghdr* nlh = ElementHeader(op, s);
     nlattr* list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
     uint16_t n = 0;
@@ -194,7 +194,8 @@ class BatchWriter {
 
   // Fills one message from the raw elements (*op.raw)[*next], encoded in
   // place; advances *next past those sent.
-  Status RawMessage(const Op& op, nftnl_set* s, size_t* next, SeqInfo* info) {
+  Status RawMessage(const Op& op, nftnl_set* s, size_t* next,
+                    SeqElements* info) {
     const std::vector<RawElement>& elems = *op.raw;
     const bool with_data = op.kind == OpKind::kAddElements;
     nlmsghdr* nlh = ElementHeader(op, s);
@@ -223,10 +224,11 @@ class BatchWriter {
     const size_t total = op.raw ? op.raw->size() : elems.size();
     size_t next = 0;
     while (next < total) {
-      SeqInfo info{op.what, {}};
+      SeqInfo info{op.what, std::make_unique<SeqElements>()};
       size_t first = next;
-      Status st = op.raw ? RawMessage(op, s, &next, &info)
-                         : ElementMessage(op, s, elems, &next, &info);
+      Status st = op.raw
+                      ? RawMessage(op, s, &next, info.elems.get())
+                      : ElementMessage(op, s, elems, &next, info.elems.get());
       if (!st.ok()) return st;
       if (first > 0 || next < total)
         info.what += " (elements " + std::to_string(first + 1) + "-" +
@@ -241,7 +243,7 @@ class BatchWriter {
     auto* nlh = reinterpret_cast<nlmsghdr*>(scratch_.data());
     std::memcpy(nftnl_batch_buffer(b_->batch_.get()), nlh, nlh->nlmsg_len);
     if (nftnl_batch_update(b_->batch_.get()) < 0) throw std::bad_alloc();
-    b_->seqs_[seq_] = std::move(info);
+    b_->seqs_.push_back(std::move(info));
     b_->last_seq_ = seq_++;
   }
 
@@ -259,6 +261,14 @@ Result<Batch> Batch::Build(std::vector<Op> ops, const BatchOptions& opt) {
   Batch b;
   b.batch_.reset(nftnl_batch_alloc(opt.page_size, opt.max_message + 8192));
   if (!b.batch_) throw std::bad_alloc();
+  // One record per message: an object op's one, and an element op's
+  // elements split over messages of up to max_message bytes (an element
+  // entry takes well over 64 bytes at most rarely).
+  size_t messages = ops.size() + 2;
+  for (const Op& op : ops) {
+    if (op.raw) messages += op.raw->size() * 64 / opt.max_message + 1;
+  }
+  b.seqs_.reserve(messages);
   BatchWriter w(&b, opt);
   Status st = w.Write(ops);
   if (!st.ok()) return st;

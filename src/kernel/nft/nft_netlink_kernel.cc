@@ -40,6 +40,8 @@ class OpBuilder {
       : desired_(desired), ifindex_(ifindex) {}
 
   Status Add(const Change& c);
+  /// Room for `n` operations (one per change, but for anonymous sets).
+  void Reserve(size_t n) { ops_.reserve(n); }
   /// The operations in batch order: the elements of sets this batch
   /// creates follow the last rule (see late_).
   std::vector<Op> Take();
@@ -225,6 +227,7 @@ Result<std::vector<LiveTable>> NetlinkNft::Dump(bool with_elements) {
 Result<CommitResult> NetlinkNft::Commit(const CommitInput& in) {
   PhaseTimer ops_timer("build ops");
   OpBuilder b(*in.desired, in.ifindex);
+  b.Reserve(in.delta->changes.size());
   for (const auto& c : in.delta->changes) {
     Status s = b.Add(c);
     if (!s.ok()) return s;

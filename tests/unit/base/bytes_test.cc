@@ -29,6 +29,17 @@ TEST(SmallBytesTest, HoldsInlineAndHeapContents) {
   }
 }
 
+// An IPv6 address, the longest single value, is held inline; the longest
+// contents (a length byte's worth) round-trip.
+TEST(SmallBytesTest, HoldsAnIpv6AddressInlineAndUpToItsMaxSize) {
+  EXPECT_EQ(SmallBytes::kInline, 16u);
+  std::vector<uint8_t> most = Iota(SmallBytes::kMaxSize);
+  SmallBytes b(most.data(), most.size());
+  EXPECT_EQ(b.ToVector(), most);
+  b.Resize(16);
+  EXPECT_EQ(b.ToVector(), Iota(16));
+}
+
 TEST(SmallBytesTest, GrowsAndShrinksAcrossTheInlineLimit) {
   SmallBytes b{1, 2, 3};
   std::vector<uint8_t> more = Iota(30, 4);

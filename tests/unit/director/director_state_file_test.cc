@@ -71,6 +71,38 @@ TEST_F(StateFiles, RoundTripIsSealed) {
   EXPECT_TRUE(warnings.empty());
 }
 
+// An apply sets its config aside while it runs: the config stays the old
+// one until the apply's Save takes the staged one; a failed apply drops it.
+TEST_F(StateFiles, StagedConfigBecomesTheConfigOnlyWhenSaved) {
+  ASSERT_TRUE(store.Save(Sample()).ok());
+  const std::string staged = tmp.path + "/d/director-x.config.staged";
+  const std::string next = "{\"version\": 1, \"services\": []}";
+  ASSERT_TRUE(store.StageConfig(&next).ok());
+  EXPECT_TRUE(std::filesystem::exists(staged));
+  EXPECT_EQ(store.Load()->config_text, Sample().config_text);
+  ASSERT_TRUE(store.StageConfig(nullptr).ok());  // the apply failed
+  EXPECT_FALSE(std::filesystem::exists(staged));
+  EXPECT_EQ(store.Load()->config_text, Sample().config_text);
+  ASSERT_TRUE(store.StageConfig(&next).ok());
+  DirectorState s = Sample();
+  s.config_text.clear();
+  s.config_staged = true;
+  EXPECT_FALSE(s.empty());
+  ASSERT_TRUE(store.Save(s).ok());
+  EXPECT_FALSE(std::filesystem::exists(staged));
+  auto back = store.Load();
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->config_text, next);
+  EXPECT_EQ(back->tunnels, Sample().tunnels);
+  EXPECT_TRUE(warnings.empty());
+  // Nothing staged: the Save says so rather than drop the config.
+  Status again = store.Save(s);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.message().rfind("cannot rename " + staged + " to ", 0), 0u)
+      << again.message();
+  EXPECT_EQ(store.Load()->config_text, next);
+}
+
 TEST_F(StateFiles, DamagedStateIsIgnoredWithOneWarning) {
   ASSERT_TRUE(store.Save(Sample()).ok());
   auto size = std::filesystem::file_size(path);

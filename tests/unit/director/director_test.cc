@@ -109,6 +109,31 @@ TEST_F(DirectorTest, FailedTransactionRemovesTunnelsAndChangesNothing) {
   EXPECT_TRUE(host.addresses().empty());
 }
 
+// A one-shot apply sets its config text aside in the store through the
+// transaction: the store then holds it as the applied config; a failed
+// apply leaves the config applied before.
+TEST_F(DirectorTest, StagedConfigIsTheAppliedOneOnlyAfterSuccess) {
+  Config cfg = LoadExample("tun.json");
+  ApplyOptions o;
+  o.config_text = "first";
+  o.stage_config = true;
+  ASSERT_TRUE(Apply(cfg, o).ok());
+  EXPECT_EQ(store.Load()->config_text, "first");
+  const int loads = store.loads;
+  o.config_text = "second";
+  auto again = Apply(cfg, o);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->in_sync());
+  EXPECT_GT(store.loads, loads) << "the state was not kept in memory";
+  EXPECT_EQ(store.Load()->config_text, "second");
+  test_support::FaultyNft faulty(&nft);
+  env.nft = &faulty;
+  Restart();
+  o.config_text = "third";
+  ASSERT_FALSE(Apply(LoadExample("nat.json"), o).ok());
+  EXPECT_EQ(store.Load()->config_text, "second");
+}
+
 TEST_F(DirectorTest, DryRunChangesNothing) {
   Config cfg = LoadExample("tun.json");
   ApplyOptions o;

@@ -10,6 +10,13 @@
 namespace lvsnft::netlink {
 namespace {
 
+// A desired element is its 51 bytes of key, key end and data, the replaced
+// flag in the byte after them, three numbers, userdata and a packed origin.
+TEST(RawElementSize, IsEightyEightBytes) {
+  EXPECT_EQ(sizeof(ElementOrigin), 12u);
+  EXPECT_LE(sizeof(RawElement), 88u);
+}
+
 RawElement Raw(SmallBytes key, SmallBytes key_end, uint32_t flags) {
   RawElement r;
   r.key = std::move(key);

@@ -122,16 +122,20 @@ TEST(NftBatchSplitTest, EachPartIsDescribedAndElementsFoundByOffset) {
   BatchOptions opt;
   opt.max_message = 4096;
   Batch batch = BuildFlows(opt);
-  const auto& seqs = batch.seqs();
   // seq 1 is BATCH_BEGIN; 2.. are the parts; the last is BATCH_END.
-  const netlink::SeqInfo& first = seqs.at(2);
-  ASSERT_FALSE(first.elements.empty());
-  size_t per_part = first.elements.size();
+  ASSERT_NE(batch.Seq(1), nullptr);
+  EXPECT_EQ(batch.Seq(1)->elems, nullptr);
+  EXPECT_EQ(batch.Seq(0), nullptr);
+  const netlink::SeqInfo& first = *batch.Seq(2);
+  ASSERT_NE(first.elems, nullptr);
+  ASSERT_FALSE(first.elems->elements.empty());
+  size_t per_part = first.elems->elements.size();
   EXPECT_EQ(first.what, "elements of flows (elements 1-" +
                             std::to_string(per_part) + " of 5000)");
-  EXPECT_EQ(seqs.size(), 2 + (kCount + per_part - 1) / per_part);
-  const netlink::SeqInfo& second = seqs.at(3);
-  uint32_t third = second.elements[2].first;
+  EXPECT_EQ(batch.messages(), 2 + (kCount + per_part - 1) / per_part);
+  EXPECT_EQ(batch.Seq(batch.last_seq() + 1), nullptr);
+  const netlink::SeqInfo& second = *batch.Seq(3);
+  uint32_t third = second.elems->elements[2].first;
   EXPECT_EQ(batch.MessageText(3, third + 8),
             second.what + ": elem " + std::to_string(per_part + 2));
   EXPECT_EQ(batch.MessageText(3), second.what);

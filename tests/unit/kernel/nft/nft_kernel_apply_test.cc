@@ -99,7 +99,7 @@ TEST_F(NftKernelApply, FullPlanInManyPagesAndSplitElementMessages) {
   EXPECT_GT(batch->Iovecs().size(), 2u);
   auto replies = sock_.Send(*batch);
   EXPECT_EQ(DescribeErrors(*batch, replies), "");
-  EXPECT_EQ(replies.size(), batch->seqs().size() - 2);
+  EXPECT_EQ(replies.size(), batch->messages() - 2);
   const char* text = std::getenv("LVSNFT_KERNEL_TEXT");
   if (text != nullptr) {
     std::ofstream out(text);

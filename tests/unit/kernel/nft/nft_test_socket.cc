@@ -90,7 +90,7 @@ std::vector<KernelReply> TestNfSocket::Send(const netlink::Batch& b) {
   if (sendmsg(mnl_socket_get_fd(nl_), &msg, 0) < 0)
     return {{0, errno, std::nullopt}};
   // BATCH_BEGIN and BATCH_END are not acknowledged.
-  return Collect(b.seqs().size() - 2);
+  return Collect(b.messages() - 2);
 }
 
 std::vector<KernelReply> TestNfSocket::Collect(size_t expected) {
