@@ -16,6 +16,12 @@ namespace lvsnft {
 /// always yields the same plan.
 plan::Plan Lower(const Config& cfg);
 
+namespace lower {
+/// The host objects of Lower(cfg) alone (VIPs on the director interface,
+/// sysctls, ipip devices): what an address or link change can move.
+plan::HostPlan LowerHost(const Config& cfg);
+}  // namespace lower
+
 /// Slots each service of `cfg` needs (the input of lower::AllocateSlots).
 std::map<std::string, uint32_t> SlotNeeds(const Config& cfg);
 

@@ -66,9 +66,6 @@ void AddNatServiceChain(const Service& s, const SlotBlock* block,
 plan::Table LowerNetdevTable(const Config& cfg,
                              const std::map<std::string, SlotBlock>& blocks);
 
-/// Host objects: VIPs on the director interface, sysctls, ipip devices.
-plan::HostPlan LowerHost(const Config& cfg);
-
 /// The fields a hash scheduler hashes (sh: source, dh: destination,
 /// mh: source [. source port]).
 plan::Key HashKey(const Service& s);

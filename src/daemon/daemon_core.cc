@@ -468,6 +468,16 @@ void DaemonCore::AttachHealth(HealthInput* h) {
   if (h) WithFileView([&] { h->Update(eff_); });
 }
 
+void DaemonCore::HostEvent() {
+  // The full sync this once always took cost 1.2 s at mixed 10k x 10, on
+  // the loop, right after every start (the echo of the VIPs it added).
+  if (!dirty_) {
+    auto same = o_.port->HostInSync(eff_);
+    if (same.ok() && *same) return Check(SyncReason::kEvent);
+  }
+  Sync(SyncReason::kEvent);
+}
+
 void DaemonCore::Check(SyncReason why) {
   auto g = o_.port->GenId();
   if (!g.ok()) {

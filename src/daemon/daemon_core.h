@@ -58,6 +58,10 @@ class DaemonCore {
   /// when the ruleset generation moved since the last sync (or the last
   /// sync failed), so the echo of the daemon's own commits costs nothing.
   void Check(SyncReason why);
+  /// After an address or link change: a full sync when lvsnft's host
+  /// objects moved (or the last sync failed), else Check. The daemon's own
+  /// VIPs echo back as such changes after every start.
+  void HostEvent();
   /// Handles one control request; returns the JSON reply line.
   std::string Handle(const std::string& request);
   /// Writes what the last syncs left for after the reply (the director's

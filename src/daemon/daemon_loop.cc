@@ -114,7 +114,7 @@ void OnWatch(evutil_socket_t, short, void* arg) {
 void OnDebounce(evutil_socket_t, short, void* arg) {
   auto* l = static_cast<Loop*>(arg);
   if (l->force) {
-    l->core->Sync(SyncReason::kEvent);
+    l->core->HostEvent();
   } else {
     l->core->Check(SyncReason::kEvent);
   }

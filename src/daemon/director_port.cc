@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include "compiler/lower.h"
 #include "director/service_sync.h"
 
 namespace lvsnft::daemon {
@@ -33,6 +34,10 @@ class ResidentPort : public DirectorPort {
   }
 
   Result<uint32_t> GenId() override { return nft_->GenId(); }
+
+  Result<bool> HostInSync(const Config& cfg) override {
+    return director_->HostInSync(lower::LowerHost(cfg));
+  }
 
  private:
   static Result<SyncResult> Report(Result<netlink::SyncOutcome> s) {

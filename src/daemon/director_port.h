@@ -58,6 +58,14 @@ class DirectorPort {
   /// a reload changed the config text), off the reply path: the loop calls
   /// it once the reply is sent.
   virtual Status Persist() { return Status(); }
+  /// True when an address or link change left the host objects of `cfg`
+  /// (the config last synced) as the last sync made them and the ruleset
+  /// was not committed since; then no sync is needed. This default says
+  /// false: a full sync decides.
+  virtual Result<bool> HostInSync(const Config& cfg) {
+    (void)cfg;
+    return false;
+  }
   /// Host checks of a valid config (FULLNAT local addresses present):
   /// false with located errors in `diags` when the config cannot be run.
   virtual Result<bool> CheckHost(const Config& cfg, Diagnostics& diags) = 0;

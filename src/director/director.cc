@@ -310,6 +310,17 @@ Result<Director::Started> Director::Start(const plan::Plan& p) {
   return Started{std::move(*st), std::move(*hd)};
 }
 
+Result<bool> Director::HostInSync(const plan::HostPlan& h) {
+  auto now = Current();
+  if (!now.ok()) return now.status();
+  if (!state_ || !snapshot_ || state_genid_ != now->genid ||
+      state_instance_ != now->instance)
+    return false;
+  auto hd = DiffHost(h, *state_, *env_.net, *env_.sys);
+  if (!hd.ok()) return hd.status();
+  return hd->empty() && hd->ifindex == ifindex_;
+}
+
 void Director::KeepSnapshot(Snapshot s, bool write) {
   DropStats(s.tables);  // counters are state of the moment, not kept
   if (write) env_.store->SaveSnapshot(&s);

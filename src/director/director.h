@@ -154,6 +154,13 @@ class Director {
   /// 10 with an element sort). For a resident caller, after a full sync.
   void PrepareIncrements(const plan::Plan& p);
 
+  /// True when the host objects of `h` are as the last apply left them,
+  /// the devices have the indexes it used and nothing was committed since
+  /// lvsnft's last transaction: an address or link change then needs no
+  /// sync. False (a full sync decides) when anything differs or nothing
+  /// is remembered. Reads only.
+  Result<bool> HostInSync(const plan::HostPlan& h);
+
   /// The snapshot of the kernel's lvsnft tables kept in memory, if any.
   const std::optional<Snapshot>& snapshot() const { return snapshot_; }
 

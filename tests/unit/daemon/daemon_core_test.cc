@@ -51,6 +51,12 @@ class FakePort : public DirectorPort {
     return !host_error && !host_error_at_director;
   }
   Result<uint32_t> GenId() override { return genid; }
+  Result<bool> HostInSync(const Config&) override {
+    ++host_checks;
+    return host_in_sync;
+  }
+  bool host_in_sync = true;  // HostInSync's answer.
+  int host_checks = 0;
   bool host_error = false;
   bool host_error_at_director = false;  // Located at cfg's director.
   bool fail = false;                    // The next syncs fail.
@@ -217,6 +223,44 @@ TEST_F(CoreFixture, OnlyKernelDrivenChangesAreRepairs) {
   Reply(*core, R"({"command":"set","service":"web",)"
                R"("server":"192.168.1.10:80","weight":3})");
   EXPECT_EQ(core->stats().drift_repairs, 1u);  // Requested, not drift.
+}
+
+// An address or link change syncs only when lvsnft's host objects moved,
+// the ruleset's generation moved, or the last sync failed (the daemon's
+// own VIPs echo back after every start: a full sync each time, once).
+TEST_F(CoreFixture, HostEventSyncsOnlyWhenSomethingMoved) {
+  struct Case {
+    const char* what;
+    bool in_sync;
+    uint32_t genid;
+    bool failed_before;
+    bool syncs;
+    int host_checks;
+  };
+  const Case cases[] = {
+      {"host objects in place, generation unchanged", true, 10, false, false,
+       1},
+      {"host objects in place, generation moved", true, 11, false, true, 1},
+      {"a host object moved", false, 10, false, true, 1},
+      {"the last sync failed: not asked", true, 10, true, true, 0},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.what);
+    auto core = Start();
+    if (k.failed_before) {
+      port.fail = true;
+      core->Sync(SyncReason::kPeriodic);
+      port.fail = false;
+    }
+    port.host_in_sync = k.in_sync;
+    port.genid = k.genid;
+    port.host_checks = 0;
+    int applies = port.applies;
+    core->HostEvent();
+    EXPECT_EQ(port.applies, applies + (k.syncs ? 1 : 0));
+    EXPECT_EQ(port.host_checks, k.host_checks);
+    port.genid = 10;
+  }
 }
 
 // The port may change only what differs from the last synced config when
