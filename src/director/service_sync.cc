@@ -73,12 +73,12 @@ Result<SyncOutcome> ServiceSync::Sync(const Config* before, const Config& after,
   if (!before || !known_) return Full(after, config_text);
   PhaseTimer compare("compare");
   auto touched = TouchedServices(*before, after);
+  compare.Done();  // not Full's time: it once showed a full sync as compare
   if (!touched || touched->empty()) return Full(after, config_text);
   std::vector<Service> was;
   for (const auto& s : before->services) {
     if (touched->count(s.name)) was.push_back(s);
   }
-  compare.Done();
   return Changed(was, after, config_text);
 }
 
